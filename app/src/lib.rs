@@ -1,0 +1,99 @@
+//! Potions' user interface: routes, pages and the server functions beside
+//! the views that call them. Compiled twice: with `ssr` into the server, with
+//! `hydrate` into the browser's WebAssembly.
+
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod url;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::auth::{Auth, SignInPage, SignUpPage};
+use crate::components::TopNav;
+use crate::pages::{account::AccountPage, dashboard::DashboardPage, not_found::NotFoundPage};
+
+/// The HTML document around the app, rendered on the server only.
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos::nonce::use_nonce;
+    use leptos_meta::MetaTags;
+
+    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <HydrationScripts options />
+                <link rel="stylesheet" id="leptos" href="/pkg/potions.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Scripts only from our origin, plus the one inline hydration script that
+/// carries this response's nonce; WebAssembly may compile.
+#[cfg(feature = "ssr")]
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // A marker end-to-end tests and benchmarks wait for: effects run only
+    // in the browser, once hydration has finished.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Title formatter=|title: String| format!("{title} · Potions") />
+        <Router>
+            <Layout />
+        </Router>
+    }
+}
+
+/// Everything inside the router. Actions are made here, where the router has
+/// restored a no-JavaScript form error from the URL for them to pick up.
+#[component]
+fn Layout() -> impl IntoView {
+    Auth::provide();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <TopNav />
+        <main id="main" class="page">
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+            </Routes>
+        </main>
+    }
+}

@@ -1,0 +1,134 @@
+//! Sign-up and sign-in.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::now_unix;
+use crate::db::{new_id, Database};
+use crate::error::DomainError;
+use crate::password;
+use crate::throttle::{account_key, address_key, Throttle, ThrottlePolicy};
+
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+}
+
+/// Trims and lower-cases an address and checks its shape: one `@`, a
+/// non-empty local part, a dotted domain, no spaces or control characters.
+pub fn normalize_email(raw: &str) -> Result<String, DomainError> {
+    let email = raw.trim().to_lowercase();
+    let valid_shape = email.chars().count() <= MAX_EMAIL_CHARS
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if valid_shape {
+        Ok(email)
+    } else {
+        Err(DomainError::InvalidEmail)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Accounts {
+    db: Database,
+    throttle: Throttle,
+}
+
+impl Accounts {
+    pub fn new(db: Database) -> Self {
+        let throttle = Throttle::new(db.clone());
+        Self { db, throttle }
+    }
+
+    pub async fn sign_up(&self, email: &str, password: &str) -> Result<User, DomainError> {
+        let email = normalize_email(email)?;
+        password::check_policy(password)?;
+        let password_hash = password::hash(password)?;
+        let user = User { id: new_id(), email };
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&user.id)
+        .bind(&user.email)
+        .bind(&password_hash)
+        .bind(now_unix())
+        .execute(self.db.pool())
+        .await;
+        match inserted {
+            Ok(_) => Ok(user),
+            Err(err) if DomainError::is_unique_violation(&err) => Err(DomainError::EmailTaken),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Checks credentials under the per-account and per-address throttles.
+    /// Unknown email and wrong password fail identically.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client_address: &str,
+    ) -> Result<User, DomainError> {
+        let Ok(email) = normalize_email(email) else {
+            password::verify_dummy(password);
+            return Err(DomainError::InvalidCredentials);
+        };
+        let keys = [
+            (account_key(&email), ThrottlePolicy::PER_ACCOUNT),
+            (address_key(client_address), ThrottlePolicy::PER_ADDRESS),
+        ];
+        self.throttle.check(&keys).await?;
+
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+                .bind(&email)
+                .fetch_optional(self.db.pool())
+                .await?;
+        let verified = match &row {
+            Some((_, hash)) => password::verify(password, hash),
+            None => {
+                password::verify_dummy(password);
+                false
+            }
+        };
+        match row {
+            Some((id, _)) if verified => {
+                self.throttle.clear(&keys[0].0).await?;
+                Ok(User { id, email })
+            }
+            _ => {
+                self.throttle.record_failure(&keys).await?;
+                Err(DomainError::InvalidCredentials)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lower_cased() {
+        assert_eq!(normalize_email("  Ada@Example.COM ").ok().as_deref(), Some("ada@example.com"));
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for bad in ["", "ada", "@example.com", "ada@", "ada@example", "a b@example.com", "ada@@x.io", "ada@.io", "ada@io.", "ad\u{0}a@x.io"] {
+            assert!(normalize_email(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(normalize_email(&format!("{}@x.io", "a".repeat(260))).is_err());
+    }
+}

@@ -1,0 +1,30 @@
+use thiserror::Error;
+
+/// Everything the domain can refuse or fail at. The web layer maps each
+/// variant to the message a user reads, in one place.
+#[derive(Debug, Error)]
+pub enum DomainError {
+    #[error("invalid email address")]
+    InvalidEmail,
+    #[error("password does not meet the policy")]
+    WeakPassword,
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("wrong email or password")]
+    InvalidCredentials,
+    #[error("too many failed sign-ins; retry in {retry_after_secs} s")]
+    Throttled { retry_after_secs: i64 },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("password hashing failed")]
+    Hashing,
+}
+
+impl DomainError {
+    /// True when the database reports a unique-constraint violation.
+    pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+        matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+    }
+}

@@ -1,0 +1,13 @@
+//! The server-side core of Potions: persistence, accounts, sessions and
+//! sign-in throttling. Nothing here is compiled for the browser.
+
+pub mod accounts;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod password;
+pub mod sessions;
+pub mod throttle;
+
+pub use db::Database;
+pub use error::DomainError;

@@ -1,0 +1,144 @@
+//! Sign-in throttling. Failures are recorded in the database, keyed per
+//! account and per client address, so every app instance sees them.
+
+use crate::clock::now_unix;
+use crate::db::Database;
+use crate::error::DomainError;
+
+/// How many failures a key may collect within `window_secs` before it waits.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    pub max_failures: usize,
+    pub window_secs: i64,
+}
+
+impl ThrottlePolicy {
+    pub const PER_ACCOUNT: Self = Self { max_failures: 5, window_secs: 15 * 60 };
+    pub const PER_ADDRESS: Self = Self { max_failures: 20, window_secs: 15 * 60 };
+
+    /// Given the times of recent failures (any order), returns how many seconds
+    /// to wait before another attempt, or `None` when an attempt is allowed now.
+    pub fn retry_after(&self, failures: &[i64], now: i64) -> Option<i64> {
+        let mut recent: Vec<i64> = failures
+            .iter()
+            .copied()
+            .filter(|&t| t > now - self.window_secs && t <= now)
+            .collect();
+        if recent.len() < self.max_failures {
+            return None;
+        }
+        recent.sort_unstable();
+        // The attempt is allowed again once the oldest failure that keeps the
+        // count at the limit leaves the window.
+        let pivot = recent[recent.len() - self.max_failures];
+        Some((pivot + self.window_secs - now).max(1))
+    }
+}
+
+pub fn account_key(email: &str) -> String {
+    format!("account:{email}")
+}
+
+pub fn address_key(address: &str) -> String {
+    format!("address:{address}")
+}
+
+#[derive(Clone, Debug)]
+pub struct Throttle {
+    db: Database,
+}
+
+impl Throttle {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+
+    async fn failures(&self, key: &str, since: i64) -> Result<Vec<i64>, DomainError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT failed_at FROM login_failures WHERE throttle_key = $1 AND failed_at > $2",
+        )
+        .bind(key)
+        .bind(since)
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(t,)| t).collect())
+    }
+
+    /// Refuses with the longest wait among the keys that are over their limit.
+    pub async fn check(&self, keys: &[(String, ThrottlePolicy)]) -> Result<(), DomainError> {
+        let now = now_unix();
+        let mut wait = None;
+        for (key, policy) in keys {
+            let failures = self.failures(key, now - policy.window_secs).await?;
+            wait = wait.max(policy.retry_after(&failures, now));
+        }
+        match wait {
+            Some(retry_after_secs) => Err(DomainError::Throttled { retry_after_secs }),
+            None => Ok(()),
+        }
+    }
+
+    pub async fn record_failure(&self, keys: &[(String, ThrottlePolicy)]) -> Result<(), DomainError> {
+        let now = now_unix();
+        let mut tx = self.db.pool().begin().await?;
+        for (key, policy) in keys {
+            sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1 AND failed_at <= $2")
+                .bind(key)
+                .bind(now - policy.window_secs)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn clear(&self, key: &str) -> Result<(), DomainError> {
+        sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1")
+            .bind(key)
+            .execute(self.db.pool())
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: ThrottlePolicy = ThrottlePolicy { max_failures: 3, window_secs: 60 };
+
+    #[test]
+    fn allows_until_the_limit_is_reached() {
+        assert_eq!(POLICY.retry_after(&[], 1000), None);
+        assert_eq!(POLICY.retry_after(&[990, 995], 1000), None);
+        assert!(POLICY.retry_after(&[990, 995, 999], 1000).is_some());
+    }
+
+    #[test]
+    fn wait_ends_when_the_oldest_counted_failure_leaves_the_window() {
+        // Failures at 950, 960, 970; window 60 s: free again at 1010.
+        assert_eq!(POLICY.retry_after(&[970, 950, 960], 1000), Some(10));
+        assert_eq!(POLICY.retry_after(&[970, 950, 960], 1010), None);
+    }
+
+    #[test]
+    fn old_failures_do_not_count() {
+        assert_eq!(POLICY.retry_after(&[100, 200, 300, 990], 1000), None);
+    }
+
+    #[test]
+    fn many_failures_wait_for_the_limit_th_newest() {
+        // Five failures, limit three: the third newest (980) governs.
+        assert_eq!(POLICY.retry_after(&[950, 960, 980, 990, 999], 1000), Some(40));
+    }
+
+    #[test]
+    fn wait_is_at_least_one_second() {
+        assert_eq!(POLICY.retry_after(&[941, 999, 999], 1000), Some(1));
+    }
+}

@@ -1,0 +1,163 @@
+//! The Potions server: wires configuration, the database, the Leptos app and
+//! the request guards into one axum router.
+
+pub mod config;
+pub mod security;
+pub mod telemetry;
+
+use app::ssr::AppState;
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use domain::Database;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use thiserror::Error;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::security::PublicOrigin;
+
+/// Largest request body accepted; forms are tiny.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Error)]
+pub enum StartError {
+    #[error("cannot create the data folder {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Domain(#[from] domain::DomainError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+#[derive(Clone, Default)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        http::HeaderValue::from_str(&domain::db::new_id()).ok().map(RequestId::new)
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(state.db.pool()).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::error!(error = %err, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
+    let url = settings.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartError::DataDir {
+            path: settings.data_dir.display().to_string(),
+            source,
+        })?;
+    }
+    let db = Database::connect(&url).await?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("potions")
+        .site_root(settings.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.listen)
+        .build();
+    Ok(AppState::new(
+        leptos_options,
+        db,
+        settings.public_url().starts_with("https://"),
+    ))
+}
+
+pub fn router(state: AppState, public_origin: String) -> Router {
+    let routes = generate_route_list(App);
+    let request_id = http::HeaderName::from_static("x-request-id");
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+        let id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        // The path only: queries are never logged.
+        tracing::info_span!("request", method = %request.method(), path = request.uri().path(), request_id = id)
+    });
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            PublicOrigin(Arc::from(public_origin)),
+            security::reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
+}
+
+/// Deletes expired sessions now and then, so the table stays small.
+fn spawn_housekeeping(state: &AppState) {
+    let sessions = state.sessions.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match sessions.purge_expired().await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions deleted"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "session purge failed"),
+            }
+        }
+    });
+}
+
+/// A bound, ready-to-serve Potions.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    router: Router,
+}
+
+impl Server {
+    pub async fn bind(settings: &Settings) -> Result<Self, StartError> {
+        let state = build_state(settings).await?;
+        spawn_housekeeping(&state);
+        let listener = tokio::net::TcpListener::bind(settings.listen)
+            .await
+            .map_err(|source| StartError::Bind { addr: settings.listen, source })?;
+        let public_url = match settings.public_url {
+            Some(_) => settings.public_url(),
+            None => format!("http://{}", listener.local_addr().unwrap_or(settings.listen)),
+        };
+        Ok(Self { listener, router: router(state, public_url) })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    }
+}

@@ -1,0 +1,106 @@
+//! Guards on every request: cross-site rejection, security headers, body caps.
+
+mod support;
+
+use reqwest::header::{CONTENT_SECURITY_POLICY, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use reqwest::StatusCode;
+use support::{TestApp, PASSWORD};
+
+on_both_databases!(
+    cross_site_posts_are_rejected_and_change_nothing,
+    pages_carry_security_headers_with_a_fresh_nonce,
+    oversized_bodies_are_refused_and_the_server_keeps_serving,
+    health_check_answers,
+);
+
+async fn cross_site_posts_are_rejected_and_change_nothing(app: TestApp) {
+    let res = app
+        .client
+        .post(app.url("/api/sign_up"))
+        .header(ORIGIN, "https://evil.example")
+        .form(&[("email", "victim@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app
+        .client
+        .post(app.url("/api/sign_up"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("email", "victim@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+    // The same form from our own origin works.
+    app.sign_up("victim@example.com").await;
+}
+
+async fn pages_carry_security_headers_with_a_fresh_nonce(app: TestApp) {
+    let mut nonces = Vec::new();
+    for path in ["/login", "/login", "/signup", "/no/such/page"] {
+        let res = app.get(path, None).await;
+        let headers = res.headers().clone();
+        let csp = headers
+            .get(CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("script nonce")
+            .to_string();
+        assert_eq!(headers.get(X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
+        assert_eq!(headers.get(REFERRER_POLICY).map(|v| v.as_bytes()), Some(&b"same-origin"[..]));
+        let html = res.text().await.expect("body");
+        // Every inline script carries the nonce.
+        for script in html.split("<script").skip(1) {
+            let tag = script.split('>').next().unwrap_or_default();
+            if !tag.contains("src=") {
+                assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{path}: inline script without nonce: {tag}");
+            }
+        }
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "each response gets its own nonce");
+    let health = app.get("/healthz", None).await;
+    let csp = health.headers().get(CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+}
+
+async fn oversized_bodies_are_refused_and_the_server_keeps_serving(app: TestApp) {
+    let huge = "a".repeat(1024 * 1024);
+    let res = app
+        .client
+        .post(app.url("/api/sign_up"))
+        .header(ORIGIN, &app.base_url)
+        .form(&[("email", huge.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let res = app
+        .client
+        .post(app.url("/api/sign_in"))
+        .header(ORIGIN, &app.base_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=%ZZ&password")
+        .send()
+        .await
+        .expect("POST");
+    assert!(res.status().is_client_error() || res.status().is_server_error(), "{}", res.status());
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+}
+
+async fn health_check_answers(app: TestApp) {
+    let res = app.get("/healthz", None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().contains_key("x-request-id"));
+    assert_eq!(res.text().await.expect("body"), "ok");
+}

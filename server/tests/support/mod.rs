@@ -1,0 +1,203 @@
+//! Spawns the real Potions router on a random port of 127.0.0.1 against its
+//! own fresh database (a temporary SQLite file, or a new PostgreSQL
+//! database), and drives it over HTTP like a browser without JavaScript.
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, REFERER, SET_COOKIE};
+use reqwest::{redirect, Client, Response, StatusCode};
+use server::config::Settings;
+use server::Server;
+use sqlx::Connection;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where PostgreSQL tests create their databases.
+fn postgres_admin_url() -> String {
+    std::env::var("POTIONS_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh PostgreSQL database, or `None` when PostgreSQL is unreachable
+/// outside CI. In CI (`CI` set) an unreachable server fails the test.
+async fn fresh_postgres_database() -> Option<String> {
+    sqlx::any::install_default_drivers();
+    let admin_url = postgres_admin_url();
+    let mut admin = match sqlx::AnyConnection::connect(&admin_url).await {
+        Ok(conn) => conn,
+        Err(err) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipping: PostgreSQL unreachable at {admin_url}: {err}");
+            return None;
+        }
+        Err(err) => panic!("PostgreSQL unreachable at {admin_url} and CI is set: {err}"),
+    };
+    let name = format!("potions_t_{}", domain::db::new_id().to_lowercase().replace(['-', '_'], ""));
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    Some(format!("{base}/{name}"))
+}
+
+pub struct TestApp {
+    pub base_url: String,
+    pub client: Client,
+    pub database_url: String,
+    _data_dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// `None` only when PostgreSQL is unreachable outside CI.
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
+        if let Backend::Postgres = backend {
+            settings.database_url = Some(fresh_postgres_database().await?);
+        }
+        let database_url = settings.database_url();
+        let server = Server::bind(&settings).await.expect("server starts");
+        let base_url = format!("http://{}", server.local_addr());
+        tokio::spawn(server.run(std::future::pending()));
+        let client = Client::builder()
+            .redirect(redirect::Policy::none())
+            .build()
+            .expect("client");
+        Some(Self { base_url, client, database_url, _data_dir: data_dir })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response {
+        let mut req = self.client.get(self.url(path)).header(ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            req = req.header(COOKIE, cookie);
+        }
+        req.send().await.expect("GET")
+    }
+
+    /// Posts a form the way a browser without JavaScript does: same origin,
+    /// `Accept: text/html`, a Referer naming the page the form is on.
+    pub async fn post_form(&self, path: &str, referer: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Response {
+        let mut req = self
+            .client
+            .post(self.url(path))
+            .header(ACCEPT, "text/html")
+            .header(ORIGIN, &self.base_url)
+            .header(REFERER, self.url(referer))
+            .form(form);
+        if let Some(cookie) = cookie {
+            req = req.header(COOKIE, cookie);
+        }
+        req.send().await.expect("POST")
+    }
+
+    pub async fn sign_up(&self, email: &str) -> String {
+        let res = self
+            .post_form("/api/sign_up", "/signup", &[("email", email), ("password", PASSWORD)], None)
+            .await;
+        assert_eq!(res.status(), StatusCode::FOUND, "sign-up should redirect");
+        assert_eq!(location(&res), "/");
+        session_cookie(res.headers()).expect("sign-up sets a session cookie")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.post_form("/api/sign_in", "/login", &[("email", email), ("password", password)], None)
+            .await
+    }
+
+    /// A form posted without JavaScript that failed: the browser is sent back
+    /// to the form's page, which shows `message`, and no session starts.
+    pub async fn assert_form_error(&self, res: Response, form_page: &str, message: &str) {
+        assert_eq!(res.status(), StatusCode::FOUND, "expected a redirect back to {form_page}");
+        assert!(session_cookie(res.headers()).is_none(), "a failed form started a session");
+        let back = location(&res);
+        let page_url = self.url(form_page);
+        assert!(back.starts_with(&format!("{page_url}?")), "{back} is not {page_url}");
+        let page = self.client.get(&back).header(ACCEPT, "text/html").send().await.expect("GET");
+        let html = page.text().await.expect("body");
+        assert!(html.contains(message), "{form_page} does not say {message:?}:\n{html}");
+    }
+
+    pub async fn db(&self) -> sqlx::AnyConnection {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyConnection::connect(&self.database_url).await.expect("db")
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut self.db().await).await.expect("count");
+        n
+    }
+}
+
+pub fn location(res: &Response) -> String {
+    res.headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// `potions_session=<value>` from a response's Set-Cookie, if it sets a non-empty one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.starts_with("potions_session=") && pair.len() > "potions_session=".len())
+        .map(str::to_string)
+}
+
+pub fn set_cookie_header(headers: &HeaderMap) -> String {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("potions_session="))
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub fn content_type(res: &Response) -> String {
+    res.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Runs one async test body against SQLite and against PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let app = $crate::support::TestApp::spawn($crate::support::Backend::Sqlite)
+                        .await
+                        .expect("SQLite always available");
+                    super::$name(app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(app) = $crate::support::TestApp::spawn($crate::support::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
