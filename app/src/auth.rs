@@ -53,10 +53,17 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::ssr::*;
     let state = state()?;
-    let user = state.accounts.sign_in(&email, &password, &client_address()).await?;
+    let user = state
+        .accounts
+        .sign_in(&email, &password, &client_address())
+        .await?;
     // Sign-in always starts a new session; any earlier one is ended.
     if let Some(old) = session_secret()? {
         state.sessions.revoke(&old).await?;
@@ -95,10 +102,21 @@ impl Auth {
         let sign_up = ServerAction::<SignUp>::new();
         let sign_out = ServerAction::<SignOut>::new();
         let user = Resource::new(
-            move || (sign_in.version().get(), sign_up.version().get(), sign_out.version().get()),
+            move || {
+                (
+                    sign_in.version().get(),
+                    sign_up.version().get(),
+                    sign_out.version().get(),
+                )
+            },
             |_| current_user(),
         );
-        let auth = Self { user, sign_in, sign_up, sign_out };
+        let auth = Self {
+            user,
+            sign_in,
+            sign_up,
+            sign_out,
+        };
         provide_context(auth);
         auth
     }
@@ -229,7 +247,10 @@ mod tests {
     use super::*;
 
     fn initials(email: &str) -> String {
-        SignedInUser { email: email.into() }.initials()
+        SignedInUser {
+            email: email.into(),
+        }
+        .initials()
     }
 
     #[test]

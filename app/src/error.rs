@@ -42,7 +42,9 @@ impl AppError {
         match self {
             Self::InvalidEmail => "Enter a valid email address, like name@example.com.".into(),
             Self::WeakPassword => "Choose a password of 8 to 256 characters.".into(),
-            Self::EmailTaken => "An account with this email already exists. Sign in instead.".into(),
+            Self::EmailTaken => {
+                "An account with this email already exists. Sign in instead.".into()
+            }
             Self::InvalidCredentials => "Wrong email or password.".into(),
             Self::Throttled { retry_after_secs } => format!(
                 "Too many failed sign-ins. Try again in {}.",
@@ -50,7 +52,9 @@ impl AppError {
             ),
             Self::NotSignedIn => "Your session has ended. Sign in again.".into(),
             Self::Internal => "Something went wrong on our side. Try again in a moment.".into(),
-            Self::BadRequest => "The form was incomplete or malformed. Reload the page and try again.".into(),
+            Self::BadRequest => {
+                "The form was incomplete or malformed. Reload the page and try again.".into()
+            }
             Self::Transport => {
                 "Potions couldn't complete the request. Check your connection and try again.".into()
             }
@@ -94,9 +98,15 @@ mod tests {
 
     #[test]
     fn throttle_message_says_when_to_try_again() {
-        let msg = AppError::Throttled { retry_after_secs: 61 }.message();
+        let msg = AppError::Throttled {
+            retry_after_secs: 61,
+        }
+        .message();
         assert!(msg.contains("Try again in 2 minutes"), "{msg}");
-        let msg = AppError::Throttled { retry_after_secs: 5 }.message();
+        let msg = AppError::Throttled {
+            retry_after_secs: 5,
+        }
+        .message();
         assert!(msg.contains("Try again in 1 minute."), "{msg}");
     }
 }

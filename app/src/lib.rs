@@ -25,7 +25,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos::nonce::use_nonce;
     use leptos_meta::MetaTags;
 
-    if let (Some(nonce), Some(response)) = (use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+    if let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    {
         if let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
         }

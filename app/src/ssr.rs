@@ -101,13 +101,21 @@ pub fn set_session_cookie(secret: &str, secure: bool) -> Result<(), AppError> {
 }
 
 pub fn clear_session_cookie(secure: bool) -> Result<(), AppError> {
-    set_cookie(format!("{SESSION_COOKIE}=; {}", cookie_attributes(secure, 0)))
+    set_cookie(format!(
+        "{SESSION_COOKIE}=; {}",
+        cookie_attributes(secure, 0)
+    ))
 }
 
 /// The peer address, used as the per-address throttle key.
 pub fn client_address() -> String {
     use_context::<Parts>()
-        .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        })
         .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".into())
 }
@@ -134,7 +142,14 @@ mod tests {
     fn only_local_paths_are_redirect_targets() {
         assert_eq!(local_path("/account"), Some("/account"));
         assert_eq!(local_path("/a?b=c"), Some("/a?b=c"));
-        for bad in ["//evil.example", "/\\evil.example", "https://evil.example", "account", "", "/a\nb"] {
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "account",
+            "",
+            "/a\nb",
+        ] {
             assert_eq!(local_path(bad), None, "{bad:?}");
         }
     }

@@ -55,7 +55,10 @@ impl Accounts {
         let email = normalize_email(email)?;
         password::check_policy(password)?;
         let password_hash = password::hash(password)?;
-        let user = User { id: new_id(), email };
+        let user = User {
+            id: new_id(),
+            email,
+        };
         let inserted = sqlx::query(
             "INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)",
         )
@@ -121,12 +124,26 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(normalize_email("  Ada@Example.COM ").ok().as_deref(), Some("ada@example.com"));
+        assert_eq!(
+            normalize_email("  Ada@Example.COM ").ok().as_deref(),
+            Some("ada@example.com")
+        );
     }
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "ada", "@example.com", "ada@", "ada@example", "a b@example.com", "ada@@x.io", "ada@.io", "ada@io.", "ad\u{0}a@x.io"] {
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@",
+            "ada@example",
+            "a b@example.com",
+            "ada@@x.io",
+            "ada@.io",
+            "ada@io.",
+            "ad\u{0}a@x.io",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad:?} accepted");
         }
         assert!(normalize_email(&format!("{}@x.io", "a".repeat(260))).is_err());

@@ -3,7 +3,7 @@
 //! subset of both dialects, with `$n` placeholders.
 
 use crate::error::DomainError;
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::AnyPool;
 use std::time::Duration;
 

@@ -13,8 +13,14 @@ pub struct ThrottlePolicy {
 }
 
 impl ThrottlePolicy {
-    pub const PER_ACCOUNT: Self = Self { max_failures: 5, window_secs: 15 * 60 };
-    pub const PER_ADDRESS: Self = Self { max_failures: 20, window_secs: 15 * 60 };
+    pub const PER_ACCOUNT: Self = Self {
+        max_failures: 5,
+        window_secs: 15 * 60,
+    };
+    pub const PER_ADDRESS: Self = Self {
+        max_failures: 20,
+        window_secs: 15 * 60,
+    };
 
     /// Given the times of recent failures (any order), returns how many seconds
     /// to wait before another attempt, or `None` when an attempt is allowed now.
@@ -78,7 +84,10 @@ impl Throttle {
         }
     }
 
-    pub async fn record_failure(&self, keys: &[(String, ThrottlePolicy)]) -> Result<(), DomainError> {
+    pub async fn record_failure(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+    ) -> Result<(), DomainError> {
         let now = now_unix();
         let mut tx = self.db.pool().begin().await?;
         for (key, policy) in keys {
@@ -110,7 +119,10 @@ impl Throttle {
 mod tests {
     use super::*;
 
-    const POLICY: ThrottlePolicy = ThrottlePolicy { max_failures: 3, window_secs: 60 };
+    const POLICY: ThrottlePolicy = ThrottlePolicy {
+        max_failures: 3,
+        window_secs: 60,
+    };
 
     #[test]
     fn allows_until_the_limit_is_reached() {
@@ -134,7 +146,10 @@ mod tests {
     #[test]
     fn many_failures_wait_for_the_limit_th_newest() {
         // Five failures, limit three: the third newest (980) governs.
-        assert_eq!(POLICY.retry_after(&[950, 960, 980, 990, 999], 1000), Some(40));
+        assert_eq!(
+            POLICY.retry_after(&[950, 960, 980, 990, 999], 1000),
+            Some(40)
+        );
     }
 
     #[test]

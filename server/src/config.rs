@@ -46,7 +46,10 @@ pub struct Settings {
 impl Settings {
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("potions.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("potions.db").display()
+            )
         })
     }
 

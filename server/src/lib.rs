@@ -21,7 +21,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
@@ -33,11 +35,17 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 #[derive(Debug, Error)]
 pub enum StartError {
     #[error("cannot create the data folder {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Domain(#[from] domain::DomainError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Clone, Default)]
@@ -45,7 +53,9 @@ struct RandomRequestId;
 
 impl MakeRequestId for RandomRequestId {
     fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
-        http::HeaderValue::from_str(&domain::db::new_id()).ok().map(RequestId::new)
+        http::HeaderValue::from_str(&domain::db::new_id())
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -140,22 +150,37 @@ impl Server {
         spawn_housekeeping(&state);
         let listener = tokio::net::TcpListener::bind(settings.listen)
             .await
-            .map_err(|source| StartError::Bind { addr: settings.listen, source })?;
+            .map_err(|source| StartError::Bind {
+                addr: settings.listen,
+                source,
+            })?;
         let public_url = match settings.public_url {
             Some(_) => settings.public_url(),
-            None => format!("http://{}", listener.local_addr().unwrap_or(settings.listen)),
+            None => format!(
+                "http://{}",
+                listener.local_addr().unwrap_or(settings.listen)
+            ),
         };
-        Ok(Self { listener, router: router(state, public_url) })
+        Ok(Self {
+            listener,
+            router: router(state, public_url),
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
-    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         axum::serve(
             self.listener,
-            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await

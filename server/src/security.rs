@@ -38,7 +38,8 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap, public_origin: &str) 
                 .get(HOST)
                 .and_then(|h| h.to_str().ok())
                 .map(|host| (format!("http://{host}"), format!("https://{host}")));
-            let matches_host = host_origin.is_some_and(|(http, https)| origin == http || origin == https);
+            let matches_host =
+                host_origin.is_some_and(|(http, https)| origin == http || origin == https);
             !(origin == public_origin || matches_host)
         }
         Some(Err(_)) => true,
@@ -52,7 +53,11 @@ pub async fn reject_cross_site(
 ) -> Response {
     if is_cross_site(request.method(), request.headers(), &origin.0) {
         tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-site request rejected");
-        return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not allowed.",
+        )
+            .into_response();
     }
     next.run(request).await
 }
@@ -98,7 +103,10 @@ mod tests {
 
     #[test]
     fn safe_methods_always_pass() {
-        let h = headers(&[("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")]);
+        let h = headers(&[
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ]);
         assert!(!is_cross_site(&Method::GET, &h, PUBLIC));
     }
 
@@ -107,7 +115,10 @@ mod tests {
         for h in [
             headers(&[("origin", "https://evil.example")]),
             headers(&[("sec-fetch-site", "cross-site")]),
-            headers(&[("sec-fetch-site", "same-site"), ("origin", "https://a.potions.example")]),
+            headers(&[
+                ("sec-fetch-site", "same-site"),
+                ("origin", "https://a.potions.example"),
+            ]),
             headers(&[("origin", "null")]),
         ] {
             assert!(is_cross_site(&Method::POST, &h, PUBLIC), "{h:?}");
@@ -117,8 +128,14 @@ mod tests {
     #[test]
     fn posts_from_our_origin_or_host_pass() {
         for h in [
-            headers(&[("origin", "https://potions.example"), ("sec-fetch-site", "same-origin")]),
-            headers(&[("origin", "http://127.0.0.1:4000"), ("host", "127.0.0.1:4000")]),
+            headers(&[
+                ("origin", "https://potions.example"),
+                ("sec-fetch-site", "same-origin"),
+            ]),
+            headers(&[
+                ("origin", "http://127.0.0.1:4000"),
+                ("host", "127.0.0.1:4000"),
+            ]),
             headers(&[]),
         ] {
             assert!(!is_cross_site(&Method::POST, &h, PUBLIC), "{h:?}");

@@ -23,13 +23,21 @@ async fn sign_up_signs_in_and_shows_the_dashboard(app: TestApp) {
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.expect("body");
     assert!(html.contains("<h1>Dashboard</h1>"), "{html}");
-    assert!(html.contains("Account (ada.lovelace@example.com)"), "avatar label missing");
+    assert!(
+        html.contains("Account (ada.lovelace@example.com)"),
+        "avatar label missing"
+    );
     assert!(html.contains(">AL</span>"), "initials missing");
 }
 
 async fn session_cookie_is_http_only_and_lax(app: TestApp) {
     let res = app
-        .post_form("/api/sign_up", "/signup", &[("email", "grace@example.com"), ("password", PASSWORD)], None)
+        .post_form(
+            "/api/sign_up",
+            "/signup",
+            &[("email", "grace@example.com"), ("password", PASSWORD)],
+            None,
+        )
         .await;
     let header = set_cookie_header(res.headers());
     assert!(header.contains("HttpOnly"), "{header}");
@@ -43,20 +51,40 @@ async fn duplicate_and_malformed_sign_ups_are_refused_without_a_row(app: TestApp
     app.sign_up("taken@example.com").await;
     let long_email = format!("{}@example.com", "a".repeat(300));
     let cases: [(&str, &str, &str); 5] = [
-        ("taken@example.com", PASSWORD, "An account with this email already exists."),
-        ("TAKEN@example.com ", PASSWORD, "An account with this email already exists."),
+        (
+            "taken@example.com",
+            PASSWORD,
+            "An account with this email already exists.",
+        ),
+        (
+            "TAKEN@example.com ",
+            PASSWORD,
+            "An account with this email already exists.",
+        ),
         ("not-an-email", PASSWORD, "Enter a valid email address"),
         (&long_email, PASSWORD, "Enter a valid email address"),
-        ("short@example.com", "1234567", "Choose a password of 8 to 256 characters."),
+        (
+            "short@example.com",
+            "1234567",
+            "Choose a password of 8 to 256 characters.",
+        ),
     ];
     for (email, password, message) in cases {
         let res = app
-            .post_form("/api/sign_up", "/signup", &[("email", email), ("password", password)], None)
+            .post_form(
+                "/api/sign_up",
+                "/signup",
+                &[("email", email), ("password", password)],
+                None,
+            )
             .await;
         app.assert_form_error(res, "/signup", message).await;
     }
-    let res = app.post_form("/api/sign_up", "/signup", &[("email", "")], None).await;
-    app.assert_form_error(res, "/signup", "The form was incomplete or malformed.").await;
+    let res = app
+        .post_form("/api/sign_up", "/signup", &[("email", "")], None)
+        .await;
+    app.assert_form_error(res, "/signup", "The form was incomplete or malformed.")
+        .await;
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 1);
 }
@@ -65,8 +93,13 @@ async fn wrong_email_and_wrong_password_read_the_same(app: TestApp) {
     app.sign_up("ada@example.com").await;
     let wrong_password = app.sign_in("ada@example.com", "not the password").await;
     let wrong_email = app.sign_in("nobody@example.com", PASSWORD).await;
-    assert_eq!(location(&wrong_email), location(&wrong_password), "the answers must not differ");
-    app.assert_form_error(wrong_password, "/login", "Wrong email or password.").await;
+    assert_eq!(
+        location(&wrong_email),
+        location(&wrong_password),
+        "the answers must not differ"
+    );
+    app.assert_form_error(wrong_password, "/login", "Wrong email or password.")
+        .await;
 }
 
 async fn sign_in_starts_a_new_session(app: TestApp) {
@@ -75,7 +108,11 @@ async fn sign_in_starts_a_new_session(app: TestApp) {
         .post_form(
             "/api/sign_in",
             "/login?next=%2Faccount",
-            &[("email", "ada@example.com"), ("password", PASSWORD), ("next", "/account")],
+            &[
+                ("email", "ada@example.com"),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
             Some(&first),
         )
         .await;
@@ -83,14 +120,23 @@ async fn sign_in_starts_a_new_session(app: TestApp) {
     assert_eq!(location(&res), "/account");
     let second = session_cookie(res.headers()).expect("new session");
     assert_ne!(first, second, "sign-in must issue a new session id");
-    assert_eq!(app.get("/account", Some(&second)).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/account", Some(&second)).await.status(),
+        StatusCode::OK
+    );
     let old = app.get("/account", Some(&first)).await;
-    assert_eq!(old.status(), StatusCode::FOUND, "the earlier session is ended");
+    assert_eq!(
+        old.status(),
+        StatusCode::FOUND,
+        "the earlier session is ended"
+    );
 }
 
 async fn sign_out_ends_the_session(app: TestApp) {
     let cookie = app.sign_up("ada@example.com").await;
-    let res = app.post_form("/api/sign_out", "/account", &[], Some(&cookie)).await;
+    let res = app
+        .post_form("/api/sign_out", "/account", &[], Some(&cookie))
+        .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(location(&res), "/login");
     assert!(set_cookie_header(res.headers()).contains("Max-Age=0"));
@@ -111,7 +157,11 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_back(app: TestApp) {
         .post_form(
             "/api/sign_in",
             "/login?next=%2Faccount",
-            &[("email", "ada@example.com"), ("password", PASSWORD), ("next", "/account")],
+            &[
+                ("email", "ada@example.com"),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
             None,
         )
         .await;
@@ -121,28 +171,45 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_back(app: TestApp) {
         .post_form(
             "/api/sign_in",
             "/login",
-            &[("email", "ada@example.com"), ("password", PASSWORD), ("next", "//evil.example/")],
+            &[
+                ("email", "ada@example.com"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
             None,
         )
         .await;
     assert_eq!(location(&res), "/");
     let missing = app.get("/no/such/page", None).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    assert!(missing.text().await.expect("body").contains("Page not found"));
+    assert!(missing
+        .text()
+        .await
+        .expect("body")
+        .contains("Page not found"));
 }
 
 async fn failed_sign_ins_are_throttled_per_account(app: TestApp) {
     app.sign_up("ada@example.com").await;
     for _ in 0..5 {
         let res = app.sign_in("ada@example.com", "wrong password").await;
-        app.assert_form_error(res, "/login", "Wrong email or password.").await;
+        app.assert_form_error(res, "/login", "Wrong email or password.")
+            .await;
     }
     // Even the right password waits now, and the message says how long.
     let res = app.sign_in("ada@example.com", PASSWORD).await;
-    app.assert_form_error(res, "/login", "Too many failed sign-ins. Try again in 15 minutes.").await;
+    app.assert_form_error(
+        res,
+        "/login",
+        "Too many failed sign-ins. Try again in 15 minutes.",
+    )
+    .await;
     // Another account from the same address is not yet limited.
     app.sign_up("grace@example.com").await;
-    assert_eq!(location(&app.sign_in("grace@example.com", PASSWORD).await), "/");
+    assert_eq!(
+        location(&app.sign_in("grace@example.com", PASSWORD).await),
+        "/"
+    );
 }
 
 async fn expired_and_forged_sessions_are_signed_out(app: TestApp) {
@@ -161,5 +228,9 @@ async fn expired_and_forged_sessions_are_signed_out(app: TestApp) {
         .await
         .expect("expire");
     let res = app.get("/account", Some(&cookie)).await;
-    assert_eq!(res.status(), StatusCode::FOUND, "an expired session is signed out");
+    assert_eq!(
+        res.status(),
+        StatusCode::FOUND,
+        "an expired session is signed out"
+    );
 }

@@ -55,21 +55,35 @@ async fn pages_carry_security_headers_with_a_fresh_nonce(app: TestApp) {
             .and_then(|rest| rest.split('\'').next())
             .expect("script nonce")
             .to_string();
-        assert_eq!(headers.get(X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
-        assert_eq!(headers.get(REFERRER_POLICY).map(|v| v.as_bytes()), Some(&b"same-origin"[..]));
+        assert_eq!(
+            headers.get(X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..])
+        );
+        assert_eq!(
+            headers.get(REFERRER_POLICY).map(|v| v.as_bytes()),
+            Some(&b"same-origin"[..])
+        );
         let html = res.text().await.expect("body");
         // Every inline script carries the nonce.
         for script in html.split("<script").skip(1) {
             let tag = script.split('>').next().unwrap_or_default();
             if !tag.contains("src=") {
-                assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{path}: inline script without nonce: {tag}");
+                assert!(
+                    tag.contains(&format!("nonce=\"{nonce}\"")),
+                    "{path}: inline script without nonce: {tag}"
+                );
             }
         }
         nonces.push(nonce);
     }
     assert_ne!(nonces[0], nonces[1], "each response gets its own nonce");
     let health = app.get("/healthz", None).await;
-    let csp = health.headers().get(CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let csp = health
+        .headers()
+        .get(CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     assert!(csp.contains("default-src 'none'"), "{csp}");
 }
 
@@ -93,7 +107,11 @@ async fn oversized_bodies_are_refused_and_the_server_keeps_serving(app: TestApp)
         .send()
         .await
         .expect("POST");
-    assert!(res.status().is_client_error() || res.status().is_server_error(), "{}", res.status());
+    assert!(
+        res.status().is_client_error() || res.status().is_server_error(),
+        "{}",
+        res.status()
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
     assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
 }

@@ -1,1 +1,136 @@
-fn main() {}
+//! The project's two set-up commands, and the rest of its tooling:
+//!
+//!   cargo xtask run     install what is missing, build in release, serve on :3000
+//!   cargo xtask test    install what is missing, then every check CI runs
+//!
+//! Every install step is idempotent and quiet when already done.
+
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use tools::Toolchain;
+
+const USAGE: &str = "usage: cargo xtask <run|test> [-- potions flags]
+
+  run    build Potions in release and serve it at http://127.0.0.1:3000
+         (SQLite and a key file in ./data; no other service needed)
+  test   formatting, clippy, unit and integration tests on SQLite and
+         PostgreSQL, then the end-to-end tests in headless Chromium";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nxtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+pub fn say(message: &str) {
+    println!("==> {message}");
+}
+
+/// Runs a command in the workspace root and fails on a non-zero exit.
+pub fn run_step(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}").replace('"', "");
+    let status = cmd
+        .current_dir(
+            cmd.get_current_dir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(workspace_root),
+        )
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("failed ({status}): {shown}"))
+    }
+}
+
+fn build_release(tools: &Toolchain) -> Result {
+    say("Building Potions in release (server, WebAssembly, CSS)");
+    run_step(tools.cargo_leptos().args(["build", "--release"]))
+}
+
+fn run(potions_args: &[String]) -> Result {
+    let tools = Toolchain::ensure_for_build()?;
+    build_release(&tools)?;
+    let root = workspace_root();
+    say("Starting Potions at http://127.0.0.1:3000 (Ctrl-C stops it)");
+    let potions_args: Vec<&String> = potions_args.iter().filter(|a| *a != "--").collect();
+    run_step(
+        Command::new(root.join("target/release/potions"))
+            .env("LEPTOS_SITE_ROOT", root.join("target/site"))
+            .args(potions_args),
+    )
+}
+
+fn test() -> Result {
+    let tools = Toolchain::ensure_for_tests()?;
+    let cargo = || Command::new(env!("CARGO"));
+
+    say("Checking formatting");
+    run_step(cargo().args(["fmt", "--all", "--check"]))?;
+
+    say("Linting each package (server and browser builds separately)");
+    let wasm = "--target=wasm32-unknown-unknown";
+    let lints: [&[&str]; 5] = [
+        &["-p", "domain", "--all-targets"],
+        &["-p", "app", "--features", "ssr", "--all-targets"],
+        &["-p", "app", "--features", "hydrate", wasm],
+        &["-p", "frontend", wasm],
+        &["-p", "server", "-p", "xtask", "--all-targets"],
+    ];
+    for lint in lints {
+        run_step(
+            cargo()
+                .arg("clippy")
+                .args(lint)
+                .args(["--", "-D", "warnings"]),
+        )?;
+    }
+
+    say("Unit and integration tests, each on SQLite and on PostgreSQL");
+    for package in [
+        &["-p", "domain"][..],
+        &["-p", "app", "--features", "ssr"],
+        &["-p", "server"],
+        &["-p", "xtask"],
+    ] {
+        run_step(cargo().arg("test").args(package))?;
+    }
+
+    build_release(&tools)?;
+    say("End-to-end tests in headless Chromium");
+    let root = workspace_root();
+    let data = root.join("target/e2e-data");
+    let _ = std::fs::remove_dir_all(&data);
+    run_step(
+        Command::new("npx")
+            .args(["playwright", "test"])
+            .current_dir(root.join("end2end"))
+            .env("PATH", tools.path_with_tools()),
+    )
+}

@@ -3,7 +3,9 @@
 //! database), and drives it over HTTP like a browser without JavaScript.
 #![allow(dead_code)] // each test binary uses its own part of this module
 
-use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, REFERER, SET_COOKIE};
+use reqwest::header::{
+    HeaderMap, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, REFERER, SET_COOKIE,
+};
 use reqwest::{redirect, Client, Response, StatusCode};
 use server::config::Settings;
 use server::Server;
@@ -36,12 +38,18 @@ async fn fresh_postgres_database() -> Option<String> {
         }
         Err(err) => panic!("PostgreSQL unreachable at {admin_url} and CI is set: {err}"),
     };
-    let name = format!("potions_t_{}", domain::db::new_id().to_lowercase().replace(['-', '_'], ""));
+    let name = format!(
+        "potions_t_{}",
+        domain::db::new_id().to_lowercase().replace(['-', '_'], "")
+    );
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await
         .expect("create test database");
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
     Some(format!("{base}/{name}"))
 }
 
@@ -68,7 +76,12 @@ impl TestApp {
             .redirect(redirect::Policy::none())
             .build()
             .expect("client");
-        Some(Self { base_url, client, database_url, _data_dir: data_dir })
+        Some(Self {
+            base_url,
+            client,
+            database_url,
+            _data_dir: data_dir,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -85,7 +98,13 @@ impl TestApp {
 
     /// Posts a form the way a browser without JavaScript does: same origin,
     /// `Accept: text/html`, a Referer naming the page the form is on.
-    pub async fn post_form(&self, path: &str, referer: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Response {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        referer: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Response {
         let mut req = self
             .client
             .post(self.url(path))
@@ -101,7 +120,12 @@ impl TestApp {
 
     pub async fn sign_up(&self, email: &str) -> String {
         let res = self
-            .post_form("/api/sign_up", "/signup", &[("email", email), ("password", PASSWORD)], None)
+            .post_form(
+                "/api/sign_up",
+                "/signup",
+                &[("email", email), ("password", PASSWORD)],
+                None,
+            )
             .await;
         assert_eq!(res.status(), StatusCode::FOUND, "sign-up should redirect");
         assert_eq!(location(&res), "/");
@@ -109,30 +133,59 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
-        self.post_form("/api/sign_in", "/login", &[("email", email), ("password", password)], None)
-            .await
+        self.post_form(
+            "/api/sign_in",
+            "/login",
+            &[("email", email), ("password", password)],
+            None,
+        )
+        .await
     }
 
     /// A form posted without JavaScript that failed: the browser is sent back
     /// to the form's page, which shows `message`, and no session starts.
     pub async fn assert_form_error(&self, res: Response, form_page: &str, message: &str) {
-        assert_eq!(res.status(), StatusCode::FOUND, "expected a redirect back to {form_page}");
-        assert!(session_cookie(res.headers()).is_none(), "a failed form started a session");
+        assert_eq!(
+            res.status(),
+            StatusCode::FOUND,
+            "expected a redirect back to {form_page}"
+        );
+        assert!(
+            session_cookie(res.headers()).is_none(),
+            "a failed form started a session"
+        );
         let back = location(&res);
         let page_url = self.url(form_page);
-        assert!(back.starts_with(&format!("{page_url}?")), "{back} is not {page_url}");
-        let page = self.client.get(&back).header(ACCEPT, "text/html").send().await.expect("GET");
+        assert!(
+            back.starts_with(&format!("{page_url}?")),
+            "{back} is not {page_url}"
+        );
+        let page = self
+            .client
+            .get(&back)
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("GET");
         let html = page.text().await.expect("body");
-        assert!(html.contains(message), "{form_page} does not say {message:?}:\n{html}");
+        assert!(
+            html.contains(message),
+            "{form_page} does not say {message:?}:\n{html}"
+        );
     }
 
     pub async fn db(&self) -> sqlx::AnyConnection {
         sqlx::any::install_default_drivers();
-        sqlx::AnyConnection::connect(&self.database_url).await.expect("db")
+        sqlx::AnyConnection::connect(&self.database_url)
+            .await
+            .expect("db")
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut self.db().await).await.expect("count");
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .fetch_one(&mut self.db().await)
+            .await
+            .expect("count");
         n
     }
 }

@@ -1,0 +1,47 @@
+import { defineConfig } from "@playwright/test";
+
+// The release server on a fresh SQLite database in target/e2e-data
+// (`cargo xtask test` empties it first), on a port of its own.
+const PORT = 3100;
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: BASE_URL,
+    headless: true,
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: "../target/release/potions",
+      url: `${BASE_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        POTIONS_LISTEN: `127.0.0.1:${PORT}`,
+        POTIONS_DATA_DIR: "../target/e2e-data",
+        LEPTOS_SITE_ROOT: "../target/site",
+      },
+    },
+  ],
+});

@@ -1,0 +1,83 @@
+import { expect, test } from "@playwright/test";
+import { PASSWORD, expectAccessible, hydrated, signUp, uniqueEmail } from "./helpers";
+
+test("sign up, visit Account through the avatar, sign out, sign in again", async ({ page }) => {
+  const email = uniqueEmail();
+  await signUp(page, email);
+
+  const avatar = page.getByRole("link", { name: `Account (${email})` });
+  await expect(avatar).toHaveText("AL");
+  await avatar.click();
+  await expect(page).toHaveURL("/account");
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL("/login");
+
+  await page.goto("/account");
+  await expect(page).toHaveURL("/login?next=%2Faccount");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL("/account");
+  await expect(page.getByTestId("account-email")).toHaveText(email);
+});
+
+test("a wrong password reads the same as an unknown email", async ({ page }) => {
+  const email = uniqueEmail("grace");
+  await signUp(page, email);
+  await page.getByRole("link", { name: /Account/ }).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL("/login");
+  await hydrated(page);
+
+  for (const [who, password] of [[email, "wrong password"], [uniqueEmail("nobody"), PASSWORD]]) {
+    await page.getByLabel("Email").fill(who);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  }
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the sign-in form works and shows its errors", async ({ browser }) => {
+    // The account is made with JavaScript on; only the sign-in runs without.
+    const withJs = await browser.newPage();
+    const email = uniqueEmail("nojs");
+    await signUp(withJs, email);
+    await withJs.close();
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto("/account");
+    await expect(page).toHaveURL("/login?next=%2Faccount");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("wrong password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL("/account");
+    await expect(page.getByTestId("account-email")).toHaveText(email);
+    await context.close();
+  });
+});
+
+test("every page passes axe-core", async ({ page }) => {
+  for (const path of ["/login", "/signup", "/no/such/page"]) {
+    await page.goto(path);
+    await hydrated(page);
+    await expectAccessible(page);
+  }
+  await signUp(page, uniqueEmail("axe"));
+  for (const path of ["/", "/account"]) {
+    await page.goto(path);
+    await hydrated(page);
+    await expectAccessible(page);
+  }
+});

@@ -1,0 +1,33 @@
+import { expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+export const PASSWORD = "correct horse battery staple";
+
+/** A fresh address per test, so tests never share an account. */
+export function uniqueEmail(prefix = "ada.lovelace"): string {
+  return `${prefix}+${Date.now()}${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** Waits until the WebAssembly has hydrated the page; clicks before that are lost. */
+export async function hydrated(page: Page): Promise<void> {
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1);
+}
+
+/** No serious or critical accessibility violations on the page as it is now. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
+}
+
+export async function signUp(page: Page, email: string): Promise<void> {
+  await page.goto("/signup");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+}

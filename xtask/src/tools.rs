@@ -1,0 +1,214 @@
+//! Installs the tools a build or test needs, once per machine.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::{run_step, say, workspace_root, Result};
+
+const CARGO_LEPTOS_VERSION: &str = "0.3.10";
+/// wasm-opt from npm: Debian's binaryen is too old and breaks hydration.
+const BINARYEN_VERSION: &str = "132.0.0";
+
+/// The first line a command prints for `--version`, if it runs.
+fn version_of(program: &str) -> Option<String> {
+    let out = Command::new(program).arg("--version").output().ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    })
+}
+
+/// The version of a package as resolved in Cargo.lock.
+pub fn locked_version(lock: &str, package: &str) -> Option<String> {
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock.find(&needle)? + needle.len();
+    let len = lock[start..].find('"')?;
+    Some(lock[start..start + len].to_string())
+}
+
+fn ensure_wasm_target() -> Result {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup is needed: {e}"))?;
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l == "wasm32-unknown-unknown")
+    {
+        return Ok(());
+    }
+    say("Adding the wasm32-unknown-unknown target");
+    run_step(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn ensure_cargo_leptos() -> Result {
+    if version_of("cargo-leptos").is_some_and(|v| v.ends_with(CARGO_LEPTOS_VERSION)) {
+        return Ok(());
+    }
+    say(&format!(
+        "Installing cargo-leptos {CARGO_LEPTOS_VERSION} (about 20 minutes, once per machine)"
+    ));
+    run_step(Command::new(env!("CARGO")).args([
+        "install",
+        "cargo-leptos",
+        "--version",
+        CARGO_LEPTOS_VERSION,
+        "--locked",
+    ]))
+}
+
+fn ensure_wasm_bindgen() -> Result {
+    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let wanted =
+        locked_version(&lock, "wasm-bindgen").ok_or("wasm-bindgen is not in Cargo.lock")?;
+    if version_of("wasm-bindgen").is_some_and(|v| v == format!("wasm-bindgen {wanted}")) {
+        return Ok(());
+    }
+    say(&format!(
+        "Installing wasm-bindgen-cli {wanted} to match Cargo.lock (about 4 minutes, once)"
+    ));
+    // Not --locked: one of its locked dependencies is missing from the registry.
+    run_step(Command::new(env!("CARGO")).args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &wanted,
+    ]))
+}
+
+fn tools_dir() -> PathBuf {
+    workspace_root().join(".tools")
+}
+
+fn ensure_binaryen() -> Result {
+    let manifest = tools_dir().join("node_modules/binaryen/package.json");
+    let installed = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{BINARYEN_VERSION}\"")) {
+        return Ok(());
+    }
+    say(&format!(
+        "Installing wasm-opt (npm binaryen@{BINARYEN_VERSION}) into .tools/"
+    ));
+    std::fs::create_dir_all(tools_dir()).map_err(|e| format!("cannot create .tools: {e}"))?;
+    run_step(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+            .arg(tools_dir())
+            .arg(format!("binaryen@{BINARYEN_VERSION}")),
+    )
+}
+
+fn ensure_chromium() -> Result {
+    if version_of("/usr/bin/chromium").is_some() {
+        return Ok(());
+    }
+    say("Installing Chromium from Debian's packages");
+    let sudo = |args: &[&str]| {
+        let as_root = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0"));
+        let mut cmd = if as_root {
+            Command::new(args[0])
+        } else {
+            Command::new("sudo")
+        };
+        if as_root {
+            cmd.args(&args[1..]);
+        } else {
+            cmd.args(args);
+        }
+        cmd.env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    run_step(&mut sudo(&["apt-get", "update", "-qq"]))?;
+    run_step(&mut sudo(&["apt-get", "install", "-y", "-qq", "chromium"]))
+}
+
+fn ensure_end2end_packages() -> Result {
+    let dir = workspace_root().join("end2end");
+    let lock = std::fs::read(dir.join("package-lock.json"))
+        .map_err(|e| format!("end2end/package-lock.json: {e}"))?;
+    let stamp_path = dir.join("node_modules/.installed-lock");
+    if std::fs::read(&stamp_path).is_ok_and(|stamp| stamp == lock) {
+        return Ok(());
+    }
+    say("Installing the end-to-end test packages (npm ci in end2end/)");
+    run_step(
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--silent"])
+            .current_dir(&dir),
+    )?;
+    std::fs::write(&stamp_path, lock)
+        .map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))
+}
+
+/// Proof that the build tools are installed, with the PATH that finds them.
+pub struct Toolchain {
+    path: String,
+}
+
+impl Toolchain {
+    pub fn ensure_for_build() -> Result<Self> {
+        ensure_wasm_target()?;
+        ensure_cargo_leptos()?;
+        ensure_wasm_bindgen()?;
+        ensure_binaryen()?;
+        Ok(Self { path: Self::path() })
+    }
+
+    pub fn ensure_for_tests() -> Result<Self> {
+        let tools = Self::ensure_for_build()?;
+        ensure_chromium()?;
+        ensure_end2end_packages()?;
+        Ok(tools)
+    }
+
+    fn path() -> String {
+        let bin = tools_dir().join("node_modules/.bin");
+        let cargo_bin = std::env::var("CARGO_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| {
+                PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+            })
+            .join("bin");
+        format!(
+            "{}:{}:{}",
+            bin.display(),
+            cargo_bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+
+    pub fn path_with_tools(&self) -> &str {
+        &self.path
+    }
+
+    /// `cargo leptos`, finding wasm-opt and wasm-bindgen on PATH so it never
+    /// tries to download them.
+    pub fn cargo_leptos(&self) -> Command {
+        let mut cmd = Command::new("cargo-leptos");
+        cmd.env("PATH", &self.path).env("LEPTOS_ENV", "PROD");
+        cmd
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_locked_version_of_a_package() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"9.9.9\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(locked_version(lock, "absent"), None);
+    }
+}
