@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Accounts and sessions over HTTP, on SQLite and PostgreSQL.
 
 mod support;

@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Guards on every request: cross-site rejection, security headers, body caps.
 
 mod support;
