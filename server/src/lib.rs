@@ -15,9 +15,9 @@ use axum::routing::get;
 use axum::Router;
 use domain::Database;
 use leptos::config::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use thiserror::Error;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -91,8 +91,16 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
     ))
 }
 
+/// The app's routes, generated once per process: generating them suppresses
+/// resource loading process-wide, which would stall any page rendering at
+/// that moment in another server of the same process (leptos#4773).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState, public_origin: String) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let request_id = http::HeaderName::from_static("x-request-id");
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
         let id = request

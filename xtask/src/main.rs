@@ -101,7 +101,15 @@ fn test() -> Result {
         &["-p", "app", "--features", "ssr", "--all-targets"],
         &["-p", "app", "--features", "hydrate", wasm],
         &["-p", "frontend", wasm],
-        &["-p", "server", "-p", "xtask", "--all-targets"],
+        &[
+            "-p",
+            "server",
+            "-p",
+            "hetzner-fake",
+            "-p",
+            "xtask",
+            "--all-targets",
+        ],
     ];
     for lint in lints {
         run_step(
@@ -116,6 +124,7 @@ fn test() -> Result {
     for package in [
         &["-p", "domain"][..],
         &["-p", "app", "--features", "ssr"],
+        &["-p", "hetzner-fake"],
         &["-p", "server"],
         &["-p", "xtask"],
     ] {

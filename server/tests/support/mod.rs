@@ -63,6 +63,9 @@ pub struct TestApp {
 impl TestApp {
     /// `None` only when PostgreSQL is unreachable outside CI.
     pub async fn spawn(backend: Backend) -> Option<Self> {
+        if std::env::var_os("POTIONS_TEST_LOG").is_some() {
+            server::telemetry::init(server::config::LogFormat::Text);
+        }
         let data_dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
         if let Backend::Postgres = backend {
@@ -227,27 +230,34 @@ pub fn content_type(res: &Response) -> String {
         .to_string()
 }
 
+/// Fails a test that hangs instead of blocking the suite.
+pub async fn bounded(test: impl std::future::Future<Output = ()>) {
+    tokio::time::timeout(std::time::Duration::from_secs(120), test)
+        .await
+        .expect("test did not finish within 120 s");
+}
+
 /// Runs one async test body against SQLite and against PostgreSQL.
 #[macro_export]
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let app = $crate::support::TestApp::spawn($crate::support::Backend::Sqlite)
                         .await
                         .expect("SQLite always available");
-                    super::$name(app).await;
+                    $crate::support::bounded(super::$name(app)).await;
                 }
             )*
         }
         mod postgres {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     if let Some(app) = $crate::support::TestApp::spawn($crate::support::Backend::Postgres).await {
-                        super::$name(app).await;
+                        $crate::support::bounded(super::$name(app)).await;
                     }
                 }
             )*

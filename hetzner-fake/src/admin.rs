@@ -1,0 +1,92 @@
+//! A small control API outside `/v1`, for end-to-end tests and the demo:
+//!
+//! - `POST /_admin/faults` a [`Fault`] as JSON; `DELETE /_admin/faults` clears them
+//! - `PUT /_admin/latency` `{"millis": 50}` adds latency to every `/v1` request
+//! - `POST /_admin/projects` `{"name": "…"}` makes a project; answers its tokens
+//! - `GET /_admin/projects/{name}` the project's servers and SSH keys
+//! - `DELETE /_admin/tokens/{token}` revokes a token, as deleting it in the console does
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use std::time::Duration;
+
+use crate::faults::Fault;
+use crate::state::{self, Permission};
+use crate::Shared;
+
+pub fn router(shared: Shared) -> Router {
+    Router::new()
+        .route("/_admin/faults", post(add_fault).delete(clear_faults))
+        .route("/_admin/latency", put(set_latency))
+        .route("/_admin/projects", post(create_project))
+        .route("/_admin/projects/{name}", get(show_project))
+        .route("/_admin/tokens/{token}", delete(revoke_token))
+        .with_state(shared)
+}
+
+async fn add_fault(State(shared): State<Shared>, Json(fault): Json<Fault>) -> StatusCode {
+    shared.lock().faults.push(fault);
+    StatusCode::NO_CONTENT
+}
+
+async fn clear_faults(State(shared): State<Shared>) -> StatusCode {
+    shared.lock().faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct Latency {
+    millis: u64,
+}
+
+async fn set_latency(State(shared): State<Shared>, Json(latency): Json<Latency>) -> StatusCode {
+    shared.lock().latency = Duration::from_millis(latency.millis);
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct NewProject {
+    name: String,
+}
+
+async fn create_project(State(shared): State<Shared>, Json(project): Json<NewProject>) -> Response {
+    let mut inner = shared.lock();
+    if inner.world.project_index(&project.name).is_some() {
+        return (StatusCode::CONFLICT, "project exists").into_response();
+    }
+    let index = inner.world.add_project(&project.name);
+    let read_write = inner.world.add_token(index, Permission::ReadWrite, None);
+    let read_only = inner.world.add_token(index, Permission::Read, None);
+    (StatusCode::CREATED, Json(json!({ "name": project.name, "read_write_token": read_write, "read_only_token": read_only })))
+        .into_response()
+}
+
+async fn show_project(State(shared): State<Shared>, Path(name): Path<String>) -> Response {
+    let inner = shared.lock();
+    let Some(project) = inner
+        .world
+        .project_index(&name)
+        .and_then(|i| inner.world.projects.get(i))
+    else {
+        return (StatusCode::NOT_FOUND, "no such project").into_response();
+    };
+    Json(json!({
+        "name": project.name,
+        "servers": project.servers.values().map(|s| state::server_json(s, &inner.world.config)).collect::<Vec<_>>(),
+        "ssh_keys": project.ssh_keys.values().map(state::ssh_key_json).collect::<Vec<_>>(),
+    }))
+    .into_response()
+}
+
+async fn revoke_token(State(shared): State<Shared>, Path(token): Path<String>) -> StatusCode {
+    if shared.lock().world.revoke_token(&token) {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}

@@ -1,0 +1,213 @@
+//! A fake of the Hetzner Cloud API: stateful, in memory, answering like the
+//! real one (shapes validated against Hetzner's OpenAPI description in the
+//! tests), with rate limits, resources that change over time, and fault
+//! injection. Runs in-process on 127.0.0.1:0 for tests, or as the
+//! `hetzner-fake` binary with a seed file for end-to-end tests and the demo.
+
+pub mod admin;
+pub mod api;
+pub mod catalogue;
+pub mod error;
+pub mod faults;
+pub mod query;
+pub mod seed;
+pub mod state;
+
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+pub use faults::{Fault, FaultKind};
+pub use state::{FakeConfig, Permission};
+
+/// One request the fake answered, with the JSON body it sent.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub body: Option<Value>,
+}
+
+/// Everything the fake keeps, shared by its handlers and its controller.
+#[derive(Debug)]
+pub struct Inner {
+    pub world: state::World,
+    pub faults: Vec<Fault>,
+    pub latency: Duration,
+    pub exchanges: Vec<Exchange>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Shared(Arc<Mutex<Inner>>);
+
+impl Shared {
+    pub fn new(config: FakeConfig) -> Self {
+        Self(Arc::new(Mutex::new(Inner {
+            world: state::World::new(config),
+            faults: Vec::new(),
+            latency: Duration::ZERO,
+            exchanges: Vec::new(),
+        })))
+    }
+
+    /// The lock is never held across an await; a poisoned lock still holds
+    /// consistent data because every mutation completes before unlocking.
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A running fake, controlled from Rust. Stops when dropped.
+pub struct FakeHetzner {
+    shared: Shared,
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeHetzner {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A project in the fake, with a Read & Write and a Read-only token.
+#[derive(Debug, Clone)]
+pub struct FakeProject {
+    pub index: usize,
+    pub name: String,
+    pub read_write_token: String,
+    pub read_only_token: String,
+}
+
+impl FakeHetzner {
+    /// Starts on 127.0.0.1 at a free port.
+    pub async fn start(config: FakeConfig) -> std::io::Result<Self> {
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), Shared::new(config)).await
+    }
+
+    pub async fn start_on(addr: SocketAddr, shared: Shared) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let app = api::router(shared.clone()).merge(admin::router(shared.clone()));
+        let task = tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, app).await {
+                tracing::error!(error = %err, "fake Hetzner stopped");
+            }
+        });
+        Ok(Self { shared, addr, task })
+    }
+
+    /// The API base URL, ending in `/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    pub fn add_project(&self, name: &str) -> FakeProject {
+        let mut inner = self.shared.lock();
+        let index = inner.world.add_project(name);
+        FakeProject {
+            index,
+            name: name.into(),
+            read_write_token: inner.world.add_token(index, Permission::ReadWrite, None),
+            read_only_token: inner.world.add_token(index, Permission::Read, None),
+        }
+    }
+
+    pub fn revoke_token(&self, token: &str) -> bool {
+        self.shared.lock().world.revoke_token(token)
+    }
+
+    pub fn inject(&self, fault: Fault) {
+        self.shared.lock().faults.push(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.lock().latency = latency;
+    }
+
+    /// Empties the project's rate-limit bucket.
+    pub fn exhaust_rate_limit(&self, project: &FakeProject) {
+        self.shared.lock().world.exhaust(project.index);
+    }
+
+    pub fn set_server_limit(&self, project: &FakeProject, limit: usize) {
+        if let Some(p) = self.shared.lock().world.projects.get_mut(project.index) {
+            p.server_limit = limit;
+        }
+    }
+
+    pub fn seed_server(
+        &self,
+        project: &FakeProject,
+        name: &str,
+        server_type: &str,
+        location: &str,
+    ) -> Option<i64> {
+        self.shared.lock().world.seed_server(
+            project.index,
+            name,
+            server_type,
+            location,
+            "ubuntu-24.04",
+        )
+    }
+
+    pub fn set_delete_protection(&self, project: &FakeProject, server_id: i64, on: bool) -> bool {
+        self.shared
+            .lock()
+            .world
+            .set_delete_protection(project.index, server_id, on)
+    }
+
+    pub fn server_names(&self, project: &FakeProject) -> Vec<String> {
+        let inner = self.shared.lock();
+        inner
+            .world
+            .projects
+            .get(project.index)
+            .map(|p| p.servers.values().map(|s| s.name.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// `(name, fingerprint, labels)` of each SSH key in the project.
+    pub fn ssh_keys(&self, project: &FakeProject) -> Vec<state::SshKey> {
+        let inner = self.shared.lock();
+        inner
+            .world
+            .projects
+            .get(project.index)
+            .map(|p| p.ssh_keys.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Every request answered so far.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.shared.lock().exchanges.clone()
+    }
+
+    /// How many requests matched `method` and a path starting with `path`.
+    pub fn request_count(&self, method: &str, path: &str) -> usize {
+        self.shared
+            .lock()
+            .exchanges
+            .iter()
+            .filter(|e| e.method.eq_ignore_ascii_case(method) && e.path.starts_with(path))
+            .count()
+    }
+}
