@@ -345,6 +345,7 @@ pub fn pricing_json() -> Value {
             "vat_rate": money((VAT - 1.0) * 100.0),
             "primary_ips": [],
             "floating_ips": [],
+            "floating_ip": { "price_monthly": { "net": money(3.0), "gross": money(3.0 * VAT) } },
             "image": { "price_per_gb_month": { "net": money(0.0119), "gross": money(0.0119 * VAT) } },
             "volume": { "price_per_gb_month": { "net": money(0.044), "gross": money(0.044 * VAT) } },
             "server_backup": { "percentage": money(20.0) },

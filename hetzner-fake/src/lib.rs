@@ -10,6 +10,8 @@ pub mod catalogue;
 pub mod error;
 pub mod faults;
 pub mod query;
+#[cfg(feature = "schema-check")]
+pub mod schema;
 pub mod seed;
 pub mod state;
 
@@ -71,6 +73,16 @@ pub struct FakeHetzner {
 impl Drop for FakeHetzner {
     fn drop(&mut self) {
         self.task.abort();
+        // In tests, every answer the fake gave must match Hetzner's description.
+        #[cfg(feature = "schema-check")]
+        if !std::thread::panicking() {
+            let violations = schema::violations(&self.exchanges());
+            assert!(
+                violations.is_empty(),
+                "the fake Hetzner drifted from the OpenAPI description:\n{}",
+                violations.join("\n")
+            );
+        }
     }
 }
 
