@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod hetzner;
 pub mod password;
 pub mod sessions;
 pub mod throttle;

@@ -100,7 +100,7 @@ async fn handle(
             let rate = (code == "rate_limit_exceeded").then(|| RateLimitState {
                 limit: 3600,
                 remaining: 0,
-                reset_unix: time::OffsetDateTime::now_utc().unix_timestamp() + 120,
+                reset_unix: time::OffsetDateTime::now_utc().unix_timestamp() + 1,
             });
             return finish(
                 &shared,
