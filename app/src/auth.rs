@@ -5,7 +5,7 @@ use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::{use_location, use_query_map};
 use serde::{Deserialize, Serialize};
 
-use crate::components::{ErrorNotice, SubmitButton};
+use crate::components::{form_error, ErrorNotice, SubmitButton};
 use crate::error::AppError;
 use crate::url::encode_component;
 
@@ -154,26 +154,6 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
             }}
         </Suspense>
     }
-}
-
-/// The latest error of a form's action. After a post without JavaScript the
-/// server redirects back with the error in the URL (`__path`, `__err`).
-fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Send + Sync + Clone + 'static,
-    S::Output: Send + Sync + Clone + 'static,
-{
-    use leptos::server_fn::error::ServerFnUrlError;
-    let query = use_query_map();
-    Signal::derive(move || match action.value().get() {
-        Some(result) => result.err(),
-        None => query.with(|q| {
-            let from_this_form = q.get_str("__path") == Some(S::PATH);
-            q.get_str("__err")
-                .filter(|_| from_this_form)
-                .map(ServerFnUrlError::<AppError>::decode_err)
-        }),
-    })
 }
 
 #[component]

@@ -20,6 +20,22 @@ pub enum AppError {
     NotSignedIn,
     #[error("internal error")]
     Internal,
+    #[error("malformed token")]
+    MalformedToken,
+    #[error("label too long")]
+    LabelTooLong,
+    #[error("token rejected")]
+    TokenRejected,
+    #[error("read-only token")]
+    TokenReadOnly,
+    #[error("hetzner rate limited")]
+    HetznerRateLimited { retry_after_secs: i64 },
+    #[error("hetzner unreachable")]
+    HetznerUnreachable,
+    #[error("already connected")]
+    AlreadyConnected { label: String },
+    #[error("connection not found")]
+    ConnectionNotFound,
     /// The request's arguments were missing or malformed.
     #[error("bad request")]
     BadRequest,
@@ -52,6 +68,17 @@ impl AppError {
             ),
             Self::NotSignedIn => "Your session has ended. Sign in again.".into(),
             Self::Internal => "Something went wrong on our side. Try again in a moment.".into(),
+            Self::MalformedToken => "That doesn't look like a Hetzner API token. Tokens are 64 letters and digits; copy it again from the Hetzner Cloud Console.".into(),
+            Self::LabelTooLong => "Keep the label to 64 characters or fewer.".into(),
+            Self::TokenRejected => "Hetzner rejected this token. Make sure it has Read & Write permissions and belongs to the right project.".into(),
+            Self::TokenReadOnly => "This token is Read-only. Potions needs Read & Write to create servers: generate a new token with Read & Write permissions.".into(),
+            Self::HetznerRateLimited { retry_after_secs } => format!(
+                "Hetzner is limiting requests for this project right now. Try again in {}.",
+                minutes_phrase(*retry_after_secs)
+            ),
+            Self::HetznerUnreachable => "Potions couldn't reach Hetzner, so nothing was saved. Try again in a moment.".into(),
+            Self::AlreadyConnected { label } => format!("This project's token is already connected as \"{label}\"."),
+            Self::ConnectionNotFound => "That connection doesn't exist. It may have been disconnected.".into(),
             Self::BadRequest => {
                 "The form was incomplete or malformed. Reload the page and try again.".into()
             }
@@ -84,7 +111,17 @@ impl From<domain::DomainError> for AppError {
             D::EmailTaken => Self::EmailTaken,
             D::InvalidCredentials => Self::InvalidCredentials,
             D::Throttled { retry_after_secs } => Self::Throttled { retry_after_secs },
-            D::Database(_) | D::Migration(_) | D::Hashing => {
+            D::MalformedToken => Self::MalformedToken,
+            D::LabelTooLong => Self::LabelTooLong,
+            D::TokenRejected => Self::TokenRejected,
+            D::TokenReadOnly => Self::TokenReadOnly,
+            D::HetznerRateLimited { retry_after_secs } => {
+                Self::HetznerRateLimited { retry_after_secs }
+            }
+            D::HetznerUnreachable => Self::HetznerUnreachable,
+            D::AlreadyConnected { label } => Self::AlreadyConnected { label },
+            D::ConnectionNotFound => Self::ConnectionNotFound,
+            D::Database(_) | D::Migration(_) | D::Hashing | D::Crypto(_) => {
                 tracing::error!(error = %err, "internal error");
                 Self::Internal
             }

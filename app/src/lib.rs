@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod components;
+pub mod connections;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -17,6 +18,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::auth::{Auth, SignInPage, SignUpPage};
 use crate::components::TopNav;
+use crate::connections::{ConnectHetznerPage, DisconnectPage};
 use crate::pages::{account::AccountPage, dashboard::DashboardPage, not_found::NotFoundPage};
 
 /// The HTML document around the app, rendered on the server only.
@@ -95,6 +97,8 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/connect/hetzner") view=ConnectHetznerPage ssr=SsrMode::Async />
+                <Route path=path!("/account/connections/:id/disconnect") view=DisconnectPage ssr=SsrMode::Async />
             </Routes>
         </main>
     }

@@ -3,6 +3,7 @@
 
 use axum::extract::{ConnectInfo, FromRef};
 use domain::accounts::{Accounts, User};
+use domain::connections::Connections;
 use domain::sessions::{Sessions, SESSION_TTL_SECS};
 use domain::Database;
 use http::header::{COOKIE, SET_COOKIE};
@@ -23,16 +24,23 @@ pub struct AppState {
     pub db: Database,
     pub accounts: Accounts,
     pub sessions: Sessions,
+    pub connections: Connections,
     /// Mark cookies `Secure` (the public URL is https).
     pub secure_cookies: bool,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, db: Database, secure_cookies: bool) -> Self {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        db: Database,
+        connections: Connections,
+        secure_cookies: bool,
+    ) -> Self {
         Self {
             leptos_options,
             accounts: Accounts::new(db.clone()),
             sessions: Sessions::new(db.clone()),
+            connections,
             db,
             secure_cookies,
         }

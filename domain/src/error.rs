@@ -20,6 +20,24 @@ pub enum DomainError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("password hashing failed")]
     Hashing,
+    #[error("not a Hetzner API token")]
+    MalformedToken,
+    #[error("label longer than 64 characters")]
+    LabelTooLong,
+    #[error("Hetzner rejected the token")]
+    TokenRejected,
+    #[error("the token is read-only")]
+    TokenReadOnly,
+    #[error("Hetzner rate limit; retry in {retry_after_secs} s")]
+    HetznerRateLimited { retry_after_secs: i64 },
+    #[error("Hetzner unreachable or failing")]
+    HetznerUnreachable,
+    #[error("token already connected")]
+    AlreadyConnected { label: String },
+    #[error("no such connection")]
+    ConnectionNotFound,
+    #[error(transparent)]
+    Crypto(#[from] crate::crypto::CryptoError),
 }
 
 impl DomainError {

@@ -3,11 +3,15 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod connections;
+pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod hetzner;
 pub mod password;
+pub mod secrets;
 pub mod sessions;
+pub mod ssh;
 pub mod throttle;
 
 pub use db::Database;

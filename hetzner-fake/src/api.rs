@@ -45,13 +45,29 @@ fn correlation_id() -> String {
     format!("{:016x}", rand::thread_rng().gen::<u64>())
 }
 
-fn record(shared: &Shared, method: &Method, path: &str, status: u16, body: Option<Value>) {
+fn push(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    status: u16,
+    body: Option<Value>,
+    malformed_on_purpose: bool,
+) {
     shared.lock().exchanges.push(Exchange {
         method: method.to_string(),
         path: path.into(),
         status,
         body,
+        malformed_on_purpose,
     });
+}
+
+fn record(shared: &Shared, method: &Method, path: &str, status: u16, body: Option<Value>) {
+    push(shared, method, path, status, body, false);
+}
+
+fn record_fault(shared: &Shared, method: &Method, path: &str) {
+    push(shared, method, path, 0, None, true);
 }
 
 async fn handle(
@@ -72,15 +88,15 @@ async fn handle(
     }
     match fault {
         Some(FaultKind::Hang) => {
-            record(&shared, &method, &path, 0, None);
+            record_fault(&shared, &method, &path);
             tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
         }
         Some(FaultKind::Drop) => {
-            record(&shared, &method, &path, 0, None);
+            record_fault(&shared, &method, &path);
             return dropped_connection();
         }
         Some(FaultKind::NotJson) => {
-            record(&shared, &method, &path, 200, None);
+            record_fault(&shared, &method, &path);
             return respond(
                 StatusCode::OK,
                 Body::from("<html><body>502 Bad Gateway</body></html>"),

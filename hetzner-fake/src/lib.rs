@@ -30,6 +30,8 @@ pub struct Exchange {
     pub path: String,
     pub status: u16,
     pub body: Option<Value>,
+    /// A hang, a drop or a non-JSON body: deliberately unlike the API.
+    pub malformed_on_purpose: bool,
 }
 
 /// Everything the fake keeps, shared by its handlers and its controller.

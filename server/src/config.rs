@@ -1,6 +1,6 @@
 //! Command-line flags, each with an environment-variable fallback.
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -15,6 +15,24 @@ pub enum LogFormat {
 /// Potions: a control panel for servers in your own cloud accounts.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "potions", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve Potions (the default).
+    Serve,
+    /// Re-encrypt every stored secret under a new master key and report counts.
+    /// With a key file, the file is updated; with POTIONS_MASTER_KEY, the new
+    /// key is printed and must replace it before the next start.
+    RotateKey,
+}
+
+#[derive(Debug, Clone, clap::Args)]
 pub struct Settings {
     /// Address and port to listen on.
     #[arg(long, env = "POTIONS_LISTEN", default_value = "127.0.0.1:3000")]
@@ -37,6 +55,20 @@ pub struct Settings {
     /// Log line format.
     #[arg(long, env = "POTIONS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Hetzner Cloud API base URL. Tests and the demo point it at the fake;
+    /// users can never change it.
+    #[arg(long, env = "POTIONS_HETZNER_API_URL", default_value = domain::hetzner::DEFAULT_BASE_URL)]
+    pub hetzner_api_url: String,
+
+    /// Seconds one Hetzner request may take before Potions gives up on it.
+    #[arg(long, env = "POTIONS_HETZNER_TIMEOUT_SECS", default_value_t = 10.0)]
+    pub hetzner_timeout_secs: f64,
+
+    /// Master key for secrets at rest: 32 bytes, base64. Without it, the key
+    /// file `master.key` in the data folder is used (created on first start).
+    #[arg(long, env = "POTIONS_MASTER_KEY", hide_env_values = true)]
+    pub master_key: Option<String>,
 
     /// Folder with the compiled site (`pkg/` with WebAssembly, JS and CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
@@ -70,6 +102,9 @@ impl Settings {
             public_url: None,
             log_format: LogFormat::Text,
             site_root: PathBuf::from("target/site"),
+            hetzner_api_url: domain::hetzner::DEFAULT_BASE_URL.into(),
+            hetzner_timeout_secs: 10.0,
+            master_key: None,
         }
     }
 }

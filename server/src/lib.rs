@@ -2,6 +2,7 @@
 //! the request guards into one axum router.
 
 pub mod config;
+pub mod keys;
 pub mod security;
 pub mod telemetry;
 
@@ -13,6 +14,8 @@ use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use domain::connections::Connections;
+use domain::hetzner::{ClientConfig, HetznerClient, RetryPolicy};
 use domain::Database;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -41,6 +44,8 @@ pub enum StartError {
     },
     #[error(transparent)]
     Domain(#[from] domain::DomainError),
+    #[error("cannot set up the Hetzner client: {0}")]
+    Hetzner(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -69,7 +74,8 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
+/// Opens the database (creating the data folder for SQLite) and migrates it.
+pub async fn open_database(settings: &Settings) -> Result<Database, StartError> {
     let url = settings.database_url();
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartError::DataDir {
@@ -77,7 +83,25 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
             source,
         })?;
     }
-    let db = Database::connect(&url).await?;
+    Ok(Database::connect(&url).await?)
+}
+
+pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
+    let db = open_database(settings).await?;
+    let keyring = keys::load(settings, &db).await?;
+    let request_timeout = Duration::from_secs_f64(settings.hetzner_timeout_secs.clamp(0.1, 120.0));
+    let defaults = ClientConfig::default();
+    let hetzner = HetznerClient::new(ClientConfig {
+        base_url: settings.hetzner_api_url.clone(),
+        request_timeout,
+        retry: RetryPolicy {
+            deadline: request_timeout * 2,
+            ..defaults.retry.clone()
+        },
+        ..defaults
+    })
+    .map_err(|e| StartError::Hetzner(e.to_string()))?;
+    let connections = Connections::new(db.clone(), Arc::new(keyring), hetzner);
     let leptos_options = LeptosOptions::builder()
         .output_name("potions")
         .site_root(settings.site_root.display().to_string())
@@ -87,6 +111,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
     Ok(AppState::new(
         leptos_options,
         db,
+        connections,
         settings.public_url().starts_with("https://"),
     ))
 }

@@ -1,12 +1,38 @@
 use clap::Parser;
-use server::config::Settings;
-use server::{telemetry, Server};
+use server::config::{Cli, Command, Settings};
+use server::{keys, open_database, telemetry, Server};
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let settings = Settings::parse();
-    telemetry::init(settings.log_format);
+    let cli = Cli::parse();
+    telemetry::init(cli.settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.settings).await,
+        Command::RotateKey => rotate_key(cli.settings).await,
+    }
+}
+
+async fn rotate_key(settings: Settings) -> ExitCode {
+    let rotated = match open_database(&settings).await {
+        Ok(db) => keys::rotate(&settings, &db)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(err) => Err(err.to_string()),
+    };
+    match rotated {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("potions rotate-key: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> ExitCode {
     let server = match Server::bind(&settings).await {
         Ok(server) => server,
         Err(err) => {

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::auth::{use_auth, RequireUser, SignOutButton};
+use crate::connections::AccountProviders;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -24,6 +25,7 @@ pub fn AccountPage() -> impl IntoView {
                 </dl>
                 <SignOutButton />
             </section>
+            <AccountProviders />
         </RequireUser>
     }
 }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::auth::RequireUser;
+use crate::connections::ProvidersOverview;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -8,10 +9,7 @@ pub fn DashboardPage() -> impl IntoView {
         <leptos_meta::Title text="Dashboard" />
         <RequireUser>
             <h1>"Dashboard"</h1>
-            <section class="card" aria-labelledby="providers-title">
-                <h2 id="providers-title">"Providers"</h2>
-                <p class="muted">"Cloud providers you connect appear here."</p>
-            </section>
+            <ProvidersOverview />
         </RequireUser>
     }
 }

@@ -3,6 +3,7 @@
 //! database), and drives it over HTTP like a browser without JavaScript.
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+use hetzner_fake::{FakeConfig, FakeHetzner};
 use reqwest::header::{
     HeaderMap, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, REFERER, SET_COOKIE,
 };
@@ -10,6 +11,7 @@ use reqwest::{redirect, Client, Response, StatusCode};
 use server::config::Settings;
 use server::Server;
 use sqlx::Connection;
+use std::time::Duration;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -57,7 +59,9 @@ pub struct TestApp {
     pub base_url: String,
     pub client: Client,
     pub database_url: String,
-    _data_dir: tempfile::TempDir,
+    /// The fake Hetzner this Potions talks to.
+    pub fake: FakeHetzner,
+    pub data_dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -67,7 +71,15 @@ impl TestApp {
             server::telemetry::init(server::config::LogFormat::Text);
         }
         let data_dir = tempfile::tempdir().expect("temp dir");
+        let fake = FakeHetzner::start(FakeConfig {
+            provisioning: Duration::from_millis(300),
+            ..FakeConfig::default()
+        })
+        .await
+        .expect("fake Hetzner starts");
         let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
+        settings.hetzner_api_url = fake.base_url();
+        settings.hetzner_timeout_secs = 1.0;
         if let Backend::Postgres = backend {
             settings.database_url = Some(fresh_postgres_database().await?);
         }
@@ -83,7 +95,8 @@ impl TestApp {
             base_url,
             client,
             database_url,
-            _data_dir: data_dir,
+            fake,
+            data_dir,
         })
     }
 
@@ -148,6 +161,18 @@ impl TestApp {
     /// A form posted without JavaScript that failed: the browser is sent back
     /// to the form's page, which shows `message`, and no session starts.
     pub async fn assert_form_error(&self, res: Response, form_page: &str, message: &str) {
+        self.assert_form_error_as(res, form_page, message, None)
+            .await;
+    }
+
+    /// As [`Self::assert_form_error`], for a page behind sign-in.
+    pub async fn assert_form_error_as(
+        &self,
+        res: Response,
+        form_page: &str,
+        message: &str,
+        cookie: Option<&str>,
+    ) {
         assert_eq!(
             res.status(),
             StatusCode::FOUND,
@@ -163,18 +188,43 @@ impl TestApp {
             back.starts_with(&format!("{page_url}?")),
             "{back} is not {page_url}"
         );
-        let page = self
-            .client
-            .get(&back)
-            .header(ACCEPT, "text/html")
-            .send()
-            .await
-            .expect("GET");
+        let mut request = self.client.get(&back).header(ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        let page = request.send().await.expect("GET");
         let html = page.text().await.expect("body");
         assert!(
             html.contains(message),
-            "{form_page} does not say {message:?}:\n{html}"
+            "{form_page} does not say {message:?} (at {back}):\n{html}"
         );
+    }
+
+    /// Posts the Connect Hetzner Cloud form without JavaScript.
+    pub async fn connect(&self, cookie: &str, label: &str, token: &str) -> Response {
+        self.post_form(
+            "/api/connect_hetzner",
+            "/connect/hetzner",
+            &[("label", label), ("token", token)],
+            Some(cookie),
+        )
+        .await
+    }
+
+    /// Connects and returns the new connection's id.
+    pub async fn connect_ok(&self, cookie: &str, label: &str, token: &str) -> String {
+        let res = self.connect(cookie, label, token).await;
+        assert_eq!(res.status(), StatusCode::FOUND);
+        let to = location(&res);
+        to.strip_prefix("/?connected=")
+            .unwrap_or_else(|| panic!("connect failed: redirected to {to}"))
+            .to_string()
+    }
+
+    pub async fn page(&self, path: &str, cookie: &str) -> String {
+        let res = self.get(path, Some(cookie)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        res.text().await.expect("body")
     }
 
     pub async fn db(&self) -> sqlx::AnyConnection {

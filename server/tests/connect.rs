@@ -1,0 +1,387 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+//! Connecting Hetzner Cloud projects over HTTP, on SQLite and PostgreSQL,
+//! against the in-process fake Hetzner.
+
+mod support;
+
+use hetzner_fake::{Fault, FaultKind};
+use reqwest::StatusCode;
+use std::time::{Duration, Instant};
+use support::{location, TestApp};
+
+on_both_databases!(
+    a_read_write_token_connects_and_shows_on_dashboard_and_account,
+    every_failed_check_says_why_and_stores_nothing,
+    a_token_is_connected_once_per_user,
+    reconnecting_reuses_the_potions_ssh_key,
+    two_users_connect_the_same_project_independently,
+    disconnect_forgets_the_token_and_leaves_hetzner_alone,
+    another_users_connection_is_not_found,
+    rename_and_recheck,
+);
+
+async fn rows(app: &TestApp) -> (i64, i64) {
+    (
+        app.count("SELECT COUNT(*) FROM connections").await,
+        app.count("SELECT COUNT(*) FROM user_ssh_keys").await,
+    )
+}
+
+async fn a_read_write_token_connects_and_shows_on_dashboard_and_account(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("prod");
+    app.fake
+        .seed_server(&project, "web-1", "cx22", "fsn1")
+        .unwrap();
+    app.fake
+        .seed_server(&project, "web-2", "cx22", "nbg1")
+        .unwrap();
+    let id = app
+        .connect_ok(
+            &cookie,
+            "  Production  ",
+            &format!(" {}\n", project.read_write_token),
+        )
+        .await;
+
+    let dashboard = app.page(&format!("/?connected={id}"), &cookie).await;
+    assert!(
+        dashboard.contains("Connected \u{201c}Production\u{201d}."),
+        "success notice"
+    );
+    assert!(
+        dashboard.contains("Production") && dashboard.contains("2 servers"),
+        "{dashboard}"
+    );
+    let account = app.page("/account", &cookie).await;
+    assert!(
+        account.contains("Production")
+            && account.contains("Hetzner Cloud")
+            && account.contains("Connected")
+    );
+    assert!(
+        !account.contains("Err") && !dashboard.contains("Err"),
+        "every resource resolved without error"
+    );
+
+    let keys = app.fake.ssh_keys(&project);
+    assert_eq!(keys.len(), 1, "the Potions key was uploaded");
+    assert_eq!(
+        keys[0].labels.get("managed-by").map(String::as_str),
+        Some("potions")
+    );
+    assert_eq!(rows(&app).await, (1, 1));
+    // One round trip: the read and the write ran concurrently, nothing else.
+    assert_eq!(app.fake.request_count("GET", "/v1/servers"), 1);
+    assert_eq!(app.fake.request_count("POST", "/v1/ssh_keys"), 1);
+}
+
+async fn every_failed_check_says_why_and_stores_nothing(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    let good = project.read_write_token.clone();
+    let malformed = [
+        String::new(),
+        good[..63].to_string(),
+        format!("{good}x"),
+        format!("{}-", &good[..63]),
+        "a".repeat(10_000),
+    ];
+    for token in &malformed {
+        let res = app.connect(&cookie, "", token).await;
+        app.assert_form_error_as(
+            res,
+            "/connect/hetzner",
+            "That doesn't look like a Hetzner API token.",
+            Some(&cookie),
+        )
+        .await;
+    }
+    assert_eq!(
+        app.fake.exchanges().len(),
+        0,
+        "a malformed token never reaches Hetzner"
+    );
+
+    let rejected = "Hetzner rejected this token. Make sure it has Read &amp; Write permissions and belongs to the right project.";
+    let read_only = "This token is Read-only. Potions needs Read &amp; Write to create servers";
+    let unreachable =
+        "Potions couldn't reach Hetzner, so nothing was saved. Try again in a moment.";
+    let res = app.connect(&cookie, "", &project.read_only_token).await;
+    app.assert_form_error_as(res, "/connect/hetzner", read_only, Some(&cookie))
+        .await;
+    let res = app.connect(&cookie, "", &"Q".repeat(64)).await;
+    app.assert_form_error_as(res, "/connect/hetzner", rejected, Some(&cookie))
+        .await;
+
+    for status_code in [(500, "server_error"), (503, "unavailable")] {
+        app.fake
+            .inject(Fault::error(status_code.0, status_code.1).times(8));
+        let res = app.connect(&cookie, "", &good).await;
+        app.assert_form_error_as(res, "/connect/hetzner", unreachable, Some(&cookie))
+            .await;
+        app.fake.clear_faults();
+    }
+    for kind in [FaultKind::NotJson, FaultKind::Drop] {
+        app.fake.inject(Fault::new(kind.clone()).times(8));
+        let res = app.connect(&cookie, "", &good).await;
+        app.assert_form_error_as(res, "/connect/hetzner", unreachable, Some(&cookie))
+            .await;
+        app.fake.clear_faults();
+    }
+    app.fake.inject(Fault::new(FaultKind::Hang).times(8));
+    let started = Instant::now();
+    let res = app.connect(&cookie, "", &good).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "a hang ends within the timeout: {:?}",
+        started.elapsed()
+    );
+    app.assert_form_error_as(res, "/connect/hetzner", unreachable, Some(&cookie))
+        .await;
+    app.fake.clear_faults();
+
+    app.fake.exhaust_rate_limit(&project);
+    let res = app.connect(&cookie, "", &good).await;
+    app.assert_form_error_as(
+        res,
+        "/connect/hetzner",
+        "Hetzner is limiting requests for this project right now. Try again in 60 minutes.",
+        Some(&cookie),
+    )
+    .await;
+
+    let res = app.connect(&cookie, &"L".repeat(65), &good).await;
+    app.assert_form_error_as(
+        res,
+        "/connect/hetzner",
+        "Keep the label to 64 characters or fewer.",
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(rows(&app).await, (0, 0), "no failure stored anything");
+}
+
+async fn a_token_is_connected_once_per_user(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    app.connect_ok(&cookie, "Staging <b>", &project.read_write_token)
+        .await;
+    let res = app
+        .connect(&cookie, "again", &project.read_write_token)
+        .await;
+    app.assert_form_error_as(
+        res,
+        "/connect/hetzner",
+        "This project's token is already connected as \"Staging &lt;b&gt;\".",
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(rows(&app).await, (1, 1));
+    // A second project of the same user is a second connection.
+    let other = app.fake.add_project("q");
+    app.connect_ok(&cookie, "Other", &other.read_write_token)
+        .await;
+    assert_eq!(rows(&app).await, (2, 1), "one key pair per user");
+}
+
+async fn reconnecting_reuses_the_potions_ssh_key(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(&cookie, "P", &project.read_write_token)
+        .await;
+    let res = app
+        .post_form(
+            "/api/disconnect_connection",
+            "/account",
+            &[("id", &id)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(location(&res), "/account?disconnected=1");
+    app.connect_ok(&cookie, "P again", &project.read_write_token)
+        .await;
+    let keys = app.fake.ssh_keys(&project);
+    assert_eq!(
+        keys.len(),
+        1,
+        "the existing key was found by fingerprint and reused"
+    );
+    assert_eq!(
+        app.fake.request_count("GET", "/v1/ssh_keys"),
+        1,
+        "looked up once, after uniqueness_error"
+    );
+}
+
+async fn two_users_connect_the_same_project_independently(app: TestApp) {
+    let project = app.fake.add_project("shared");
+    let ada = app.sign_up("ada@example.com").await;
+    let grace = app.sign_up("grace@example.com").await;
+    app.connect_ok(&ada, "Ada's view", &project.read_write_token)
+        .await;
+    app.connect_ok(&grace, "Grace's view", &project.read_write_token)
+        .await;
+    assert_eq!(
+        app.fake.ssh_keys(&project).len(),
+        2,
+        "each user has their own Potions key"
+    );
+    let ada_account = app.page("/account", &ada).await;
+    assert!(ada_account.contains("Ada's view") && !ada_account.contains("Grace's view"));
+}
+
+async fn disconnect_forgets_the_token_and_leaves_hetzner_alone(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    app.fake
+        .seed_server(&project, "keep-me", "cx22", "fsn1")
+        .unwrap();
+    let id = app
+        .connect_ok(&cookie, "P", &project.read_write_token)
+        .await;
+    let confirm = app
+        .page(&format!("/account/connections/{id}/disconnect"), &cookie)
+        .await;
+    assert!(
+        confirm.contains("Servers that were already created keep running on Hetzner"),
+        "{confirm}"
+    );
+    let (servers, keys, calls) = (
+        app.fake.server_names(&project),
+        app.fake.ssh_keys(&project),
+        app.fake.exchanges().len(),
+    );
+    let res = app
+        .post_form(
+            "/api/disconnect_connection",
+            &format!("/account/connections/{id}/disconnect"),
+            &[("id", &id)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(location(&res), "/account?disconnected=1");
+    assert_eq!(
+        app.fake.exchanges().len(),
+        calls,
+        "disconnecting makes no call to Hetzner"
+    );
+    assert_eq!(app.fake.server_names(&project), servers);
+    assert_eq!(app.fake.ssh_keys(&project).len(), keys.len());
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM connections").await,
+        0,
+        "the connection and its ciphertext are gone"
+    );
+    assert!(!app.page("/account", &cookie).await.contains("keep-me"));
+}
+
+async fn another_users_connection_is_not_found(app: TestApp) {
+    let project = app.fake.add_project("p");
+    let ada = app.sign_up("ada@example.com").await;
+    let id = app
+        .connect_ok(&ada, "Ada's", &project.read_write_token)
+        .await;
+    let mallory = app.sign_up("mallory@example.com").await;
+    let not_found = "That connection doesn't exist.";
+    let confirm_page = format!("/account/connections/{id}/disconnect");
+    for (path, page, form) in [
+        (
+            "/api/recheck_connection",
+            "/account",
+            vec![("id", id.as_str())],
+        ),
+        (
+            "/api/rename_connection",
+            "/account",
+            vec![("id", id.as_str()), ("label", "mine now")],
+        ),
+        (
+            "/api/disconnect_connection",
+            confirm_page.as_str(),
+            vec![("id", id.as_str())],
+        ),
+    ] {
+        let res = app.post_form(path, page, &form, Some(&mallory)).await;
+        app.assert_form_error_as(res, page, not_found, Some(&mallory))
+            .await;
+    }
+    let page = app
+        .page(&format!("/account/connections/{id}/disconnect"), &mallory)
+        .await;
+    assert!(page.contains(not_found) && !page.contains("Ada's"));
+    let res = app
+        .post_form(
+            "/api/recheck_connection",
+            "/account",
+            &[("id", "no-such-id")],
+            Some(&ada),
+        )
+        .await;
+    app.assert_form_error_as(res, "/account", not_found, Some(&ada))
+        .await;
+    assert!(
+        app.page("/account", &ada).await.contains("Ada's"),
+        "nothing changed"
+    );
+}
+
+async fn rename_and_recheck(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(&cookie, "Old", &project.read_write_token)
+        .await;
+    let res = app
+        .post_form(
+            "/api/rename_connection",
+            "/account",
+            &[("id", &id), ("label", " <script>alert(1)</script> ")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let account = app.page("/account", &cookie).await;
+    assert!(
+        account.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+            && !account.contains("<script>alert(1)"),
+        "labels render as text"
+    );
+
+    let res = app
+        .post_form(
+            "/api/recheck_connection",
+            "/account",
+            &[("id", &id)],
+            Some(&cookie),
+        )
+        .await;
+    assert!(
+        location(&res).starts_with(&app.url("/account")),
+        "re-check passes and returns to Account"
+    );
+    app.fake.revoke_token(&project.read_write_token);
+    let res = app
+        .post_form(
+            "/api/recheck_connection",
+            "/account",
+            &[("id", &id)],
+            Some(&cookie),
+        )
+        .await;
+    app.assert_form_error_as(
+        res,
+        "/account",
+        "Hetzner rejected this token.",
+        Some(&cookie),
+    )
+    .await;
+    let account = app.page("/account", &cookie).await;
+    assert!(
+        account.contains("Needs attention") && account.contains("has Read &amp; Write permissions"),
+        "{account}"
+    );
+    let dashboard = app.page("/", &cookie).await;
+    assert!(dashboard.contains("Needs attention"));
+}
