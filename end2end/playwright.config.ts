@@ -4,6 +4,8 @@ import { defineConfig } from "@playwright/test";
 // (`cargo xtask test` empties it first), on a port of its own.
 const PORT = 3100;
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The fake Hetzner Cloud API the server talks to; tests drive its admin API. */
+export const FAKE_HETZNER = "http://127.0.0.1:4110";
 
 export default defineConfig({
   testDir: "./tests",
@@ -31,6 +33,15 @@ export default defineConfig({
   },
   webServer: [
     {
+      command: "../target/release/hetzner-fake --port 4110 --provisioning-secs 3",
+      url: `${FAKE_HETZNER}/_admin/projects/none`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
       command: "../target/release/potions",
       url: `${BASE_URL}/healthz`,
       reuseExistingServer: false,
@@ -41,6 +52,8 @@ export default defineConfig({
         POTIONS_LISTEN: `127.0.0.1:${PORT}`,
         POTIONS_DATA_DIR: "../target/e2e-data",
         LEPTOS_SITE_ROOT: "../target/site",
+        POTIONS_HETZNER_API_URL: `${FAKE_HETZNER}/v1`,
+        POTIONS_HETZNER_TIMEOUT_SECS: "3",
       },
     },
   ],

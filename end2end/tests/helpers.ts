@@ -1,5 +1,6 @@
-import { expect, Page } from "@playwright/test";
+import { APIRequestContext, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { FAKE_HETZNER } from "../playwright.config";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -30,4 +31,24 @@ export async function signUp(page: Page, email: string): Promise<void> {
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL("/");
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+}
+
+export interface FakeProject {
+  name: string;
+  read_write_token: string;
+  read_only_token: string;
+}
+
+/** A fresh project in the fake Hetzner, with its two tokens. */
+export async function fakeProject(request: APIRequestContext, prefix: string): Promise<FakeProject> {
+  const name = `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const res = await request.post(`${FAKE_HETZNER}/_admin/projects`, { data: { name } });
+  expect(res.status()).toBe(201);
+  return (await res.json()) as FakeProject;
+}
+
+export async function fakeProjectState(request: APIRequestContext, name: string): Promise<{ servers: unknown[]; ssh_keys: { labels: Record<string, string> }[] }> {
+  const res = await request.get(`${FAKE_HETZNER}/_admin/projects/${name}`);
+  expect(res.ok()).toBeTruthy();
+  return res.json();
 }

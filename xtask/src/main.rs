@@ -74,6 +74,11 @@ fn build_release(tools: &Toolchain) -> Result {
     run_step(tools.cargo_leptos().args(["build", "--release"]))
 }
 
+fn build_fake_hetzner() -> Result {
+    say("Building the fake Hetzner Cloud API");
+    run_step(Command::new(env!("CARGO")).args(["build", "--release", "-p", "hetzner-fake"]))
+}
+
 fn run(potions_args: &[String]) -> Result {
     let tools = Toolchain::ensure_for_build()?;
     build_release(&tools)?;
@@ -132,6 +137,7 @@ fn test() -> Result {
     }
 
     build_release(&tools)?;
+    build_fake_hetzner()?;
     say("End-to-end tests in headless Chromium");
     let root = workspace_root();
     let data = root.join("target/e2e-data");
