@@ -84,7 +84,7 @@ async fn no_token_anywhere(backend: Backend) {
     let project = app.fake.add_project("leaks");
     let cookie = app.sign_up("ada@example.com").await;
     let mut seen = String::new();
-    let mut keep = |res: reqwest::Response| async move {
+    let keep = |res: reqwest::Response| async move {
         let headers = format!("{:?}", res.headers());
         headers + &res.text().await.unwrap_or_default()
     };
