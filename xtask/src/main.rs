@@ -12,18 +12,21 @@ use std::process::{Command, ExitCode};
 
 use tools::Toolchain;
 
-const USAGE: &str = "usage: cargo xtask <run|test> [-- potions flags]
+const USAGE: &str = "usage: cargo xtask <run|test|demo> [-- potions flags]
 
   run    build Potions in release and serve it at http://127.0.0.1:3000
          (SQLite and a key file in ./data; no other service needed)
   test   formatting, clippy, unit and integration tests on SQLite and
-         PostgreSQL, then the end-to-end tests in headless Chromium";
+         PostgreSQL, then the end-to-end tests in headless Chromium
+  demo   like run, against the fake Hetzner Cloud API with a seeded
+         project; prints a Read & Write and a Read-only demo token";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("demo") => demo(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -90,6 +93,44 @@ fn run(potions_args: &[String]) -> Result {
             .env("LEPTOS_SITE_ROOT", root.join("target/site"))
             .args(potions_args),
     )
+}
+
+fn demo() -> Result {
+    let tools = Toolchain::ensure_for_build()?;
+    build_release(&tools)?;
+    build_fake_hetzner()?;
+    let root = workspace_root();
+    let seed = root.join("hetzner-fake/demo-seed.json");
+    let seed_text = std::fs::read_to_string(&seed).map_err(|e| format!("{}: {e}", seed.display()))?;
+    say("Starting the fake Hetzner Cloud API at http://127.0.0.1:4010/v1");
+    let mut fake = Command::new(root.join("target/release/hetzner-fake"))
+        .args(["--port", "4010", "--seed"])
+        .arg(&seed)
+        .spawn()
+        .map_err(|e| format!("could not start hetzner-fake: {e}"))?;
+    let token = |permission: &str| {
+        seed_text
+            .lines()
+            .find(|l| l.contains(&format!("\"permission\": \"{permission}\"")))
+            .and_then(|l| l.split('"').nth(3))
+            .unwrap_or("see hetzner-fake/demo-seed.json")
+            .to_string()
+    };
+    println!(
+        "\n  Demo tokens for the seeded Hetzner project \"demo\":\n    Read & Write: {}\n    Read-only:    {}\n\n  \
+         Open http://127.0.0.1:3000, sign up, click Connect next to Hetzner Cloud and paste a token.\n",
+        token("read_write"),
+        token("read")
+    );
+    say("Starting Potions at http://127.0.0.1:3000 (Ctrl-C stops both)");
+    let served = run_step(
+        Command::new(root.join("target/release/potions"))
+            .env("LEPTOS_SITE_ROOT", root.join("target/site"))
+            .env("POTIONS_DATA_DIR", root.join("data/demo"))
+            .env("POTIONS_HETZNER_API_URL", "http://127.0.0.1:4010/v1"),
+    );
+    let _ = fake.kill();
+    served
 }
 
 fn test() -> Result {
