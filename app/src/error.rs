@@ -36,6 +36,30 @@ pub enum AppError {
     AlreadyConnected { label: String },
     #[error("connection not found")]
     ConnectionNotFound,
+    #[error("needs attention")]
+    NeedsAttention,
+    #[error("invalid server name")]
+    InvalidServerName,
+    #[error("server name taken")]
+    ServerNameTaken,
+    #[error("server type unavailable")]
+    ServerTypeUnavailable { available_in: Vec<String> },
+    #[error("project limit")]
+    ProjectLimitReached,
+    #[error("protected")]
+    ServerProtected,
+    #[error("server not found")]
+    ServerNotFound,
+    #[error("invalid server request")]
+    InvalidServerRequest { fields: Vec<String> },
+    #[error("confirmation mismatch")]
+    ConfirmationMismatch,
+    #[error("invalid key name")]
+    InvalidKeyName,
+    #[error("invalid public key")]
+    InvalidPublicKey,
+    #[error("key name taken")]
+    KeyNameTaken,
     /// The request's arguments were missing or malformed.
     #[error("bad request")]
     BadRequest,
@@ -79,6 +103,19 @@ impl AppError {
             Self::HetznerUnreachable => "Potions couldn't reach Hetzner, so nothing was saved. Try again in a moment.".into(),
             Self::AlreadyConnected { label } => format!("This project's token is already connected as \"{label}\"."),
             Self::ConnectionNotFound => "That connection doesn't exist. It may have been disconnected.".into(),
+            Self::NeedsAttention => "Hetzner rejected this project's token, so Potions has stopped using it. Check that the token still exists and has Read & Write permissions, then paste a replacement token.".into(),
+            Self::InvalidServerName => "Server names are host names: letters, digits and hyphens, at most 63 characters between dots, not starting or ending with a hyphen.".into(),
+            Self::ServerNameTaken => "A server with this name already exists in this project. Choose another name.".into(),
+            Self::ServerTypeUnavailable { available_in } if available_in.is_empty() => "This server type isn't available in that location. Choose another type or location.".into(),
+            Self::ServerTypeUnavailable { available_in } => format!("This server type isn't available in that location. It is available in: {}.", available_in.join(", ")),
+            Self::ProjectLimitReached => "This project has reached its server limit at Hetzner. Delete a server, or ask Hetzner to raise the limit.".into(),
+            Self::ServerProtected => "This server is delete-protected. Turn off its protection in the Hetzner Cloud Console first.".into(),
+            Self::ServerNotFound => "That server no longer exists in this project.".into(),
+            Self::InvalidServerRequest { fields } => format!("Hetzner didn't accept the {}. Reload the page and try again.", fields.join(", ").replace('_', " ")),
+            Self::ConfirmationMismatch => "The name you typed doesn't match the server's name.".into(),
+            Self::InvalidKeyName => "Give the key a name of 1 to 64 characters.".into(),
+            Self::InvalidPublicKey => "That isn't an OpenSSH public key. Paste the whole line, like ssh-ed25519 AAAA… you@laptop.".into(),
+            Self::KeyNameTaken => "A key with this name already exists in this project. Choose another name.".into(),
             Self::BadRequest => {
                 "The form was incomplete or malformed. Reload the page and try again.".into()
             }
@@ -121,6 +158,20 @@ impl From<domain::DomainError> for AppError {
             D::HetznerUnreachable => Self::HetznerUnreachable,
             D::AlreadyConnected { label } => Self::AlreadyConnected { label },
             D::ConnectionNotFound => Self::ConnectionNotFound,
+            D::NeedsAttention => Self::NeedsAttention,
+            D::InvalidServerName => Self::InvalidServerName,
+            D::ServerNameTaken => Self::ServerNameTaken,
+            D::ServerTypeUnavailable { available_in } => {
+                Self::ServerTypeUnavailable { available_in }
+            }
+            D::ProjectLimitReached => Self::ProjectLimitReached,
+            D::ServerProtected => Self::ServerProtected,
+            D::ServerNotFound => Self::ServerNotFound,
+            D::InvalidServerRequest { fields } => Self::InvalidServerRequest { fields },
+            D::ConfirmationMismatch => Self::ConfirmationMismatch,
+            D::InvalidKeyName => Self::InvalidKeyName,
+            D::InvalidPublicKey => Self::InvalidPublicKey,
+            D::KeyNameTaken => Self::KeyNameTaken,
             D::Database(_) | D::Migration(_) | D::Hashing | D::Crypto(_) => {
                 tracing::error!(error = %err, "internal error");
                 Self::Internal

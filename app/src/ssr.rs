@@ -4,6 +4,7 @@
 use axum::extract::{ConnectInfo, FromRef};
 use domain::accounts::{Accounts, User};
 use domain::connections::Connections;
+use domain::projects::Projects;
 use domain::sessions::{Sessions, SESSION_TTL_SECS};
 use domain::Database;
 use http::header::{COOKIE, SET_COOKIE};
@@ -25,6 +26,7 @@ pub struct AppState {
     pub accounts: Accounts,
     pub sessions: Sessions,
     pub connections: Connections,
+    pub projects: Projects,
     /// Mark cookies `Secure` (the public URL is https).
     pub secure_cookies: bool,
 }
@@ -40,6 +42,7 @@ impl AppState {
             leptos_options,
             accounts: Accounts::new(db.clone()),
             sessions: Sessions::new(db.clone()),
+            projects: Projects::new(connections.clone()),
             connections,
             db,
             secure_cookies,

@@ -468,6 +468,85 @@ impl Connections {
         }
     }
 
+    /// Uploads the user's key to the project again (it was deleted there)
+    /// and remembers its new id.
+    pub async fn restore_project_key(
+        &self,
+        user_id: &str,
+        id: &str,
+        token: &ApiToken,
+    ) -> Result<i64, DomainError> {
+        let key = self.user_key(user_id).await?;
+        let key_id = self
+            .ensure_project_key(token, &key)
+            .await
+            .map_err(|err| classify(None, Some(&err)))?;
+        sqlx::query("UPDATE connections SET ssh_key_id = $1 WHERE user_id = $2 AND id = $3")
+            .bind(key_id)
+            .bind(user_id)
+            .bind(id)
+            .execute(self.db.pool())
+            .await?;
+        Ok(key_id)
+    }
+
+    /// Replaces a connection's token (after the old one stopped working),
+    /// with the same checks as connecting. Nothing changes unless they pass.
+    pub async fn replace_token(
+        &self,
+        user_id: &str,
+        id: &str,
+        raw_token: &str,
+    ) -> Result<Connection, DomainError> {
+        let token = ApiToken::parse(raw_token).map_err(|_| DomainError::MalformedToken)?;
+        self.get(user_id, id).await?;
+        let key = self.user_key(user_id).await?;
+        if key.unsaved.is_some() {
+            // Every connection stored the user's key; none means a broken row.
+            return Err(DomainError::ConnectionNotFound);
+        }
+        let (count, ssh_key_id) = self.validate(&token, &key).await?;
+        let hmac = self.keyring.token_fingerprint(token.expose_secret());
+        let sealed = self.keyring.seal(
+            token.expose_secret().as_bytes(),
+            Binding {
+                owner_id: user_id,
+                row_id: id,
+                purpose: Purpose::HetznerToken,
+            },
+        )?;
+        let updated = sqlx::query(
+            "UPDATE connections SET token_hmac = $1, token_key_id = $2, token_nonce = $3, token_ciphertext = $4, \
+             ssh_key_id = $5, status = $6, last_verified_at = $7 WHERE user_id = $8 AND id = $9",
+        )
+        .bind(&hmac)
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .bind(ssh_key_id)
+        .bind(ConnectionStatus::Connected.as_str())
+        .bind(now_unix())
+        .bind(user_id)
+        .bind(id)
+        .execute(self.db.pool())
+        .await;
+        match updated {
+            Ok(done) if done.rows_affected() == 0 => return Err(DomainError::ConnectionNotFound),
+            Ok(_) => {}
+            Err(err) if DomainError::is_unique_violation(&err) => {
+                let label = self
+                    .label_for_hmac(user_id, &hmac)
+                    .await?
+                    .unwrap_or_default();
+                return Err(DomainError::AlreadyConnected { label });
+            }
+            Err(err) => return Err(err.into()),
+        }
+        self.remember_count(id, count);
+        tracing::info!(user_id, connection_id = id, "token replaced");
+        self.get(user_id, id).await
+    }
+
     pub async fn rename(
         &self,
         user_id: &str,

@@ -38,6 +38,30 @@ pub enum DomainError {
     ConnectionNotFound,
     #[error(transparent)]
     Crypto(#[from] crate::crypto::CryptoError),
+    #[error("the connection needs attention")]
+    NeedsAttention,
+    #[error("invalid server name")]
+    InvalidServerName,
+    #[error("server name taken")]
+    ServerNameTaken,
+    #[error("server type not available in that location")]
+    ServerTypeUnavailable { available_in: Vec<String> },
+    #[error("project limit reached")]
+    ProjectLimitReached,
+    #[error("server is delete-protected")]
+    ServerProtected,
+    #[error("no such server")]
+    ServerNotFound,
+    #[error("invalid server request: {fields:?}")]
+    InvalidServerRequest { fields: Vec<String> },
+    #[error("confirmation does not match")]
+    ConfirmationMismatch,
+    #[error("invalid SSH key name")]
+    InvalidKeyName,
+    #[error("not an OpenSSH public key")]
+    InvalidPublicKey,
+    #[error("SSH key name taken")]
+    KeyNameTaken,
 }
 
 impl DomainError {

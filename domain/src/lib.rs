@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod hetzner;
 pub mod password;
+pub mod projects;
 pub mod secrets;
 pub mod sessions;
 pub mod ssh;

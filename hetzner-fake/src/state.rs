@@ -317,7 +317,7 @@ impl World {
             type_name.unwrap_or_default(),
             image_name.unwrap_or_default(),
         );
-        if !is_rfc1123_hostname(&name) {
+        if !rules::is_valid_server_name(&name) {
             return Err(ApiError::invalid_input(&[(
                 "name",
                 "must be a valid hostname",
@@ -568,7 +568,8 @@ pub fn action_json(a: &Action) -> Value {
 }
 
 /// The MD5 fingerprint Hetzner shows (`aa:bb:…`) of an OpenSSH public key,
-/// or `None` when the text is not one.
+/// or `None` when the text is not one. Deliberately independent of Potions'
+/// own computation (`domain::ssh`), so a mistake there fails the tests.
 pub fn fingerprint(public_key: &str) -> Option<String> {
     let mut parts = public_key.split_whitespace();
     let (kind, blob) = (parts.next()?, parts.next()?);
@@ -600,21 +601,6 @@ pub fn fingerprint(public_key: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(":"),
     )
-}
-
-/// RFC 1123 host names: dot-separated labels of letters, digits and
-/// hyphens, 1–63 characters each, no hyphen at either end, 253 in all.
-pub fn is_rfc1123_hostname(name: &str) -> bool {
-    name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
 }
 
 fn parse_labels(value: Option<&Value>) -> Result<BTreeMap<String, String>, ApiError> {

@@ -101,7 +101,8 @@ fn demo() -> Result {
     build_fake_hetzner()?;
     let root = workspace_root();
     let seed = root.join("hetzner-fake/demo-seed.json");
-    let seed_text = std::fs::read_to_string(&seed).map_err(|e| format!("{}: {e}", seed.display()))?;
+    let seed_text =
+        std::fs::read_to_string(&seed).map_err(|e| format!("{}: {e}", seed.display()))?;
     say("Starting the fake Hetzner Cloud API at http://127.0.0.1:4010/v1");
     let mut fake = Command::new(root.join("target/release/hetzner-fake"))
         .args(["--port", "4010", "--seed"])
@@ -143,7 +144,7 @@ fn test() -> Result {
     say("Linting each package (server and browser builds separately)");
     let wasm = "--target=wasm32-unknown-unknown";
     let lints: [&[&str]; 5] = [
-        &["-p", "domain", "--all-targets"],
+        &["-p", "domain", "-p", "rules", "--all-targets"],
         &["-p", "app", "--features", "ssr", "--all-targets"],
         &["-p", "app", "--features", "hydrate", wasm],
         &["-p", "frontend", wasm],
@@ -168,7 +169,7 @@ fn test() -> Result {
 
     say("Unit and integration tests, each on SQLite and on PostgreSQL");
     for package in [
-        &["-p", "domain"][..],
+        &["-p", "domain", "-p", "rules"][..],
         &["-p", "app", "--features", "ssr"],
         &["-p", "hetzner-fake"],
         &["-p", "server"],

@@ -1,0 +1,43 @@
+//! Input rules checked twice: in the browser for instant feedback, and on the
+//! server, which trusts nothing. No dependencies, so both builds share it.
+
+/// RFC 1123 host names: dot-separated labels of letters, digits and hyphens,
+/// 1–63 characters each, no hyphen at either end, 253 in all.
+pub fn is_valid_server_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_names_follow_rfc_1123() {
+        for good in ["web-1", "a", "db.internal", "x1-y2", &"a".repeat(63)] {
+            assert!(is_valid_server_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "-web",
+            "web-",
+            "we_b",
+            "web 1",
+            "web..1",
+            "wéb",
+            &"a".repeat(64),
+            "<script>",
+        ] {
+            assert!(!is_valid_server_name(bad), "{bad}");
+        }
+    }
+}
