@@ -133,14 +133,17 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     let children = StoredValue::new(children);
+    // Whether someone is signed in, changing only when that answer changes,
+    // so the page below is built once rather than on every user refetch.
+    let signed_in = Memo::new(move |_| auth.user.get().map(|user| user.map(|u| u.is_some())));
     view! {
         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
             {move || {
-                auth.user
+                signed_in
                     .get()
                     .map(|user| match user {
-                        Ok(Some(_)) => children.read_value()().into_any(),
-                        Ok(None) => {
+                        Ok(true) => children.read_value()().into_any(),
+                        Ok(false) => {
                             let target = format!(
                                 "{}{}",
                                 location.pathname.get_untracked(),

@@ -141,11 +141,13 @@ fn NeedsAttentionAdvice() -> impl IntoView {
     }
 }
 
+/// The connections a page shows, loaded once per page (not per render).
+pub type ConnectionsResource = Resource<Result<Vec<ConnectionView>, AppError>>;
+
 /// Dashboard: providers to connect, and the connected Hetzner projects.
 #[component]
-pub fn ProvidersOverview() -> impl IntoView {
+pub fn ProvidersOverview(projects: ConnectionsResource) -> impl IntoView {
     let query = use_query_map();
-    let projects = Resource::new(|| (), |_| list_connections(true));
     let connected_id = move || query.read().get("connected");
     view! {
         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading your projects…"</p> }>
@@ -220,7 +222,7 @@ fn ProjectsCard(projects: Vec<ConnectionView>) -> impl IntoView {
                     view! {
                         <li class="project" data-testid="project">
                             <div>
-                                <h3 class="project-name">{p.label}</h3>
+                                <h3 class="project-name"><A href=format!("/projects/{}", p.id)>{p.label}</A></h3>
                                 <p class="muted">"Hetzner Cloud · " {servers}</p>
                                 {attention.then(|| view! { <NeedsAttentionAdvice /> })}
                             </div>
@@ -288,15 +290,38 @@ pub fn ConnectHetznerPage() -> impl IntoView {
     }
 }
 
+/// The Account page's connections and the actions that change them.
+#[derive(Clone, Copy)]
+pub struct AccountConnections {
+    pub list: ConnectionsResource,
+    pub recheck: ServerAction<RecheckConnection>,
+    pub rename: ServerAction<RenameConnection>,
+}
+
+impl AccountConnections {
+    pub fn new() -> Self {
+        let recheck = ServerAction::<RecheckConnection>::new();
+        let rename = ServerAction::<RenameConnection>::new();
+        let list = Resource::new(
+            move || (recheck.version().get(), rename.version().get()),
+            |_| list_connections(false),
+        );
+        Self {
+            list,
+            recheck,
+            rename,
+        }
+    }
+}
+
 /// Account → Providers: every connection with its actions.
 #[component]
-pub fn AccountProviders() -> impl IntoView {
-    let recheck = ServerAction::<RecheckConnection>::new();
-    let rename = ServerAction::<RenameConnection>::new();
-    let connections = Resource::new(
-        move || (recheck.version().get(), rename.version().get()),
-        |_| list_connections(false),
-    );
+pub fn AccountProviders(state: AccountConnections) -> impl IntoView {
+    let AccountConnections {
+        list: connections,
+        recheck,
+        rename,
+    } = state;
     let recheck_error = form_error(recheck);
     let rename_error = form_error(rename);
     let query = use_query_map();
@@ -342,7 +367,7 @@ fn ConnectionRow(
     view! {
         <li class="connection" data-testid="connection">
             <div class="connection-head">
-                <h3 class="project-name">{c.label.clone()}</h3>
+                <h3 class="project-name"><A href=format!("/projects/{}", c.id)>{c.label.clone()}</A></h3>
                 <StatusBadge status=c.status />
             </div>
             <dl class="details">

@@ -7,6 +7,7 @@ pub mod components;
 pub mod connections;
 pub mod error;
 pub mod pages;
+pub mod projects;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod url;
@@ -20,6 +21,7 @@ use crate::auth::{Auth, SignInPage, SignUpPage};
 use crate::components::TopNav;
 use crate::connections::{ConnectHetznerPage, DisconnectPage};
 use crate::pages::{account::AccountPage, dashboard::DashboardPage, not_found::NotFoundPage};
+use crate::projects::{DeleteServerPage, ProjectPage, SshKeysPage};
 
 /// The HTML document around the app, rendered on the server only.
 #[cfg(feature = "ssr")]
@@ -99,6 +101,9 @@ fn Layout() -> impl IntoView {
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/connect/hetzner") view=ConnectHetznerPage ssr=SsrMode::Async />
                 <Route path=path!("/account/connections/:id/disconnect") view=DisconnectPage ssr=SsrMode::Async />
+                <Route path=path!("/projects/:id") view=ProjectPage ssr=SsrMode::Async />
+                <Route path=path!("/projects/:id/ssh-keys") view=SshKeysPage ssr=SsrMode::Async />
+                <Route path=path!("/projects/:id/servers/:server_id/delete") view=DeleteServerPage ssr=SsrMode::Async />
             </Routes>
         </main>
     }

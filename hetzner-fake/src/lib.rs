@@ -139,6 +139,14 @@ impl FakeHetzner {
         }
     }
 
+    /// Another token for the project, as generating one in the console does.
+    pub fn add_token(&self, project: &FakeProject, permission: Permission) -> String {
+        self.shared
+            .lock()
+            .world
+            .add_token(project.index, permission, None)
+    }
+
     pub fn revoke_token(&self, token: &str) -> bool {
         self.shared.lock().world.revoke_token(token)
     }

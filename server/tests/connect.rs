@@ -59,10 +59,17 @@ async fn a_read_write_token_connects_and_shows_on_dashboard_and_account(app: Tes
             && account.contains("Hetzner Cloud")
             && account.contains("Connected")
     );
-    assert!(
-        !account.contains("Err") && !dashboard.contains("Err"),
-        "every resource resolved without error"
-    );
+    for page in [&account, &dashboard] {
+        let resources = page
+            .split("__RESOLVED_RESOURCES")
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join(" | ");
+        assert!(
+            !resources.contains("Err"),
+            "every resource resolved without error: {resources}"
+        );
+    }
 
     let keys = app.fake.ssh_keys(&project);
     assert_eq!(keys.len(), 1, "the Potions key was uploaded");

@@ -1,11 +1,12 @@
 use leptos::prelude::*;
 
 use crate::auth::{use_auth, RequireUser, SignOutButton};
-use crate::connections::AccountProviders;
+use crate::connections::{AccountConnections, AccountProviders};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let auth = use_auth();
+    let connections = AccountConnections::new();
     let email = move || {
         auth.user
             .get()
@@ -25,7 +26,7 @@ pub fn AccountPage() -> impl IntoView {
                 </dl>
                 <SignOutButton />
             </section>
-            <AccountProviders />
+            <AccountProviders state=connections />
         </RequireUser>
     }
 }

@@ -1,15 +1,16 @@
 use leptos::prelude::*;
 
 use crate::auth::RequireUser;
-use crate::connections::ProvidersOverview;
+use crate::connections::{list_connections, ProvidersOverview};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    let projects = Resource::new(|| (), |_| list_connections(true));
     view! {
         <leptos_meta::Title text="Dashboard" />
         <RequireUser>
             <h1>"Dashboard"</h1>
-            <ProvidersOverview />
+            <ProvidersOverview projects />
         </RequireUser>
     }
 }
