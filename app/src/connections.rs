@@ -299,7 +299,8 @@ pub struct AccountConnections {
 }
 
 impl AccountConnections {
-    pub fn new() -> Self {
+    /// Makes the actions and the list; call once, at the top of the page.
+    pub fn load() -> Self {
         let recheck = ServerAction::<RecheckConnection>::new();
         let rename = ServerAction::<RenameConnection>::new();
         let list = Resource::new(

@@ -6,7 +6,7 @@ use crate::connections::{AccountConnections, AccountProviders};
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let auth = use_auth();
-    let connections = AccountConnections::new();
+    let connections = AccountConnections::load();
     let email = move || {
         auth.user
             .get()
