@@ -390,6 +390,10 @@ pub fn ProjectPage() -> impl IntoView {
         |(id, _)| project_overview(id),
     );
     let menus = Resource::new(move || id.get(), load_create_menus);
+    let follow = Following {
+        progress: RwSignal::new(None),
+        started: RwSignal::new(None),
+    };
     let watched = move || query.read().get("actions");
     let deleted = move || query.read().get("deleted");
     view! {
@@ -410,7 +414,7 @@ pub fn ProjectPage() -> impl IntoView {
                             </div>
                             {deleted().map(|name| view! { <p class="notice notice-success" role="status">{format!("Deleting \u{201c}{name}\u{201d}.")}</p> })}
                             {attention.then(|| view! { <ReplaceToken id=p.id.clone() /> })}
-                            {watched().filter(|_| !attention).map(|actions| view! { <CreationProgress id=p.id.clone() actions refresh /> })}
+                            {watched().filter(|_| !attention).map(|actions| view! { <CreationProgress id=p.id.clone() actions refresh follow /> })}
                             {(!attention).then(|| view! { <ServersCard project=p.clone() /> <CreateServerForm id=p.id.clone() options=menus /> })}
                         }.into_any()
                     }
@@ -460,6 +464,14 @@ fn ServersCard(project: ProjectView) -> impl IntoView {
     }
 }
 
+/// The state of following a creation, kept by the page across re-renders.
+#[derive(Clone, Copy)]
+struct Following {
+    progress: RwSignal<Option<Result<Progress, AppError>>>,
+    /// The actions being followed (from the URL), once polling started.
+    started: RwSignal<Option<String>>,
+}
+
 /// Waits a second between polls (browser only; effects never run on the server).
 async fn pause_one_second() {
     #[cfg(feature = "hydrate")]
@@ -469,10 +481,22 @@ async fn pause_one_second() {
 /// Follows the create and start actions until the server runs; lives in the
 /// URL, so a reload keeps following.
 #[component]
-fn CreationProgress(id: String, actions: String, refresh: RwSignal<u32>) -> impl IntoView {
-    let progress = RwSignal::new(None::<Result<Progress, AppError>>);
+fn CreationProgress(
+    id: String,
+    actions: String,
+    refresh: RwSignal<u32>,
+    follow: Following,
+) -> impl IntoView {
+    let Following { progress, started } = follow;
     let (poll_id, poll_actions) = (id.clone(), actions.clone());
     Effect::new(move |_| {
+        // The page re-renders this panel when the server list refreshes:
+        // poll once per page, not once per render.
+        if started.get_untracked().as_deref() == Some(poll_actions.as_str()) {
+            return;
+        }
+        started.set(Some(poll_actions.clone()));
+        progress.set(None);
         let (id, actions) = (poll_id.clone(), poll_actions.clone());
         leptos::task::spawn_local(async move {
             // Bounded: about ten minutes at one poll a second.

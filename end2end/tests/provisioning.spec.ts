@@ -1,0 +1,73 @@
+import { expect, test } from "@playwright/test";
+import { FAKE_HETZNER } from "../playwright.config";
+import { expectAccessible, fakeProject, hydrated, signUp, uniqueEmail } from "./helpers";
+
+const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGbPMoX0bNt1zjc8EpYw6iUR/sPVGGgVXAGdFn3jNWbp ada@laptop";
+
+test("create, watch and delete a server, manage SSH keys, then lose the token", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const project = await fakeProject(request, "prov");
+  await signUp(page, uniqueEmail("prov"));
+  await page.goto("/connect/hetzner");
+  await hydrated(page);
+  await page.getByLabel("Label").fill("Provisioning");
+  await page.getByLabel("API Token").fill(project.read_write_token);
+  await page.getByRole("button", { name: "Connect Hetzner" }).click();
+  await expect(page).toHaveURL(/\/\?connected=/);
+
+  await page.getByRole("link", { name: "Provisioning" }).click();
+  await expect(page.getByRole("heading", { name: "Provisioning", level: 1 })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByLabel("Server type")).toContainText("CX22");
+  await expectAccessible(page);
+
+  // The menus follow each other: an arm location offers arm types and images.
+  await page.getByLabel("Location").selectOption("hel1");
+  await page.getByLabel("Server type").selectOption("cax11");
+  await expect(page.getByLabel("Image")).toContainText("(arm)");
+  await expect(page.getByLabel("Image")).not.toContainText("(x86)");
+
+  await page.getByLabel("Name").fill("e2e-web-1");
+  await page.getByRole("button", { name: "Create server" }).click();
+  await expect(page).toHaveURL(/watch=/);
+  await expect(page.locator("progress")).toBeVisible();
+  await expect(page.getByText("The server is running.")).toBeVisible({ timeout: 20_000 });
+  const row = page.getByTestId("server").filter({ hasText: "e2e-web-1" });
+  await expect(row).toContainText("running");
+  await expect(row).toContainText(/\d+\.\d+\.\d+\.\d+/);
+  await expect(row).toContainText("::1");
+  await expect(row).toContainText("Potions");
+
+  // The progress survives a reload.
+  await page.reload();
+  await expect(page.getByText("The server is running.")).toBeVisible();
+
+  // SSH keys: add one, see the duplicate answer, delete it.
+  await page.getByRole("link", { name: "SSH keys" }).click();
+  await hydrated(page);
+  await page.getByLabel("Name").fill("laptop");
+  await page.getByLabel("OpenSSH public key").fill(KEY);
+  await page.getByRole("button", { name: "Add key" }).click();
+  const laptop = page.getByTestId("ssh-key").filter({ hasText: "laptop" });
+  await expect(laptop).toBeVisible();
+  await expectAccessible(page);
+  await laptop.getByRole("button", { name: "Delete key laptop" }).click();
+  await expect(laptop).toHaveCount(0);
+
+  // Delete the server, confirming its name.
+  await page.getByRole("link", { name: "Back to the project" }).click();
+  await page.getByRole("link", { name: "Delete e2e-web-1" }).click();
+  await hydrated(page);
+  await expectAccessible(page);
+  await page.getByLabel(/Type the server's name/).fill("e2e-web-1");
+  await page.getByRole("button", { name: "Delete server" }).click();
+  await expect(page).toHaveURL(/deleted=e2e-web-1/);
+  await expect(page.getByTestId("server")).toHaveCount(0);
+
+  // The token is deleted in the console: the project needs attention.
+  const revoked = await request.delete(`${FAKE_HETZNER}/_admin/tokens/${project.read_write_token}`);
+  expect(revoked.status()).toBe(204);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Needs attention" })).toBeVisible();
+  await expect(page.getByLabel("Replacement API token")).toBeVisible();
+});
