@@ -136,7 +136,12 @@ fn demo() -> Result {
 
 fn test() -> Result {
     let tools = Toolchain::ensure_for_tests()?;
-    let cargo = || Command::new(env!("CARGO"));
+    // A one-off build gains nothing from incremental caches, which are large.
+    let cargo = || {
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.env("CARGO_INCREMENTAL", "0");
+        cmd
+    };
 
     say("Checking formatting");
     run_step(cargo().args(["fmt", "--all", "--check"]))?;
