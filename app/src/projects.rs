@@ -441,7 +441,7 @@ fn ServersCard(project: ProjectView) -> impl IntoView {
                             </thead>
                             <tbody>
                                 {project.servers.into_iter().map(|s| {
-                                    let delete_href = format!("/projects/{}/servers/{}/delete?name={}", id, s.id, crate::url::encode_component(&s.name));
+                                    let delete_href = format!("/projects/{}/servers/{}/delete", id, s.id);
                                     view! {
                                         <tr data-testid="server">
                                             <td>{s.name.clone()} {s.managed.then(|| view! { " " <span class="badge badge-neutral">"Potions"</span> })}</td>
@@ -639,31 +639,49 @@ fn CreateServerForm(id: String, options: Resource<Result<CreateMenus, AppError>>
 pub fn DeleteServerPage() -> impl IntoView {
     let id = project_id();
     let params = use_params_map();
-    let query = use_query_map();
-    let server_id = move || params.read().get("server_id").unwrap_or_default();
-    let name = move || query.read().get("name").unwrap_or_default();
+    let server_id = move || {
+        params
+            .read()
+            .get("server_id")
+            .and_then(|s| s.parse::<i64>().ok())
+    };
+    // The name comes from Hetzner, never from the URL.
+    let project = Resource::new(move || id.get(), project_overview);
     let delete = ServerAction::<DeleteServer>::new();
     let error = form_error(delete);
     view! {
         <leptos_meta::Title text="Delete server" />
         <RequireUser>
-            <section class="card narrow" aria-labelledby="delete-title">
-                <h1 id="delete-title">{move || format!("Delete \u{201c}{}\u{201d}?", name())}</h1>
-                <p>"The server and its disks are deleted at Hetzner. This cannot be undone."</p>
-                <ActionForm action=delete>
-                    <ErrorNotice error=error />
-                    <input type="hidden" name="id" value=id />
-                    <input type="hidden" name="server_id" value=server_id />
-                    <div class="field">
-                        <label for="confirm-name">{move || format!("Type the server's name, {}, to confirm", name())}</label>
-                        <input id="confirm-name" name="confirm_name" type="text" required autocomplete="off" />
-                    </div>
-                    <div class="actions">
-                        <SubmitButton pending=delete.pending() label="Delete server" busy_label="Deleting…" variant="danger" />
-                        <A href=move || format!("/projects/{}", id.get()) attr:class="button button-secondary">"Cancel"</A>
-                    </div>
-                </ActionForm>
-            </section>
+            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+                {move || project.get().map(|result| match result.map(|p| p.servers.into_iter().find(|s| Some(s.id) == server_id())) {
+                    Err(AppError::ConnectionNotFound) => view! { <NotConnected /> }.into_any(),
+                    Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                    Ok(None) => view! { <ErrorNotice error=AppError::ServerNotFound /> }.into_any(),
+                    Ok(Some(server)) => {
+                        let name = server.name.clone();
+                        view! {
+                            <section class="card narrow" aria-labelledby="delete-title">
+                                <h1 id="delete-title">{format!("Delete \u{201c}{name}\u{201d}?")}</h1>
+                                <p>"The server and its disks are deleted at Hetzner. This cannot be undone."</p>
+                                {server.protected.then(|| view! { <p class="notice notice-warning">"This server is delete-protected: turn off its protection in the Hetzner Cloud Console first."</p> })}
+                                <ActionForm action=delete>
+                                    <ErrorNotice error=error />
+                                    <input type="hidden" name="id" value=id.get_untracked() />
+                                    <input type="hidden" name="server_id" value=server.id.to_string() />
+                                    <div class="field">
+                                        <label for="confirm-name">{format!("Type the server's name, {}, to confirm", server.name)}</label>
+                                        <input id="confirm-name" name="confirm_name" type="text" required autocomplete="off" />
+                                    </div>
+                                    <div class="actions">
+                                        <SubmitButton pending=delete.pending() label="Delete server" busy_label="Deleting…" variant="danger" />
+                                        <A href=format!("/projects/{}", id.get_untracked()) attr:class="button button-secondary">"Cancel"</A>
+                                    </div>
+                                </ActionForm>
+                            </section>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
         </RequireUser>
     }
 }

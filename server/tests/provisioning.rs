@@ -198,7 +198,7 @@ async fn delete_asks_for_the_name_and_respects_protection(app: TestApp) {
         .seed_server(&project, "old-box", "cx22", "fsn1")
         .unwrap()
         .to_string();
-    let page = format!("/projects/{id}/servers/{server}/delete?name=old-box");
+    let page = format!("/projects/{id}/servers/{server}/delete");
     let confirm = app.page(&page, &cookie).await;
     assert!(
         confirm.contains("Type the server&#x27;s name")

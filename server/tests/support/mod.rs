@@ -29,7 +29,7 @@ fn postgres_admin_url() -> String {
 
 /// A fresh PostgreSQL database, or `None` when PostgreSQL is unreachable
 /// outside CI. In CI (`CI` set) an unreachable server fails the test.
-async fn fresh_postgres_database() -> Option<String> {
+pub async fn fresh_postgres_database() -> Option<String> {
     sqlx::any::install_default_drivers();
     let admin_url = postgres_admin_url();
     let mut admin = match sqlx::AnyConnection::connect(&admin_url).await {

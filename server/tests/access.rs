@@ -1,0 +1,168 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+//! Who reaches what: every page and server function, without a session, with
+//! another user's session, and from another site, reaches nothing of the owner's.
+
+mod support;
+
+use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
+use reqwest::StatusCode;
+use support::{location, TestApp};
+
+on_both_databases!(every_route_and_server_function_is_scoped_to_its_owner);
+
+async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
+    let owner = app.sign_up("owner@example.com").await;
+    let project = app.fake.add_project("owned");
+    let server = app
+        .fake
+        .seed_server(&project, "owned-box", "cx22", "fsn1")
+        .unwrap()
+        .to_string();
+    let id = app
+        .connect_ok(&owner, "Owner's project", &project.read_write_token)
+        .await;
+    let other = app.sign_up("other@example.com").await;
+    let calls_before = app.fake.exchanges().len();
+
+    let pages = [
+        "/".to_string(),
+        "/account".into(),
+        "/connect/hetzner".into(),
+        format!("/account/connections/{id}/disconnect"),
+        format!("/projects/{id}"),
+        format!("/projects/{id}/ssh-keys"),
+        format!("/projects/{id}/servers/{server}/delete"),
+    ];
+    for page in &pages {
+        let anonymous = app.get(page, None).await;
+        assert_eq!(
+            anonymous.status(),
+            StatusCode::FOUND,
+            "{page} without a session"
+        );
+        assert!(location(&anonymous).starts_with("/login?next="), "{page}");
+        let res = app.get(page, Some(&other)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{page} as another user");
+        let html = res.text().await.unwrap();
+        assert!(
+            !html.contains("Owner") && !html.contains("owned-box"),
+            "{page} shows the owner's data to another user"
+        );
+    }
+
+    let key =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGbPMoX0bNt1zjc8EpYw6iUR/sPVGGgVXAGdFn3jNWbp x@y";
+    let functions: Vec<(&str, Vec<(&str, String)>)> = vec![
+        ("list_connections", vec![("with_counts", "true".into())]),
+        ("recheck_connection", vec![("id", id.clone())]),
+        (
+            "rename_connection",
+            vec![("id", id.clone()), ("label", "taken over".into())],
+        ),
+        ("disconnect_connection", vec![("id", id.clone())]),
+        ("project_overview", vec![("id", id.clone())]),
+        ("load_create_menus", vec![("id", id.clone())]),
+        (
+            "create_server",
+            vec![
+                ("id", id.clone()),
+                ("name", "intruder".into()),
+                ("location", "fsn1".into()),
+                ("server_type", "cx22".into()),
+                ("image", "161547269".into()),
+            ],
+        ),
+        (
+            "server_progress",
+            vec![("id", id.clone()), ("actions", "1".into())],
+        ),
+        (
+            "delete_server",
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("confirm_name", "owned-box".into()),
+            ],
+        ),
+        ("project_ssh_keys", vec![("id", id.clone())]),
+        (
+            "add_ssh_key",
+            vec![
+                ("id", id.clone()),
+                ("name", "intruder".into()),
+                ("public_key", key.into()),
+            ],
+        ),
+        (
+            "delete_ssh_key",
+            vec![("id", id.clone()), ("key_id", "1".into())],
+        ),
+        (
+            "replace_token",
+            vec![("id", id.clone()), ("token", "A".repeat(64))],
+        ),
+        (
+            "connect_hetzner",
+            vec![
+                ("label", "x".into()),
+                ("token", project.read_write_token.clone()),
+            ],
+        ),
+    ];
+    for (function, form) in &functions {
+        let url = app.url(&format!("/api/{function}"));
+        let send = |cookie: Option<&str>, origin: &str| {
+            let mut req = app
+                .client
+                .post(&url)
+                .header(ACCEPT, "application/json")
+                .header(ORIGIN, origin)
+                .form(form);
+            if let Some(cookie) = cookie {
+                req = req.header(COOKIE, cookie);
+            }
+            req.send()
+        };
+        let anonymous = send(None, &app.base_url).await.unwrap();
+        let body = anonymous.text().await.unwrap();
+        assert!(
+            body.contains("NotSignedIn"),
+            "{function} without a session answered {body}"
+        );
+
+        let as_other = send(Some(&other), &app.base_url).await.unwrap();
+        let body = as_other.text().await.unwrap();
+        let expected = match *function {
+            "list_connections" => body == "[]",
+            // Connecting is allowed for anyone signed in: it makes their own connection.
+            "connect_hetzner" => !body.contains("Owner"),
+            _ => body.contains("ConnectionNotFound"),
+        };
+        assert!(expected, "{function} as another user answered {body}");
+
+        let cross_site = send(Some(&owner), "https://evil.example").await.unwrap();
+        assert_eq!(
+            cross_site.status(),
+            StatusCode::FORBIDDEN,
+            "{function} from another site"
+        );
+    }
+
+    // The owner's project is untouched, and Hetzner heard nothing from the others.
+    let account = app.page("/account", &owner).await;
+    assert!(account.contains("Owner's project") && !account.contains("taken over"));
+    assert_eq!(
+        app.fake.server_names(&project),
+        vec!["owned-box".to_string()]
+    );
+    let new_calls: Vec<String> = app.fake.exchanges()[calls_before..]
+        .iter()
+        .map(|e| format!("{} {}", e.method, e.path))
+        .collect();
+    assert!(
+        new_calls
+            .iter()
+            .all(|c| c == "GET /v1/servers" || c == "POST /v1/ssh_keys" || c == "GET /v1/ssh_keys"),
+        "only the other user's own connect reached Hetzner: {new_calls:?}"
+    );
+}

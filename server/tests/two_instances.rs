@@ -1,0 +1,186 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+//! Two Potions instances on one PostgreSQL, driven alternately as a load
+//! balancer would: sessions, sign-out and connections are shared, and the
+//! same token connected at the same moment through both yields one row.
+
+mod support;
+
+use hetzner_fake::{FakeConfig, FakeHetzner};
+use reqwest::header::{ACCEPT, COOKIE, ORIGIN, REFERER};
+use reqwest::{redirect, Client, StatusCode};
+use server::config::Settings;
+use server::Server;
+
+struct Instance {
+    base: String,
+}
+
+async fn two_instances() -> Option<(Instance, Instance, FakeHetzner, String, Client)> {
+    let database_url = support::fresh_postgres_database().await?;
+    let fake = FakeHetzner::start(FakeConfig::default()).await.unwrap();
+    let key = domain::crypto::MasterKey::generate()
+        .to_base64()
+        .to_string();
+    let data = tempfile::tempdir().unwrap();
+    let settings = || {
+        let mut s = Settings::for_data_dir(data.path().to_path_buf());
+        s.database_url = Some(database_url.clone());
+        s.master_key = Some(key.clone());
+        s.hetzner_api_url = fake.base_url();
+        s
+    };
+    // Both start at once on an empty database: migrations must not collide.
+    let (first, second) = (settings(), settings());
+    let (a, b) = tokio::join!(Server::bind(&first), Server::bind(&second));
+    let (a, b) = (a.expect("first instance"), b.expect("second instance"));
+    let bases = (
+        format!("http://{}", a.local_addr()),
+        format!("http://{}", b.local_addr()),
+    );
+    tokio::spawn(a.run(std::future::pending()));
+    tokio::spawn(b.run(std::future::pending()));
+    let client = Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap();
+    Some((
+        Instance { base: bases.0 },
+        Instance { base: bases.1 },
+        fake,
+        database_url,
+        client,
+    ))
+}
+
+async fn post(
+    client: &Client,
+    at: &Instance,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> reqwest::Response {
+    let mut req = client
+        .post(format!("{}{path}", at.base))
+        .header(ACCEPT, "text/html")
+        .header(ORIGIN, &at.base)
+        .header(REFERER, format!("{}/", at.base))
+        .form(form);
+    if let Some(cookie) = cookie {
+        req = req.header(COOKIE, cookie);
+    }
+    req.send().await.unwrap()
+}
+
+async fn status_of(client: &Client, at: &Instance, path: &str, cookie: &str) -> StatusCode {
+    client
+        .get(format!("{}{path}", at.base))
+        .header(ACCEPT, "text/html")
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_share_sessions_connections_and_one_unique_token() {
+    let Some((a, b, fake, database_url, client)) = two_instances().await else {
+        return;
+    };
+    let res = post(
+        &client,
+        &a,
+        "/api/sign_up",
+        &[
+            ("email", "ada@example.com"),
+            ("password", support::PASSWORD),
+        ],
+        None,
+    )
+    .await;
+    let cookie = support::session_cookie(res.headers()).unwrap();
+    assert_eq!(
+        status_of(&client, &b, "/account", &cookie).await,
+        StatusCode::OK,
+        "a session made on A is valid on B"
+    );
+
+    // Many users connect different projects, alternating instances.
+    let mut users = Vec::new();
+    for n in 0..8 {
+        let at = if n % 2 == 0 { &a } else { &b };
+        let res = post(
+            &client,
+            at,
+            "/api/sign_up",
+            &[
+                ("email", &format!("user{n}@example.com")),
+                ("password", support::PASSWORD),
+            ],
+            None,
+        )
+        .await;
+        users.push((
+            support::session_cookie(res.headers()).unwrap(),
+            fake.add_project(&format!("p{n}")),
+        ));
+    }
+    let connects = users.iter().enumerate().map(|(n, (cookie, project))| {
+        let at = if n % 2 == 0 { &b } else { &a };
+        let client = client.clone();
+        async move {
+            post(
+                &client,
+                at,
+                "/api/connect_hetzner",
+                &[("label", "mine"), ("token", &project.read_write_token)],
+                Some(cookie),
+            )
+            .await
+        }
+    });
+    for res in futures::future::join_all(connects).await {
+        assert!(
+            support::location(&res).starts_with("/?connected="),
+            "every connect succeeds: {}",
+            support::location(&res)
+        );
+    }
+
+    // The same token, at the same moment, through both: exactly one connection.
+    let shared = fake.add_project("same");
+    let form = [
+        ("label", "race"),
+        ("token", shared.read_write_token.as_str()),
+    ];
+    let (first, second) = tokio::join!(
+        post(&client, &a, "/api/connect_hetzner", &form, Some(&cookie)),
+        post(&client, &b, "/api/connect_hetzner", &form, Some(&cookie)),
+    );
+    let outcomes = [support::location(&first), support::location(&second)];
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|l| l.starts_with("/?connected="))
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
+    sqlx::any::install_default_drivers();
+    let mut db = <sqlx::AnyConnection as sqlx::Connection>::connect(&database_url)
+        .await
+        .unwrap();
+    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM connections")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 8 + 1);
+
+    // Sign-out on B ends the session on A.
+    let out = post(&client, &b, "/api/sign_out", &[], Some(&cookie)).await;
+    assert_eq!(support::location(&out), "/login", "signed out on B");
+    assert_eq!(
+        status_of(&client, &a, "/account", &cookie).await,
+        StatusCode::FOUND
+    );
+}
