@@ -32,7 +32,7 @@ async fn start(
     fake: &FakeHetzner,
 ) -> Potions {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_potions"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_potions"))
         .env("POTIONS_LISTEN", format!("127.0.0.1:{port}"))
         .env("POTIONS_DATA_DIR", data)
         .env("DATABASE_URL", database_url)
@@ -54,6 +54,8 @@ async fn start(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("potions did not become healthy");
 }
 
