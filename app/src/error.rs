@@ -132,7 +132,8 @@ impl server_fn::error::FromServerFnError for AppError {
     fn from_server_fn_error(err: server_fn::error::ServerFnErrorErr) -> Self {
         use server_fn::error::ServerFnErrorErr as E;
         match err {
-            E::Args(_) | E::MissingArg(_) => Self::BadRequest,
+            // On the server: arguments missing, malformed or not UTF-8.
+            E::Args(_) | E::MissingArg(_) | E::Deserialization(_) => Self::BadRequest,
             _ => Self::Transport,
         }
     }
