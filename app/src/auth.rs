@@ -133,15 +133,14 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
     let children = StoredValue::new(children);
-    // Whether someone is signed in, changing only when that answer changes,
-    // so the page below is built once rather than on every user refetch.
-    let signed_in = Memo::new(move |_| auth.user.get().map(|user| user.map(|u| u.is_some())));
+    // The resource is read directly (not through a memo) so that Suspense
+    // waits for it during server rendering.
     view! {
         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
             {move || {
-                signed_in
+                auth.user
                     .get()
-                    .map(|user| match user {
+                    .map(|user| match user.map(|u| u.is_some()) {
                         Ok(true) => children.read_value()().into_any(),
                         Ok(false) => {
                             let target = format!(
