@@ -5,6 +5,7 @@
 //!
 //! Every install step is idempotent and quiet when already done.
 
+mod bench;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -19,7 +20,8 @@ const USAGE: &str = "usage: cargo xtask <run|test|demo> [-- potions flags]
   test   formatting, clippy, unit and integration tests on SQLite and
          PostgreSQL, then the end-to-end tests in headless Chromium
   demo   like run, against the fake Hetzner Cloud API with a seeded
-         project; prints a Read & Write and a Read-only demo token";
+         project; prints a Read & Write and a Read-only demo token
+  bench  measure size, speed and memory against the budgets; prints a table";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("demo") => demo(),
+        Some("bench") => bench::bench(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -72,12 +75,12 @@ pub fn run_step(cmd: &mut Command) -> Result {
     }
 }
 
-fn build_release(tools: &Toolchain) -> Result {
+pub fn build_release(tools: &Toolchain) -> Result {
     say("Building Potions in release (server, WebAssembly, CSS)");
     run_step(tools.cargo_leptos().args(["build", "--release"]))
 }
 
-fn build_fake_hetzner() -> Result {
+pub fn build_fake_hetzner() -> Result {
     say("Building the fake Hetzner Cloud API");
     run_step(Command::new(env!("CARGO")).args(["build", "--release", "-p", "hetzner-fake"]))
 }
