@@ -34,8 +34,8 @@ export default defineConfig({
   webServer: [
     {
       command: "../target/release/hetzner-fake --port 4110 --provisioning-secs 3",
-      url: `${FAKE_HETZNER}/_admin/projects/none`,
-      ignoreHTTPSErrors: true,
+      // Ready when /v1 answers; 401 without a token counts as ready.
+      url: `${FAKE_HETZNER}/v1/servers`,
       reuseExistingServer: false,
       timeout: 30_000,
       stdout: "ignore",

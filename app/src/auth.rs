@@ -48,7 +48,7 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     let secret = state.sessions.create(&user.id).await?;
     set_session_cookie(secret.expose(), state.secure_cookies)?;
     tracing::info!(user_id = %user.id, "account created");
-    redirect_to("/");
+    redirect_plain_form_post("/");
     Ok(())
 }
 
@@ -71,7 +71,7 @@ pub async fn sign_in(
     let secret = state.sessions.create(&user.id).await?;
     set_session_cookie(secret.expose(), state.secure_cookies)?;
     tracing::info!(user_id = %user.id, "signed in");
-    redirect_to(next.as_deref().unwrap_or("/"));
+    redirect_plain_form_post(next.as_deref().unwrap_or("/"));
     Ok(())
 }
 
@@ -158,12 +158,30 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// After the session changed, load the next page in full, so every part of
+/// the app starts from the new session (a client-side move could still hold
+/// the signed-out state for a moment).
+fn load_after_success<S>(action: ServerAction<S>, next: impl Fn() -> String + 'static)
+where
+    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Send + Sync + Clone + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            let target = next();
+            let _ = window()
+                .location()
+                .set_href(crate::url::local_path(&target).unwrap_or("/"));
+        }
+    });
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     let error = form_error(auth.sign_in);
+    load_after_success(auth.sign_in, next);
     view! {
         <leptos_meta::Title text="Sign in" />
         <section class="auth-card card" aria-labelledby="sign-in-title">
@@ -190,6 +208,7 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SignUpPage() -> impl IntoView {
     let auth = use_auth();
     let error = form_error(auth.sign_up);
+    load_after_success(auth.sign_up, || "/".to_string());
     view! {
         <leptos_meta::Title text="Create your account" />
         <section class="auth-card card" aria-labelledby="sign-up-title">

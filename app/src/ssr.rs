@@ -131,39 +131,31 @@ pub fn client_address() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Only same-site paths may be a redirect target: `/x`, never `//host` or `/\host`.
-pub fn local_path(candidate: &str) -> Option<&str> {
-    let ok = candidate.starts_with('/')
-        && !candidate.starts_with("//")
-        && !candidate.starts_with("/\\")
-        && !candidate.chars().any(|c| c.is_control());
-    ok.then_some(candidate)
-}
-
 /// Sends the browser on to `path` after a successful form post.
 pub fn redirect_to(path: &str) {
-    leptos_axum::redirect(local_path(path).unwrap_or("/"));
+    leptos_axum::redirect(crate::url::local_path(path).unwrap_or("/"));
+}
+
+/// Redirects a plain HTML form post (no JavaScript); with JavaScript the page
+/// decides where to go, e.g. a full load after the session changed.
+pub fn redirect_plain_form_post(path: &str) {
+    let plain = use_context::<Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false);
+    if plain {
+        redirect_to(path);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_local_paths_are_redirect_targets() {
-        assert_eq!(local_path("/account"), Some("/account"));
-        assert_eq!(local_path("/a?b=c"), Some("/a?b=c"));
-        for bad in [
-            "//evil.example",
-            "/\\evil.example",
-            "https://evil.example",
-            "account",
-            "",
-            "/a\nb",
-        ] {
-            assert_eq!(local_path(bad), None, "{bad:?}");
-        }
-    }
 
     #[test]
     fn reads_one_cookie_among_many() {
