@@ -41,11 +41,9 @@ test("a wrong password reads the same as an unknown email", async ({ page }) => 
 });
 
 test.describe("without JavaScript", () => {
-  test.use({ javaScriptEnabled: false });
-
   test("the sign-in form works and shows its errors", async ({ browser }) => {
     // The account is made with JavaScript on; only the sign-in runs without.
-    const withJs = await browser.newPage();
+    const withJs = await (await browser.newContext({ javaScriptEnabled: true })).newPage();
     const email = uniqueEmail("nojs");
     await signUp(withJs, email);
     await withJs.close();

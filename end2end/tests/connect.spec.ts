@@ -18,7 +18,7 @@ test("connect a Hetzner project as the doc page describes, then disconnect it", 
   await expectAccessible(page);
 
   await page.getByLabel("Label").fill("Production");
-  await page.getByLabel("API Token").fill(project.read_write_token);
+  await page.getByLabel("API Token", { exact: true }).fill(project.read_write_token);
   await page.getByRole("button", { name: "Connect Hetzner" }).click();
 
   await expect(page).toHaveURL(/\/\?connected=/);
@@ -57,15 +57,15 @@ test("a Read-only token and a wrong token each say why", async ({ page, request 
   await page.goto("/connect/hetzner");
   await hydrated(page);
 
-  await page.getByLabel("API Token").fill(project.read_only_token);
+  await page.getByLabel("API Token", { exact: true }).fill(project.read_only_token);
   await page.getByRole("button", { name: "Connect Hetzner" }).click();
   await expect(page.getByRole("alert")).toContainText("This token is Read-only. Potions needs Read & Write to create servers");
 
-  await page.getByLabel("API Token").fill("Z".repeat(64));
+  await page.getByLabel("API Token", { exact: true }).fill("Z".repeat(64));
   await page.getByRole("button", { name: "Connect Hetzner" }).click();
   await expect(page.getByRole("alert")).toContainText("Hetzner rejected this token. Make sure it has Read & Write permissions");
 
-  await page.getByLabel("API Token").fill("too-short");
+  await page.getByLabel("API Token", { exact: true }).fill("too-short");
   await page.getByRole("button", { name: "Connect Hetzner" }).click();
   await expect(page.getByRole("alert")).toContainText("That doesn't look like a Hetzner API token.");
   await expectAccessible(page);
@@ -74,7 +74,7 @@ test("a Read-only token and a wrong token each say why", async ({ page, request 
 test.describe("without JavaScript", () => {
   test("the connect form works", async ({ browser, request }) => {
     const project = await fakeProject(request, "nojs");
-    const withJs = await browser.newPage();
+    const withJs = await (await browser.newContext({ javaScriptEnabled: true })).newPage();
     const email = uniqueEmail("nojs-connect");
     await signUp(withJs, email);
     const cookies = await withJs.context().cookies();
@@ -84,12 +84,12 @@ test.describe("without JavaScript", () => {
     await context.addCookies(cookies);
     const page = await context.newPage();
     await page.goto("/connect/hetzner");
-    await page.getByLabel("API Token").fill(project.read_only_token);
+    await page.getByLabel("API Token", { exact: true }).fill(project.read_only_token);
     await page.getByRole("button", { name: "Connect Hetzner" }).click();
     await expect(page.getByRole("alert")).toContainText("This token is Read-only.");
 
     await page.getByLabel("Label").fill("No script");
-    await page.getByLabel("API Token").fill(project.read_write_token);
+    await page.getByLabel("API Token", { exact: true }).fill(project.read_write_token);
     await page.getByRole("button", { name: "Connect Hetzner" }).click();
     await expect(page).toHaveURL(/\/\?connected=/);
     await expect(page.getByTestId("project").filter({ hasText: "No script" })).toBeVisible();

@@ -11,7 +11,7 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await page.goto("/connect/hetzner");
   await hydrated(page);
   await page.getByLabel("Label").fill("Provisioning");
-  await page.getByLabel("API Token").fill(project.read_write_token);
+  await page.getByLabel("API Token", { exact: true }).fill(project.read_write_token);
   await page.getByRole("button", { name: "Connect Hetzner" }).click();
   await expect(page).toHaveURL(/\/\?connected=/);
 
