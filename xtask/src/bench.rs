@@ -104,6 +104,38 @@ fn post_form(path: &str, pairs: &[(&str, &str)], cookie: &str) -> Result<(u16, S
     )
 }
 
+/// Signs up a new account and returns its session cookie (`name=value`).
+fn sign_up(email: &str) -> Result<String> {
+    let (_, head, _) = post_form(
+        "/api/sign_up",
+        &[
+            ("email", email),
+            ("password", "correct+horse+battery+staple"),
+        ],
+        "",
+    )?;
+    head.lines()
+        .find_map(|l| {
+            l.to_lowercase()
+                .starts_with("set-cookie: ")
+                .then(|| l[12..].split(';').next().unwrap_or_default().to_string())
+        })
+        .ok_or_else(|| "sign-up set no cookie".to_string())
+}
+
+/// Connects `count` fresh projects of the fake for the account.
+fn connect_projects(cookie: &str, prefix: &str, count: usize) -> Result {
+    for n in 0..count {
+        let token = new_project(&format!("{prefix}-{n}"))?;
+        post_form(
+            "/api/connect_hetzner",
+            &[("label", prefix), ("token", &token)],
+            cookie,
+        )?;
+    }
+    Ok(())
+}
+
 fn new_project(name: &str) -> Result<String> {
     let answer = admin(
         "POST",
@@ -305,23 +337,7 @@ fn measure(root: &Path, rows: &mut Vec<Row>) -> Result {
         "≤ 40 MB",
     ));
 
-    let (_, head, _) = post_form(
-        "/api/sign_up",
-        &[
-            ("email", "bench%40example.com"),
-            ("password", "correct+horse+battery+staple"),
-        ],
-        "",
-    )?;
-    let cookie = head
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("set-cookie: ")
-                .or_else(|| l.strip_prefix("Set-Cookie: "))
-        })
-        .and_then(|c| c.split(';').next())
-        .ok_or("sign-up set no cookie")?
-        .to_string();
+    let cookie = sign_up("bench%40example.com")?;
 
     say("Connect overhead: the fake adds 50 ms to every request");
     set_latency(50)?;
@@ -369,30 +385,8 @@ fn measure(root: &Path, rows: &mut Vec<Row>) -> Result {
     say("Dashboard fan-out: 5 projects, 50 ms each, cold cache");
     let _ = std::fs::remove_dir_all(&data);
     let (potions, _) = start_potions(&data)?;
-    let (_, head, _) = post_form(
-        "/api/sign_up",
-        &[
-            ("email", "fanout%40example.com"),
-            ("password", "correct+horse+battery+staple"),
-        ],
-        "",
-    )?;
-    let fan_cookie = head
-        .lines()
-        .find_map(|l| {
-            l.to_lowercase()
-                .starts_with("set-cookie: ")
-                .then(|| l[12..].split(';').next().unwrap_or_default().to_string())
-        })
-        .ok_or("no cookie")?;
-    for n in 0..5 {
-        let token = new_project(&format!("fanout-{n}"))?;
-        post_form(
-            "/api/connect_hetzner",
-            &[("label", "fan"), ("token", &token)],
-            &fan_cookie,
-        )?;
-    }
+    let fan_cookie = sign_up("fanout%40example.com")?;
+    connect_projects(&fan_cookie, "fanout", 5)?;
     stop(potions);
     let mut fan = Vec::new();
     for _ in 0..3 {
@@ -421,30 +415,8 @@ fn measure(root: &Path, rows: &mut Vec<Row>) -> Result {
     let _ = std::fs::remove_dir_all(&data);
     let (potions, _) = start_potions(&data)?;
     let pid = potions.id();
-    let (_, head, _) = post_form(
-        "/api/sign_up",
-        &[
-            ("email", "ssr%40example.com"),
-            ("password", "correct+horse+battery+staple"),
-        ],
-        "",
-    )?;
-    let ssr_cookie = head
-        .lines()
-        .find_map(|l| {
-            l.to_lowercase()
-                .starts_with("set-cookie: ")
-                .then(|| l[12..].split(';').next().unwrap_or_default().to_string())
-        })
-        .ok_or("no cookie")?;
-    for n in 0..3 {
-        let token = new_project(&format!("ssr-{n}"))?;
-        post_form(
-            "/api/connect_hetzner",
-            &[("label", "ssr"), ("token", &token)],
-            &ssr_cookie,
-        )?;
-    }
+    let ssr_cookie = sign_up("ssr%40example.com")?;
+    connect_projects(&ssr_cookie, "ssr", 3)?;
     let (_, _, page) = http(
         "GET",
         "/",
