@@ -175,6 +175,17 @@ where
     });
 }
 
+/// The email field both account forms share.
+#[component]
+fn EmailField() -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="email">"Email"</label>
+            <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" />
+        </div>
+    }
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
@@ -188,10 +199,7 @@ pub fn SignInPage() -> impl IntoView {
             <h1 id="sign-in-title">"Sign in to Potions"</h1>
             <ActionForm action=auth.sign_in>
                 <ErrorNotice error=error />
-                <div class="field">
-                    <label for="email">"Email"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" />
-                </div>
+                <EmailField />
                 <div class="field">
                     <label for="password">"Password"</label>
                     <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256" />
@@ -215,10 +223,7 @@ pub fn SignUpPage() -> impl IntoView {
             <h1 id="sign-up-title">"Create your Potions account"</h1>
             <ActionForm action=auth.sign_up>
                 <ErrorNotice error=error />
-                <div class="field">
-                    <label for="email">"Email"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" />
-                </div>
+                <EmailField />
                 <div class="field">
                     <label for="password">"Password"</label>
                     <input id="password" name="password" type="password" autocomplete="new-password"
