@@ -267,7 +267,7 @@ pub fn bench() -> Result {
     say("Bundle size");
     let pkg = root.join("target/site/pkg");
     let (mut raw_total, mut gz_total) = (0, 0);
-    for file in ["potions_bg.wasm", "potions.js", "potions.css"] {
+    for file in ["potions.wasm", "potions.js", "potions.css"] {
         let path = pkg.join(file);
         let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         let gz = gzip_size(&path);
@@ -352,16 +352,21 @@ fn measure(root: &Path, rows: &mut Vec<Row>) -> Result {
             &cookie,
         )?;
         fresh.push(started.elapsed().as_secs_f64() * 1000.0 - 50.0);
+        // Header names are case-insensitive; the id is not.
         let id = head.lines().find_map(|l| {
-            l.to_lowercase()
-                .strip_prefix("location: /?connected=")
-                .map(str::to_string)
+            let (name, value) = l.split_once(':')?;
+            let value = value.trim().strip_prefix("/?connected=")?;
+            name.eq_ignore_ascii_case("location")
+                .then(|| value.to_string())
         });
         ids.push((id.ok_or("connect failed")?, token));
     }
     let mut existing = Vec::new();
     for (id, token) in &ids {
-        post_form("/api/disconnect_connection", &[("id", id)], &cookie)?;
+        let (_, head, _) = post_form("/api/disconnect_connection", &[("id", id)], &cookie)?;
+        if !head.contains("disconnected=1") {
+            return Err(format!("disconnect failed: {head}"));
+        }
         let started = Instant::now();
         post_form(
             "/api/connect_hetzner",
