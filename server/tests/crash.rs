@@ -78,6 +78,9 @@ async fn post(
     req.send().await.ok()
 }
 
+/// (session cookie, connection id, connected?) as the client last learned it.
+type Outcome = (String, String, Option<bool>);
+
 async fn crash_and_recover(backend: support::Backend) {
     let database_url = match backend {
         support::Backend::Postgres => match support::fresh_postgres_database().await {
@@ -122,8 +125,9 @@ async fn crash_and_recover(backend: support::Backend) {
         .unwrap();
         users.push(support::session_cookie(res.headers()).unwrap());
     }
-    // Acknowledged outcomes: (cookie, connection id, still connected?)
-    let acknowledged: Arc<Mutex<Vec<(String, String, bool)>>> = Arc::default();
+    // Acknowledged outcomes: (cookie, connection id, connected?), where `None`
+    // is a disconnect sent but not acknowledged: it may or may not have happened.
+    let acknowledged: Arc<Mutex<Vec<Outcome>>> = Arc::default();
     let workers = users.iter().enumerate().map(|(n, cookie)| {
         let (client, base, cookie, acknowledged) = (
             client.clone(),
@@ -156,8 +160,17 @@ async fn crash_and_recover(backend: support::Backend) {
                 acknowledged
                     .lock()
                     .unwrap()
-                    .push((cookie.clone(), id.clone(), true));
+                    .push((cookie.clone(), id.clone(), Some(true)));
                 if i % 3 == 0 {
+                    let mark = |state: Option<bool>| {
+                        acknowledged
+                            .lock()
+                            .unwrap()
+                            .iter_mut()
+                            .filter(|(_, c, _)| *c == id)
+                            .for_each(|a| a.2 = state);
+                    };
+                    mark(None);
                     let Some(res) = post(
                         &client,
                         &base,
@@ -170,12 +183,7 @@ async fn crash_and_recover(backend: support::Backend) {
                         return;
                     };
                     if support::location(&res) == "/account?disconnected=1" {
-                        acknowledged
-                            .lock()
-                            .unwrap()
-                            .iter_mut()
-                            .filter(|(_, c, _)| *c == id)
-                            .for_each(|a| a.2 = false);
+                        mark(Some(false));
                     }
                 }
             }
@@ -197,6 +205,7 @@ async fn crash_and_recover(backend: support::Backend) {
 
     let restarted = start(data.path(), &database_url, &key, &fake).await;
     for (cookie, id, connected) in &acknowledged {
+        let Some(connected) = connected else { continue };
         let res = post(
             &client,
             &restarted.base,
