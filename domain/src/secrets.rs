@@ -4,6 +4,7 @@
 use crate::crypto::{Binding, CryptoError, Keyring, MasterKey, Purpose, Sealed};
 use crate::db::Database;
 use crate::error::DomainError;
+use zeroize::Zeroizing;
 
 /// The ids of every master key some stored secret was sealed with.
 pub async fn required_key_ids(db: &Database) -> Result<Vec<String>, DomainError> {
@@ -33,6 +34,19 @@ pub struct RotationReport {
     pub ssh_keys: u64,
 }
 
+/// Opens a secret with the old keys and seals it with the new one; returns the
+/// plaintext (zeroed on drop) for callers that derive more from it.
+fn reseal(
+    old: &Keyring,
+    new: &Keyring,
+    sealed: Sealed,
+    binding: Binding<'_>,
+) -> Result<(Zeroizing<Vec<u8>>, Sealed), CryptoError> {
+    let plain = old.open(&sealed, binding)?;
+    let resealed = new.seal(&plain, binding)?;
+    Ok((plain, resealed))
+}
+
 /// Re-encrypts every secret under `new_key` in one transaction (all or
 /// nothing) and recomputes token fingerprints. `old` must open everything.
 pub async fn rotate(
@@ -55,15 +69,16 @@ pub async fn rotate(
             row_id: &id,
             purpose: Purpose::HetznerToken,
         };
-        let plain = old.open(
-            &Sealed {
+        let (plain, sealed) = reseal(
+            old,
+            &new,
+            Sealed {
                 key_id,
                 nonce,
                 ciphertext,
             },
             binding,
         )?;
-        let sealed = new.seal(&plain, binding)?;
         let hmac =
             new.token_fingerprint(std::str::from_utf8(&plain).map_err(|_| CryptoError::Decrypt)?);
         sqlx::query("UPDATE connections SET token_key_id = $1, token_nonce = $2, token_ciphertext = $3, token_hmac = $4 WHERE id = $5")
@@ -87,15 +102,16 @@ pub async fn rotate(
             row_id: &user_id,
             purpose: Purpose::SshPrivateKey,
         };
-        let plain = old.open(
-            &Sealed {
+        let (_, sealed) = reseal(
+            old,
+            &new,
+            Sealed {
                 key_id,
                 nonce,
                 ciphertext,
             },
             binding,
         )?;
-        let sealed = new.seal(&plain, binding)?;
         sqlx::query("UPDATE user_ssh_keys SET private_key_id = $1, private_nonce = $2, private_ciphertext = $3 WHERE user_id = $4")
             .bind(&sealed.key_id)
             .bind(&sealed.nonce)
