@@ -6,22 +6,23 @@ pub mod auth;
 pub mod components;
 pub mod connections;
 pub mod error;
-pub mod pages;
+pub mod format;
+pub mod nav;
+pub mod not_found;
+pub mod paths;
 pub mod projects;
+pub mod providers;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
-pub mod url;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::components::Router;
 
-use crate::auth::{Auth, SignInPage, SignUpPage};
-use crate::components::TopNav;
-use crate::connections::{ConnectHetznerPage, DisconnectPage};
-use crate::pages::{account::AccountPage, dashboard::DashboardPage, not_found::NotFoundPage};
-use crate::projects::{DeleteServerPage, ProjectPage, SshKeysPage};
+use crate::auth::Auth;
+use crate::nav::TopNav;
+use crate::routes::AppRoutes;
 
 /// The HTML document around the app, rendered on the server only.
 #[cfg(feature = "ssr")]
@@ -94,17 +95,7 @@ fn Layout() -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <TopNav />
         <main id="main" class="page">
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
-                <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
-                <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
-                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                <Route path=path!("/connect/hetzner") view=ConnectHetznerPage ssr=SsrMode::Async />
-                <Route path=path!("/account/connections/:id/disconnect") view=DisconnectPage ssr=SsrMode::Async />
-                <Route path=path!("/projects/:id") view=ProjectPage ssr=SsrMode::Async />
-                <Route path=path!("/projects/:id/ssh-keys") view=SshKeysPage ssr=SsrMode::Async />
-                <Route path=path!("/projects/:id/servers/:server_id/delete") view=DeleteServerPage ssr=SsrMode::Async />
-            </Routes>
+            <AppRoutes />
         </main>
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod hetzner;
 pub mod password;
 pub mod projects;
+pub mod provider_failure;
 pub mod secrets;
 pub mod sessions;
 pub mod ssh;

@@ -1,12 +1,12 @@
 //! Provisioning in a connected project: servers, SSH keys and the catalogue
 //! that the create form offers, all through the connection's token.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::collections::BTreeMap;
+use std::time::Duration;
 
 use crate::connections::{Connection, ConnectionStatus, Connections, MANAGED_BY};
 use crate::error::DomainError;
+use crate::provider_failure::provisioning_failure;
 use crate::hetzner::{
     Action, ApiToken, CreateServer, CreatedServer, ErrorKind, HetznerError, Image, ListParams,
     Location, Server, ServerType, SshKey,
@@ -15,6 +15,8 @@ use crate::ssh;
 
 /// Catalogue data changes rarely: reuse it this long per project.
 const CATALOGUE_TTL: Duration = Duration::from_secs(300);
+/// Catalogues kept at most (one per connection).
+const CATALOGUE_CAPACITY: u64 = 10_000;
 
 /// What the create form offers, from the live API.
 #[derive(Debug, Clone)]
@@ -83,14 +85,17 @@ pub fn is_managed_by_potions(labels: &BTreeMap<String, String>) -> bool {
 #[derive(Clone, Debug)]
 pub struct Projects {
     connections: Connections,
-    catalogues: Arc<Mutex<HashMap<String, (Instant, Catalogue)>>>,
+    catalogues: moka::sync::Cache<String, Catalogue>,
 }
 
 impl Projects {
     pub fn new(connections: Connections) -> Self {
         Self {
             connections,
-            catalogues: Arc::default(),
+            catalogues: moka::sync::Cache::builder()
+                .max_capacity(CATALOGUE_CAPACITY)
+                .time_to_live(CATALOGUE_TTL)
+                .build(),
         }
     }
 
@@ -112,28 +117,11 @@ impl Projects {
     /// Turns a Hetzner failure into the user's terms, noting a rejected token.
     async fn fail(&self, connection_id: &str, err: HetznerError) -> DomainError {
         let _ = self.connections.note_failure(connection_id, &err).await;
-        match err.kind {
-            ErrorKind::Unauthorized => DomainError::TokenRejected,
-            ErrorKind::ReadOnlyToken | ErrorKind::Forbidden => DomainError::TokenReadOnly,
-            ErrorKind::RateLimited { reset_at } => DomainError::HetznerRateLimited {
-                retry_after_secs: reset_at
-                    .map(|r| r - crate::clock::now_unix())
-                    .unwrap_or(60)
-                    .max(1),
-            },
-            ErrorKind::Uniqueness { .. } => DomainError::ServerNameTaken,
-            ErrorKind::ResourceLimitExceeded { .. } => DomainError::ProjectLimitReached,
-            ErrorKind::Protected => DomainError::ServerProtected,
-            ErrorKind::NotFound => DomainError::ServerNotFound,
-            ErrorKind::InvalidInput { fields } => DomainError::InvalidServerRequest { fields },
-            ErrorKind::ResourceUnavailable => DomainError::ServerTypeUnavailable {
-                available_in: Vec::new(),
-            },
-            _ => {
-                tracing::warn!(connection_id, error = %err, "hetzner call failed");
-                DomainError::HetznerUnreachable
-            }
+        let failure = provisioning_failure(&err);
+        if matches!(failure, DomainError::HetznerUnreachable) {
+            tracing::warn!(connection_id, error = %err, "hetzner call failed");
         }
+        failure
     }
 
     pub async fn servers(
@@ -159,11 +147,7 @@ impl Projects {
         connection_id: &str,
     ) -> Result<Catalogue, DomainError> {
         let (_, token) = self.open(user_id, connection_id).await?;
-        if let Some(cached) = self.catalogues.lock().ok().and_then(|c| {
-            c.get(connection_id)
-                .filter(|(at, _)| at.elapsed() < CATALOGUE_TTL)
-                .map(|(_, cat)| cat.clone())
-        }) {
+        if let Some(cached) = self.catalogues.get(connection_id) {
             return Ok(cached);
         }
         let client = self.connections.hetzner();
@@ -186,12 +170,8 @@ impl Projects {
                 });
             }
         };
-        if let Ok(mut cache) = self.catalogues.lock() {
-            cache.insert(
-                connection_id.to_string(),
-                (Instant::now(), catalogue.clone()),
-            );
-        }
+        self.catalogues
+            .insert(connection_id.to_string(), catalogue.clone());
         Ok(catalogue)
     }
 

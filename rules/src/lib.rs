@@ -1,6 +1,11 @@
 //! Input rules checked twice: in the browser for instant feedback, and on the
 //! server, which trusts nothing. No dependencies, so both builds share it.
 
+/// The same rule as [`is_valid_server_name`] for the browser's `pattern`
+/// attribute, which checks before anything is posted.
+pub const SERVER_NAME_PATTERN: &str =
+    "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*";
+
 /// RFC 1123 host names: dot-separated labels of letters, digits and hyphens,
 /// 1–63 characters each, no hyphen at either end, 253 in all.
 pub fn is_valid_server_name(name: &str) -> bool {

@@ -3,140 +3,20 @@
 //! repeat a write that may have been applied.
 
 use rand::Rng as _;
-use reqwest::header::{HeaderMap, AUTHORIZATION};
+use reqwest::header::AUTHORIZATION;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::{Duration, Instant};
 
+use super::answer::{Answer, ListParams, RateLimit, MAX_PER_PAGE};
+use super::config::ClientConfig;
 use super::error::{ErrorKind, HetznerError};
 use super::token::ApiToken;
-use super::types::*;
+use super::types::Page;
 
-pub const DEFAULT_BASE_URL: &str = "https://api.hetzner.cloud/v1";
-/// Hetzner's largest page.
-pub const MAX_PER_PAGE: i64 = 50;
 /// No list Potions reads should be longer than this many pages.
 const MAX_PAGES: i64 = 200;
-
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    pub max_attempts: u32,
-    pub base_delay: Duration,
-    pub max_delay: Duration,
-    /// A call (all attempts and waits) ends by this deadline.
-    pub deadline: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(4),
-            deadline: Duration::from_secs(20),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct ClientConfig {
-    pub base_url: String,
-    pub connect_timeout: Duration,
-    /// Per attempt, from sending to the last byte of the answer.
-    pub request_timeout: Duration,
-    pub max_response_bytes: usize,
-    pub retry: RetryPolicy,
-}
-
-impl Default for ClientConfig {
-    fn default() -> Self {
-        Self {
-            base_url: DEFAULT_BASE_URL.into(),
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(10),
-            max_response_bytes: 8 * 1024 * 1024,
-            retry: RetryPolicy::default(),
-        }
-    }
-}
-
-/// The rate-limit headers of an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    pub limit: u64,
-    pub remaining: u64,
-    /// UNIX seconds when the allowance is full again.
-    pub reset_at: i64,
-}
-
-impl RateLimit {
-    fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<i64>().ok();
-        Some(Self {
-            limit: u64::try_from(number("ratelimit-limit")?).ok()?,
-            remaining: u64::try_from(number("ratelimit-remaining")?).ok()?,
-            reset_at: number("ratelimit-reset")?,
-        })
-    }
-}
-
-/// A successful answer with what came with it.
-#[derive(Debug, Clone)]
-pub struct Answer<T> {
-    pub value: T,
-    pub rate_limit: Option<RateLimit>,
-    pub correlation_id: Option<String>,
-}
-
-impl<T> Answer<T> {
-    fn map<U>(self, f: impl FnOnce(T) -> U) -> Answer<U> {
-        Answer {
-            value: f(self.value),
-            rate_limit: self.rate_limit,
-            correlation_id: self.correlation_id,
-        }
-    }
-}
-
-/// Filters and paging for list calls; unset fields are not sent.
-#[derive(Debug, Clone, Default)]
-pub struct ListParams {
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-    pub name: Option<String>,
-    pub label_selector: Option<String>,
-    pub fingerprint: Option<String>,
-    pub status: Option<String>,
-    pub sort: Option<String>,
-    pub image_type: Option<String>,
-    pub architecture: Option<String>,
-}
-
-impl ListParams {
-    fn query(&self) -> Vec<(&'static str, String)> {
-        let mut q = Vec::new();
-        let mut put = |k: &'static str, v: &Option<String>| {
-            if let Some(v) = v {
-                q.push((k, v.clone()));
-            }
-        };
-        put("name", &self.name);
-        put("label_selector", &self.label_selector);
-        put("fingerprint", &self.fingerprint);
-        put("status", &self.status);
-        put("sort", &self.sort);
-        put("type", &self.image_type);
-        put("architecture", &self.architecture);
-        if let Some(p) = self.page {
-            q.push(("page", p.to_string()));
-        }
-        if let Some(p) = self.per_page {
-            q.push(("per_page", p.clamp(1, MAX_PER_PAGE).to_string()));
-        }
-        q
-    }
-}
 
 fn now_unix() -> i64 {
     crate::clock::now_unix()
@@ -283,7 +163,7 @@ impl HetznerClient {
 
     /// Sends with retries. A call that may have been applied (POST) repeats
     /// only on answers that say nothing was done (429, `conflict`).
-    async fn send(
+    pub(super) async fn send(
         &self,
         token: &ApiToken,
         method: Method,
@@ -323,7 +203,7 @@ impl HetznerClient {
         }
     }
 
-    async fn get_json(
+    pub(super) async fn get_json(
         &self,
         token: &ApiToken,
         path: &str,
@@ -343,7 +223,7 @@ impl HetznerClient {
         }
     }
 
-    fn field<T: DeserializeOwned>(
+    pub(super) fn field<T: DeserializeOwned>(
         answer: Answer<Value>,
         key: &str,
     ) -> Result<Answer<T>, HetznerError> {
@@ -363,7 +243,7 @@ impl HetznerClient {
         })
     }
 
-    async fn list<T: DeserializeOwned>(
+    pub(super) async fn list<T: DeserializeOwned>(
         &self,
         token: &ApiToken,
         path: &str,
@@ -380,7 +260,7 @@ impl HetznerClient {
     }
 
     /// Every item of a list, following `next_page` to the end (bounded).
-    async fn list_all<T: DeserializeOwned>(
+    pub(super) async fn list_all<T: DeserializeOwned>(
         &self,
         token: &ApiToken,
         path: &str,
@@ -411,184 +291,5 @@ impl HetznerClient {
             status: 200,
             detail: "too many pages".into(),
         }))
-    }
-
-    pub async fn list_servers(
-        &self,
-        token: &ApiToken,
-        params: &ListParams,
-    ) -> Result<Answer<Page<Server>>, HetznerError> {
-        self.list(token, "/servers", "servers", params).await
-    }
-
-    pub async fn all_servers(
-        &self,
-        token: &ApiToken,
-        params: &ListParams,
-    ) -> Result<Answer<Vec<Server>>, HetznerError> {
-        self.list_all(token, "/servers", "servers", params).await
-    }
-
-    pub async fn get_server(
-        &self,
-        token: &ApiToken,
-        id: i64,
-    ) -> Result<Answer<Server>, HetznerError> {
-        Self::field(
-            self.get_json(token, &format!("/servers/{id}"), &[]).await?,
-            "server",
-        )
-    }
-
-    pub async fn create_server(
-        &self,
-        token: &ApiToken,
-        request: &CreateServer,
-    ) -> Result<Answer<CreatedServer>, HetznerError> {
-        let body = serde_json::to_value(request).map_err(|e| {
-            HetznerError::new(ErrorKind::UnexpectedAnswer {
-                status: 0,
-                detail: e.to_string(),
-            })
-        })?;
-        let answer = self
-            .send(token, Method::POST, "/servers", &[], Some(&body))
-            .await?;
-        let answer = answer.map(Option::unwrap_or_default);
-        let correlation_id = answer.correlation_id.clone();
-        let created = serde_json::from_value(answer.value.clone()).map_err(|e| HetznerError {
-            kind: ErrorKind::UnexpectedAnswer {
-                status: 201,
-                detail: format!("unexpected create answer: {e}"),
-            },
-            correlation_id,
-        })?;
-        Ok(answer.map(|_| created))
-    }
-
-    pub async fn delete_server(
-        &self,
-        token: &ApiToken,
-        id: i64,
-    ) -> Result<Answer<Action>, HetznerError> {
-        let answer = self
-            .send(token, Method::DELETE, &format!("/servers/{id}"), &[], None)
-            .await?;
-        Self::field(answer.map(Option::unwrap_or_default), "action")
-    }
-
-    pub async fn list_ssh_keys(
-        &self,
-        token: &ApiToken,
-        params: &ListParams,
-    ) -> Result<Answer<Page<SshKey>>, HetznerError> {
-        self.list(token, "/ssh_keys", "ssh_keys", params).await
-    }
-
-    pub async fn all_ssh_keys(
-        &self,
-        token: &ApiToken,
-    ) -> Result<Answer<Vec<SshKey>>, HetznerError> {
-        self.list_all(token, "/ssh_keys", "ssh_keys", &ListParams::default())
-            .await
-    }
-
-    pub async fn create_ssh_key(
-        &self,
-        token: &ApiToken,
-        name: &str,
-        public_key: &str,
-        labels: &Labels,
-    ) -> Result<Answer<SshKey>, HetznerError> {
-        let body = json!({ "name": name, "public_key": public_key, "labels": labels });
-        let answer = self
-            .send(token, Method::POST, "/ssh_keys", &[], Some(&body))
-            .await?;
-        Self::field(answer.map(Option::unwrap_or_default), "ssh_key")
-    }
-
-    pub async fn delete_ssh_key(
-        &self,
-        token: &ApiToken,
-        id: i64,
-    ) -> Result<Answer<()>, HetznerError> {
-        Ok(self
-            .send(token, Method::DELETE, &format!("/ssh_keys/{id}"), &[], None)
-            .await?
-            .map(|_| ()))
-    }
-
-    pub async fn server_types(
-        &self,
-        token: &ApiToken,
-    ) -> Result<Answer<Vec<ServerType>>, HetznerError> {
-        self.list_all(
-            token,
-            "/server_types",
-            "server_types",
-            &ListParams::default(),
-        )
-        .await
-    }
-
-    pub async fn locations(&self, token: &ApiToken) -> Result<Answer<Vec<Location>>, HetznerError> {
-        self.list_all(token, "/locations", "locations", &ListParams::default())
-            .await
-    }
-
-    /// System images, optionally of one architecture (`x86` or `arm`).
-    pub async fn system_images(
-        &self,
-        token: &ApiToken,
-        architecture: Option<&str>,
-    ) -> Result<Answer<Vec<Image>>, HetznerError> {
-        let params = ListParams {
-            image_type: Some("system".into()),
-            architecture: architecture.map(str::to_string),
-            ..ListParams::default()
-        };
-        self.list_all(token, "/images", "images", &params).await
-    }
-
-    pub async fn pricing(&self, token: &ApiToken) -> Result<Answer<Pricing>, HetznerError> {
-        Self::field(self.get_json(token, "/pricing", &[]).await?, "pricing")
-    }
-
-    pub async fn get_action(
-        &self,
-        token: &ApiToken,
-        id: i64,
-    ) -> Result<Answer<Action>, HetznerError> {
-        Self::field(
-            self.get_json(token, &format!("/actions/{id}"), &[]).await?,
-            "action",
-        )
-    }
-
-    pub async fn get_actions(
-        &self,
-        token: &ApiToken,
-        ids: &[i64],
-    ) -> Result<Answer<Vec<Action>>, HetznerError> {
-        let query: Vec<(&str, String)> = ids.iter().map(|id| ("id", id.to_string())).collect();
-        Self::field(self.get_json(token, "/actions", &query).await?, "actions")
-    }
-
-    /// Polls an action until it ends or `timeout` passes; returns its last state.
-    pub async fn wait_for_action(
-        &self,
-        token: &ApiToken,
-        id: i64,
-        poll: Duration,
-        timeout: Duration,
-    ) -> Result<Action, HetznerError> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let action = self.get_action(token, id).await?.value;
-            if action.status != ActionStatus::Running || Instant::now() + poll > deadline {
-                return Ok(action);
-            }
-            tokio::time::sleep(poll).await;
-        }
     }
 }

@@ -1,5 +1,9 @@
+//! The page for an address that matches no route.
+
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+use crate::paths::DASHBOARD;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
@@ -12,7 +16,9 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="card empty-state">
             <h1>"Page not found"</h1>
             <p class="muted">"There is nothing at this address. It may have moved, or the link may be wrong."</p>
-            <A href="/" attr:class="button button-primary">"Go to the Dashboard"</A>
+            <A href=DASHBOARD attr:class="button button-primary">
+                "Go to the Dashboard"
+            </A>
         </section>
     }
 }

@@ -1,0 +1,186 @@
+//! Accounts in the browser: the signed-in user, the actions that change who
+//! that is, and the guard that sends visitors to sign in.
+
+pub mod server_fns;
+pub mod sign_in;
+pub mod sign_up;
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+use serde::{Deserialize, Serialize};
+
+use crate::components::{ErrorNotice, SubmitButton};
+use crate::error::AppError;
+use crate::paths::{local_path, with_next, DASHBOARD, SIGN_IN};
+use server_fns::{current_user, SignIn, SignOut, SignUp};
+
+/// What the browser may know about the signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedInUser {
+    pub email: String,
+}
+
+impl SignedInUser {
+    /// Up to two initials from the email's local part: `ada.lovelace@…` → `AL`.
+    pub fn initials(&self) -> String {
+        let local = self.email.split('@').next().unwrap_or_default();
+        let initials: String = local
+            .split(['.', '_', '-', '+'])
+            .filter_map(|part| part.chars().find(|c| c.is_alphanumeric()))
+            .take(2)
+            .flat_map(char::to_uppercase)
+            .collect();
+        if initials.is_empty() {
+            "?".into()
+        } else {
+            initials
+        }
+    }
+}
+
+/// The signed-in user and the actions that change who that is.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub user: Resource<Result<Option<SignedInUser>, AppError>>,
+    pub sign_in: ServerAction<SignIn>,
+    pub sign_up: ServerAction<SignUp>,
+    pub sign_out: ServerAction<SignOut>,
+}
+
+impl Auth {
+    /// Made once, inside the router, where a no-JavaScript form error from
+    /// the URL is there for the actions to pick up.
+    pub fn provide() -> Self {
+        let sign_in = ServerAction::<SignIn>::new();
+        let sign_up = ServerAction::<SignUp>::new();
+        let sign_out = ServerAction::<SignOut>::new();
+        let user = Resource::new(
+            move || {
+                (
+                    sign_in.version().get(),
+                    sign_up.version().get(),
+                    sign_out.version().get(),
+                )
+            },
+            |_| current_user(),
+        );
+        let auth = Self {
+            user,
+            sign_in,
+            sign_up,
+            sign_out,
+        };
+        provide_context(auth);
+        auth
+    }
+
+    /// The signed-in user's email, or nothing while signed out or loading.
+    pub fn email(&self) -> Option<String> {
+        self.user.get().and_then(|u| u.ok().flatten()).map(|u| u.email)
+    }
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+/// Renders `children` for a signed-in user; sends anyone else to sign in,
+/// remembering where they were going.
+#[component]
+pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
+    let auth = use_auth();
+    let location = use_location();
+    let children = StoredValue::new(children);
+    // The resource is read directly (not through a memo) so that Suspense
+    // waits for it during server rendering.
+    view! {
+        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+            {move || {
+                auth.user
+                    .get()
+                    .map(|user| match user.map(|u| u.is_some()) {
+                        Ok(true) => children.read_value()().into_any(),
+                        Ok(false) => {
+                            let target = format!(
+                                "{}{}",
+                                location.pathname.get_untracked(),
+                                location.search.get_untracked(),
+                            );
+                            let path = with_next(SIGN_IN, &target);
+                            view! { <Redirect path /> }.into_any()
+                        }
+                        Err(err) => view! { <ErrorNotice error=err /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// After the session changed, load the next page in full, so every part of
+/// the app starts from the new session (a client-side move could still hold
+/// the signed-out state for a moment).
+fn load_after_success<S>(action: ServerAction<S>, next: impl Fn() -> String + 'static)
+where
+    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Send + Sync + Clone + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            let target = next();
+            let _ = window().location().set_href(local_path(&target).unwrap_or(DASHBOARD));
+        }
+    });
+}
+
+/// Where to go after signing in or up: the `next` query parameter, or the Dashboard.
+fn next_from_query() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || query.read().get("next").unwrap_or_else(|| DASHBOARD.into())
+}
+
+/// The email field both account forms share.
+#[component]
+fn EmailField() -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="email">"Email"</label>
+            <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" />
+        </div>
+    }
+}
+
+/// A button that ends the session.
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <ActionForm action=auth.sign_out>
+            <SubmitButton
+                pending=auth.sign_out.pending()
+                label="Sign out"
+                busy_label="Signing out…"
+                variant="secondary"
+            />
+        </ActionForm>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn initials(email: &str) -> String {
+        SignedInUser {
+            email: email.into(),
+        }
+        .initials()
+    }
+
+    #[test]
+    fn initials_come_from_the_local_part() {
+        assert_eq!(initials("ada.lovelace@example.com"), "AL");
+        assert_eq!(initials("grace@example.com"), "G");
+        assert_eq!(initials("j_r-r_tolkien@example.com"), "JR");
+        assert_eq!(initials("...@example.com"), "?");
+    }
+}

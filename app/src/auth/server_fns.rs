@@ -1,0 +1,65 @@
+//! Sign up, sign in, sign out, and who is signed in.
+
+use leptos::prelude::*;
+
+use super::SignedInUser;
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
+    Ok(crate::ssr::current_user()
+        .await?
+        .map(|user| SignedInUser { email: user.email }))
+}
+
+/// Creates the account and signs it in; a plain form post then goes to `next`.
+#[server(prefix = "/api", endpoint = "sign_up")]
+pub async fn sign_up(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::*;
+    let state = state()?;
+    let user = state.accounts.sign_up(&email, &password).await?;
+    let secret = state.sessions.create(&user.id).await?;
+    set_session_cookie(secret.expose(), state.secure_cookies)?;
+    tracing::info!(user_id = %user.id, "account created");
+    redirect_plain_form_post(next.as_deref().unwrap_or(crate::paths::DASHBOARD));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::*;
+    let state = state()?;
+    let user = state
+        .accounts
+        .sign_in(&email, &password, &client_address())
+        .await?;
+    // Sign-in always starts a new session; any earlier one is ended.
+    if let Some(old) = session_secret()? {
+        state.sessions.revoke(&old).await?;
+    }
+    let secret = state.sessions.create(&user.id).await?;
+    set_session_cookie(secret.expose(), state.secure_cookies)?;
+    tracing::info!(user_id = %user.id, "signed in");
+    redirect_plain_form_post(next.as_deref().unwrap_or(crate::paths::DASHBOARD));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::ssr::*;
+    let state = state()?;
+    if let Some(secret) = session_secret()? {
+        state.sessions.revoke(&secret).await?;
+    }
+    clear_session_cookie(state.secure_cookies)?;
+    redirect_to(crate::paths::SIGN_IN);
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! The sign-up page.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{load_after_success, next_from_query, use_auth, EmailField};
+use crate::components::{form_error, ErrorNotice, SubmitButton};
+use crate::paths::{with_next, SIGN_IN};
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let auth = use_auth();
+    let next = next_from_query();
+    let error = form_error(auth.sign_up);
+    load_after_success(auth.sign_up, next);
+    view! {
+        <leptos_meta::Title text="Create your account" />
+        <section class="auth-card card" aria-labelledby="sign-up-title">
+            <h1 id="sign-up-title">"Create your Potions account"</h1>
+            <ActionForm action=auth.sign_up>
+                <ErrorNotice error=error />
+                <EmailField />
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="new-password"
+                        required
+                        minlength="8"
+                        maxlength="256"
+                        aria-describedby="password-hint"
+                    />
+                    <p id="password-hint" class="hint">
+                        "At least 8 characters."
+                    </p>
+                </div>
+                <input type="hidden" name="next" value=next />
+                <SubmitButton pending=auth.sign_up.pending() label="Create account" busy_label="Creating account…" />
+            </ActionForm>
+            <p class="muted">
+                "Already have an account? " <A href=move || with_next(SIGN_IN, &next())>"Sign in"</A>
+            </p>
+        </section>
+    }
+}

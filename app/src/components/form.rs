@@ -1,0 +1,68 @@
+//! Forms: the error a form shows and the button that submits it.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::error::AppError;
+
+/// The latest error of a form's action. After a post without JavaScript the
+/// server redirects back with the error in the URL (`__path`, `__err`).
+pub fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + Clone + 'static,
+{
+    use leptos::server_fn::error::ServerFnUrlError;
+    let query = use_query_map();
+    Signal::derive(move || match action.value().get() {
+        Some(result) => result.err(),
+        None => query.with(|q| {
+            let from_this_form = q.get_str("__path") == Some(S::PATH);
+            q.get_str("__err")
+                .filter(|_| from_this_form)
+                .map(ServerFnUrlError::<AppError>::decode_err)
+        }),
+    })
+}
+
+/// An error message that assistive technology announces when it appears.
+#[component]
+pub fn ErrorNotice(#[prop(into)] error: MaybeProp<AppError>) -> impl IntoView {
+    view! {
+        <div role="alert" class="notice-slot">
+            {move || {
+                error.get().map(|err| view! { <p class="notice notice-error">{err.message()}</p> })
+            }}
+        </div>
+    }
+}
+
+/// A submit button that says it is working while its action is pending.
+#[component]
+pub fn SubmitButton(
+    #[prop(into)] pending: Signal<bool>,
+    label: &'static str,
+    busy_label: &'static str,
+    #[prop(default = "primary")] variant: &'static str,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class=format!("button button-{variant}")
+            disabled=pending
+            aria-busy=move || pending.get().to_string()
+        >
+            {move || {
+                if pending.get() {
+                    view! {
+                        <span class="spinner" aria-hidden="true"></span>
+                        {busy_label}
+                    }
+                        .into_any()
+                } else {
+                    label.into_any()
+                }
+            }}
+        </button>
+    }
+}

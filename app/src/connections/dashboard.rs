@@ -1,0 +1,126 @@
+//! The Dashboard: providers to connect, and every connected project.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::server_fns::list_connections_with_server_counts;
+use super::status::StatusBadge;
+use super::{ConnectionStatus, ConnectionSummary};
+use crate::auth::RequireUser;
+use crate::components::Loaded;
+use crate::format::count_of;
+use crate::paths;
+use crate::providers::{hetzner, NeedsAttentionAdvice, Provider};
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let connections = Resource::new(|| (), |_| list_connections_with_server_counts());
+    let query = use_query_map();
+    let just_connected = move || query.read().get("connected");
+    view! {
+        <leptos_meta::Title text="Dashboard" />
+        <RequireUser>
+            <h1>"Dashboard"</h1>
+            <Loaded resource=connections loading="Loading your projects…" let:list>
+                {just_connected()
+                    .and_then(|id| list.iter().find(|c| c.id == id).map(|c| c.label.clone()))
+                    .map(|label| {
+                        view! {
+                            <p class="notice notice-success" role="status">
+                                {format!(
+                                    "Connected \u{201c}{label}\u{201d}. Potions can now create servers in this project.",
+                                )}
+                            </p>
+                        }
+                    })}
+                <ProvidersCard />
+                <ProjectsCard projects=list />
+            </Loaded>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn ProvidersCard() -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="providers-title">
+            <h2 id="providers-title">"Providers"</h2>
+            <ul class="provider-list">
+                {Provider::CONNECTABLE
+                    .into_iter()
+                    .map(|provider| {
+                        view! {
+                            <li class="provider">
+                                <div>
+                                    <h3 class="provider-name">{provider.name()}</h3>
+                                    <p class="muted">{provider.how_to_connect()}</p>
+                                </div>
+                                <A
+                                    href=provider.connect_path()
+                                    attr:class="button button-primary"
+                                    attr:aria-label=format!("Connect {}", provider.name())
+                                >
+                                    "Connect"
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+                <li class="provider">
+                    <div>
+                        <h3 class="provider-name">"DigitalOcean"</h3>
+                        <p class="muted" id="do-oauth">
+                            "Connects with OAuth. Not available yet."
+                        </p>
+                    </div>
+                    <button type="button" class="button button-secondary" disabled aria-describedby="do-oauth">
+                        "Connect"
+                    </button>
+                </li>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn ProjectsCard(projects: Vec<ConnectionSummary>) -> impl IntoView {
+    let body = if projects.is_empty() {
+        view! { <hetzner::FirstProjectHelp /> }.into_any()
+    } else {
+        view! {
+            <ul class="project-list">
+                {projects.into_iter().map(|project| view! { <ProjectItem project /> }).collect_view()}
+            </ul>
+        }
+            .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="projects-title">
+            <h2 id="projects-title">"Projects"</h2>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn ProjectItem(project: ConnectionSummary) -> impl IntoView {
+    let servers = project
+        .server_count
+        .map(|n| count_of(n, "server", "servers"))
+        .unwrap_or_else(|| "Server count unavailable".into());
+    let attention = project.status == ConnectionStatus::NeedsAttention;
+    let provider = project.provider;
+    view! {
+        <li class="project" data-testid="project">
+            <div>
+                <h3 class="project-name">
+                    <A href=paths::project(&project.id)>{project.label}</A>
+                </h3>
+                <p class="muted">{provider.name()} " · " {servers}</p>
+                {attention.then(|| view! { <NeedsAttentionAdvice provider /> })}
+            </div>
+            <StatusBadge status=project.status />
+        </li>
+    }
+}

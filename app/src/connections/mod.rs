@@ -1,0 +1,38 @@
+//! Connections, provider-neutral: Potions' stored access to one cloud
+//! project (a Hetzner project, later a DigitalOcean team). The Dashboard and
+//! Account list them; the project page (`projects/`) uses one.
+
+pub mod account;
+pub mod dashboard;
+pub mod disconnect;
+pub mod server_fns;
+pub mod status;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::providers::Provider;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConnectionStatus {
+    Connected,
+    /// The provider rejected the stored access; Potions stopped using it.
+    NeedsAttention,
+}
+
+/// A connection as the browser sees it: never the token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionSummary {
+    pub id: String,
+    pub provider: Provider,
+    pub label: String,
+    pub status: ConnectionStatus,
+    pub connected_at: i64,
+    pub last_verified_at: i64,
+    /// Only on the Dashboard; `None` when the count could not be fetched in time.
+    pub server_count: Option<i64>,
+}
+
+/// The connections a page shows, loaded once per page (not per render).
+pub type ConnectionsResource = Resource<Result<Vec<ConnectionSummary>, AppError>>;

@@ -1,0 +1,88 @@
+//! Listing, re-checking, renaming and disconnecting connections.
+
+use leptos::prelude::*;
+
+use super::ConnectionSummary;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod convert {
+    use super::ConnectionSummary;
+    use crate::connections::ConnectionStatus;
+    use crate::error::AppError;
+    use crate::providers::Provider;
+    use domain::connections::{Connection, ConnectionStatus as Stored};
+
+    pub fn status(status: Stored) -> ConnectionStatus {
+        match status {
+            Stored::Connected => ConnectionStatus::Connected,
+            Stored::NeedsAttention => ConnectionStatus::NeedsAttention,
+        }
+    }
+
+    pub fn provider(stored: &str) -> Result<Provider, AppError> {
+        Provider::from_domain(stored).ok_or_else(|| {
+            tracing::error!(provider = stored, "connection of an unknown provider");
+            AppError::Internal
+        })
+    }
+
+    pub fn summary(
+        c: Connection,
+        server_count: Option<i64>,
+    ) -> Result<ConnectionSummary, AppError> {
+        Ok(ConnectionSummary {
+            provider: provider(&c.provider)?,
+            status: status(c.status),
+            id: c.id,
+            label: c.label,
+            connected_at: c.connected_at,
+            last_verified_at: c.last_verified_at,
+            server_count,
+        })
+    }
+}
+#[cfg(feature = "ssr")]
+pub(crate) use convert::{provider as provider_of, status as status_of};
+
+/// The user's connections, without server counts (Account, Disconnect).
+#[server(prefix = "/api", endpoint = "list_connections")]
+pub async fn list_connections() -> Result<Vec<ConnectionSummary>, AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let list = state.connections.list(&user.id).await?;
+    list.into_iter().map(|c| convert::summary(c, None)).collect()
+}
+
+/// The user's connections with each project's server count (Dashboard).
+#[server(prefix = "/api", endpoint = "list_connections_with_server_counts")]
+pub async fn list_connections_with_server_counts() -> Result<Vec<ConnectionSummary>, AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let counted = state.connections.list_with_server_counts(&user.id).await?;
+    counted
+        .into_iter()
+        .map(|(c, count)| convert::summary(c, count))
+        .collect()
+}
+
+#[server(prefix = "/api", endpoint = "recheck_connection")]
+pub async fn recheck_connection(id: String) -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state.connections.recheck(&user.id, &id).await?;
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "rename_connection")]
+pub async fn rename_connection(id: String, label: String) -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state.connections.rename(&user.id, &id, &label).await?;
+    Ok(())
+}
+
+/// Forgets the connection and its sealed token; calls no provider.
+#[server(prefix = "/api", endpoint = "disconnect_connection")]
+pub async fn disconnect_connection(id: String) -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state.connections.disconnect(&user.id, &id).await?;
+    crate::ssr::redirect_to("/account?disconnected=1");
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! The top navigation: product name, Dashboard, and the user's avatar.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::auth::use_auth;
+use crate::paths::{ACCOUNT, DASHBOARD, SIGN_IN, SIGN_UP};
+
+#[component]
+pub fn TopNav() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <header class="topnav">
+            <nav aria-label="Main" class="topnav-inner">
+                <A href=DASHBOARD attr:class="brand">
+                    <span class="brand-mark" aria-hidden="true">
+                        "⚗"
+                    </span>
+                    "Potions"
+                </A>
+                <Transition fallback=|| ()>
+                    {move || {
+                        auth.user
+                            .get()
+                            .map(|user| match user {
+                                Ok(Some(user)) => {
+                                    let label = format!("Account ({})", user.email);
+                                    let initials = user.initials();
+                                    view! {
+                                        <A href=DASHBOARD attr:class="nav-link">
+                                            "Dashboard"
+                                        </A>
+                                        <A href=ACCOUNT attr:class="avatar" attr:aria-label=label attr:title=user.email>
+                                            <span aria-hidden="true">{initials}</span>
+                                        </A>
+                                    }
+                                        .into_any()
+                                }
+                                _ => {
+                                    view! {
+                                        <A href=SIGN_IN attr:class="nav-link">
+                                            "Sign in"
+                                        </A>
+                                        <A href=SIGN_UP attr:class="button button-primary button-small">
+                                            "Sign up"
+                                        </A>
+                                    }
+                                        .into_any()
+                                }
+                            })
+                    }}
+                </Transition>
+            </nav>
+        </header>
+    }
+}

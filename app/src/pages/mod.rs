@@ -1,3 +1,0 @@
-pub mod account;
-pub mod dashboard;
-pub mod not_found;

@@ -1,0 +1,241 @@
+//! The create-server form: menus from the live API that follow each other.
+
+use leptos::prelude::*;
+
+use super::server_fns::CreateServer;
+use super::{CreateServerChoices, ImageChoice, ServerTypeChoice};
+use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
+use crate::error::AppError;
+use crate::format::monthly_price;
+
+/// What the user picked so far; the menus below follow it.
+#[derive(Clone, Copy)]
+struct Picked {
+    name: RwSignal<String>,
+    location: RwSignal<String>,
+    server_type: RwSignal<String>,
+}
+
+#[component]
+pub fn CreateServerForm(
+    connection_id: String,
+    choices: Resource<Result<CreateServerChoices, AppError>>,
+) -> impl IntoView {
+    let create = ServerAction::<CreateServer>::new();
+    let error = form_error(create);
+    let picked = Picked {
+        name: RwSignal::new(String::new()),
+        location: RwSignal::new(String::new()),
+        server_type: RwSignal::new(String::new()),
+    };
+    view! {
+        <section class="card" aria-labelledby="create-title">
+            <h2 id="create-title">"Create a server"</h2>
+            <Loaded resource=choices loading="Loading locations, server types and images from Hetzner…" let:choices>
+                {
+                    let choices = StoredValue::new(choices);
+                    let form_connection_id = connection_id.clone();
+                    if picked.location.get_untracked().is_empty() {
+                        picked
+                            .location
+                            .set(
+                                choices
+                                    .with_value(|c| c.locations.first().map(|l| l.name.clone()).unwrap_or_default()),
+                            );
+                    }
+                    view! {
+                        <ActionForm action=create>
+                            <ErrorNotice error=error />
+                            <input type="hidden" name="id" value=form_connection_id />
+                            <div class="form-grid">
+                                <NameField name=picked.name />
+                                <LocationField choices picked />
+                                <ServerTypeField choices picked />
+                                <ImageField choices picked />
+                            </div>
+                            <SshKeysField choices />
+                            <SubmitButton pending=create.pending() label="Create server" busy_label="Creating…" />
+                        </ActionForm>
+                    }
+                }
+            </Loaded>
+        </section>
+    }
+}
+
+/// Server types sold in the picked location.
+fn types_here(choices: StoredValue<CreateServerChoices>, picked: Picked) -> Vec<ServerTypeChoice> {
+    let here = picked.location.get();
+    choices.with_value(|c| {
+        c.server_types
+            .iter()
+            .filter(|t| t.price_in(&here).is_some())
+            .cloned()
+            .collect()
+    })
+}
+
+/// The picked type if it is sold here, else the first one that is.
+fn chosen_type(choices: StoredValue<CreateServerChoices>, picked: Picked) -> Option<ServerTypeChoice> {
+    let types = types_here(choices, picked);
+    let wanted = picked.server_type.get();
+    types.iter().find(|t| t.name == wanted).or(types.first()).cloned()
+}
+
+#[component]
+fn NameField(name: RwSignal<String>) -> impl IntoView {
+    let invalid = move || {
+        let n = name.get();
+        !n.is_empty() && !rules::is_valid_server_name(&n)
+    };
+    view! {
+        <div class="field">
+            <label for="server-name">"Name"</label>
+            <input
+                id="server-name"
+                name="name"
+                type="text"
+                required
+                maxlength="253"
+                pattern=rules::SERVER_NAME_PATTERN
+                aria-describedby="server-name-hint"
+                aria-invalid=move || invalid().to_string()
+                on:input=move |ev| name.set(event_target_value(&ev))
+            />
+            <p id="server-name-hint" class="hint">
+                {move || {
+                    if invalid() {
+                        "Letters, digits and hyphens; no hyphen at the start or end of a part."
+                    } else {
+                        "A host name, e.g. web-1."
+                    }
+                }}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn LocationField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="server-location">"Location"</label>
+            <select id="server-location" name="location" on:change=move |ev| picked.location.set(event_target_value(&ev))>
+                {choices
+                    .with_value(|c| c.locations.clone())
+                    .into_iter()
+                    .map(|l| {
+                        let selected = l.name == picked.location.get_untracked();
+                        view! {
+                            <option value=l.name selected=selected>
+                                {l.description}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+fn type_option_text(t: &ServerTypeChoice, location: &str) -> String {
+    let price = t.price_in(location).map(monthly_price).unwrap_or_default();
+    format!(
+        "{} — {} vCPU {}, {} GB RAM, {} GB disk, {} — {}",
+        t.description, t.cores, t.cpu_type, t.memory_gb, t.disk_gb, t.architecture, price
+    )
+}
+
+#[component]
+fn ServerTypeField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl IntoView {
+    view! {
+        <div class="field field-wide">
+            <label for="server-type">"Server type"</label>
+            <select id="server-type" name="server_type" on:change=move |ev| picked.server_type.set(event_target_value(&ev))>
+                {move || {
+                    let here = picked.location.get();
+                    let chosen = chosen_type(choices, picked).map(|t| t.name);
+                    types_here(choices, picked)
+                        .into_iter()
+                        .map(|t| {
+                            let text = type_option_text(&t, &here);
+                            let selected = Some(&t.name) == chosen.as_ref();
+                            view! {
+                                <option value=t.name selected=selected>
+                                    {text}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p class="hint">"Only types sold in this location; prices include VAT."</p>
+        </div>
+    }
+}
+
+#[component]
+fn ImageField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl IntoView {
+    let images = move || {
+        let arch = chosen_type(choices, picked).map(|t| t.architecture).unwrap_or_default();
+        choices.with_value(|c| {
+            c.images
+                .iter()
+                .filter(|i| i.architecture == arch)
+                .cloned()
+                .collect::<Vec<ImageChoice>>()
+        })
+    };
+    view! {
+        <div class="field">
+            <label for="server-image">"Image"</label>
+            <select id="server-image" name="image">
+                {move || {
+                    images()
+                        .into_iter()
+                        .map(|i| {
+                            view! {
+                                <option value=i.id.to_string()>
+                                    {format!("{} ({})", i.description, i.architecture)}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn SshKeysField(choices: StoredValue<CreateServerChoices>) -> impl IntoView {
+    view! {
+        <fieldset class="field">
+            <legend>"SSH keys"</legend>
+            {choices
+                .with_value(|c| c.ssh_keys.clone())
+                .into_iter()
+                .enumerate()
+                .map(|(n, k)| {
+                    let input_id = format!("key-{}", k.id);
+                    view! {
+                        <div class="checkbox">
+                            <input
+                                type="checkbox"
+                                id=input_id.clone()
+                                name=format!("ssh_keys[{n}]")
+                                value=k.id.to_string()
+                                checked=k.is_potions_key
+                                disabled=k.is_potions_key
+                            />
+                            <label for=input_id>
+                                {k.name.clone()}
+                                {k.is_potions_key.then_some(" (Potions key, always included)")}
+                            </label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}

@@ -1,0 +1,151 @@
+//! The project page: its servers, creation progress and the create form.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::create_server::CreateServerForm;
+use super::progress::{CreationProgress, Following};
+use super::server_fns::{load_create_server_choices, load_project};
+use super::{connection_id_param, project_error, ServerSummary};
+use crate::components::{Copyable, Loaded};
+use crate::connections::ConnectionStatus;
+use crate::format::format_optional_time;
+use crate::paths;
+use crate::providers::RestoreAccess;
+use crate::auth::RequireUser;
+
+#[component]
+pub fn ProjectPage() -> impl IntoView {
+    let id = connection_id_param();
+    let query = use_query_map();
+    let refresh = RwSignal::new(0u32);
+    let project = Resource::new(
+        move || (id.get(), refresh.get()),
+        |(id, _)| load_project(id),
+    );
+    let choices = Resource::new(move || id.get(), load_create_server_choices);
+    let follow = Following::default();
+    let watched = move || query.read().get("actions");
+    let deleted = move || query.read().get("deleted");
+    view! {
+        <leptos_meta::Title text="Project" />
+        <RequireUser>
+            <Loaded resource=project loading="Loading the project…" on_error=project_error let:p>
+                {
+                    let attention = p.status == ConnectionStatus::NeedsAttention;
+                    let connection_id = p.connection_id.clone();
+                    view! {
+                        <div class="page-head">
+                            <h1>{p.label.clone()}</h1>
+                            <nav aria-label="Project" class="actions">
+                                <A href=paths::project_ssh_keys(&connection_id) attr:class="button button-secondary">
+                                    "SSH keys"
+                                </A>
+                            </nav>
+                        </div>
+                        {deleted()
+                            .map(|name| {
+                                view! {
+                                    <p class="notice notice-success" role="status">
+                                        {format!("Deleting \u{201c}{name}\u{201d}.")}
+                                    </p>
+                                }
+                            })}
+                        {attention
+                            .then(|| {
+                                view! { <RestoreAccess provider=p.provider connection_id=connection_id.clone() /> }
+                            })}
+                        {watched()
+                            .filter(|_| !attention)
+                            .map(|actions| {
+                                view! {
+                                    <CreationProgress connection_id=connection_id.clone() actions refresh follow />
+                                }
+                            })}
+                        {(!attention)
+                            .then(|| {
+                                view! {
+                                    <ServersCard connection_id=connection_id.clone() servers=p.servers.clone() />
+                                    <CreateServerForm connection_id=connection_id.clone() choices />
+                                }
+                            })}
+                    }
+                }
+            </Loaded>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn ServersCard(connection_id: String, servers: Vec<ServerSummary>) -> impl IntoView {
+    let body = if servers.is_empty() {
+        view! { <p class="muted">"No servers in this project yet."</p> }.into_any()
+    } else {
+        view! {
+            <div class="table-scroll">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Type"</th>
+                            <th scope="col">"Location"</th>
+                            <th scope="col">"IPv4"</th>
+                            <th scope="col">"IPv6"</th>
+                            <th scope="col">"Created"</th>
+                            <th scope="col">
+                                <span class="visually-hidden">"Actions"</span>
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {servers
+                            .into_iter()
+                            .map(|server| view! { <ServerRow connection_id=connection_id.clone() server /> })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+            .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="servers-title">
+            <h2 id="servers-title">"Servers"</h2>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn ServerRow(connection_id: String, server: ServerSummary) -> impl IntoView {
+    let s = server;
+    let address = |value: Option<String>, what: String| match value {
+        Some(value) => view! { <Copyable value what /> }.into_any(),
+        None => "—".into_any(),
+    };
+    view! {
+        <tr data-testid="server">
+            <td>
+                {s.name.clone()}
+                {s.managed_by_potions.then(|| view! { " " <span class="badge badge-neutral">"Potions"</span> })}
+            </td>
+            <td>{s.status}</td>
+            <td>{s.server_type}</td>
+            <td>{s.location}</td>
+            <td>{address(s.ipv4, format!("IPv4 address of {}", s.name))}</td>
+            <td>{address(s.ipv6, format!("IPv6 address of {}", s.name))}</td>
+            <td>{format_optional_time(s.created_at)}</td>
+            <td>
+                <A
+                    href=paths::delete_server(&connection_id, s.id)
+                    attr:class="button button-danger-outline button-small"
+                    attr:aria-label=format!("Delete {}", s.name)
+                >
+                    "Delete"
+                </A>
+            </td>
+        </tr>
+    }
+}

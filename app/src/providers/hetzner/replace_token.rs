@@ -1,0 +1,53 @@
+//! A replacement token for a project whose token Hetzner stopped accepting.
+
+use leptos::prelude::*;
+
+use crate::components::{form_error, ErrorNotice, SubmitButton};
+use crate::error::AppError;
+
+/// Replaces the token after the same checks as connecting; nothing changes
+/// unless they pass.
+#[server(prefix = "/api", endpoint = "replace_token")]
+pub async fn replace_token(id: String, token: String) -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state
+        .connections
+        .replace_token(&user.id, &id, &token)
+        .await?;
+    crate::ssr::redirect_to(&crate::paths::project(&id));
+    Ok(())
+}
+
+#[component]
+pub fn ReplaceToken(connection_id: String) -> impl IntoView {
+    let replace = ServerAction::<ReplaceToken>::new();
+    let error = form_error(replace);
+    view! {
+        <section class="card notice-warning-card" aria-labelledby="attention-title">
+            <h2 id="attention-title">"Needs attention"</h2>
+            <p>
+                "Hetzner rejected this project's token (it may have been deleted in the console). Check that the token still exists and has Read & Write permissions. Potions makes no calls for this project until it is fixed."
+            </p>
+            <ActionForm action=replace>
+                <ErrorNotice error=error />
+                <input type="hidden" name="id" value=connection_id />
+                <div class="field">
+                    <label for="replacement-token">"Replacement API token"</label>
+                    <input
+                        id="replacement-token"
+                        name="token"
+                        type="password"
+                        required
+                        autocomplete="off"
+                        spellcheck="false"
+                    />
+                </div>
+                <SubmitButton
+                    pending=replace.pending()
+                    label="Replace token"
+                    busy_label="Checking the token with Hetzner…"
+                />
+            </ActionForm>
+        </section>
+    }
+}

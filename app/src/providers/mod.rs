@@ -1,0 +1,68 @@
+//! What differs between cloud providers, in one enum: names, where users
+//! connect, and what to do when a provider stops accepting Potions' access.
+//! Everything else (the connection list, statuses, the project page, the
+//! create form, progress, SSH keys) is provider-neutral and lives elsewhere.
+
+pub mod hetzner;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Provider {
+    Hetzner,
+}
+
+impl Provider {
+    /// The providers a user can connect on this instance, in Dashboard order.
+    pub const CONNECTABLE: [Provider; 1] = [Provider::Hetzner];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Hetzner => "Hetzner Cloud",
+        }
+    }
+
+    /// Where users manage their servers without Potions.
+    pub fn console_name(self) -> &'static str {
+        match self {
+            Self::Hetzner => "Hetzner Cloud Console",
+        }
+    }
+
+    /// The page that connects a new project of this provider.
+    pub fn connect_path(self) -> &'static str {
+        match self {
+            Self::Hetzner => hetzner::CONNECT_PATH,
+        }
+    }
+
+    /// How connecting works, in one sentence for the Providers card.
+    pub fn how_to_connect(self) -> &'static str {
+        match self {
+            Self::Hetzner => "Connect a project with a project-scoped API token.",
+        }
+    }
+
+    /// The provider as the domain stores it.
+    #[cfg(feature = "ssr")]
+    pub fn from_domain(provider: &str) -> Option<Self> {
+        (provider == domain::connections::PROVIDER_HETZNER).then_some(Self::Hetzner)
+    }
+}
+
+/// What to check when the provider rejected a connection's access.
+#[component]
+pub fn NeedsAttentionAdvice(provider: Provider) -> impl IntoView {
+    match provider {
+        Provider::Hetzner => view! { <hetzner::TokenRejectedAdvice /> },
+    }
+}
+
+/// The project page's way to give Potions working access again.
+#[component]
+pub fn RestoreAccess(provider: Provider, connection_id: String) -> impl IntoView {
+    match provider {
+        Provider::Hetzner => view! { <hetzner::replace_token::ReplaceToken connection_id /> },
+    }
+}

@@ -1,0 +1,63 @@
+//! Server-only plumbing for server functions: the shared state, the signed-in
+//! user, cookies and redirects. Never compiled into the browser build.
+
+mod request;
+mod session;
+
+pub use request::{client_address, redirect_plain_form_post, redirect_to};
+pub use session::{
+    clear_session_cookie, current_user, require_user, session_secret, set_session_cookie,
+    SESSION_COOKIE,
+};
+
+use axum::extract::FromRef;
+use domain::accounts::{Accounts, User};
+use domain::connections::Connections;
+use domain::projects::Projects;
+use domain::sessions::Sessions;
+use domain::Database;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Everything server functions and the router share.
+#[derive(Clone, Debug, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Database,
+    pub accounts: Accounts,
+    pub sessions: Sessions,
+    pub connections: Connections,
+    pub projects: Projects,
+    /// Mark cookies `Secure` (the public URL is https).
+    #[from_ref(skip)]
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        db: Database,
+        connections: Connections,
+        secure_cookies: bool,
+    ) -> Self {
+        Self {
+            leptos_options,
+            accounts: Accounts::new(db.clone()),
+            sessions: Sessions::new(db.clone()),
+            projects: Projects::new(connections.clone()),
+            connections,
+            db,
+            secure_cookies,
+        }
+    }
+}
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or(AppError::Internal)
+}
+
+/// The signed-in user and the state, which nearly every server function needs.
+pub async fn user_and_state() -> Result<(User, AppState), AppError> {
+    Ok((require_user().await?, state()?))
+}

@@ -1,0 +1,48 @@
+//! The request at hand: who sent it, and where the browser goes next.
+
+use axum::extract::ConnectInfo;
+use http::request::Parts;
+use leptos::prelude::*;
+use std::net::SocketAddr;
+
+use crate::error::AppError;
+use crate::paths::{local_path, DASHBOARD};
+
+pub(super) fn request_parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or(AppError::Internal)
+}
+
+/// The peer address, used as the per-address throttle key.
+pub fn client_address() -> String {
+    use_context::<Parts>()
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        })
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Sends the browser on to `path` after a successful form post.
+pub fn redirect_to(path: &str) {
+    leptos_axum::redirect(local_path(path).unwrap_or(DASHBOARD));
+}
+
+/// Redirects a plain HTML form post (no JavaScript); with JavaScript the page
+/// decides where to go, e.g. a full load after the session changed.
+pub fn redirect_plain_form_post(path: &str) {
+    let plain = use_context::<Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false);
+    if plain {
+        redirect_to(path);
+    }
+}

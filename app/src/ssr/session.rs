@@ -1,0 +1,85 @@
+//! The session cookie and the user it names.
+
+use domain::accounts::User;
+use domain::sessions::SESSION_TTL_SECS;
+use http::header::{COOKIE, SET_COOKIE};
+use http::request::Parts;
+use http::HeaderValue;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use super::request::request_parts;
+use super::state;
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "potions_session";
+
+/// The value of one cookie in a `Cookie` header.
+fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn session_secret() -> Result<Option<String>, AppError> {
+    Ok(cookie_value(&request_parts()?, SESSION_COOKIE))
+}
+
+pub async fn current_user() -> Result<Option<User>, AppError> {
+    let Some(secret) = session_secret()? else {
+        return Ok(None);
+    };
+    Ok(state()?.sessions.user(&secret).await?)
+}
+
+pub async fn require_user() -> Result<User, AppError> {
+    current_user().await?.ok_or(AppError::NotSignedIn)
+}
+
+fn set_cookie(value: String) -> Result<(), AppError> {
+    let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
+    let header = HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
+    response.append_header(SET_COOKIE, header);
+    Ok(())
+}
+
+fn cookie_attributes(secure: bool, max_age: i64) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+pub fn set_session_cookie(secret: &str, secure: bool) -> Result<(), AppError> {
+    set_cookie(format!(
+        "{SESSION_COOKIE}={secret}; {}",
+        cookie_attributes(secure, SESSION_TTL_SECS)
+    ))
+}
+
+pub fn clear_session_cookie(secure: bool) -> Result<(), AppError> {
+    set_cookie(format!(
+        "{SESSION_COOKIE}=; {}",
+        cookie_attributes(secure, 0)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_one_cookie_among_many() {
+        let req = http::Request::builder()
+            .header(COOKIE, "a=1; potions_session=xyz; b=2")
+            .body(())
+            .expect("request");
+        let (parts, _) = req.into_parts();
+        assert_eq!(cookie_value(&parts, SESSION_COOKIE).as_deref(), Some("xyz"));
+        assert_eq!(cookie_value(&parts, "missing"), None);
+    }
+}

@@ -1,0 +1,162 @@
+//! What users do with a connection: connect, re-check, replace its token,
+//! rename, disconnect; and the decrypted token for provisioning.
+
+use zeroize::Zeroizing;
+
+use super::record::{normalize_label, Connection};
+use super::store::NewToken;
+use super::Connections;
+use crate::crypto::{Binding, CryptoError, Purpose};
+use crate::error::DomainError;
+use crate::hetzner::{ApiToken, ErrorKind, HetznerError};
+use crate::provider_failure::token_check_failure;
+
+fn parse_token(raw: &str) -> Result<ApiToken, DomainError> {
+    ApiToken::parse(raw).map_err(|_| DomainError::MalformedToken)
+}
+
+impl Connections {
+    /// Checks and stores a Hetzner project's token. Nothing is written
+    /// unless every check passed.
+    pub async fn connect(
+        &self,
+        user_id: &str,
+        label: &str,
+        raw_token: &str,
+    ) -> Result<Connection, DomainError> {
+        let token = parse_token(raw_token)?;
+        let label = normalize_label(label)?;
+        let hmac = self.keyring.token_fingerprint(token.expose_secret());
+        if let Some(label) = self.label_for_hmac(user_id, &hmac).await? {
+            return Err(DomainError::AlreadyConnected { label });
+        }
+        // Twice at most: if a concurrent connect stored a different key pair
+        // for this user first, check again with the stored one.
+        for _ in 0..2 {
+            let key = self.user_key(user_id).await?;
+            let checked = self.check_token(&token, &key).await?;
+            let new_token = NewToken {
+                token: &token,
+                hmac: &hmac,
+            };
+            if let Some(connection) = self
+                .insert(user_id, &label, new_token, &key, checked.ssh_key_id)
+                .await?
+            {
+                self.counts.remember(&connection.id, checked.server_count);
+                tracing::info!(user_id, connection_id = %connection.id, "hetzner project connected");
+                return Ok(connection);
+            }
+        }
+        Err(DomainError::HetznerUnreachable)
+    }
+
+    /// The decrypted token of one of the user's connections.
+    pub async fn token(&self, user_id: &str, id: &str) -> Result<ApiToken, DomainError> {
+        let sealed = self.sealed_token(user_id, id).await?;
+        let binding = Binding {
+            owner_id: user_id,
+            row_id: id,
+            purpose: Purpose::HetznerToken,
+        };
+        let plain = self.keyring.open(&sealed, binding)?;
+        let text =
+            Zeroizing::new(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Decrypt)?);
+        ApiToken::parse(&text).map_err(|_| DomainError::Crypto(CryptoError::Decrypt))
+    }
+
+    /// Records what a Hetzner answer says about the token: `unauthorized`
+    /// means it no longer works, and the connection needs attention.
+    pub async fn note_failure(&self, id: &str, err: &HetznerError) -> Result<(), DomainError> {
+        if err.kind == ErrorKind::Unauthorized {
+            tracing::warn!(
+                connection_id = id,
+                "token rejected by Hetzner: connection needs attention"
+            );
+            self.mark_needs_attention(id).await?;
+        }
+        Ok(())
+    }
+
+    /// Checks a connection's token again now.
+    pub async fn recheck(&self, user_id: &str, id: &str) -> Result<Connection, DomainError> {
+        let token = self.token(user_id, id).await?;
+        let key = self.user_key(user_id).await?;
+        match self.check_token(&token, &key).await {
+            Ok(checked) => {
+                self.mark_verified(id, checked.ssh_key_id).await?;
+                self.counts.remember(id, checked.server_count);
+                self.get(user_id, id).await
+            }
+            Err(DomainError::TokenRejected) => {
+                self.mark_needs_attention(id).await?;
+                Err(DomainError::TokenRejected)
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Uploads the user's key to the project again (it was deleted there)
+    /// and remembers its new id.
+    pub async fn restore_project_key(
+        &self,
+        user_id: &str,
+        id: &str,
+        token: &ApiToken,
+    ) -> Result<i64, DomainError> {
+        let key = self.user_key(user_id).await?;
+        let key_id = self
+            .ensure_project_key(token, &key)
+            .await
+            .map_err(|err| token_check_failure([&err]))?;
+        self.set_ssh_key_id(user_id, id, key_id).await?;
+        Ok(key_id)
+    }
+
+    /// Replaces a connection's token (after the old one stopped working),
+    /// with the same checks as connecting. Nothing changes unless they pass.
+    pub async fn replace_token(
+        &self,
+        user_id: &str,
+        id: &str,
+        raw_token: &str,
+    ) -> Result<Connection, DomainError> {
+        let token = parse_token(raw_token)?;
+        self.get(user_id, id).await?;
+        let key = self.user_key(user_id).await?;
+        if key.unsaved.is_some() {
+            // Every connection stored the user's key; none means a broken row.
+            return Err(DomainError::ConnectionNotFound);
+        }
+        let checked = self.check_token(&token, &key).await?;
+        let hmac = self.keyring.token_fingerprint(token.expose_secret());
+        let new_token = NewToken {
+            token: &token,
+            hmac: &hmac,
+        };
+        self.update_token(user_id, id, new_token, checked.ssh_key_id)
+            .await?;
+        self.counts.remember(id, checked.server_count);
+        tracing::info!(user_id, connection_id = id, "token replaced");
+        self.get(user_id, id).await
+    }
+
+    pub async fn rename(
+        &self,
+        user_id: &str,
+        id: &str,
+        label: &str,
+    ) -> Result<Connection, DomainError> {
+        let label = normalize_label(label)?;
+        self.set_label(user_id, id, &label).await?;
+        self.get(user_id, id).await
+    }
+
+    /// Forgets a connection and its sealed token. Makes no call to Hetzner.
+    pub async fn disconnect(&self, user_id: &str, id: &str) -> Result<(), DomainError> {
+        self.delete(user_id, id).await?;
+        self.counts.forget(id);
+        tracing::info!(user_id, connection_id = id, "connection removed");
+        Ok(())
+    }
+}

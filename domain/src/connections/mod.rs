@@ -1,0 +1,53 @@
+//! Connected cloud projects: checking a Hetzner token, keeping it sealed,
+//! the user's Potions SSH key in each project, and server counts.
+//!
+//! | file | job |
+//! |---|---|
+//! | `record.rs` | what a connection is: status, label rules |
+//! | `store.rs` | every SQL statement on `connections` |
+//! | `user_key.rs` | the user's Potions key pair |
+//! | `token_check.rs` | proving a token reads and writes |
+//! | `lifecycle.rs` | connect, re-check, replace, rename, disconnect |
+//! | `server_counts.rs` | the Dashboard's server counts, cached |
+
+mod lifecycle;
+mod record;
+mod server_counts;
+mod store;
+mod token_check;
+mod user_key;
+
+pub use record::{normalize_label, Connection, ConnectionStatus, DEFAULT_LABEL, MAX_LABEL_CHARS};
+
+use std::sync::Arc;
+
+use crate::crypto::Keyring;
+use crate::db::Database;
+use crate::hetzner::HetznerClient;
+
+pub const PROVIDER_HETZNER: &str = "hetzner";
+/// The label Potions puts on everything it creates in a project.
+pub const MANAGED_BY: (&str, &str) = ("managed-by", "potions");
+
+#[derive(Clone, Debug)]
+pub struct Connections {
+    db: Database,
+    keyring: Arc<Keyring>,
+    hetzner: HetznerClient,
+    counts: server_counts::CountCache,
+}
+
+impl Connections {
+    pub fn new(db: Database, keyring: Arc<Keyring>, hetzner: HetznerClient) -> Self {
+        Self {
+            db,
+            keyring,
+            hetzner,
+            counts: server_counts::CountCache::new(),
+        }
+    }
+
+    pub fn hetzner(&self) -> &HetznerClient {
+        &self.hetzner
+    }
+}

@@ -1,0 +1,95 @@
+//! What a connection is, as stored: its status and the rules for its label.
+
+use crate::error::DomainError;
+
+pub const MAX_LABEL_CHARS: usize = 64;
+pub const DEFAULT_LABEL: &str = "Hetzner project";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionStatus {
+    Connected,
+    /// Hetzner last rejected the token.
+    NeedsAttention,
+}
+
+impl ConnectionStatus {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Self::Connected => "connected",
+            Self::NeedsAttention => "needs_attention",
+        }
+    }
+}
+
+impl From<String> for ConnectionStatus {
+    fn from(raw: String) -> Self {
+        if raw == "needs_attention" {
+            Self::NeedsAttention
+        } else {
+            Self::Connected
+        }
+    }
+}
+
+/// A connection without its secret.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Connection {
+    pub id: String,
+    pub provider: String,
+    pub label: String,
+    #[sqlx(try_from = "String")]
+    pub status: ConnectionStatus,
+    /// The provider's id of the user's Potions SSH key in this project.
+    pub ssh_key_id: i64,
+    pub connected_at: i64,
+    pub last_verified_at: i64,
+}
+
+/// Trims a label and checks it: at most 64 characters, no control
+/// characters; empty means the default.
+pub fn normalize_label(raw: &str) -> Result<String, DomainError> {
+    let label: String = raw
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    match label.chars().count() {
+        0 => Ok(DEFAULT_LABEL.into()),
+        n if n <= MAX_LABEL_CHARS => Ok(label),
+        _ => Err(DomainError::LabelTooLong),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_trimmed_bounded_and_defaulted() {
+        assert_eq!(normalize_label("  prod  ").ok().as_deref(), Some("prod"));
+        assert_eq!(normalize_label("   ").ok().as_deref(), Some(DEFAULT_LABEL));
+        assert_eq!(
+            normalize_label(&"é".repeat(64))
+                .map(|l| l.chars().count())
+                .ok(),
+            Some(64)
+        );
+        assert!(matches!(
+            normalize_label(&"a".repeat(65)),
+            Err(DomainError::LabelTooLong)
+        ));
+        assert_eq!(normalize_label("a\nb\u{0}c").ok().as_deref(), Some("a b c"));
+    }
+
+    #[test]
+    fn unknown_statuses_read_as_connected() {
+        assert_eq!(
+            ConnectionStatus::from("needs_attention".to_string()),
+            ConnectionStatus::NeedsAttention
+        );
+        assert_eq!(
+            ConnectionStatus::from(ConnectionStatus::Connected.as_str().to_string()),
+            ConnectionStatus::Connected
+        );
+    }
+}

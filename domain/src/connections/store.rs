@@ -1,0 +1,269 @@
+//! Every SQL statement on `connections`. A connection and its sealed token
+//! are one row, so they are written and deleted together.
+
+use super::record::{Connection, ConnectionStatus};
+use super::user_key::UserKey;
+use super::{Connections, PROVIDER_HETZNER};
+use crate::clock::now_unix;
+use crate::crypto::{Binding, Purpose, Sealed};
+use crate::hetzner::ApiToken;
+use crate::db::new_id;
+use crate::error::DomainError;
+
+const CONNECTION_COLUMNS: &str =
+    "id, provider, label, status, ssh_key_id, connected_at, last_verified_at";
+
+/// A checked token about to be stored, with its duplicate-check HMAC.
+pub(super) struct NewToken<'a> {
+    pub token: &'a ApiToken,
+    pub hmac: &'a str,
+}
+
+/// Turns a unique-constraint violation on the token's HMAC into "already connected".
+async fn already_connected_or(
+    connections: &Connections,
+    user_id: &str,
+    hmac: &str,
+    err: sqlx::Error,
+) -> DomainError {
+    if !DomainError::is_unique_violation(&err) {
+        return err.into();
+    }
+    match connections.label_for_hmac(user_id, hmac).await {
+        Ok(label) => DomainError::AlreadyConnected {
+            label: label.unwrap_or_default(),
+        },
+        Err(err) => err,
+    }
+}
+
+impl Connections {
+    /// Seals a token for one row: the ciphertext opens only for that owner and row.
+    fn seal_token(&self, user_id: &str, row_id: &str, token: &ApiToken) -> Result<Sealed, DomainError> {
+        Ok(self.keyring.seal(
+            token.expose_secret().as_bytes(),
+            Binding {
+                owner_id: user_id,
+                row_id,
+                purpose: Purpose::HetznerToken,
+            },
+        )?)
+    }
+
+    pub(super) async fn label_for_hmac(
+        &self,
+        user_id: &str,
+        hmac: &str,
+    ) -> Result<Option<String>, DomainError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT label FROM connections WHERE user_id = $1 AND token_hmac = $2")
+                .bind(user_id)
+                .bind(hmac)
+                .fetch_optional(self.db.pool())
+                .await?;
+        Ok(row.map(|(l,)| l))
+    }
+
+    /// Stores the connection (and a new key pair) in one transaction. `None`
+    /// when another request stored a different key pair for the user first.
+    pub(super) async fn insert(
+        &self,
+        user_id: &str,
+        label: &str,
+        token: NewToken<'_>,
+        key: &UserKey,
+        ssh_key_id: i64,
+    ) -> Result<Option<Connection>, DomainError> {
+        let mut tx = self.db.pool().begin().await?;
+        let now = now_unix();
+        if let Some(sealed) = &key.unsaved {
+            sqlx::query(
+                "INSERT INTO user_ssh_keys (user_id, public_key, fingerprint, private_key_id, private_nonce, \
+                 private_ciphertext, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id) DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(&key.public_key)
+            .bind(&key.fingerprint)
+            .bind(&sealed.key_id)
+            .bind(&sealed.nonce)
+            .bind(&sealed.ciphertext)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let (stored,): (String,) =
+                sqlx::query_as("SELECT fingerprint FROM user_ssh_keys WHERE user_id = $1")
+                    .bind(user_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if stored != key.fingerprint {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
+        let id = new_id();
+        let sealed = self.seal_token(user_id, &id, token.token)?;
+        let inserted = sqlx::query(
+            "INSERT INTO connections (id, user_id, provider, label, token_hmac, token_key_id, token_nonce, \
+             token_ciphertext, ssh_key_id, status, connected_at, last_verified_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(&id)
+        .bind(user_id)
+        .bind(PROVIDER_HETZNER)
+        .bind(label)
+        .bind(token.hmac)
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .bind(ssh_key_id)
+        .bind(ConnectionStatus::Connected.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        if let Err(err) = inserted {
+            tx.rollback().await?;
+            return Err(already_connected_or(self, user_id, token.hmac, err).await);
+        }
+        tx.commit().await?;
+        Ok(Some(Connection {
+            id,
+            provider: PROVIDER_HETZNER.into(),
+            label: label.into(),
+            status: ConnectionStatus::Connected,
+            ssh_key_id,
+            connected_at: now,
+            last_verified_at: now,
+        }))
+    }
+
+    pub async fn list(&self, user_id: &str) -> Result<Vec<Connection>, DomainError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {CONNECTION_COLUMNS} FROM connections WHERE user_id = $1 ORDER BY connected_at, id"
+        ))
+        .bind(user_id)
+        .fetch_all(self.db.pool())
+        .await?)
+    }
+
+    /// One of the user's connections; another user's id is simply not found.
+    pub async fn get(&self, user_id: &str, id: &str) -> Result<Connection, DomainError> {
+        let row: Option<Connection> = sqlx::query_as(&format!(
+            "SELECT {CONNECTION_COLUMNS} FROM connections WHERE user_id = $1 AND id = $2"
+        ))
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        row.ok_or(DomainError::ConnectionNotFound)
+    }
+
+    pub(super) async fn sealed_token(&self, user_id: &str, id: &str) -> Result<Sealed, DomainError> {
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT token_key_id, token_nonce, token_ciphertext FROM connections WHERE user_id = $1 AND id = $2",
+        )
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        let (key_id, nonce, ciphertext) = row.ok_or(DomainError::ConnectionNotFound)?;
+        Ok(Sealed {
+            key_id,
+            nonce,
+            ciphertext,
+        })
+    }
+
+    pub(super) async fn mark_needs_attention(&self, id: &str) -> Result<(), DomainError> {
+        sqlx::query("UPDATE connections SET status = $1 WHERE id = $2")
+            .bind(ConnectionStatus::NeedsAttention.as_str())
+            .bind(id)
+            .execute(self.db.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The token passed a check just now: connected, verified, with this key.
+    pub(super) async fn mark_verified(&self, id: &str, ssh_key_id: i64) -> Result<(), DomainError> {
+        sqlx::query(
+            "UPDATE connections SET status = $1, last_verified_at = $2, ssh_key_id = $3 WHERE id = $4",
+        )
+        .bind(ConnectionStatus::Connected.as_str())
+        .bind(now_unix())
+        .bind(ssh_key_id)
+        .bind(id)
+        .execute(self.db.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn set_ssh_key_id(
+        &self,
+        user_id: &str,
+        id: &str,
+        ssh_key_id: i64,
+    ) -> Result<(), DomainError> {
+        sqlx::query("UPDATE connections SET ssh_key_id = $1 WHERE user_id = $2 AND id = $3")
+            .bind(ssh_key_id)
+            .bind(user_id)
+            .bind(id)
+            .execute(self.db.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Puts a checked replacement token in the row, connected and verified.
+    pub(super) async fn update_token(
+        &self,
+        user_id: &str,
+        id: &str,
+        token: NewToken<'_>,
+        ssh_key_id: i64,
+    ) -> Result<(), DomainError> {
+        let sealed = self.seal_token(user_id, id, token.token)?;
+        let updated = sqlx::query(
+            "UPDATE connections SET token_hmac = $1, token_key_id = $2, token_nonce = $3, token_ciphertext = $4, \
+             ssh_key_id = $5, status = $6, last_verified_at = $7 WHERE user_id = $8 AND id = $9",
+        )
+        .bind(token.hmac)
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .bind(ssh_key_id)
+        .bind(ConnectionStatus::Connected.as_str())
+        .bind(now_unix())
+        .bind(user_id)
+        .bind(id)
+        .execute(self.db.pool())
+        .await;
+        match updated {
+            Ok(done) if done.rows_affected() == 0 => Err(DomainError::ConnectionNotFound),
+            Ok(_) => Ok(()),
+            Err(err) => Err(already_connected_or(self, user_id, token.hmac, err).await),
+        }
+    }
+
+    pub(super) async fn set_label(&self, user_id: &str, id: &str, label: &str) -> Result<(), DomainError> {
+        let done = sqlx::query("UPDATE connections SET label = $1 WHERE user_id = $2 AND id = $3")
+            .bind(label)
+            .bind(user_id)
+            .bind(id)
+            .execute(self.db.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(DomainError::ConnectionNotFound);
+        }
+        Ok(())
+    }
+
+    pub(super) async fn delete(&self, user_id: &str, id: &str) -> Result<(), DomainError> {
+        let done = sqlx::query("DELETE FROM connections WHERE user_id = $1 AND id = $2")
+            .bind(user_id)
+            .bind(id)
+            .execute(self.db.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(DomainError::ConnectionNotFound);
+        }
+        Ok(())
+    }
+}
