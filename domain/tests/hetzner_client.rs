@@ -6,7 +6,6 @@
 use domain::hetzner::*;
 use hetzner_fake::{FakeConfig, FakeHetzner, FakeProject, Fault, FaultKind};
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const KEY: &str =
@@ -478,29 +477,10 @@ async fn hangs_time_out_and_broken_answers_are_clear_errors() {
     );
 }
 
-/// Collects every log line, at every level, from every crate.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn no_token_reaches_a_log_line() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = testkit::LogCapture::default();
+    let _guard = tracing::subscriber::set_default(captured.subscriber());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -522,7 +502,7 @@ fn no_token_reaches_a_log_line() {
             s.project.read_only_token.clone(),
         ]
     });
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("hetzner refused"),
         "the capture works: {logs}"

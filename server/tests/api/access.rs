@@ -1,12 +1,15 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Who reaches what: every page and server function, without a session, with
 //! another user's session, and from another site, reaches nothing of the owner's.
 
-mod support;
 
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::StatusCode;
-use support::{location, TestApp};
+use crate::support::{
+    location, path_of, AddSshKey, ConnectHetzner, CreateServer, DeleteServer, DeleteSshKey,
+    DisconnectConnection, ListConnectionsWithServerCounts, ListSshKeys, LoadCreateServerChoices,
+    LoadProject, ReadProvisioningProgress, RecheckConnection, RenameConnection, ReplaceToken,
+    TestApp,
+};
 
 on_both_databases!(every_route_and_server_function_is_scoped_to_its_owner);
 
@@ -53,17 +56,17 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
     let key =
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGbPMoX0bNt1zjc8EpYw6iUR/sPVGGgVXAGdFn3jNWbp x@y";
     let functions: Vec<(&str, Vec<(&str, String)>)> = vec![
-        ("list_connections", vec![("with_counts", "true".into())]),
-        ("recheck_connection", vec![("id", id.clone())]),
+        (path_of::<ListConnectionsWithServerCounts>(), vec![]),
+        (path_of::<RecheckConnection>(), vec![("id", id.clone())]),
         (
-            "rename_connection",
+            path_of::<RenameConnection>(),
             vec![("id", id.clone()), ("label", "taken over".into())],
         ),
-        ("disconnect_connection", vec![("id", id.clone())]),
-        ("project_overview", vec![("id", id.clone())]),
-        ("load_create_menus", vec![("id", id.clone())]),
+        (path_of::<DisconnectConnection>(), vec![("id", id.clone())]),
+        (path_of::<LoadProject>(), vec![("id", id.clone())]),
+        (path_of::<LoadCreateServerChoices>(), vec![("id", id.clone())]),
         (
-            "create_server",
+            path_of::<CreateServer>(),
             vec![
                 ("id", id.clone()),
                 ("name", "intruder".into()),
@@ -73,20 +76,20 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             ],
         ),
         (
-            "server_progress",
+            path_of::<ReadProvisioningProgress>(),
             vec![("id", id.clone()), ("actions", "1".into())],
         ),
         (
-            "delete_server",
+            path_of::<DeleteServer>(),
             vec![
                 ("id", id.clone()),
                 ("server_id", server.clone()),
                 ("confirm_name", "owned-box".into()),
             ],
         ),
-        ("project_ssh_keys", vec![("id", id.clone())]),
+        (path_of::<ListSshKeys>(), vec![("id", id.clone())]),
         (
-            "add_ssh_key",
+            path_of::<AddSshKey>(),
             vec![
                 ("id", id.clone()),
                 ("name", "intruder".into()),
@@ -94,15 +97,15 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             ],
         ),
         (
-            "delete_ssh_key",
+            path_of::<DeleteSshKey>(),
             vec![("id", id.clone()), ("key_id", "1".into())],
         ),
         (
-            "replace_token",
+            path_of::<ReplaceToken>(),
             vec![("id", id.clone()), ("token", "A".repeat(64))],
         ),
         (
-            "connect_hetzner",
+            path_of::<ConnectHetzner>(),
             vec![
                 ("label", "x".into()),
                 ("token", project.read_write_token.clone()),
@@ -110,7 +113,7 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         ),
     ];
     for (function, form) in &functions {
-        let url = app.url(&format!("/api/{function}"));
+        let url = app.url(function);
         let send = |cookie: Option<&str>, origin: &str| {
             let mut req = app
                 .client
@@ -132,11 +135,13 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
 
         let as_other = send(Some(&other), &app.base_url).await.unwrap();
         let body = as_other.text().await.unwrap();
-        let expected = match *function {
-            "list_connections" => body == "[]",
+        let expected = if *function == path_of::<ListConnectionsWithServerCounts>() {
+            body == "[]"
+        } else if *function == path_of::<ConnectHetzner>() {
             // Connecting is allowed for anyone signed in: it makes their own connection.
-            "connect_hetzner" => !body.contains("Owner"),
-            _ => body.contains("ConnectionNotFound"),
+            !body.contains("Owner")
+        } else {
+            body.contains("ConnectionNotFound")
         };
         assert!(expected, "{function} as another user answered {body}");
 

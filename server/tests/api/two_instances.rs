@@ -1,32 +1,29 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Two Potions instances on one PostgreSQL, driven alternately as a load
 //! balancer would: sessions, sign-out and connections are shared, and the
 //! same token connected at the same moment through both yields one row.
 
-mod support;
 
 use hetzner_fake::{FakeConfig, FakeHetzner};
-use reqwest::header::{ACCEPT, COOKIE, ORIGIN, REFERER};
+use reqwest::header::{ACCEPT, COOKIE};
 use reqwest::{redirect, Client, StatusCode};
-use server::config::Settings;
 use server::Server;
+use crate::support::{form_post, path_of, test_settings, ConnectHetzner, SignOut, SignUp};
 
 struct Instance {
     base: String,
 }
 
 async fn two_instances() -> Option<(Instance, Instance, FakeHetzner, String, Client)> {
-    let database_url = support::fresh_postgres_database().await?;
+    let database_url = crate::support::fresh_postgres_database().await?;
     let fake = FakeHetzner::start(FakeConfig::default()).await.unwrap();
     let key = domain::crypto::MasterKey::generate()
         .to_base64()
         .to_string();
     let data = tempfile::tempdir().unwrap();
     let settings = || {
-        let mut s = Settings::for_data_dir(data.path().to_path_buf());
+        let mut s = test_settings(data.path(), &fake);
         s.database_url = Some(database_url.clone());
         s.master_key = Some(key.clone());
-        s.hetzner_api_url = fake.base_url();
         s
     };
     // Both start at once on an empty database: migrations must not collide.
@@ -59,16 +56,10 @@ async fn post(
     form: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> reqwest::Response {
-    let mut req = client
-        .post(format!("{}{path}", at.base))
-        .header(ACCEPT, "text/html")
-        .header(ORIGIN, &at.base)
-        .header(REFERER, format!("{}/", at.base))
-        .form(form);
-    if let Some(cookie) = cookie {
-        req = req.header(COOKIE, cookie);
-    }
-    req.send().await.unwrap()
+    form_post(client, &at.base, path, "/", form, cookie)
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn status_of(client: &Client, at: &Instance, path: &str, cookie: &str) -> StatusCode {
@@ -90,15 +81,15 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
     let res = post(
         &client,
         &a,
-        "/api/sign_up",
+        path_of::<SignUp>(),
         &[
             ("email", "ada@example.com"),
-            ("password", support::PASSWORD),
+            ("password", crate::support::PASSWORD),
         ],
         None,
     )
     .await;
-    let cookie = support::session_cookie(res.headers()).unwrap();
+    let cookie = crate::support::session_cookie(res.headers()).unwrap();
     assert_eq!(
         status_of(&client, &b, "/account", &cookie).await,
         StatusCode::OK,
@@ -112,16 +103,16 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
         let res = post(
             &client,
             at,
-            "/api/sign_up",
+            path_of::<SignUp>(),
             &[
                 ("email", &format!("user{n}@example.com")),
-                ("password", support::PASSWORD),
+                ("password", crate::support::PASSWORD),
             ],
             None,
         )
         .await;
         users.push((
-            support::session_cookie(res.headers()).unwrap(),
+            crate::support::session_cookie(res.headers()).unwrap(),
             fake.add_project(&format!("p{n}")),
         ));
     }
@@ -132,7 +123,7 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
             post(
                 &client,
                 at,
-                "/api/connect_hetzner",
+                path_of::<ConnectHetzner>(),
                 &[("label", "mine"), ("token", &project.read_write_token)],
                 Some(cookie),
             )
@@ -141,9 +132,9 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
     });
     for res in futures::future::join_all(connects).await {
         assert!(
-            support::location(&res).starts_with("/?connected="),
+            crate::support::location(&res).starts_with("/?connected="),
             "every connect succeeds: {}",
-            support::location(&res)
+            crate::support::location(&res)
         );
     }
 
@@ -154,10 +145,10 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
         ("token", shared.read_write_token.as_str()),
     ];
     let (first, second) = tokio::join!(
-        post(&client, &a, "/api/connect_hetzner", &form, Some(&cookie)),
-        post(&client, &b, "/api/connect_hetzner", &form, Some(&cookie)),
+        post(&client, &a, path_of::<ConnectHetzner>(), &form, Some(&cookie)),
+        post(&client, &b, path_of::<ConnectHetzner>(), &form, Some(&cookie)),
     );
-    let outcomes = [support::location(&first), support::location(&second)];
+    let outcomes = [crate::support::location(&first), crate::support::location(&second)];
     assert_eq!(
         outcomes
             .iter()
@@ -177,8 +168,8 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
     assert_eq!(rows, 8 + 1);
 
     // Sign-out on B ends the session on A.
-    let out = post(&client, &b, "/api/sign_out", &[], Some(&cookie)).await;
-    assert_eq!(support::location(&out), "/login", "signed out on B");
+    let out = post(&client, &b, path_of::<SignOut>(), &[], Some(&cookie)).await;
+    assert_eq!(crate::support::location(&out), "/login", "signed out on B");
     assert_eq!(
         status_of(&client, &a, "/account", &cookie).await,
         StatusCode::FOUND

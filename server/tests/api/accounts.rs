@@ -1,10 +1,9 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Accounts and sessions over HTTP, on SQLite and PostgreSQL.
 
-mod support;
 
 use reqwest::StatusCode;
-use support::{location, session_cookie, set_cookie_header, TestApp, PASSWORD};
+use crate::support::{location, session_cookie, set_cookie_header, TestApp, PASSWORD};
+use crate::support::{path_of, SignIn, SignOut, SignUp};
 
 on_both_databases!(
     sign_up_signs_in_and_shows_the_dashboard,
@@ -34,7 +33,7 @@ async fn sign_up_signs_in_and_shows_the_dashboard(app: TestApp) {
 async fn session_cookie_is_http_only_and_lax(app: TestApp) {
     let res = app
         .post_form(
-            "/api/sign_up",
+            path_of::<SignUp>(),
             "/signup",
             &[("email", "grace@example.com"), ("password", PASSWORD)],
             None,
@@ -73,7 +72,7 @@ async fn duplicate_and_malformed_sign_ups_are_refused_without_a_row(app: TestApp
     for (email, password, message) in cases {
         let res = app
             .post_form(
-                "/api/sign_up",
+                path_of::<SignUp>(),
                 "/signup",
                 &[("email", email), ("password", password)],
                 None,
@@ -82,7 +81,7 @@ async fn duplicate_and_malformed_sign_ups_are_refused_without_a_row(app: TestApp
         app.assert_form_error(res, "/signup", message).await;
     }
     let res = app
-        .post_form("/api/sign_up", "/signup", &[("email", "")], None)
+        .post_form(path_of::<SignUp>(), "/signup", &[("email", "")], None)
         .await;
     app.assert_form_error(res, "/signup", "The form was incomplete or malformed.")
         .await;
@@ -107,7 +106,7 @@ async fn sign_in_starts_a_new_session(app: TestApp) {
     let first = app.sign_up("ada@example.com").await;
     let res = app
         .post_form(
-            "/api/sign_in",
+            path_of::<SignIn>(),
             "/login?next=%2Faccount",
             &[
                 ("email", "ada@example.com"),
@@ -136,7 +135,7 @@ async fn sign_in_starts_a_new_session(app: TestApp) {
 async fn sign_out_ends_the_session(app: TestApp) {
     let cookie = app.sign_up("ada@example.com").await;
     let res = app
-        .post_form("/api/sign_out", "/account", &[], Some(&cookie))
+        .post_form(path_of::<SignOut>(), "/account", &[], Some(&cookie))
         .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(location(&res), "/login");
@@ -156,7 +155,7 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_back(app: TestApp) {
     app.sign_up("ada@example.com").await;
     let res = app
         .post_form(
-            "/api/sign_in",
+            path_of::<SignIn>(),
             "/login?next=%2Faccount",
             &[
                 ("email", "ada@example.com"),
@@ -170,7 +169,7 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_back(app: TestApp) {
     // An off-site `next` is never followed.
     let res = app
         .post_form(
-            "/api/sign_in",
+            path_of::<SignIn>(),
             "/login",
             &[
                 ("email", "ada@example.com"),

@@ -1,12 +1,11 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Hostile and malformed input gets a clear refusal, changes nothing, and
 //! leaves the server healthy.
 
-mod support;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, ORIGIN};
 use reqwest::StatusCode;
-use support::TestApp;
+use crate::support::TestApp;
+use crate::support::{path_of, ConnectHetzner};
 
 on_both_databases!(hostile_tokens_labels_and_bodies_change_nothing);
 
@@ -40,7 +39,7 @@ async fn hostile_tokens_labels_and_bodies_change_nothing(app: TestApp) {
     let huge = "a".repeat(1_000_000);
     let refused = app
         .client
-        .post(app.url("/api/connect_hetzner"))
+        .post(app.url(path_of::<ConnectHetzner>()))
         .header(ORIGIN, &app.base_url)
         .header(COOKIE, &cookie)
         .form(&[("label", ""), ("token", huge.as_str())])
@@ -59,7 +58,7 @@ async fn hostile_tokens_labels_and_bodies_change_nothing(app: TestApp) {
 
     let post_raw = |content_type: &'static str, body: Vec<u8>| {
         app.client
-            .post(app.url("/api/connect_hetzner"))
+            .post(app.url(path_of::<ConnectHetzner>()))
             .header(ACCEPT, "application/json")
             .header(ORIGIN, &app.base_url)
             .header(COOKIE, &cookie)

@@ -1,13 +1,12 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Connecting Hetzner Cloud projects over HTTP, on SQLite and PostgreSQL,
 //! against the in-process fake Hetzner.
 
-mod support;
 
 use hetzner_fake::{Fault, FaultKind};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
-use support::{location, TestApp};
+use crate::support::{location, TestApp};
+use crate::support::{path_of, DisconnectConnection, RecheckConnection, RenameConnection};
 
 on_both_databases!(
     a_read_write_token_connects_and_shows_on_dashboard_and_account,
@@ -200,7 +199,7 @@ async fn reconnecting_reuses_the_potions_ssh_key(app: TestApp) {
         .await;
     let res = app
         .post_form(
-            "/api/disconnect_connection",
+            path_of::<DisconnectConnection>(),
             "/account",
             &[("id", &id)],
             Some(&cookie),
@@ -262,7 +261,7 @@ async fn disconnect_forgets_the_token_and_leaves_hetzner_alone(app: TestApp) {
     );
     let res = app
         .post_form(
-            "/api/disconnect_connection",
+            path_of::<DisconnectConnection>(),
             &format!("/account/connections/{id}/disconnect"),
             &[("id", &id)],
             Some(&cookie),
@@ -295,17 +294,17 @@ async fn another_users_connection_is_not_found(app: TestApp) {
     let confirm_page = format!("/account/connections/{id}/disconnect");
     for (path, page, form) in [
         (
-            "/api/recheck_connection",
+            path_of::<RecheckConnection>(),
             "/account",
             vec![("id", id.as_str())],
         ),
         (
-            "/api/rename_connection",
+            path_of::<RenameConnection>(),
             "/account",
             vec![("id", id.as_str()), ("label", "mine now")],
         ),
         (
-            "/api/disconnect_connection",
+            path_of::<DisconnectConnection>(),
             confirm_page.as_str(),
             vec![("id", id.as_str())],
         ),
@@ -320,7 +319,7 @@ async fn another_users_connection_is_not_found(app: TestApp) {
     assert!(page.contains(not_found) && !page.contains("Ada's"));
     let res = app
         .post_form(
-            "/api/recheck_connection",
+            path_of::<RecheckConnection>(),
             "/account",
             &[("id", "no-such-id")],
             Some(&ada),
@@ -342,7 +341,7 @@ async fn rename_and_recheck(app: TestApp) {
         .await;
     let res = app
         .post_form(
-            "/api/rename_connection",
+            path_of::<RenameConnection>(),
             "/account",
             &[("id", &id), ("label", " <script>alert(1)</script> ")],
             Some(&cookie),
@@ -358,7 +357,7 @@ async fn rename_and_recheck(app: TestApp) {
 
     let res = app
         .post_form(
-            "/api/recheck_connection",
+            path_of::<RecheckConnection>(),
             "/account",
             &[("id", &id)],
             Some(&cookie),
@@ -371,7 +370,7 @@ async fn rename_and_recheck(app: TestApp) {
     app.fake.revoke_token(&project.read_write_token);
     let res = app
         .post_form(
-            "/api/recheck_connection",
+            path_of::<RecheckConnection>(),
             "/account",
             &[("id", &id)],
             Some(&cookie),

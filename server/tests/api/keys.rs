@@ -1,18 +1,15 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Master keys: start is refused when stored secrets need a key that is not
 //! loaded, and `rotate-key` moves every secret to a new key.
 
-mod support;
 
 use domain::crypto::{self, MasterKey};
 use server::config::Settings;
 use server::{keys, open_database, Server};
-use support::{Backend, TestApp};
+use crate::support::{path_of, test_settings, Backend, RecheckConnection, TestApp};
 
 fn settings_of(app: &TestApp) -> Settings {
-    let mut settings = Settings::for_data_dir(app.data_dir.path().to_path_buf());
+    let mut settings = test_settings(app.data_dir.path(), &app.fake);
     settings.database_url = Some(app.database_url.clone());
-    settings.hetzner_api_url = app.fake.base_url();
     settings
 }
 
@@ -101,7 +98,7 @@ async fn rotate_key_re_encrypts_everything_under_the_new_key_only() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-        .post(format!("{base}/api/recheck_connection"))
+        .post(format!("{base}{}", path_of::<RecheckConnection>()))
         .header("cookie", &cookie)
         .header("origin", &base)
         .header("accept", "application/json")

@@ -1,13 +1,12 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Provisioning in a connected project over HTTP, on SQLite and PostgreSQL,
 //! against the in-process fake Hetzner.
 
-mod support;
 
 use hetzner_fake::{FakeProject, Fault, Permission};
 use reqwest::StatusCode;
 use std::time::Duration;
-use support::{location, TestApp};
+use crate::support::{location, TestApp};
+use crate::support::{path_of, AddSshKey, CreateServer, DeleteServer, DeleteSshKey, DisconnectConnection, LoadCreateServerChoices, ReadProvisioningProgress, ReplaceToken};
 
 on_both_databases!(
     create_follows_the_menus_and_runs,
@@ -38,7 +37,7 @@ async fn create(
     image: &str,
 ) -> reqwest::Response {
     app.post_form(
-        "/api/create_server",
+        path_of::<CreateServer>(),
         &format!("/projects/{id}"),
         &[
             ("id", id),
@@ -58,7 +57,7 @@ const UBUNTU_ARM: &str = "161547270";
 async fn create_follows_the_menus_and_runs(app: TestApp) {
     let (cookie, project, id) = connected(&app).await;
     let (status, menus) = app
-        .call("/api/load_create_menus", &[("id", &id)], &cookie)
+        .call(path_of::<LoadCreateServerChoices>(), &[("id", &id)], &cookie)
         .await;
     assert_eq!(status, StatusCode::OK, "{menus}");
     let types = menus["types"].as_array().unwrap();
@@ -120,7 +119,7 @@ async fn create_follows_the_menus_and_runs(app: TestApp) {
     for _ in 0..40 {
         let (_, progress) = app
             .call(
-                "/api/server_progress",
+                path_of::<ReadProvisioningProgress>(),
                 &[("id", &id), ("actions", &actions)],
                 &cookie,
             )
@@ -206,7 +205,7 @@ async fn delete_asks_for_the_name_and_respects_protection(app: TestApp) {
     );
     let res = app
         .post_form(
-            "/api/delete_server",
+            path_of::<DeleteServer>(),
             &page,
             &[("id", &id), ("server_id", &server), ("confirm_name", "old")],
             Some(&cookie),
@@ -223,7 +222,7 @@ async fn delete_asks_for_the_name_and_respects_protection(app: TestApp) {
         .set_delete_protection(&project, server.parse().unwrap(), true);
     let res = app
         .post_form(
-            "/api/delete_server",
+            path_of::<DeleteServer>(),
             &page,
             &[
                 ("id", &id),
@@ -245,7 +244,7 @@ async fn delete_asks_for_the_name_and_respects_protection(app: TestApp) {
         .set_delete_protection(&project, server.parse().unwrap(), false);
     let res = app
         .post_form(
-            "/api/delete_server",
+            path_of::<DeleteServer>(),
             &page,
             &[
                 ("id", &id),
@@ -267,7 +266,7 @@ async fn ssh_keys_add_duplicate_and_delete(app: TestApp) {
     let page = format!("/projects/{id}/ssh-keys");
     let (status, added) = app
         .call(
-            "/api/add_ssh_key",
+            path_of::<AddSshKey>(),
             &[("id", &id), ("name", "laptop"), ("public_key", KEY)],
             &cookie,
         )
@@ -275,7 +274,7 @@ async fn ssh_keys_add_duplicate_and_delete(app: TestApp) {
     assert_eq!((status, added), (StatusCode::OK, serde_json::Value::Null));
     let (_, again) = app
         .call(
-            "/api/add_ssh_key",
+            path_of::<AddSshKey>(),
             &[("id", &id), ("name", "laptop 2"), ("public_key", KEY)],
             &cookie,
         )
@@ -289,7 +288,7 @@ async fn ssh_keys_add_duplicate_and_delete(app: TestApp) {
     );
     let res = app
         .post_form(
-            "/api/add_ssh_key",
+            path_of::<AddSshKey>(),
             &page,
             &[
                 ("id", &id),
@@ -321,7 +320,7 @@ async fn ssh_keys_add_duplicate_and_delete(app: TestApp) {
         .unwrap();
     let (status, _) = app
         .call(
-            "/api/delete_ssh_key",
+            path_of::<DeleteSshKey>(),
             &[("id", &id), ("key_id", &laptop.id.to_string())],
             &cookie,
         )
@@ -336,7 +335,7 @@ async fn ssh_keys_add_duplicate_and_delete(app: TestApp) {
     // Deleting the Potions key is allowed; the next create adds it again.
     let potions_key = app.fake.ssh_keys(&project)[0].id;
     app.call(
-        "/api/delete_ssh_key",
+        path_of::<DeleteSshKey>(),
         &[("id", &id), ("key_id", &potions_key.to_string())],
         &cookie,
     )
@@ -378,7 +377,7 @@ async fn a_deleted_token_needs_attention_until_replaced(app: TestApp) {
     let replacement = app.fake.add_token(&project, Permission::ReadWrite);
     let res = app
         .post_form(
-            "/api/replace_token",
+            path_of::<ReplaceToken>(),
             &format!("/projects/{id}"),
             &[("id", &id), ("token", &replacement)],
             Some(&cookie),
@@ -416,7 +415,7 @@ async fn rate_limits_wait_for_the_reset_or_say_when(app: TestApp) {
 async fn a_disconnected_project_sends_nothing(app: TestApp) {
     let (cookie, _, id) = connected(&app).await;
     app.post_form(
-        "/api/disconnect_connection",
+        path_of::<DisconnectConnection>(),
         "/account",
         &[("id", &id)],
         Some(&cookie),

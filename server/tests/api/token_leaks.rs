@@ -1,36 +1,20 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! After a connect and everything around it, the token's plaintext, base64
 //! and hex appear in no log line, no response, and nowhere in the database.
 
-mod support;
 
 use base64::Engine as _;
-use std::sync::{Arc, Mutex, OnceLock};
-use support::{Backend, TestApp};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use std::sync::OnceLock;
+use testkit::LogCapture;
+use crate::support::{Backend, TestApp};
+use crate::support::{path_of, ListConnectionsWithServerCounts, RecheckConnection};
 
 /// Every log line of this test binary, at every level.
-fn logs() -> &'static Captured {
-    static LOGS: OnceLock<Captured> = OnceLock::new();
+fn logs() -> &'static LogCapture {
+    static LOGS: OnceLock<LogCapture> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let captured = Captured::default();
-        let writer = captured.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .init();
+        let captured = LogCapture::default();
+        tracing::subscriber::set_global_default(captured.subscriber())
+            .expect("no other global subscriber");
         captured
     })
 }
@@ -96,7 +80,7 @@ async fn no_token_anywhere(backend: Backend) {
     let res = app
         .connect(&cookie, "Leak test", &project.read_write_token)
         .await;
-    let id = support::location(&res)
+    let id = crate::support::location(&res)
         .trim_start_matches("/?connected=")
         .to_string();
     seen += &keep(res).await;
@@ -116,7 +100,7 @@ async fn no_token_anywhere(backend: Backend) {
     }
     seen += &keep(
         app.post_form(
-            "/api/recheck_connection",
+            path_of::<RecheckConnection>(),
             "/account",
             &[("id", &id)],
             Some(&cookie),
@@ -126,9 +110,9 @@ async fn no_token_anywhere(backend: Backend) {
     .await;
     seen += &keep(
         app.post_form(
-            "/api/list_connections",
+            path_of::<ListConnectionsWithServerCounts>(),
             "/",
-            &[("with_counts", "true")],
+            &[],
             Some(&cookie),
         )
         .await,
@@ -137,7 +121,7 @@ async fn no_token_anywhere(backend: Backend) {
     assert!(seen.contains("Leak test"), "the flow ran");
     let database = database_text(&app, backend).await;
     assert!(database.contains("Leak test"), "the database was read");
-    let log_text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let log_text = logs.text();
     assert!(
         log_text.contains("hetzner project connected"),
         "logs were captured"

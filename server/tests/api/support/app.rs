@@ -1,12 +1,9 @@
 //! Spawns the real Potions router on a random port of 127.0.0.1 against its
 //! own fresh database (a temporary SQLite file, or a new PostgreSQL
 //! database), and drives it over HTTP like a browser without JavaScript.
-#![allow(dead_code)] // each test binary uses its own part of this module
 
 use hetzner_fake::{FakeConfig, FakeHetzner};
-use reqwest::header::{
-    HeaderMap, ACCEPT, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, REFERER, SET_COOKIE,
-};
+use reqwest::header::{HeaderMap, ACCEPT, COOKIE, LOCATION, ORIGIN, SET_COOKIE};
 use reqwest::{redirect, Client, Response, StatusCode};
 use server::config::Settings;
 use server::Server;
@@ -55,6 +52,15 @@ pub async fn fresh_postgres_database() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
+/// The settings of a test instance: its own data folder, this fake Hetzner,
+/// and short timeouts so a misbehaving fake cannot stall a test.
+pub fn test_settings(data_dir: &std::path::Path, fake: &FakeHetzner) -> Settings {
+    let mut settings = Settings::for_data_dir(data_dir.to_path_buf());
+    settings.hetzner_api_url = fake.base_url();
+    settings.hetzner_timeout_secs = 1.0;
+    settings
+}
+
 pub struct TestApp {
     pub base_url: String,
     pub client: Client,
@@ -77,9 +83,7 @@ impl TestApp {
         })
         .await
         .expect("fake Hetzner starts");
-        let mut settings = Settings::for_data_dir(data_dir.path().to_path_buf());
-        settings.hetzner_api_url = fake.base_url();
-        settings.hetzner_timeout_secs = 1.0;
+        let mut settings = test_settings(data_dir.path(), &fake);
         if let Backend::Postgres = backend {
             settings.database_url = Some(fresh_postgres_database().await?);
         }
@@ -112,8 +116,7 @@ impl TestApp {
         req.send().await.expect("GET")
     }
 
-    /// Posts a form the way a browser without JavaScript does: same origin,
-    /// `Accept: text/html`, a Referer naming the page the form is on.
+    /// Posts a form the way a browser without JavaScript does.
     pub async fn post_form(
         &self,
         path: &str,
@@ -121,23 +124,16 @@ impl TestApp {
         form: &[(&str, &str)],
         cookie: Option<&str>,
     ) -> Response {
-        let mut req = self
-            .client
-            .post(self.url(path))
-            .header(ACCEPT, "text/html")
-            .header(ORIGIN, &self.base_url)
-            .header(REFERER, self.url(referer))
-            .form(form);
-        if let Some(cookie) = cookie {
-            req = req.header(COOKIE, cookie);
-        }
-        req.send().await.expect("POST")
+        super::form_post(&self.client, &self.base_url, path, referer, form, cookie)
+            .send()
+            .await
+            .expect("POST")
     }
 
     pub async fn sign_up(&self, email: &str) -> String {
         let res = self
             .post_form(
-                "/api/sign_up",
+                super::path_of::<super::SignUp>(),
                 "/signup",
                 &[("email", email), ("password", PASSWORD)],
                 None,
@@ -150,7 +146,7 @@ impl TestApp {
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
         self.post_form(
-            "/api/sign_in",
+            super::path_of::<super::SignIn>(),
             "/login",
             &[("email", email), ("password", password)],
             None,
@@ -200,7 +196,7 @@ impl TestApp {
     /// Posts the Connect Hetzner Cloud form without JavaScript.
     pub async fn connect(&self, cookie: &str, label: &str, token: &str) -> Response {
         self.post_form(
-            "/api/connect_hetzner",
+            super::path_of::<super::ConnectHetzner>(),
             "/connect/hetzner",
             &[("label", label), ("token", token)],
             Some(cookie),
@@ -291,14 +287,6 @@ pub fn set_cookie_header(headers: &HeaderMap) -> String {
         .to_string()
 }
 
-pub fn content_type(res: &Response) -> String {
-    res.headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// Fails a test that hangs instead of blocking the suite.
 pub async fn bounded(test: impl std::future::Future<Output = ()>) {
     tokio::time::timeout(std::time::Duration::from_secs(120), test)
@@ -307,7 +295,6 @@ pub async fn bounded(test: impl std::future::Future<Output = ()>) {
 }
 
 /// Runs one async test body against SQLite and against PostgreSQL.
-#[macro_export]
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         mod sqlite {

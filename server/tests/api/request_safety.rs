@@ -1,11 +1,10 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Guards on every request: cross-site rejection, security headers, body caps.
 
-mod support;
 
 use reqwest::header::{CONTENT_SECURITY_POLICY, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use reqwest::StatusCode;
-use support::{TestApp, PASSWORD};
+use crate::support::{TestApp, PASSWORD};
+use crate::support::{path_of, SignIn, SignUp};
 
 on_both_databases!(
     cross_site_posts_are_rejected_and_change_nothing,
@@ -17,7 +16,7 @@ on_both_databases!(
 async fn cross_site_posts_are_rejected_and_change_nothing(app: TestApp) {
     let res = app
         .client
-        .post(app.url("/api/sign_up"))
+        .post(app.url(path_of::<SignUp>()))
         .header(ORIGIN, "https://evil.example")
         .form(&[("email", "victim@example.com"), ("password", PASSWORD)])
         .send()
@@ -26,7 +25,7 @@ async fn cross_site_posts_are_rejected_and_change_nothing(app: TestApp) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = app
         .client
-        .post(app.url("/api/sign_up"))
+        .post(app.url(path_of::<SignUp>()))
         .header("sec-fetch-site", "cross-site")
         .form(&[("email", "victim@example.com"), ("password", PASSWORD)])
         .send()
@@ -92,7 +91,7 @@ async fn oversized_bodies_are_refused_and_the_server_keeps_serving(app: TestApp)
     let huge = "a".repeat(1024 * 1024);
     let res = app
         .client
-        .post(app.url("/api/sign_up"))
+        .post(app.url(path_of::<SignUp>()))
         .header(ORIGIN, &app.base_url)
         .form(&[("email", huge.as_str()), ("password", PASSWORD)])
         .send()
@@ -101,7 +100,7 @@ async fn oversized_bodies_are_refused_and_the_server_keeps_serving(app: TestApp)
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let res = app
         .client
-        .post(app.url("/api/sign_in"))
+        .post(app.url(path_of::<SignIn>()))
         .header(ORIGIN, &app.base_url)
         .header("content-type", "application/x-www-form-urlencoded")
         .body("email=%ZZ&password")

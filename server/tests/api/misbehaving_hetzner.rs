@@ -1,15 +1,13 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Hetzner misbehaving under load: 50 users connect at once while the fake
 //! answers with a mix of 500s, 429s, hangs and dropped connections. Every
 //! request ends within its timeout with the right message, and afterwards the
 //! server's open connections return to idle and it still answers at once.
 
-mod support;
 
 use hetzner_fake::{Fault, FaultKind};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
-use support::{location, Backend, TestApp};
+use crate::support::{location, Backend, TestApp};
 
 fn open_descriptors() -> usize {
     std::fs::read_dir("/proc/self/fd")

@@ -1,16 +1,16 @@
-#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
 //! Crash safety: the real binary is killed with SIGKILL in the middle of
 //! concurrent connects and disconnects, then restarted. Every acknowledged
 //! connect is there and its token decrypts; nothing is half-written.
 
-mod support;
 
 use hetzner_fake::{FakeConfig, FakeHetzner};
-use reqwest::header::{ACCEPT, COOKIE, ORIGIN, REFERER};
 use reqwest::{redirect, Client};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use crate::support::{
+    form_post, path_of, ConnectHetzner, DisconnectConnection, RecheckConnection, SignUp,
+};
 
 struct Potions {
     child: Child,
@@ -66,28 +66,22 @@ async fn post(
     form: &[(&str, &str)],
     cookie: Option<&str>,
 ) -> Option<reqwest::Response> {
-    let mut req = client
-        .post(format!("{base}{path}"))
-        .header(ACCEPT, "text/html")
-        .header(ORIGIN, base)
-        .header(REFERER, format!("{base}/"))
-        .form(form);
-    if let Some(cookie) = cookie {
-        req = req.header(COOKIE, cookie);
-    }
-    req.send().await.ok()
+    form_post(client, base, path, "/", form, cookie)
+        .send()
+        .await
+        .ok()
 }
 
 /// (session cookie, connection id, connected?) as the client last learned it.
 type Outcome = (String, String, Option<bool>);
 
-async fn crash_and_recover(backend: support::Backend) {
+async fn crash_and_recover(backend: crate::support::Backend) {
     let database_url = match backend {
-        support::Backend::Postgres => match support::fresh_postgres_database().await {
+        crate::support::Backend::Postgres => match crate::support::fresh_postgres_database().await {
             Some(url) => url,
             None => return,
         },
-        support::Backend::Sqlite => String::new(),
+        crate::support::Backend::Sqlite => String::new(),
     };
     let data = tempfile::tempdir().unwrap();
     let database_url = if database_url.is_empty() {
@@ -114,16 +108,16 @@ async fn crash_and_recover(backend: support::Backend) {
         let res = post(
             &client,
             &potions.base,
-            "/api/sign_up",
+            path_of::<SignUp>(),
             &[
                 ("email", &format!("u{n}@example.com")),
-                ("password", support::PASSWORD),
+                ("password", crate::support::PASSWORD),
             ],
             None,
         )
         .await
         .unwrap();
-        users.push(support::session_cookie(res.headers()).unwrap());
+        users.push(crate::support::session_cookie(res.headers()).unwrap());
     }
     // Acknowledged outcomes: (cookie, connection id, connected?), where `None`
     // is a disconnect sent but not acknowledged: it may or may not have happened.
@@ -143,7 +137,7 @@ async fn crash_and_recover(backend: support::Backend) {
                 let Some(res) = post(
                     &client,
                     &base,
-                    "/api/connect_hetzner",
+                    path_of::<ConnectHetzner>(),
                     &[("label", "crash"), ("token", &project.read_write_token)],
                     Some(&cookie),
                 )
@@ -151,7 +145,7 @@ async fn crash_and_recover(backend: support::Backend) {
                 else {
                     return;
                 };
-                let Some(id) = support::location(&res)
+                let Some(id) = crate::support::location(&res)
                     .strip_prefix("/?connected=")
                     .map(str::to_string)
                 else {
@@ -174,7 +168,7 @@ async fn crash_and_recover(backend: support::Backend) {
                     let Some(res) = post(
                         &client,
                         &base,
-                        "/api/disconnect_connection",
+                        path_of::<DisconnectConnection>(),
                         &[("id", &id)],
                         Some(&cookie),
                     )
@@ -182,7 +176,7 @@ async fn crash_and_recover(backend: support::Backend) {
                     else {
                         return;
                     };
-                    if support::location(&res) == "/account?disconnected=1" {
+                    if crate::support::location(&res) == "/account?disconnected=1" {
                         mark(Some(false));
                     }
                 }
@@ -209,13 +203,13 @@ async fn crash_and_recover(backend: support::Backend) {
         let res = post(
             &client,
             &restarted.base,
-            "/api/recheck_connection",
+            path_of::<RecheckConnection>(),
             &[("id", id)],
             Some(cookie),
         )
         .await
         .unwrap();
-        let to = support::location(&res);
+        let to = crate::support::location(&res);
         if *connected {
             assert!(
                 !to.contains("__err"),
@@ -250,10 +244,10 @@ async fn crash_and_recover(backend: support::Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_survives_sigkill_mid_load() {
-    crash_and_recover(support::Backend::Sqlite).await;
+    crash_and_recover(crate::support::Backend::Sqlite).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_survives_sigkill_mid_load() {
-    crash_and_recover(support::Backend::Postgres).await;
+    crash_and_recover(crate::support::Backend::Postgres).await;
 }

@@ -1,0 +1,19 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests fail loudly
+//! Potions over HTTP: one test binary (so the support code is compiled once
+//! and shared), each module one area. Every test runs the real router on a
+//! random port of 127.0.0.1 with its own fresh database and fake Hetzner.
+
+#[macro_use]
+mod support;
+
+mod access;
+mod accounts;
+mod connect;
+mod crash;
+mod hostile_input;
+mod keys;
+mod misbehaving_hetzner;
+mod provisioning;
+mod request_safety;
+mod token_leaks;
+mod two_instances;

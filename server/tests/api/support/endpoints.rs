@@ -1,0 +1,18 @@
+//! Server-function paths, taken from the functions themselves.
+
+pub use app::auth::server_fns::{SignIn, SignOut, SignUp};
+pub use app::connections::server_fns::{
+    DisconnectConnection, ListConnectionsWithServerCounts, RecheckConnection,
+    RenameConnection,
+};
+pub use app::projects::server_fns::{
+    AddSshKey, CreateServer, DeleteServer, DeleteSshKey, ListSshKeys, LoadCreateServerChoices,
+    LoadProject, ReadProvisioningProgress,
+};
+pub use app::providers::hetzner::connect::ConnectHetzner;
+pub use app::providers::hetzner::replace_token::ReplaceToken;
+
+/// The path a server function answers at, e.g. `path_of::<SignUp>()`.
+pub fn path_of<F: leptos::server_fn::ServerFn>() -> &'static str {
+    F::PATH
+}

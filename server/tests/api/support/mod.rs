@@ -1,0 +1,12 @@
+//! What every test here shares: the app under test, the browser-like form
+//! poster, the settings of a test instance, log capture and the paths of
+//! server functions.
+
+#[macro_use]
+mod app;
+mod endpoints;
+mod form;
+
+pub use app::*;
+pub use endpoints::*;
+pub use form::form_post;
