@@ -16,10 +16,11 @@ use serde_json::json;
 use std::time::Duration;
 
 use crate::faults::Fault;
-use crate::state::{self, Permission};
-use crate::Shared;
+use crate::render;
+use crate::world::Permission;
+use crate::SharedState;
 
-pub fn router(shared: Shared) -> Router {
+pub fn router(shared: SharedState) -> Router {
     Router::new()
         .route("/_admin/faults", post(add_fault).delete(clear_faults))
         .route("/_admin/latency", put(set_latency))
@@ -29,12 +30,12 @@ pub fn router(shared: Shared) -> Router {
         .with_state(shared)
 }
 
-async fn add_fault(State(shared): State<Shared>, Json(fault): Json<Fault>) -> StatusCode {
+async fn add_fault(State(shared): State<SharedState>, Json(fault): Json<Fault>) -> StatusCode {
     shared.lock().faults.push(fault);
     StatusCode::NO_CONTENT
 }
 
-async fn clear_faults(State(shared): State<Shared>) -> StatusCode {
+async fn clear_faults(State(shared): State<SharedState>) -> StatusCode {
     shared.lock().faults.clear();
     StatusCode::NO_CONTENT
 }
@@ -44,7 +45,7 @@ struct Latency {
     millis: u64,
 }
 
-async fn set_latency(State(shared): State<Shared>, Json(latency): Json<Latency>) -> StatusCode {
+async fn set_latency(State(shared): State<SharedState>, Json(latency): Json<Latency>) -> StatusCode {
     shared.lock().latency = Duration::from_millis(latency.millis);
     StatusCode::NO_CONTENT
 }
@@ -54,36 +55,36 @@ struct NewProject {
     name: String,
 }
 
-async fn create_project(State(shared): State<Shared>, Json(project): Json<NewProject>) -> Response {
-    let mut inner = shared.lock();
-    if inner.world.project_index(&project.name).is_some() {
+async fn create_project(State(shared): State<SharedState>, Json(project): Json<NewProject>) -> Response {
+    let mut state = shared.lock();
+    if state.world.project_named(&project.name).is_some() {
         return (StatusCode::CONFLICT, "project exists").into_response();
     }
-    let index = inner.world.add_project(&project.name);
-    let read_write = inner.world.add_token(index, Permission::ReadWrite, None);
-    let read_only = inner.world.add_token(index, Permission::Read, None);
+    let index = state.world.add_project(&project.name);
+    let read_write = state.world.add_token(index, Permission::ReadWrite, None);
+    let read_only = state.world.add_token(index, Permission::Read, None);
     (StatusCode::CREATED, Json(json!({ "name": project.name, "read_write_token": read_write, "read_only_token": read_only })))
         .into_response()
 }
 
-async fn show_project(State(shared): State<Shared>, Path(name): Path<String>) -> Response {
-    let inner = shared.lock();
-    let Some(project) = inner
+async fn show_project(State(shared): State<SharedState>, Path(name): Path<String>) -> Response {
+    let state = shared.lock();
+    let Some(project) = state
         .world
-        .project_index(&name)
-        .and_then(|i| inner.world.projects.get(i))
+        .project_named(&name)
+        .and_then(|id| state.world.project(id).ok())
     else {
         return (StatusCode::NOT_FOUND, "no such project").into_response();
     };
     Json(json!({
         "name": project.name,
-        "servers": project.servers.values().map(|s| state::server_json(s, &inner.world.config)).collect::<Vec<_>>(),
-        "ssh_keys": project.ssh_keys.values().map(state::ssh_key_json).collect::<Vec<_>>(),
+        "servers": project.servers.values().map(|s| render::server_json(s, &state.world.config)).collect::<Vec<_>>(),
+        "ssh_keys": project.ssh_keys.values().map(render::ssh_key_json).collect::<Vec<_>>(),
     }))
     .into_response()
 }
 
-async fn revoke_token(State(shared): State<Shared>, Path(token): Path<String>) -> StatusCode {
+async fn revoke_token(State(shared): State<SharedState>, Path(token): Path<String>) -> StatusCode {
     if shared.lock().world.revoke_token(&token) {
         StatusCode::NO_CONTENT
     } else {

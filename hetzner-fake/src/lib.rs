@@ -13,7 +13,8 @@ pub mod query;
 #[cfg(feature = "schema-check")]
 pub mod schema;
 pub mod seed;
-pub mod state;
+pub mod render;
+pub mod world;
 
 use serde_json::Value;
 use std::net::SocketAddr;
@@ -21,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 pub use faults::{Fault, FaultKind};
-pub use state::{FakeConfig, Permission};
+pub use world::{FakeConfig, Permission, ProjectId};
 
 /// One request the fake answered, with the JSON body it sent.
 #[derive(Debug, Clone)]
@@ -36,20 +37,20 @@ pub struct Exchange {
 
 /// Everything the fake keeps, shared by its handlers and its controller.
 #[derive(Debug)]
-pub struct Inner {
-    pub world: state::World,
+pub struct FakeState {
+    pub world: world::World,
     pub faults: Vec<Fault>,
     pub latency: Duration,
     pub exchanges: Vec<Exchange>,
 }
 
 #[derive(Clone, Debug)]
-pub struct Shared(Arc<Mutex<Inner>>);
+pub struct SharedState(Arc<Mutex<FakeState>>);
 
-impl Shared {
+impl SharedState {
     pub fn new(config: FakeConfig) -> Self {
-        Self(Arc::new(Mutex::new(Inner {
-            world: state::World::new(config),
+        Self(Arc::new(Mutex::new(FakeState {
+            world: world::World::new(config),
             faults: Vec::new(),
             latency: Duration::ZERO,
             exchanges: Vec::new(),
@@ -58,7 +59,7 @@ impl Shared {
 
     /// The lock is never held across an await; a poisoned lock still holds
     /// consistent data because every mutation completes before unlocking.
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+    pub fn lock(&self) -> MutexGuard<'_, FakeState> {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -67,7 +68,7 @@ impl Shared {
 
 /// A running fake, controlled from Rust. Stops when dropped.
 pub struct FakeHetzner {
-    shared: Shared,
+    shared: SharedState,
     addr: SocketAddr,
     task: tokio::task::JoinHandle<()>,
 }
@@ -91,7 +92,7 @@ impl Drop for FakeHetzner {
 /// A project in the fake, with a Read & Write and a Read-only token.
 #[derive(Debug, Clone)]
 pub struct FakeProject {
-    pub index: usize,
+    pub id: ProjectId,
     pub name: String,
     pub read_write_token: String,
     pub read_only_token: String,
@@ -100,10 +101,10 @@ pub struct FakeProject {
 impl FakeHetzner {
     /// Starts on 127.0.0.1 at a free port.
     pub async fn start(config: FakeConfig) -> std::io::Result<Self> {
-        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), Shared::new(config)).await
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), SharedState::new(config)).await
     }
 
-    pub async fn start_on(addr: SocketAddr, shared: Shared) -> std::io::Result<Self> {
+    pub async fn start_on(addr: SocketAddr, shared: SharedState) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let app = api::router(shared.clone()).merge(admin::router(shared.clone()));
@@ -124,18 +125,18 @@ impl FakeHetzner {
         self.addr
     }
 
-    pub fn shared(&self) -> &Shared {
+    pub fn shared(&self) -> &SharedState {
         &self.shared
     }
 
     pub fn add_project(&self, name: &str) -> FakeProject {
-        let mut inner = self.shared.lock();
-        let index = inner.world.add_project(name);
+        let mut state = self.shared.lock();
+        let id = state.world.add_project(name);
         FakeProject {
-            index,
+            id,
             name: name.into(),
-            read_write_token: inner.world.add_token(index, Permission::ReadWrite, None),
-            read_only_token: inner.world.add_token(index, Permission::Read, None),
+            read_write_token: state.world.add_token(id, Permission::ReadWrite, None),
+            read_only_token: state.world.add_token(id, Permission::Read, None),
         }
     }
 
@@ -144,7 +145,7 @@ impl FakeHetzner {
         self.shared
             .lock()
             .world
-            .add_token(project.index, permission, None)
+            .add_token(project.id, permission, None)
     }
 
     pub fn revoke_token(&self, token: &str) -> bool {
@@ -165,11 +166,11 @@ impl FakeHetzner {
 
     /// Empties the project's rate-limit bucket.
     pub fn exhaust_rate_limit(&self, project: &FakeProject) {
-        self.shared.lock().world.exhaust(project.index);
+        self.shared.lock().world.exhaust(project.id);
     }
 
     pub fn set_server_limit(&self, project: &FakeProject, limit: usize) {
-        if let Some(p) = self.shared.lock().world.projects.get_mut(project.index) {
+        if let Ok(p) = self.shared.lock().world.project_mut(project.id) {
             p.server_limit = limit;
         }
     }
@@ -182,7 +183,7 @@ impl FakeHetzner {
         location: &str,
     ) -> Option<i64> {
         self.shared.lock().world.seed_server(
-            project.index,
+            project.id,
             name,
             server_type,
             location,
@@ -194,26 +195,24 @@ impl FakeHetzner {
         self.shared
             .lock()
             .world
-            .set_delete_protection(project.index, server_id, on)
+            .set_delete_protection(project.id, server_id, on)
     }
 
     pub fn server_names(&self, project: &FakeProject) -> Vec<String> {
-        let inner = self.shared.lock();
-        inner
+        let state = self.shared.lock();
+        state
             .world
-            .projects
-            .get(project.index)
+            .project(project.id)
             .map(|p| p.servers.values().map(|s| s.name.clone()).collect())
             .unwrap_or_default()
     }
 
     /// `(name, fingerprint, labels)` of each SSH key in the project.
-    pub fn ssh_keys(&self, project: &FakeProject) -> Vec<state::SshKey> {
-        let inner = self.shared.lock();
-        inner
+    pub fn ssh_keys(&self, project: &FakeProject) -> Vec<world::SshKey> {
+        let state = self.shared.lock();
+        state
             .world
-            .projects
-            .get(project.index)
+            .project(project.id)
             .map(|p| p.ssh_keys.values().cloned().collect())
             .unwrap_or_default()
     }

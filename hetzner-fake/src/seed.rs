@@ -11,7 +11,7 @@
 
 use serde::Deserialize;
 
-use crate::state::{Permission, World};
+use crate::world::{Permission, World};
 
 #[derive(Debug, Deserialize)]
 pub struct Seed {

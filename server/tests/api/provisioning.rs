@@ -60,7 +60,7 @@ async fn create_follows_the_menus_and_runs(app: TestApp) {
         .call(path_of::<LoadCreateServerChoices>(), &[("id", &id)], &cookie)
         .await;
     assert_eq!(status, StatusCode::OK, "{menus}");
-    let types = menus["types"].as_array().unwrap();
+    let types = menus["server_types"].as_array().unwrap();
     assert!(
         types.iter().all(|t| t["name"] != "cx11"),
         "the deprecated type is not offered"
@@ -71,14 +71,14 @@ async fn create_follows_the_menus_and_runs(app: TestApp) {
             .as_array()
             .unwrap()
             .iter()
-            .all(|p| p[0] != "ash"),
+            .all(|p| p["location"] != "ash"),
         "cx22 is not sold in ash"
     );
-    assert!(menus["keys"]
+    assert!(menus["ssh_keys"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|k| k["potions"] == true));
+        .any(|k| k["is_potions_key"] == true));
 
     // A type not sold in the location, and an x86 image for an arm type, are refused before sending.
     let res = create(&app, &cookie, &id, "web-1", "ash", "cx22", UBUNTU_X86).await;

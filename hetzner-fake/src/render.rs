@@ -1,0 +1,51 @@
+//! The fake's resources as Hetzner's JSON.
+
+use serde_json::{json, Value};
+use std::time::Instant;
+
+use crate::catalogue;
+use crate::world::{rfc3339_now, server_status, Action, FakeConfig, Server, SshKey};
+
+pub fn server_json(s: &Server, config: &FakeConfig) -> Value {
+    json!({
+        "id": s.id, "name": s.name, "status": server_status(s, config), "created": s.created,
+        "public_net": {
+            "ipv4": { "id": s.id + 1, "ip": s.ipv4, "blocked": false, "dns_ptr": format!("static.{}.clients.your-server.de", s.ipv4) },
+            "ipv6": { "id": s.id + 2, "ip": s.ipv6_net, "blocked": false, "dns_ptr": [] },
+            "floating_ips": [], "firewalls": [],
+        },
+        "private_net": [],
+        "server_type": catalogue::server_type_json(s.server_type),
+        "location": catalogue::location_json(s.location),
+        "image": catalogue::image_json(s.image),
+        "iso": null, "rescue_enabled": false, "locked": false, "backup_window": null,
+        "outgoing_traffic": 0, "ingoing_traffic": 0, "included_traffic": 21_990_232_555_520_i64,
+        "protection": { "delete": s.delete_protected, "rebuild": s.delete_protected },
+        "labels": s.labels, "volumes": [], "load_balancers": [],
+        "primary_disk_size": s.server_type.disk, "placement_group": null,
+    })
+}
+
+pub fn ssh_key_json(k: &SshKey) -> Value {
+    json!({ "id": k.id, "name": k.name, "fingerprint": k.fingerprint, "public_key": k.public_key, "labels": k.labels, "created": k.created })
+}
+
+pub fn action_json(a: &Action) -> Value {
+    let now = Instant::now();
+    let elapsed = now.saturating_duration_since(a.starts_at);
+    let done = elapsed >= a.duration;
+    let progress = if done {
+        100
+    } else {
+        (elapsed.as_secs_f64() / a.duration.as_secs_f64() * 100.0).floor() as i64
+    };
+    json!({
+        "id": a.id, "command": a.command,
+        "status": if done { "success" } else { "running" },
+        "progress": progress, "started": a.started,
+        "finished": if done { Value::from(rfc3339_now()) } else { Value::Null },
+        "resources": [{ "id": a.server_id, "type": "server" }],
+        "error": null,
+    })
+}
+

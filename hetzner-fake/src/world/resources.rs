@@ -1,0 +1,53 @@
+//! What a project holds: servers, SSH keys and actions.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use super::rate_limit::Bucket;
+use crate::catalogue::{Image, Location, ServerType};
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub id: i64,
+    pub name: String,
+    pub server_type: &'static ServerType,
+    pub location: &'static Location,
+    pub image: &'static Image,
+    pub labels: BTreeMap<String, String>,
+    pub created: String,
+    pub created_at: Instant,
+    pub ipv4: String,
+    pub ipv6_net: String,
+    pub delete_protected: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct SshKey {
+    pub id: i64,
+    pub name: String,
+    pub fingerprint: String,
+    pub public_key: String,
+    pub labels: BTreeMap<String, String>,
+    pub created: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub id: i64,
+    pub command: &'static str,
+    pub started: String,
+    pub starts_at: Instant,
+    pub duration: Duration,
+    pub server_id: i64,
+}
+
+#[derive(Debug)]
+pub struct Project {
+    pub name: String,
+    pub servers: BTreeMap<i64, Server>,
+    pub ssh_keys: BTreeMap<i64, SshKey>,
+    pub actions: BTreeMap<i64, Action>,
+    pub server_limit: usize,
+    pub(super) bucket: Bucket,
+}
+

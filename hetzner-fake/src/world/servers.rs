@@ -1,0 +1,246 @@
+//! Creating, seeding and deleting servers, and the actions that follow them.
+
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use super::{parse_labels, random_token, rfc3339_now, Action, FakeConfig, ProjectId, Server, World};
+use crate::catalogue::{self, Image, Location, ServerType};
+use crate::error::ApiError;
+use crate::render::{action_json, server_json};
+
+impl World {
+    pub fn create_server(&mut self, project: ProjectId, body: &Value) -> Result<Value, ApiError> {
+        let field = |name: &str| {
+            body.get(name).and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            })
+        };
+        let (name, type_name, image_name) = (field("name"), field("server_type"), field("image"));
+        let missing: Vec<(&str, &str)> = [
+            ("name", &name),
+            ("server_type", &type_name),
+            ("image", &image_name),
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(f, _)| (f, "is required"))
+        .collect();
+        if !missing.is_empty() {
+            return Err(ApiError::invalid_input(&missing));
+        }
+        let (name, type_name, image_name) = (
+            name.unwrap_or_default(),
+            type_name.unwrap_or_default(),
+            image_name.unwrap_or_default(),
+        );
+        if !rules::is_valid_server_name(&name) {
+            return Err(ApiError::invalid_input(&[(
+                "name",
+                "must be a valid hostname",
+            )]));
+        }
+        let labels = parse_labels(body.get("labels"))?;
+        let server_type = catalogue::server_type(&type_name)
+            .ok_or_else(|| ApiError::invalid_input(&[("server_type", "server type not found")]))?;
+        let location_name = field("location").unwrap_or_else(|| "fsn1".into());
+        let location = catalogue::location(&location_name)
+            .ok_or_else(|| ApiError::invalid_input(&[("location", "location not found")]))?;
+        let image = catalogue::image(&image_name, server_type.architecture)
+            .ok_or_else(|| ApiError::invalid_input(&[("image", "image not found")]))?;
+        if image.architecture != server_type.architecture {
+            return Err(ApiError::invalid_input(&[(
+                "image",
+                "image architecture does not match server type",
+            )]));
+        }
+        let key_refs: Vec<String> = match body.get("ssh_keys") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .or_else(|| v.as_i64().map(|n| n.to_string()))
+                })
+                .collect::<Option<_>>()
+                .ok_or_else(|| {
+                    ApiError::invalid_input(&[("ssh_keys", "must be a list of ids or names")])
+                })?,
+            Some(_) => {
+                return Err(ApiError::invalid_input(&[(
+                    "ssh_keys",
+                    "must be a list of ids or names",
+                )]))
+            }
+        };
+        let p = self.project(project)?;
+        for key in &key_refs {
+            if !p
+                .ssh_keys
+                .values()
+                .any(|k| k.id.to_string() == *key || k.name == *key)
+            {
+                return Err(ApiError::invalid_input(&[(
+                    "ssh_keys",
+                    "ssh key not found",
+                )]));
+            }
+        }
+        if p.servers.values().any(|s| s.name == name) {
+            return Err(ApiError::uniqueness("name", "server name is already used"));
+        }
+        if !server_type.locations.contains(&location.name) {
+            return Err(ApiError::new(
+                http::StatusCode::PRECONDITION_FAILED,
+                "resource_unavailable",
+                format!(
+                    "server type {} is not available in location {}",
+                    server_type.name, location.name
+                ),
+            ));
+        }
+        if p.servers.len() >= p.server_limit {
+            return Err(ApiError::new(
+                http::StatusCode::FORBIDDEN,
+                "resource_limit_exceeded",
+                "server limit exceeded",
+            )
+            .with_details(json!({ "limits": [{ "name": "server_limit" }] })));
+        }
+        let id = self.next_id();
+        let server = self.new_server(id, name, server_type, location, image, labels);
+        let half = self.config.provisioning / 2;
+        let create = self.new_action("create_server", id, server.created_at, half);
+        let start = self.new_action("start_server", id, server.created_at + half, half);
+        let root_password = key_refs
+            .is_empty()
+            .then(|| random_token()[..20].to_string());
+        let response = json!({
+            "server": server_json(&server, &self.config),
+            "action": action_json(&create),
+            "next_actions": [action_json(&start)],
+            "root_password": root_password,
+        });
+        let p = self.project_mut(project)?;
+        p.actions.insert(create.id, create);
+        p.actions.insert(start.id, start);
+        p.servers.insert(id, server);
+        Ok(response)
+    }
+
+    fn new_server(
+        &mut self,
+        id: i64,
+        name: String,
+        server_type: &'static ServerType,
+        location: &'static Location,
+        image: &'static Image,
+        labels: BTreeMap<String, String>,
+    ) -> Server {
+        let n = id % 65_000;
+        Server {
+            id,
+            name,
+            server_type,
+            location,
+            image,
+            labels,
+            created: rfc3339_now(),
+            created_at: Instant::now(),
+            ipv4: format!("95.217.{}.{}", n / 250, n % 250 + 2),
+            ipv6_net: format!("2a01:4f9:c012:{n:x}::/64"),
+            delete_protected: false,
+        }
+    }
+
+    fn new_action(
+        &mut self,
+        command: &'static str,
+        server_id: i64,
+        starts_at: Instant,
+        duration: Duration,
+    ) -> Action {
+        Action {
+            id: self.next_id(),
+            command,
+            started: rfc3339_now(),
+            starts_at,
+            duration,
+            server_id,
+        }
+    }
+
+    /// Puts a running server straight into a project (seeds and tests).
+    pub fn seed_server(
+        &mut self,
+        project: ProjectId,
+        name: &str,
+        type_name: &str,
+        location: &str,
+        image: &str,
+    ) -> Option<i64> {
+        let server_type = catalogue::server_type(type_name)?;
+        let location = catalogue::location(location)?;
+        let image = catalogue::image(image, server_type.architecture)?;
+        let id = self.next_id();
+        let mut server = self.new_server(
+            id,
+            name.into(),
+            server_type,
+            location,
+            image,
+            BTreeMap::new(),
+        );
+        server.created_at = Instant::now()
+            .checked_sub(self.config.provisioning)
+            .unwrap_or_else(Instant::now);
+        self.projects.get_mut(project.0)?.servers.insert(id, server);
+        Some(id)
+    }
+
+    pub fn set_delete_protection(&mut self, project: ProjectId, server_id: i64, on: bool) -> bool {
+        self.project_mut(project)
+            .ok()
+            .and_then(|p| p.servers.get_mut(&server_id))
+            .map(|s| s.delete_protected = on)
+            .is_some()
+    }
+
+    pub fn delete_server(&mut self, project: ProjectId, id: i64) -> Result<Value, ApiError> {
+        let server = self
+            .project(project)?
+            .servers
+            .get(&id)
+            .ok_or_else(|| ApiError::not_found("server"))?;
+        if server.delete_protected {
+            return Err(ApiError::new(
+                http::StatusCode::LOCKED,
+                "protected",
+                "server deletion is protected",
+            ));
+        }
+        let action = self.new_action("delete_server", id, Instant::now(), Duration::ZERO);
+        let json = action_json(&action);
+        let p = self.project_mut(project)?;
+        p.servers.remove(&id);
+        p.actions.insert(action.id, action);
+        Ok(json!({ "action": json }))
+    }
+}
+
+
+/// A server's status from the time since it was created.
+pub fn server_status(server: &Server, config: &FakeConfig) -> &'static str {
+    let age = server.created_at.elapsed();
+    if age >= config.provisioning {
+        "running"
+    } else if age >= config.provisioning / 2 {
+        "starting"
+    } else {
+        "initializing"
+    }
+}
+
