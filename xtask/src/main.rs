@@ -6,6 +6,7 @@
 //! Every install step is idempotent and quiet when already done.
 
 mod bench;
+mod lines;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -146,8 +147,14 @@ fn test() -> Result {
         cmd
     };
 
-    say("Checking formatting");
+    say("Checking formatting (rustfmt, leptosfmt inside view!, lines of at most 120 characters)");
     run_step(cargo().args(["fmt", "--all", "--check"]))?;
+    run_step(
+        Command::new("leptosfmt")
+            .env("PATH", tools.path_with_tools())
+            .args(["--check", "--config-file", "leptosfmt.toml", "app/src"]),
+    )?;
+    lines::check_line_lengths(&workspace_root())?;
 
     say("Linting each package (server and browser builds separately)");
     let wasm = "--target=wasm32-unknown-unknown";

@@ -6,6 +6,8 @@ use std::process::Command;
 use crate::{run_step, say, workspace_root, Result};
 
 const CARGO_LEPTOS_VERSION: &str = "0.3.10";
+/// Formats the markup inside `view!`, which rustfmt leaves alone.
+const LEPTOSFMT_VERSION: &str = "0.1.33";
 /// wasm-opt from npm: Debian's binaryen is too old and breaks hydration.
 const BINARYEN_VERSION: &str = "132.0.0";
 
@@ -56,6 +58,22 @@ fn ensure_cargo_leptos() -> Result {
         "cargo-leptos",
         "--version",
         CARGO_LEPTOS_VERSION,
+        "--locked",
+    ]))
+}
+
+fn ensure_leptosfmt() -> Result {
+    if version_of("leptosfmt").is_some_and(|v| v.ends_with(LEPTOSFMT_VERSION)) {
+        return Ok(());
+    }
+    say(&format!(
+        "Installing leptosfmt {LEPTOSFMT_VERSION} (about 3 minutes, once per machine)"
+    ));
+    run_step(Command::new(env!("CARGO")).args([
+        "install",
+        "leptosfmt",
+        "--version",
+        LEPTOSFMT_VERSION,
         "--locked",
     ]))
 }
@@ -163,6 +181,7 @@ impl Toolchain {
 
     pub fn ensure_for_tests() -> Result<Self> {
         let tools = Self::ensure_for_build()?;
+        ensure_leptosfmt()?;
         ensure_chromium()?;
         ensure_end2end_packages()?;
         Ok(tools)

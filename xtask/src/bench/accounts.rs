@@ -1,0 +1,57 @@
+//! Setting the scene: accounts, fake projects and connections.
+
+use super::http::Answer;
+use super::{FAKE, POTIONS};
+use crate::Result;
+
+/// Signs up a new account and returns its session cookie (`name=value`).
+pub fn sign_up(email: &str) -> Result<String> {
+    let answer = POTIONS.post_form(
+        "/api/sign_up",
+        &[("email", email), ("password", "correct horse battery staple")],
+        "",
+    )?;
+    answer
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .map(str::to_string)
+        .ok_or_else(|| "sign-up set no cookie".to_string())
+}
+
+/// A new project in the fake; answers its Read & Write token.
+pub fn new_project(name: &str) -> Result<String> {
+    let answer = FAKE.send_json("POST", "/_admin/projects", &format!("{{\"name\":\"{name}\"}}"))?;
+    answer
+        .body
+        .split("\"read_write_token\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .ok_or_else(|| format!("fake answered {}", answer.body))
+}
+
+pub fn connect(cookie: &str, label: &str, token: &str) -> Result<Answer> {
+    POTIONS.post_form("/api/connect_hetzner", &[("label", label), ("token", token)], cookie)
+}
+
+/// The id of the connection a successful connect redirected to.
+pub fn connected_id(answer: &Answer) -> Option<String> {
+    answer
+        .header("location")?
+        .strip_prefix("/?connected=")
+        .map(str::to_string)
+}
+
+/// Connects `count` fresh projects of the fake for the account.
+pub fn connect_projects(cookie: &str, prefix: &str, count: usize) -> Result {
+    for n in 0..count {
+        let token = new_project(&format!("{prefix}-{n}"))?;
+        connect(cookie, prefix, &token)?;
+    }
+    Ok(())
+}
+
+pub fn set_latency(millis: u64) -> Result {
+    FAKE.send_json("PUT", "/_admin/latency", &format!("{{\"millis\":{millis}}}"))
+        .map(|_| ())
+}

@@ -1,0 +1,61 @@
+//! Starting and stopping the release binaries, and reading their memory.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{FAKE, POTIONS};
+use crate::{workspace_root, Result};
+
+/// Starts Potions on `data` and waits for `/healthz`; answers how long it took.
+pub fn start_potions(data: &Path) -> Result<(Child, Duration)> {
+    let root = workspace_root();
+    let started = Instant::now();
+    let child = Command::new(root.join("target/release/potions"))
+        .env("POTIONS_LISTEN", POTIONS.0)
+        .env("POTIONS_DATA_DIR", data)
+        .env("LEPTOS_SITE_ROOT", root.join("target/site"))
+        .env("POTIONS_HETZNER_API_URL", FAKE.url("/v1"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start potions: {e}"))?;
+    while started.elapsed() < Duration::from_secs(30) {
+        if POTIONS
+            .request("GET", "/healthz", &[], "")
+            .is_ok_and(|a| a.status == 200)
+        {
+            return Ok((child, started.elapsed()));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    Err("potions did not start".into())
+}
+
+/// The fake Hetzner with a rate limit no benchmark reaches.
+pub fn start_fake() -> Result<Child> {
+    let port = FAKE.0.rsplit(':').next().unwrap_or("4310");
+    let child = Command::new(workspace_root().join("target/release/hetzner-fake"))
+        .args(["--port", port, "--rate-limit", "1000000", "--refill-per-sec", "1000"])
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("hetzner-fake: {e}"))?;
+    std::thread::sleep(Duration::from_millis(300));
+    Ok(child)
+}
+
+pub fn stop(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A memory figure of a process from `/proc`, in kB (`VmRSS:`, `VmHWM:`).
+pub fn memory_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
