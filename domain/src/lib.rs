@@ -9,7 +9,7 @@ pub mod db;
 pub mod error;
 pub mod hetzner;
 pub mod password;
-pub mod projects;
+pub mod provisioning;
 pub mod provider_failure;
 pub mod secrets;
 pub mod sessions;

@@ -11,13 +11,13 @@ mod convert {
     use super::super::*;
     use domain::clock::parse_rfc3339;
     use domain::hetzner::{Server, SshKey};
-    use domain::projects::Catalogue;
+    use domain::provisioning::Catalogue;
 
     pub fn server(s: Server) -> ServerSummary {
         ServerSummary {
             ipv4: s.ipv4().map(str::to_string),
             ipv6: s.ipv6_host(),
-            managed_by_potions: domain::projects::is_managed_by_potions(&s.labels),
+            managed_by_potions: domain::connections::is_managed_by_potions(&s.labels),
             delete_protected: s.protection.delete,
             created_at: parse_rfc3339(&s.created),
             id: s.id,
@@ -103,7 +103,7 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
         servers: Vec::new(),
     };
     if overview.status == ConnectionStatus::Connected {
-        match state.projects.servers(&user.id, &overview.connection_id).await {
+        match state.provisioning.servers(&user.id, &overview.connection_id).await {
             Ok(list) => overview.servers = list.into_iter().map(convert::server).collect(),
             // The token was just rejected: show the project as needing attention.
             Err(domain::DomainError::TokenRejected) => {
@@ -119,8 +119,8 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
 pub async fn load_create_server_choices(id: String) -> Result<CreateServerChoices, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let connection = state.connections.get(&user.id, &id).await?;
-    let catalogue = state.projects.catalogue(&user.id, &id).await?;
-    let keys = state.projects.ssh_keys(&user.id, &id).await?;
+    let catalogue = state.provisioning.catalogue(&user.id, &id).await?;
+    let keys = state.provisioning.ssh_keys(&user.id, &id).await?;
     let keys = keys
         .into_iter()
         .map(|k| convert::ssh_key(k, connection.ssh_key_id))
@@ -139,14 +139,14 @@ pub async fn create_server(
     #[server(default)] ssh_keys: Vec<i64>,
 ) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    let new = domain::projects::NewServer {
+    let new = domain::provisioning::NewServer {
         name,
         location,
         server_type,
         image,
         ssh_keys,
     };
-    let created = state.projects.create_server(&user.id, &id, new).await?;
+    let created = state.provisioning.create_server(&user.id, &id, new).await?;
     let actions: Vec<String> = std::iter::once(&created.action)
         .chain(&created.next_actions)
         .map(|a| a.id.to_string())
@@ -176,7 +176,7 @@ pub async fn read_provisioning_progress(
     if ids.is_empty() {
         return Err(AppError::BadRequest);
     }
-    let actions = state.projects.actions(&user.id, &id, &ids).await?;
+    let actions = state.provisioning.actions(&user.id, &id, &ids).await?;
     let failed = actions
         .iter()
         .find(|a| a.status == ActionStatus::Error)
@@ -202,7 +202,7 @@ pub async fn delete_server(
 ) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state
-        .projects
+        .provisioning
         .delete_server(&user.id, &id, server_id, &confirm_name)
         .await?;
     crate::ssr::redirect_to(&format!(
@@ -217,7 +217,7 @@ pub async fn delete_server(
 pub async fn list_ssh_keys(id: String) -> Result<Vec<SshKeySummary>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let connection = state.connections.get(&user.id, &id).await?;
-    let keys = state.projects.ssh_keys(&user.id, &id).await?;
+    let keys = state.provisioning.ssh_keys(&user.id, &id).await?;
     Ok(keys
         .into_iter()
         .map(|k| convert::ssh_key(k, connection.ssh_key_id))
@@ -231,10 +231,10 @@ pub async fn add_ssh_key(
     name: String,
     public_key: String,
 ) -> Result<Option<String>, AppError> {
-    use domain::projects::AddedKey;
+    use domain::provisioning::AddedKey;
     let (user, state) = crate::ssr::user_and_state().await?;
     let added = state
-        .projects
+        .provisioning
         .add_ssh_key(&user.id, &id, &name, &public_key)
         .await?;
     Ok(match added {
@@ -249,6 +249,6 @@ pub async fn add_ssh_key(
 #[server(prefix = "/api", endpoint = "delete_ssh_key")]
 pub async fn delete_ssh_key(id: String, key_id: i64) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    state.projects.delete_ssh_key(&user.id, &id, key_id).await?;
+    state.provisioning.delete_ssh_key(&user.id, &id, key_id).await?;
     Ok(())
 }

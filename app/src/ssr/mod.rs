@@ -13,7 +13,7 @@ pub use session::{
 use axum::extract::FromRef;
 use domain::accounts::{Accounts, User};
 use domain::connections::Connections;
-use domain::projects::Projects;
+use domain::provisioning::Provisioning;
 use domain::sessions::Sessions;
 use domain::Database;
 use leptos::prelude::*;
@@ -28,7 +28,7 @@ pub struct AppState {
     pub accounts: Accounts,
     pub sessions: Sessions,
     pub connections: Connections,
-    pub projects: Projects,
+    pub provisioning: Provisioning,
     /// Mark cookies `Secure` (the public URL is https).
     #[from_ref(skip)]
     pub secure_cookies: bool,
@@ -45,7 +45,7 @@ impl AppState {
             leptos_options,
             accounts: Accounts::new(db.clone()),
             sessions: Sessions::new(db.clone()),
-            projects: Projects::new(connections.clone()),
+            provisioning: Provisioning::new(connections.clone()),
             connections,
             db,
             secure_cookies,

@@ -1,10 +1,8 @@
 //! Proving a token works both ways: a read (list one server) shows it is
 //! valid, a write (the user's SSH key) shows it is Read & Write.
 
-use std::collections::BTreeMap;
-
 use super::user_key::UserKey;
-use super::{Connections, MANAGED_BY};
+use super::{managed_labels, Connections};
 use crate::error::DomainError;
 use crate::hetzner::{ApiToken, ErrorKind, HetznerError, ListParams, Page};
 use crate::provider_failure::token_check_failure;
@@ -44,10 +42,9 @@ impl Connections {
             "potions-{}",
             key.fingerprint.replace(':', "").get(..12).unwrap_or("key")
         );
-        let labels = BTreeMap::from([(MANAGED_BY.0.to_string(), MANAGED_BY.1.to_string())]);
         match self
             .hetzner
-            .create_ssh_key(token, &name, &key.public_key, &labels)
+            .create_ssh_key(token, &name, &key.public_key, &managed_labels())
             .await
         {
             Ok(created) => Ok(created.value.id),
