@@ -92,30 +92,71 @@ impl AppError {
             ),
             Self::NotSignedIn => "Your session has ended. Sign in again.".into(),
             Self::Internal => "Something went wrong on our side. Try again in a moment.".into(),
-            Self::MalformedToken => "That doesn't look like a Hetzner API token. Tokens are 64 letters and digits; copy it again from the Hetzner Cloud Console.".into(),
+            Self::MalformedToken => "That doesn't look like a Hetzner API token. Tokens are 64 \
+                letters and digits; copy it again from the Hetzner Cloud Console."
+                .into(),
             Self::LabelTooLong => "Keep the label to 64 characters or fewer.".into(),
-            Self::TokenRejected => "Hetzner rejected this token. Make sure it has Read & Write permissions and belongs to the right project.".into(),
-            Self::TokenReadOnly => "This token is Read-only. Potions needs Read & Write to create servers: generate a new token with Read & Write permissions.".into(),
+            Self::TokenRejected => "Hetzner rejected this token. Make sure it has Read & Write \
+                permissions and belongs to the right project."
+                .into(),
+            Self::TokenReadOnly => "This token is Read-only. Potions needs Read & Write to create \
+                servers: generate a new token with Read & Write permissions."
+                .into(),
             Self::HetznerRateLimited { retry_after_secs } => format!(
                 "Hetzner is limiting requests for this project right now. Try again in {}.",
                 minutes_phrase(*retry_after_secs)
             ),
-            Self::HetznerUnreachable => "Potions couldn't reach Hetzner, so nothing was saved. Try again in a moment.".into(),
-            Self::AlreadyConnected { label } => format!("This project's token is already connected as \"{label}\"."),
-            Self::ConnectionNotFound => "That connection doesn't exist. It may have been disconnected.".into(),
-            Self::NeedsAttention => "Hetzner rejected this project's token, so Potions has stopped using it. Check that the token still exists and has Read & Write permissions, then paste a replacement token.".into(),
-            Self::InvalidServerName => "Server names are host names: letters, digits and hyphens, at most 63 characters between dots, not starting or ending with a hyphen.".into(),
-            Self::ServerNameTaken => "A server with this name already exists in this project. Choose another name.".into(),
-            Self::ServerTypeUnavailable { available_in } if available_in.is_empty() => "This server type isn't available in that location. Choose another type or location.".into(),
-            Self::ServerTypeUnavailable { available_in } => format!("This server type isn't available in that location. It is available in: {}.", available_in.join(", ")),
-            Self::ProjectLimitReached => "This project has reached its server limit at Hetzner. Delete a server, or ask Hetzner to raise the limit.".into(),
-            Self::ServerProtected => "This server is delete-protected. Turn off its protection in the Hetzner Cloud Console first.".into(),
+            Self::HetznerUnreachable => "Potions couldn't reach Hetzner, so nothing was saved. \
+                Try again in a moment."
+                .into(),
+            Self::AlreadyConnected { label } => {
+                format!("This project's token is already connected as \"{label}\".")
+            }
+            Self::ConnectionNotFound => {
+                "That connection doesn't exist. It may have been disconnected.".into()
+            }
+            Self::NeedsAttention => "Hetzner rejected this project's token, so Potions has \
+                stopped using it. Check that the token still exists and has Read & Write \
+                permissions, then paste a replacement token."
+                .into(),
+            Self::InvalidServerName => "Server names are host names: letters, digits and hyphens, \
+                at most 63 characters between dots, not starting or ending with a hyphen."
+                .into(),
+            Self::ServerNameTaken => "A server with this name already exists in this project. \
+                Choose another name."
+                .into(),
+            Self::ServerTypeUnavailable { available_in } if available_in.is_empty() => {
+                "This server type isn't available in that location. Choose another type or \
+                 location."
+                    .into()
+            }
+            Self::ServerTypeUnavailable { available_in } => format!(
+                "This server type isn't \
+                available in that location. It is available in: {}.",
+                available_in.join(", ")
+            ),
+            Self::ProjectLimitReached => "This project has reached its server limit at Hetzner. \
+                Delete a server, or ask Hetzner to raise the limit."
+                .into(),
+            Self::ServerProtected => "This server is delete-protected. Turn off its protection in \
+                the Hetzner Cloud Console first."
+                .into(),
             Self::ServerNotFound => "That server no longer exists in this project.".into(),
-            Self::InvalidServerRequest { fields } => format!("Hetzner didn't accept the {}. Reload the page and try again.", fields.join(", ").replace('_', " ")),
-            Self::ConfirmationMismatch => "The name you typed doesn't match the server's name.".into(),
+            Self::InvalidServerRequest { fields } => format!(
+                "Hetzner didn't accept the {}. \
+                Reload the page and try again.",
+                fields.join(", ").replace('_', " ")
+            ),
+            Self::ConfirmationMismatch => {
+                "The name you typed doesn't match the server's name.".into()
+            }
             Self::InvalidKeyName => "Give the key a name of 1 to 64 characters.".into(),
-            Self::InvalidPublicKey => "That isn't an OpenSSH public key. Paste the whole line, like ssh-ed25519 AAAA… you@laptop.".into(),
-            Self::KeyNameTaken => "A key with this name already exists in this project. Choose another name.".into(),
+            Self::InvalidPublicKey => "That isn't an OpenSSH public key. Paste the whole line, \
+                like ssh-ed25519 AAAA… you@laptop."
+                .into(),
+            Self::KeyNameTaken => {
+                "A key with this name already exists in this project. Choose another name.".into()
+            }
             Self::BadRequest => {
                 "The form was incomplete or malformed. Reload the page and try again.".into()
             }

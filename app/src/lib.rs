@@ -92,7 +92,9 @@ pub fn App() -> impl IntoView {
 fn Layout() -> impl IntoView {
     Auth::provide();
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">
+            "Skip to content"
+        </a>
         <TopNav />
         <main id="main" class="page">
             <AppRoutes />

@@ -30,7 +30,12 @@ pub fn TopNav() -> impl IntoView {
                                         <A href=DASHBOARD attr:class="nav-link">
                                             "Dashboard"
                                         </A>
-                                        <A href=ACCOUNT attr:class="avatar" attr:aria-label=label attr:title=user.email>
+                                        <A
+                                            href=ACCOUNT
+                                            attr:class="avatar"
+                                            attr:aria-label=label
+                                            attr:title=user.email
+                                        >
                                             <span aria-hidden="true">{initials}</span>
                                         </A>
                                     }
@@ -41,7 +46,10 @@ pub fn TopNav() -> impl IntoView {
                                         <A href=SIGN_IN attr:class="nav-link">
                                             "Sign in"
                                         </A>
-                                        <A href=SIGN_UP attr:class="button button-primary button-small">
+                                        <A
+                                            href=SIGN_UP
+                                            attr:class="button button-primary button-small"
+                                        >
                                             "Sign up"
                                         </A>
                                     }

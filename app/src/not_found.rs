@@ -15,7 +15,9 @@ pub fn NotFoundPage() -> impl IntoView {
         <leptos_meta::Title text="Page not found" />
         <section class="card empty-state">
             <h1>"Page not found"</h1>
-            <p class="muted">"There is nothing at this address. It may have moved, or the link may be wrong."</p>
+            <p class="muted">
+                "There is nothing at this address. It may have moved, or the link may be wrong."
+            </p>
             <A href=DASHBOARD attr:class="button button-primary">
                 "Go to the Dashboard"
             </A>

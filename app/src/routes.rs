@@ -6,9 +6,13 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::auth::{sign_in::SignInPage, sign_up::SignUpPage};
-use crate::connections::{account::AccountPage, dashboard::DashboardPage, disconnect::DisconnectPage};
+use crate::connections::{
+    account::AccountPage, dashboard::DashboardPage, disconnect::DisconnectPage,
+};
 use crate::not_found::NotFoundPage;
-use crate::projects::{delete_server::DeleteServerPage, project::ProjectPage, ssh_keys::SshKeysPage};
+use crate::projects::{
+    delete_server::DeleteServerPage, project::ProjectPage, ssh_keys::SshKeysPage,
+};
 use crate::providers::hetzner::connect::ConnectHetznerPage;
 
 /// Every page renders in full on the server (`SsrMode::Async`), so it works
@@ -21,11 +25,19 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
             <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
             <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-            <Route path=path!("/account/connections/:id/disconnect") view=DisconnectPage ssr=SsrMode::Async />
+            <Route
+                path=path!("/account/connections/:id/disconnect")
+                view=DisconnectPage
+                ssr=SsrMode::Async
+            />
             <Route path=path!("/connect/hetzner") view=ConnectHetznerPage ssr=SsrMode::Async />
             <Route path=path!("/projects/:id") view=ProjectPage ssr=SsrMode::Async />
             <Route path=path!("/projects/:id/ssh-keys") view=SshKeysPage ssr=SsrMode::Async />
-            <Route path=path!("/projects/:id/servers/:server_id/delete") view=DeleteServerPage ssr=SsrMode::Async />
+            <Route
+                path=path!("/projects/:id/servers/:server_id/delete")
+                view=DeleteServerPage
+                ssr=SsrMode::Async
+            />
         </Routes>
     }
 }

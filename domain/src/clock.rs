@@ -24,7 +24,10 @@ mod tests {
     #[test]
     fn reads_provider_times() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00+00:00"), Some(0));
-        assert_eq!(parse_rfc3339("2026-11-28T06:13:00+01:00"), Some(1_795_842_780));
+        assert_eq!(
+            parse_rfc3339("2026-11-28T06:13:00+01:00"),
+            Some(1_795_842_780)
+        );
         assert_eq!(parse_rfc3339("yesterday"), None);
     }
 }

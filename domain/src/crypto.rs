@@ -21,7 +21,10 @@ pub enum CryptoError {
     BadKeyEncoding,
     #[error("key file {path}: {reason}")]
     KeyFile { path: String, reason: String },
-    #[error("stored secrets need master key {0}, which is not loaded: set POTIONS_MASTER_KEY to it or restore its key file")]
+    #[error(
+        "stored secrets need master key {0}, which is not loaded: set POTIONS_MASTER_KEY to \
+        it or restore its key file"
+    )]
     MissingKey(String),
     #[error("a secret could not be decrypted: wrong key, or the ciphertext was altered or moved")]
     Decrypt,
@@ -257,7 +260,10 @@ pub fn write_key_file(path: &Path, keys: &[&MasterKey]) -> Result<(), CryptoErro
         path: path.display().to_string(),
         reason,
     };
-    let mut text = Zeroizing::new(String::from("# Potions master keys: the first line seals, every line opens. Keep this file secret and backed up.\n"));
+    let mut text = Zeroizing::new(String::from(
+        "# Potions master keys: the first line seals, \
+        every line opens. Keep this file secret and backed up.\n",
+    ));
     for key in keys {
         text.push_str(&key.to_base64());
         text.push('\n');

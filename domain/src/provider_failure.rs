@@ -28,7 +28,9 @@ fn access_failure(err: &HetznerError) -> Option<(u8, DomainError)> {
 
 /// The message a failed token check deserves: the most telling of its
 /// failures, or "unreachable" when none is about the token.
-pub fn token_check_failure<'a>(failures: impl IntoIterator<Item = &'a HetznerError>) -> DomainError {
+pub fn token_check_failure<'a>(
+    failures: impl IntoIterator<Item = &'a HetznerError>,
+) -> DomainError {
     failures
         .into_iter()
         .filter_map(access_failure)

@@ -81,14 +81,17 @@ pub async fn rotate(
         )?;
         let hmac =
             new.token_fingerprint(std::str::from_utf8(&plain).map_err(|_| CryptoError::Decrypt)?);
-        sqlx::query("UPDATE connections SET token_key_id = $1, token_nonce = $2, token_ciphertext = $3, token_hmac = $4 WHERE id = $5")
-            .bind(&sealed.key_id)
-            .bind(&sealed.nonce)
-            .bind(&sealed.ciphertext)
-            .bind(hmac)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE connections SET token_key_id = $1, token_nonce = $2, token_ciphertext \
+            = $3, token_hmac = $4 WHERE id = $5",
+        )
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .bind(hmac)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
         report.tokens += 1;
     }
     let keys: Vec<(String, String, String, String)> = sqlx::query_as(
@@ -112,13 +115,16 @@ pub async fn rotate(
             },
             binding,
         )?;
-        sqlx::query("UPDATE user_ssh_keys SET private_key_id = $1, private_nonce = $2, private_ciphertext = $3 WHERE user_id = $4")
-            .bind(&sealed.key_id)
-            .bind(&sealed.nonce)
-            .bind(&sealed.ciphertext)
-            .bind(&user_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE user_ssh_keys SET private_key_id = $1, private_nonce = $2, \
+            private_ciphertext = $3 WHERE user_id = $4",
+        )
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .bind(&user_id)
+        .execute(&mut *tx)
+        .await?;
         report.ssh_keys += 1;
     }
     tx.commit().await?;

@@ -17,7 +17,11 @@ proptest! {
     }
 
     #[test]
-    fn valid_tokens_survive_surrounding_white_space(token in "[A-Za-z0-9]{64}", before in "[ \t\r\n]{0,5}", after in "[ \t\r\n]{0,5}") {
+    fn valid_tokens_survive_surrounding_white_space(
+        token in "[A-Za-z0-9]{64}",
+        before in "[ \t\r\n]{0,5}",
+        after in "[ \t\r\n]{0,5}",
+    ) {
         let parsed = ApiToken::parse(&format!("{before}{token}{after}")).unwrap();
         prop_assert_eq!(parsed.expose_secret(), token.as_str());
     }

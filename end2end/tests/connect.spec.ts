@@ -13,7 +13,8 @@ test("connect a Hetzner project as the doc page describes, then disconnect it", 
   // From the Dashboard, click Connect next to Hetzner Cloud.
   await page.getByRole("link", { name: "Connect Hetzner Cloud" }).click();
   await expect(page).toHaveURL("/connect/hetzner");
-  await expect(page.getByRole("link", { name: "Hetzner Cloud Console" })).toHaveAttribute("href", "https://console.hetzner.cloud/");
+  await expect(page.getByRole("link", { name: "Hetzner Cloud Console" }))
+    .toHaveAttribute("href", "https://console.hetzner.cloud/");
   await hydrated(page);
   await expectAccessible(page);
 
@@ -59,11 +60,13 @@ test("a Read-only token and a wrong token each say why", async ({ page, request 
 
   await page.getByLabel("API Token", { exact: true }).fill(project.read_only_token);
   await page.getByRole("button", { name: "Connect Hetzner" }).click();
-  await expect(page.getByRole("alert")).toContainText("This token is Read-only. Potions needs Read & Write to create servers");
+  await expect(page.getByRole("alert"))
+    .toContainText("This token is Read-only. Potions needs Read & Write to create servers");
 
   await page.getByLabel("API Token", { exact: true }).fill("Z".repeat(64));
   await page.getByRole("button", { name: "Connect Hetzner" }).click();
-  await expect(page.getByRole("alert")).toContainText("Hetzner rejected this token. Make sure it has Read & Write permissions");
+  await expect(page.getByRole("alert"))
+    .toContainText("Hetzner rejected this token. Make sure it has Read & Write permissions");
 
   await page.getByLabel("API Token", { exact: true }).fill("too-short");
   await page.getByRole("button", { name: "Connect Hetzner" }).click();

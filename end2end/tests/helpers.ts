@@ -47,7 +47,12 @@ export async function fakeProject(request: APIRequestContext, prefix: string): P
   return (await res.json()) as FakeProject;
 }
 
-export async function fakeProjectState(request: APIRequestContext, name: string): Promise<{ servers: unknown[]; ssh_keys: { labels: Record<string, string> }[] }> {
+export interface FakeProjectState {
+  servers: unknown[];
+  ssh_keys: { labels: Record<string, string> }[];
+}
+
+export async function fakeProjectState(request: APIRequestContext, name: string): Promise<FakeProjectState> {
   const res = await request.get(`${FAKE_HETZNER}/_admin/projects/${name}`);
   expect(res.ok()).toBeTruthy();
   return res.json();

@@ -45,7 +45,10 @@ struct Latency {
     millis: u64,
 }
 
-async fn set_latency(State(shared): State<SharedState>, Json(latency): Json<Latency>) -> StatusCode {
+async fn set_latency(
+    State(shared): State<SharedState>,
+    Json(latency): Json<Latency>,
+) -> StatusCode {
     shared.lock().latency = Duration::from_millis(latency.millis);
     StatusCode::NO_CONTENT
 }
@@ -55,7 +58,10 @@ struct NewProject {
     name: String,
 }
 
-async fn create_project(State(shared): State<SharedState>, Json(project): Json<NewProject>) -> Response {
+async fn create_project(
+    State(shared): State<SharedState>,
+    Json(project): Json<NewProject>,
+) -> Response {
     let mut state = shared.lock();
     if state.world.project_named(&project.name).is_some() {
         return (StatusCode::CONFLICT, "project exists").into_response();
@@ -63,8 +69,10 @@ async fn create_project(State(shared): State<SharedState>, Json(project): Json<N
     let index = state.world.add_project(&project.name);
     let read_write = state.world.add_token(index, Permission::ReadWrite, None);
     let read_only = state.world.add_token(index, Permission::Read, None);
-    (StatusCode::CREATED, Json(json!({ "name": project.name, "read_write_token": read_write, "read_only_token": read_only })))
-        .into_response()
+    let created = json!({
+        "name": project.name, "read_write_token": read_write, "read_only_token": read_only,
+    });
+    (StatusCode::CREATED, Json(created)).into_response()
 }
 
 async fn show_project(State(shared): State<SharedState>, Path(name): Path<String>) -> Response {

@@ -322,7 +322,9 @@ pub fn server_type_json(t: &ServerType) -> Value {
         "cores": t.cores, "memory": t.memory, "disk": t.disk, "cpu_type": t.cpu_type,
         "architecture": t.architecture, "storage_type": "local",
         "deprecated": t.deprecated, "deprecation": deprecation,
-        "locations": sold_in(t).map(|l| json!({ "id": l.id, "name": l.name, "deprecation": deprecation })).collect::<Vec<_>>(),
+        "locations": sold_in(t)
+            .map(|l| json!({ "id": l.id, "name": l.name, "deprecation": deprecation }))
+            .collect::<Vec<_>>(),
         "prices": sold_in(t).map(|l| price_json(t, l)).collect::<Vec<_>>(),
     })
 }

@@ -10,10 +10,10 @@ pub mod catalogue;
 pub mod error;
 pub mod faults;
 pub mod query;
+pub mod render;
 #[cfg(feature = "schema-check")]
 pub mod schema;
 pub mod seed;
-pub mod render;
 pub mod world;
 
 use serde_json::Value;
@@ -101,7 +101,11 @@ pub struct FakeProject {
 impl FakeHetzner {
     /// Starts on 127.0.0.1 at a free port.
     pub async fn start(config: FakeConfig) -> std::io::Result<Self> {
-        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), SharedState::new(config)).await
+        Self::start_on(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            SharedState::new(config),
+        )
+        .await
     }
 
     pub async fn start_on(addr: SocketAddr, shared: SharedState) -> std::io::Result<Self> {

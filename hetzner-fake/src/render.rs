@@ -10,7 +10,10 @@ pub fn server_json(s: &Server, config: &FakeConfig) -> Value {
     json!({
         "id": s.id, "name": s.name, "status": server_status(s, config), "created": s.created,
         "public_net": {
-            "ipv4": { "id": s.id + 1, "ip": s.ipv4, "blocked": false, "dns_ptr": format!("static.{}.clients.your-server.de", s.ipv4) },
+            "ipv4": {
+                "id": s.id + 1, "ip": s.ipv4, "blocked": false,
+                "dns_ptr": format!("static.{}.clients.your-server.de", s.ipv4),
+            },
             "ipv6": { "id": s.id + 2, "ip": s.ipv6_net, "blocked": false, "dns_ptr": [] },
             "floating_ips": [], "firewalls": [],
         },
@@ -27,7 +30,10 @@ pub fn server_json(s: &Server, config: &FakeConfig) -> Value {
 }
 
 pub fn ssh_key_json(k: &SshKey) -> Value {
-    json!({ "id": k.id, "name": k.name, "fingerprint": k.fingerprint, "public_key": k.public_key, "labels": k.labels, "created": k.created })
+    json!({
+        "id": k.id, "name": k.name, "fingerprint": k.fingerprint,
+        "public_key": k.public_key, "labels": k.labels, "created": k.created,
+    })
 }
 
 pub fn action_json(a: &Action) -> Value {
@@ -48,4 +54,3 @@ pub fn action_json(a: &Action) -> Value {
         "error": null,
     })
 }
-

@@ -534,7 +534,17 @@ async fn the_admin_api_controls_the_fake() {
         .unwrap();
     let token = created["read_write_token"].as_str().unwrap().to_string();
     assert_eq!(token.len(), 64);
-    let status = api.client.post(format!("{admin}/faults")).json(&json!({ "kind": "error", "status": 500, "code": "server_error", "message": "boom", "count": 1 })).send().await.unwrap().status();
+    let fault = json!({
+        "kind": "error", "status": 500, "code": "server_error", "message": "boom", "count": 1,
+    });
+    let status = api
+        .client
+        .post(format!("{admin}/faults"))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap()
+        .status();
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(
         api.call(Method::GET, "/servers", Some(&token), None)

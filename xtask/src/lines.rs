@@ -9,7 +9,15 @@ pub const MAX_LINE_CHARS: usize = 120;
 
 /// Folders whose sources are checked.
 const CHECKED: &[&str] = &[
-    "app", "domain", "frontend", "hetzner-fake", "rules", "server", "testkit", "xtask", "style",
+    "app",
+    "domain",
+    "frontend",
+    "hetzner-fake",
+    "rules",
+    "server",
+    "testkit",
+    "xtask",
+    "style",
     "end2end/tests",
 ];
 
@@ -43,7 +51,11 @@ pub fn long_lines(root: &Path) -> Vec<String> {
         for (n, line) in text.lines().enumerate() {
             let chars = line.chars().count();
             if chars > MAX_LINE_CHARS {
-                let shown = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+                let shown = file
+                    .strip_prefix(root)
+                    .unwrap_or(&file)
+                    .display()
+                    .to_string();
                 long.push(format!("{shown}:{} ({chars} characters)", n + 1));
             }
         }
@@ -76,6 +88,9 @@ mod tests {
         std::fs::write(dir.join("a.css"), text).unwrap_or_default();
         let long = long_lines(&root);
         let _ = std::fs::remove_dir_all(&root);
-        assert_eq!(long, vec![format!("style/a.css:2 ({} characters)", MAX_LINE_CHARS + 1)]);
+        assert_eq!(
+            long,
+            vec![format!("style/a.css:2 ({} characters)", MAX_LINE_CHARS + 1)]
+        );
     }
 }

@@ -77,7 +77,10 @@ impl Auth {
 
     /// The signed-in user's email, or nothing while signed out or loading.
     pub fn email(&self) -> Option<String> {
-        self.user.get().and_then(|u| u.ok().flatten()).map(|u| u.email)
+        self.user
+            .get()
+            .and_then(|u| u.ok().flatten())
+            .map(|u| u.email)
     }
 }
 
@@ -95,7 +98,13 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     // The resource is read directly (not through a memo) so that Suspense
     // waits for it during server rendering.
     view! {
-        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! {
+                <p class="muted" role="status">
+                    "Loading…"
+                </p>
+            }
+        }>
             {move || {
                 auth.user
                     .get()
@@ -127,7 +136,9 @@ where
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             let target = next();
-            let _ = window().location().set_href(local_path(&target).unwrap_or(DASHBOARD));
+            let _ = window()
+                .location()
+                .set_href(local_path(&target).unwrap_or(DASHBOARD));
         }
     });
 }
@@ -144,7 +155,14 @@ fn EmailField() -> impl IntoView {
     view! {
         <div class="field">
             <label for="email">"Email"</label>
-            <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" />
+            <input
+                id="email"
+                name="email"
+                type="email"
+                autocomplete="email"
+                required
+                maxlength="254"
+            />
         </div>
     }
 }

@@ -32,10 +32,15 @@ pub fn SignInPage() -> impl IntoView {
                     />
                 </div>
                 <input type="hidden" name="next" value=next />
-                <SubmitButton pending=auth.sign_in.pending() label="Sign in" busy_label="Signing in…" />
+                <SubmitButton
+                    pending=auth.sign_in.pending()
+                    label="Sign in"
+                    busy_label="Signing in…"
+                />
             </ActionForm>
             <p class="muted">
-                "New to Potions? " <A href=move || with_next(SIGN_UP, &next())>"Create an account"</A>
+                "New to Potions? "
+                <A href=move || with_next(SIGN_UP, &next())>"Create an account"</A>
             </p>
         </section>
     }

@@ -37,10 +37,15 @@ pub fn SignUpPage() -> impl IntoView {
                     </p>
                 </div>
                 <input type="hidden" name="next" value=next />
-                <SubmitButton pending=auth.sign_up.pending() label="Create account" busy_label="Creating account…" />
+                <SubmitButton
+                    pending=auth.sign_up.pending()
+                    label="Create account"
+                    busy_label="Creating account…"
+                />
             </ActionForm>
             <p class="muted">
-                "Already have an account? " <A href=move || with_next(SIGN_IN, &next())>"Sign in"</A>
+                "Already have an account? "
+                <A href=move || with_next(SIGN_IN, &next())>"Sign in"</A>
             </p>
         </section>
     }

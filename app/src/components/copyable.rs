@@ -21,7 +21,12 @@ pub fn Copyable(
     view! {
         <span class="copyable">
             <code class="copyable-value">{value}</code>
-            <button type="button" class="copy-button" aria-label=format!("Copy {what}") on:click=copy>
+            <button
+                type="button"
+                class="copy-button"
+                aria-label=format!("Copy {what}")
+                on:click=copy
+            >
                 {move || if copied.get() { "Copied" } else { "Copy" }}
             </button>
         </span>

@@ -55,7 +55,7 @@ pub fn SubmitButton(
             {move || {
                 if pending.get() {
                     view! {
-                        <span class="spinner" aria-hidden="true"></span>
+                        <span class="spinner" aria-hidden="true" />
                         {busy_label}
                     }
                         .into_any()

@@ -26,16 +26,24 @@ where
 {
     let children = StoredValue::new(children);
     view! {
-        <Transition fallback=move || view! { <p class="muted" role="status">{loading}</p> }>
+        <Transition fallback=move || {
+            view! {
+                <p class="muted" role="status">
+                    {loading}
+                </p>
+            }
+        }>
             {move || {
                 resource
                     .get()
                     .map(|result| match result {
                         Ok(value) => children.with_value(|render| render(value)).into_any(),
-                        Err(err) => match on_error {
-                            Some(on_error) => on_error.run(err),
-                            None => view! { <ErrorNotice error=err /> }.into_any(),
-                        },
+                        Err(err) => {
+                            match on_error {
+                                Some(on_error) => on_error.run(err),
+                                None => view! { <ErrorNotice error=err /> }.into_any(),
+                            }
+                        }
                     })
             }}
         </Transition>

@@ -80,7 +80,9 @@ fn ProvidersSection(
                         <ul class="connection-list">
                             {list
                                 .into_iter()
-                                .map(|connection| view! { <ConnectionItem connection recheck rename /> })
+                                .map(|connection| {
+                                    view! { <ConnectionItem connection recheck rename /> }
+                                })
                                 .collect_view()}
                         </ul>
                     }
@@ -124,7 +126,12 @@ fn ConnectionItem(
             <div class="actions">
                 <ActionForm action=recheck>
                     <input type="hidden" name="id" value=recheck_id />
-                    <SubmitButton pending=recheck.pending() label="Re-check" busy_label="Checking…" variant="secondary" />
+                    <SubmitButton
+                        pending=recheck.pending()
+                        label="Re-check"
+                        busy_label="Checking…"
+                        variant="secondary"
+                    />
                 </ActionForm>
                 <ActionForm action=rename>
                     <input type="hidden" name="id" value=rename_id />
@@ -132,8 +139,19 @@ fn ConnectionItem(
                         <label for=label_input_id.clone() class="visually-hidden">
                             {rename_label}
                         </label>
-                        <input id=label_input_id name="label" type="text" maxlength="64" value=current_label />
-                        <SubmitButton pending=rename.pending() label="Rename label" busy_label="Saving…" variant="secondary" />
+                        <input
+                            id=label_input_id
+                            name="label"
+                            type="text"
+                            maxlength="64"
+                            value=current_label
+                        />
+                        <SubmitButton
+                            pending=rename.pending()
+                            label="Rename label"
+                            busy_label="Saving…"
+                            variant="secondary"
+                        />
                     </div>
                 </ActionForm>
                 <A href=paths::disconnect(&c.id) attr:class="button button-danger-outline">

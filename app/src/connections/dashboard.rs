@@ -29,7 +29,8 @@ pub fn DashboardPage() -> impl IntoView {
                         view! {
                             <p class="notice notice-success" role="status">
                                 {format!(
-                                    "Connected \u{201c}{label}\u{201d}. Potions can now create servers in this project.",
+                                    "Connected \u{201c}{label}\u{201d}. Potions can now create \
+                                        servers in this project.",
                                 )}
                             </p>
                         }
@@ -66,15 +67,19 @@ fn ProvidersCard() -> impl IntoView {
                             </li>
                         }
                     })
-                    .collect_view()}
-                <li class="provider">
+                    .collect_view()} <li class="provider">
                     <div>
                         <h3 class="provider-name">"DigitalOcean"</h3>
                         <p class="muted" id="do-oauth">
                             "Connects with OAuth. Not available yet."
                         </p>
                     </div>
-                    <button type="button" class="button button-secondary" disabled aria-describedby="do-oauth">
+                    <button
+                        type="button"
+                        class="button button-secondary"
+                        disabled
+                        aria-describedby="do-oauth"
+                    >
                         "Connect"
                     </button>
                 </li>
@@ -90,10 +95,13 @@ fn ProjectsCard(projects: Vec<ConnectionSummary>) -> impl IntoView {
     } else {
         view! {
             <ul class="project-list">
-                {projects.into_iter().map(|project| view! { <ProjectItem project /> }).collect_view()}
+                {projects
+                    .into_iter()
+                    .map(|project| view! { <ProjectItem project /> })
+                    .collect_view()}
             </ul>
         }
-            .into_any()
+        .into_any()
     };
     view! {
         <section class="card" aria-labelledby="projects-title">

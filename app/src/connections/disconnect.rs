@@ -29,7 +29,9 @@ pub fn DisconnectPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Some(connection) => view! { <ConfirmDisconnect connection disconnect /> }.into_any(),
+                    Some(connection) => {
+                        view! { <ConfirmDisconnect connection disconnect /> }.into_any()
+                    }
                 }}
             </Loaded>
         </RequireUser>
@@ -45,20 +47,40 @@ fn ConfirmDisconnect(
     let provider = connection.provider;
     view! {
         <section class="card narrow" aria-labelledby="disconnect-title">
-            <h1 id="disconnect-title">{format!("Disconnect \u{201c}{}\u{201d}?", connection.label)}</h1>
+            <h1 id="disconnect-title">
+                {format!("Disconnect \u{201c}{}\u{201d}?", connection.label)}
+            </h1>
             <ul class="consequences">
-                <li>{format!("Potions removes its encrypted token for this {} project.", provider.name())}</li>
                 <li>
-                    "Servers that were already created keep running on Hetzner: Potions doesn't delete or modify them, and apps already deployed keep running."
+                    {format!(
+                        "Potions removes its encrypted token for this {} project.",
+                        provider.name(),
+                    )}
                 </li>
-                <li>"You won't be able to provision additional servers in this project until you reconnect it."</li>
-                <li>{format!("You can always manage these servers directly in the {}.", provider.console_name())}</li>
+                <li>
+                    "Servers that were already created keep running on Hetzner: Potions doesn't \
+                        delete or modify them, and apps already deployed keep running."
+                </li>
+                <li>
+                    "You won't be able to provision additional servers in this project until you reconnect it."
+                </li>
+                <li>
+                    {format!(
+                        "You can always manage these servers directly in the {}.",
+                        provider.console_name(),
+                    )}
+                </li>
             </ul>
             <ActionForm action=disconnect>
                 <ErrorNotice error=error />
                 <input type="hidden" name="id" value=connection.id />
                 <div class="actions">
-                    <SubmitButton pending=disconnect.pending() label="Disconnect" busy_label="Disconnecting…" variant="danger" />
+                    <SubmitButton
+                        pending=disconnect.pending()
+                        label="Disconnect"
+                        busy_label="Disconnecting…"
+                        variant="danger"
+                    />
                     <A href=ACCOUNT attr:class="button button-secondary">
                         "Cancel"
                     </A>

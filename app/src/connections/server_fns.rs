@@ -50,7 +50,9 @@ pub(crate) use convert::{provider as provider_of, status as status_of};
 pub async fn list_connections() -> Result<Vec<ConnectionSummary>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let list = state.connections.list(&user.id).await?;
-    list.into_iter().map(|c| convert::summary(c, None)).collect()
+    list.into_iter()
+        .map(|c| convert::summary(c, None))
+        .collect()
 }
 
 /// The user's connections with each project's server count (Dashboard).

@@ -31,18 +31,15 @@ pub fn CreateServerForm(
     view! {
         <section class="card" aria-labelledby="create-title">
             <h2 id="create-title">"Create a server"</h2>
-            <Loaded resource=choices loading="Loading locations, server types and images from Hetzner…" let:choices>
+            <Loaded
+                resource=choices
+                loading="Loading locations, server types and images from Hetzner…"
+                let:choices
+            >
                 {
                     let choices = StoredValue::new(choices);
                     let form_connection_id = connection_id.clone();
-                    if picked.location.get_untracked().is_empty() {
-                        picked
-                            .location
-                            .set(
-                                choices
-                                    .with_value(|c| c.locations.first().map(|l| l.name.clone()).unwrap_or_default()),
-                            );
-                    }
+                    picked.start_at_first_location(choices);
                     view! {
                         <ActionForm action=create>
                             <ErrorNotice error=error />
@@ -54,12 +51,26 @@ pub fn CreateServerForm(
                                 <ImageField choices picked />
                             </div>
                             <SshKeysField choices />
-                            <SubmitButton pending=create.pending() label="Create server" busy_label="Creating…" />
+                            <SubmitButton
+                                pending=create.pending()
+                                label="Create server"
+                                busy_label="Creating…"
+                            />
                         </ActionForm>
                     }
                 }
             </Loaded>
         </section>
+    }
+}
+
+impl Picked {
+    /// Before the user picks, the first location is picked.
+    fn start_at_first_location(self, choices: StoredValue<CreateServerChoices>) {
+        if self.location.get_untracked().is_empty() {
+            let first = choices.with_value(|c| c.locations.first().map(|l| l.name.clone()));
+            self.location.set(first.unwrap_or_default());
+        }
     }
 }
 
@@ -76,10 +87,17 @@ fn types_here(choices: StoredValue<CreateServerChoices>, picked: Picked) -> Vec<
 }
 
 /// The picked type if it is sold here, else the first one that is.
-fn chosen_type(choices: StoredValue<CreateServerChoices>, picked: Picked) -> Option<ServerTypeChoice> {
+fn chosen_type(
+    choices: StoredValue<CreateServerChoices>,
+    picked: Picked,
+) -> Option<ServerTypeChoice> {
     let types = types_here(choices, picked);
     let wanted = picked.server_type.get();
-    types.iter().find(|t| t.name == wanted).or(types.first()).cloned()
+    types
+        .iter()
+        .find(|t| t.name == wanted)
+        .or(types.first())
+        .cloned()
 }
 
 #[component]
@@ -120,7 +138,11 @@ fn LocationField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> i
     view! {
         <div class="field">
             <label for="server-location">"Location"</label>
-            <select id="server-location" name="location" on:change=move |ev| picked.location.set(event_target_value(&ev))>
+            <select
+                id="server-location"
+                name="location"
+                on:change=move |ev| picked.location.set(event_target_value(&ev))
+            >
                 {choices
                     .with_value(|c| c.locations.clone())
                     .into_iter()
@@ -151,7 +173,11 @@ fn ServerTypeField(choices: StoredValue<CreateServerChoices>, picked: Picked) ->
     view! {
         <div class="field field-wide">
             <label for="server-type">"Server type"</label>
-            <select id="server-type" name="server_type" on:change=move |ev| picked.server_type.set(event_target_value(&ev))>
+            <select
+                id="server-type"
+                name="server_type"
+                on:change=move |ev| picked.server_type.set(event_target_value(&ev))
+            >
                 {move || {
                     let here = picked.location.get();
                     let chosen = chosen_type(choices, picked).map(|t| t.name);
@@ -177,7 +203,9 @@ fn ServerTypeField(choices: StoredValue<CreateServerChoices>, picked: Picked) ->
 #[component]
 fn ImageField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl IntoView {
     let images = move || {
-        let arch = chosen_type(choices, picked).map(|t| t.architecture).unwrap_or_default();
+        let arch = chosen_type(choices, picked)
+            .map(|t| t.architecture)
+            .unwrap_or_default();
         choices.with_value(|c| {
             c.images
                 .iter()
@@ -195,7 +223,9 @@ fn ImageField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl
                         .into_iter()
                         .map(|i| {
                             view! {
-                                <option value=i.id.to_string()>
+                                <option value=i
+                                    .id
+                                    .to_string()>
                                     {format!("{} ({})", i.description, i.architecture)}
                                 </option>
                             }

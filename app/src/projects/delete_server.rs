@@ -31,7 +31,13 @@ pub fn DeleteServerPage() -> impl IntoView {
                 {match project.servers.into_iter().find(|s| Some(s.id) == server_id()) {
                     None => view! { <ErrorNotice error=AppError::ServerNotFound /> }.into_any(),
                     Some(server) => {
-                        view! { <ConfirmDelete connection_id=project.connection_id.clone() server delete /> }
+                        view! {
+                            <ConfirmDelete
+                                connection_id=project.connection_id.clone()
+                                server
+                                delete
+                            />
+                        }
                             .into_any()
                     }
                 }}
@@ -57,7 +63,8 @@ fn ConfirmDelete(
                 .then(|| {
                     view! {
                         <p class="notice notice-warning">
-                            "This server is delete-protected: turn off its protection in the Hetzner Cloud Console first."
+                            "This server is delete-protected: turn off its protection in the \
+                                Hetzner Cloud Console first."
                         </p>
                     }
                 })}
@@ -66,11 +73,24 @@ fn ConfirmDelete(
                 <input type="hidden" name="id" value=connection_id.clone() />
                 <input type="hidden" name="server_id" value=server.id.to_string() />
                 <div class="field">
-                    <label for="confirm-name">{format!("Type the server's name, {name}, to confirm")}</label>
-                    <input id="confirm-name" name="confirm_name" type="text" required autocomplete="off" />
+                    <label for="confirm-name">
+                        {format!("Type the server's name, {name}, to confirm")}
+                    </label>
+                    <input
+                        id="confirm-name"
+                        name="confirm_name"
+                        type="text"
+                        required
+                        autocomplete="off"
+                    />
                 </div>
                 <div class="actions">
-                    <SubmitButton pending=delete.pending() label="Delete server" busy_label="Deleting…" variant="danger" />
+                    <SubmitButton
+                        pending=delete.pending()
+                        label="Delete server"
+                        busy_label="Deleting…"
+                        variant="danger"
+                    />
                     <A href=paths::project(&connection_id) attr:class="button button-secondary">
                         "Cancel"
                     </A>

@@ -126,7 +126,9 @@ fn NotConnected() -> impl IntoView {
         <section class="card narrow">
             <h1>"This project isn't connected"</h1>
             <p>
-                "It may have been disconnected. Potions sends nothing to Hetzner for it until you connect it again; its servers keep running and can be managed in the Hetzner Cloud Console."
+                "It may have been disconnected. Potions sends nothing to Hetzner for it until you \
+                    connect it again; its servers keep running and can be managed in the Hetzner \
+                    Cloud Console."
             </p>
             <A href=provider.connect_path() attr:class="button button-primary">
                 {format!("Reconnect {}", provider.name())}

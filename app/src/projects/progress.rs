@@ -59,7 +59,14 @@ pub fn CreationProgress(
         <section class="card" aria-labelledby="progress-title">
             <h2 id="progress-title">"Creating your server"</h2>
             {move || match progress.get() {
-                None => view! { <p class="muted" role="status">"Waiting for Hetzner…"</p> }.into_any(),
+                None => {
+                    view! {
+                        <p class="muted" role="status">
+                            "Waiting for Hetzner…"
+                        </p>
+                    }
+                        .into_any()
+                }
                 Some(Err(err)) => view! { <ErrorNotice error=err /> }.into_any(),
                 Some(Ok(ProvisioningProgress { failed: Some(reason), .. })) => {
                     view! {
@@ -71,12 +78,15 @@ pub fn CreationProgress(
                 }
                 Some(Ok(p)) => {
                     view! {
-                        <progress max="100" value=p.percent aria-labelledby="progress-title"></progress>
+                        <progress max="100" value=p.percent aria-labelledby="progress-title" />
                         <p role="status">
                             {if p.done {
                                 "The server is running.".to_string()
                             } else {
-                                format!("{}% — the server is being created and started.", p.percent)
+                                format!(
+                                    "{}% — the server is being created and started.",
+                                    p.percent,
+                                )
                             }}
                         </p>
                     }

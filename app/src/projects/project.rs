@@ -8,12 +8,12 @@ use super::create_server::CreateServerForm;
 use super::progress::{CreationProgress, Following};
 use super::server_fns::{load_create_server_choices, load_project};
 use super::{connection_id_param, project_error, ServerSummary};
+use crate::auth::RequireUser;
 use crate::components::{Copyable, Loaded};
 use crate::connections::ConnectionStatus;
 use crate::format::format_optional_time;
 use crate::paths;
 use crate::providers::RestoreAccess;
-use crate::auth::RequireUser;
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
@@ -39,7 +39,10 @@ pub fn ProjectPage() -> impl IntoView {
                         <div class="page-head">
                             <h1>{p.label.clone()}</h1>
                             <nav aria-label="Project" class="actions">
-                                <A href=paths::project_ssh_keys(&connection_id) attr:class="button button-secondary">
+                                <A
+                                    href=paths::project_ssh_keys(&connection_id)
+                                    attr:class="button button-secondary"
+                                >
                                     "SSH keys"
                                 </A>
                             </nav>
@@ -54,19 +57,32 @@ pub fn ProjectPage() -> impl IntoView {
                             })}
                         {attention
                             .then(|| {
-                                view! { <RestoreAccess provider=p.provider connection_id=connection_id.clone() /> }
+                                view! {
+                                    <RestoreAccess
+                                        provider=p.provider
+                                        connection_id=connection_id.clone()
+                                    />
+                                }
                             })}
                         {watched()
                             .filter(|_| !attention)
                             .map(|actions| {
                                 view! {
-                                    <CreationProgress connection_id=connection_id.clone() actions refresh follow />
+                                    <CreationProgress
+                                        connection_id=connection_id.clone()
+                                        actions
+                                        refresh
+                                        follow
+                                    />
                                 }
                             })}
                         {(!attention)
                             .then(|| {
                                 view! {
-                                    <ServersCard connection_id=connection_id.clone() servers=p.servers.clone() />
+                                    <ServersCard
+                                        connection_id=connection_id.clone()
+                                        servers=p.servers.clone()
+                                    />
                                     <CreateServerForm connection_id=connection_id.clone() choices />
                                 }
                             })}
@@ -102,13 +118,15 @@ fn ServersCard(connection_id: String, servers: Vec<ServerSummary>) -> impl IntoV
                     <tbody>
                         {servers
                             .into_iter()
-                            .map(|server| view! { <ServerRow connection_id=connection_id.clone() server /> })
+                            .map(|server| {
+                                view! { <ServerRow connection_id=connection_id.clone() server /> }
+                            })
                             .collect_view()}
                     </tbody>
                 </table>
             </div>
         }
-            .into_any()
+        .into_any()
     };
     view! {
         <section class="card" aria-labelledby="servers-title">
@@ -129,7 +147,14 @@ fn ServerRow(connection_id: String, server: ServerSummary) -> impl IntoView {
         <tr data-testid="server">
             <td>
                 {s.name.clone()}
-                {s.managed_by_potions.then(|| view! { " " <span class="badge badge-neutral">"Potions"</span> })}
+                {s
+                    .managed_by_potions
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="badge badge-neutral">"Potions"</span>
+                        }
+                    })}
             </td>
             <td>{s.status}</td>
             <td>{s.server_type}</td>

@@ -103,7 +103,11 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
         servers: Vec::new(),
     };
     if overview.status == ConnectionStatus::Connected {
-        match state.provisioning.servers(&user.id, &overview.connection_id).await {
+        match state
+            .provisioning
+            .servers(&user.id, &overview.connection_id)
+            .await
+        {
             Ok(list) => overview.servers = list.into_iter().map(convert::server).collect(),
             // The token was just rejected: show the project as needing attention.
             Err(domain::DomainError::TokenRejected) => {
@@ -249,6 +253,9 @@ pub async fn add_ssh_key(
 #[server(prefix = "/api", endpoint = "delete_ssh_key")]
 pub async fn delete_ssh_key(id: String, key_id: i64) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    state.provisioning.delete_ssh_key(&user.id, &id, key_id).await?;
+    state
+        .provisioning
+        .delete_ssh_key(&user.id, &id, key_id)
+        .await?;
     Ok(())
 }

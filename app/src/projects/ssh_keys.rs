@@ -37,7 +37,9 @@ pub fn SshKeysPage() -> impl IntoView {
                     <ul class="connection-list">
                         {list
                             .into_iter()
-                            .map(|key| view! { <KeyItem connection_id=id.get_untracked() key delete /> })
+                            .map(|key| {
+                                view! { <KeyItem connection_id=id.get_untracked() key delete /> }
+                            })
                             .collect_view()}
                     </ul>
                 </Loaded>
@@ -59,11 +61,21 @@ fn KeyItem(
             <div class="connection-head">
                 <h3 class="project-name">
                     {key.name.clone()}
-                    {key.is_potions_key.then(|| view! { " " <span class="badge badge-neutral">"Potions key"</span> })}
+                    {key
+                        .is_potions_key
+                        .then(|| {
+                            view! {
+                                " "
+                                <span class="badge badge-neutral">"Potions key"</span>
+                            }
+                        })}
                 </h3>
             </div>
             <p>
-                <Copyable value=key.fingerprint.clone() what=format!("fingerprint of {}", key.name) />
+                <Copyable
+                    value=key.fingerprint.clone()
+                    what=format!("fingerprint of {}", key.name)
+                />
             </p>
             <p class="muted">"Added " {format_optional_time(key.created_at)}</p>
             <ActionForm action=delete>
@@ -75,8 +87,10 @@ fn KeyItem(
                         view! {
                             <div class="checkbox">
                                 <input type="checkbox" id=confirm_id.clone() required />
-                                <label for=confirm_id.clone()>
-                                    "Delete the Potions key anyway: provisioning will add it again when it creates the next server."
+                                <label for=confirm_id
+                                    .clone()>
+                                    "Delete the Potions key anyway: provisioning will add it \
+                                        again when it creates the next server."
                                 </label>
                             </div>
                         }
@@ -100,7 +114,16 @@ fn AddKeyCard(connection_id: Memo<String>, add: ServerAction<AddSshKey>) -> impl
     view! {
         <section class="card" aria-labelledby="add-key-title">
             <h2 id="add-key-title">"Add a key"</h2>
-            {move || already_there().map(|note| view! { <p class="notice notice-success" role="status">{note}</p> })}
+            {move || {
+                already_there()
+                    .map(|note| {
+                        view! {
+                            <p class="notice notice-success" role="status">
+                                {note}
+                            </p>
+                        }
+                    })
+            }}
             <ActionForm action=add>
                 <ErrorNotice error=error />
                 <input type="hidden" name="id" value=move || connection_id.get() />
@@ -118,7 +141,7 @@ fn AddKeyCard(connection_id: Memo<String>, add: ServerAction<AddSshKey>) -> impl
                         maxlength="8192"
                         spellcheck="false"
                         aria-describedby="public-key-hint"
-                    ></textarea>
+                    />
                     <p id="public-key-hint" class="hint">
                         "The whole line, e.g. ssh-ed25519 AAAA… you@laptop."
                     </p>

@@ -6,9 +6,9 @@ use super::user_key::UserKey;
 use super::{Connections, PROVIDER_HETZNER};
 use crate::clock::now_unix;
 use crate::crypto::{Binding, Purpose, Sealed};
-use crate::hetzner::ApiToken;
 use crate::db::new_id;
 use crate::error::DomainError;
+use crate::hetzner::ApiToken;
 
 const CONNECTION_COLUMNS: &str =
     "id, provider, label, status, ssh_key_id, connected_at, last_verified_at";
@@ -39,7 +39,12 @@ async fn already_connected_or(
 
 impl Connections {
     /// Seals a token for one row: the ciphertext opens only for that owner and row.
-    fn seal_token(&self, user_id: &str, row_id: &str, token: &ApiToken) -> Result<Sealed, DomainError> {
+    fn seal_token(
+        &self,
+        user_id: &str,
+        row_id: &str,
+        token: &ApiToken,
+    ) -> Result<Sealed, DomainError> {
         Ok(self.keyring.seal(
             token.expose_secret().as_bytes(),
             Binding {
@@ -157,7 +162,11 @@ impl Connections {
         row.ok_or(DomainError::ConnectionNotFound)
     }
 
-    pub(super) async fn sealed_token(&self, user_id: &str, id: &str) -> Result<Sealed, DomainError> {
+    pub(super) async fn sealed_token(
+        &self,
+        user_id: &str,
+        id: &str,
+    ) -> Result<Sealed, DomainError> {
         let row: Option<(String, String, String)> = sqlx::query_as(
             "SELECT token_key_id, token_nonce, token_ciphertext FROM connections WHERE user_id = $1 AND id = $2",
         )
@@ -242,7 +251,12 @@ impl Connections {
         }
     }
 
-    pub(super) async fn set_label(&self, user_id: &str, id: &str, label: &str) -> Result<(), DomainError> {
+    pub(super) async fn set_label(
+        &self,
+        user_id: &str,
+        id: &str,
+        label: &str,
+    ) -> Result<(), DomainError> {
         let done = sqlx::query("UPDATE connections SET label = $1 WHERE user_id = $2 AND id = $3")
             .bind(label)
             .bind(user_id)

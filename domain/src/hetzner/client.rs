@@ -105,7 +105,8 @@ impl HetznerClient {
                 }
             }
         }
-        tracing::debug!(%method, path, status, correlation_id = correlation_id.as_deref().unwrap_or(""), "hetzner answered");
+        let shown_id = correlation_id.as_deref().unwrap_or("");
+        tracing::debug!(%method, path, status, correlation_id = shown_id, "hetzner answered");
 
         if (200..300).contains(&status) {
             if bytes.is_empty() {
@@ -149,7 +150,8 @@ impl HetznerClient {
             },
         };
         let err = with_id(kind);
-        tracing::warn!(%method, path, status, correlation_id = err.correlation_id.as_deref().unwrap_or(""), error = ?err.kind, "hetzner refused");
+        let shown_id = err.correlation_id.as_deref().unwrap_or("");
+        tracing::warn!(%method, path, status, correlation_id = shown_id, error = ?err.kind, "hetzner refused");
         Err(err)
     }
 

@@ -58,6 +58,13 @@ pub struct HetznerError {
     pub correlation_id: Option<String>,
 }
 
+impl ErrorKind {
+    /// True for `invalid_input` that names `field` among the invalid ones.
+    pub fn names_field_of_invalid_input(&self, field: &str) -> bool {
+        matches!(self, Self::InvalidInput { fields } if fields.iter().any(|f| f == field))
+    }
+}
+
 impl HetznerError {
     pub fn new(kind: ErrorKind) -> Self {
         Self {

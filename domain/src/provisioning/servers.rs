@@ -4,7 +4,7 @@
 use super::Provisioning;
 use crate::connections::managed_labels;
 use crate::error::DomainError;
-use crate::hetzner::{Action, CreateServer, CreatedServer, ErrorKind, ListParams, Server};
+use crate::hetzner::{Action, CreateServer, CreatedServer, ListParams, Server};
 
 /// A new server as the user asked for it.
 #[derive(Debug, Clone)]
@@ -94,8 +94,7 @@ impl Provisioning {
         match client.create_server(&token, &request).await {
             Ok(created) => Ok(created.value),
             // The Potions key was deleted from the project: add it again, once.
-            Err(err) if matches!(&err.kind, ErrorKind::InvalidInput { fields } if fields.iter().any(|f| f == "ssh_keys")) =>
-            {
+            Err(err) if err.kind.names_field_of_invalid_input("ssh_keys") => {
                 let key_id = self
                     .connections
                     .restore_project_key(user_id, connection_id, &token)

@@ -115,7 +115,10 @@ impl World {
     }
 
     pub fn project_named(&self, name: &str) -> Option<ProjectId> {
-        self.projects.iter().position(|p| p.name == name).map(ProjectId)
+        self.projects
+            .iter()
+            .position(|p| p.name == name)
+            .map(ProjectId)
     }
 
     pub fn add_token(
@@ -145,7 +148,9 @@ impl World {
     }
 
     pub fn project(&self, project: ProjectId) -> Result<&Project, ApiError> {
-        self.projects.get(project.0).ok_or_else(ApiError::unauthorized)
+        self.projects
+            .get(project.0)
+            .ok_or_else(ApiError::unauthorized)
     }
 
     pub fn project_mut(&mut self, project: ProjectId) -> Result<&mut Project, ApiError> {

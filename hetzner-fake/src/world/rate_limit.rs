@@ -57,5 +57,4 @@ impl World {
             p.bucket.updated = Instant::now();
         }
     }
-
 }

@@ -50,4 +50,3 @@ pub struct Project {
     pub server_limit: usize,
     pub(super) bucket: Bucket,
 }
-

@@ -4,7 +4,9 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use super::{parse_labels, random_token, rfc3339_now, Action, FakeConfig, ProjectId, Server, World};
+use super::{
+    parse_labels, random_token, rfc3339_now, Action, FakeConfig, ProjectId, Server, World,
+};
 use crate::catalogue::{self, Image, Location, ServerType};
 use crate::error::ApiError;
 use crate::render::{action_json, server_json};
@@ -231,7 +233,6 @@ impl World {
     }
 }
 
-
 /// A server's status from the time since it was created.
 pub fn server_status(server: &Server, config: &FakeConfig) -> &'static str {
     let age = server.created_at.elapsed();
@@ -243,4 +244,3 @@ pub fn server_status(server: &Server, config: &FakeConfig) -> &'static str {
         "initializing"
     }
 }
-

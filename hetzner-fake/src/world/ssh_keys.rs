@@ -60,7 +60,6 @@ impl World {
             .map(|_| ())
             .ok_or_else(|| ApiError::not_found("ssh_key"))
     }
-
 }
 
 /// The MD5 fingerprint Hetzner shows (`aa:bb:…`) of an OpenSSH public key,
@@ -98,4 +97,3 @@ pub fn fingerprint(public_key: &str) -> Option<String> {
             .join(":"),
     )
 }
-

@@ -1,15 +1,14 @@
 //! Who reaches what: every page and server function, without a session, with
 //! another user's session, and from another site, reaches nothing of the owner's.
 
-
-use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
-use reqwest::StatusCode;
 use crate::support::{
     location, path_of, AddSshKey, ConnectHetzner, CreateServer, DeleteServer, DeleteSshKey,
     DisconnectConnection, ListConnectionsWithServerCounts, ListSshKeys, LoadCreateServerChoices,
     LoadProject, ReadProvisioningProgress, RecheckConnection, RenameConnection, ReplaceToken,
     TestApp,
 };
+use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
+use reqwest::StatusCode;
 
 on_both_databases!(every_route_and_server_function_is_scoped_to_its_owner);
 
@@ -64,7 +63,10 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         ),
         (path_of::<DisconnectConnection>(), vec![("id", id.clone())]),
         (path_of::<LoadProject>(), vec![("id", id.clone())]),
-        (path_of::<LoadCreateServerChoices>(), vec![("id", id.clone())]),
+        (
+            path_of::<LoadCreateServerChoices>(),
+            vec![("id", id.clone())],
+        ),
         (
             path_of::<CreateServer>(),
             vec![

@@ -1,9 +1,8 @@
 //! Accounts and sessions over HTTP, on SQLite and PostgreSQL.
 
-
-use reqwest::StatusCode;
 use crate::support::{location, session_cookie, set_cookie_header, TestApp, PASSWORD};
 use crate::support::{path_of, SignIn, SignOut, SignUp};
+use reqwest::StatusCode;
 
 on_both_databases!(
     sign_up_signs_in_and_shows_the_dashboard,

@@ -1,12 +1,11 @@
 //! Connecting Hetzner Cloud projects over HTTP, on SQLite and PostgreSQL,
 //! against the in-process fake Hetzner.
 
-
+use crate::support::{location, TestApp};
+use crate::support::{path_of, DisconnectConnection, RecheckConnection, RenameConnection};
 use hetzner_fake::{Fault, FaultKind};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
-use crate::support::{location, TestApp};
-use crate::support::{path_of, DisconnectConnection, RecheckConnection, RenameConnection};
 
 on_both_databases!(
     a_read_write_token_connects_and_shows_on_dashboard_and_account,
@@ -109,7 +108,8 @@ async fn every_failed_check_says_why_and_stores_nothing(app: TestApp) {
         "a malformed token never reaches Hetzner"
     );
 
-    let rejected = "Hetzner rejected this token. Make sure it has Read &amp; Write permissions and belongs to the right project.";
+    let rejected = "Hetzner rejected this token. Make sure it has Read &amp; Write permissions \
+        and belongs to the right project.";
     let read_only = "This token is Read-only. Potions needs Read &amp; Write to create servers";
     let unreachable =
         "Potions couldn't reach Hetzner, so nothing was saved. Try again in a moment.";

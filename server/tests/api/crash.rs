@@ -2,15 +2,14 @@
 //! concurrent connects and disconnects, then restarted. Every acknowledged
 //! connect is there and its token decrypts; nothing is half-written.
 
-
+use crate::support::{
+    form_post, path_of, ConnectHetzner, DisconnectConnection, RecheckConnection, SignUp,
+};
 use hetzner_fake::{FakeConfig, FakeHetzner};
 use reqwest::{redirect, Client};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use crate::support::{
-    form_post, path_of, ConnectHetzner, DisconnectConnection, RecheckConnection, SignUp,
-};
 
 struct Potions {
     child: Child,
@@ -77,10 +76,12 @@ type Outcome = (String, String, Option<bool>);
 
 async fn crash_and_recover(backend: crate::support::Backend) {
     let database_url = match backend {
-        crate::support::Backend::Postgres => match crate::support::fresh_postgres_database().await {
-            Some(url) => url,
-            None => return,
-        },
+        crate::support::Backend::Postgres => {
+            match crate::support::fresh_postgres_database().await {
+                Some(url) => url,
+                None => return,
+            }
+        }
         crate::support::Backend::Sqlite => String::new(),
     };
     let data = tempfile::tempdir().unwrap();

@@ -1,11 +1,10 @@
 //! Hostile and malformed input gets a clear refusal, changes nothing, and
 //! leaves the server healthy.
 
-
-use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, ORIGIN};
-use reqwest::StatusCode;
 use crate::support::TestApp;
 use crate::support::{path_of, ConnectHetzner};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, ORIGIN};
+use reqwest::StatusCode;
 
 on_both_databases!(hostile_tokens_labels_and_bodies_change_nothing);
 

@@ -1,11 +1,10 @@
 //! Master keys: start is refused when stored secrets need a key that is not
 //! loaded, and `rotate-key` moves every secret to a new key.
 
-
+use crate::support::{path_of, test_settings, Backend, RecheckConnection, TestApp};
 use domain::crypto::{self, MasterKey};
 use server::config::Settings;
 use server::{keys, open_database, Server};
-use crate::support::{path_of, test_settings, Backend, RecheckConnection, TestApp};
 
 fn settings_of(app: &TestApp) -> Settings {
     let mut settings = test_settings(app.data_dir.path(), &app.fake);

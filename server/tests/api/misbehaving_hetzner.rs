@@ -3,11 +3,10 @@
 //! request ends within its timeout with the right message, and afterwards the
 //! server's open connections return to idle and it still answers at once.
 
-
+use crate::support::{location, Backend, TestApp};
 use hetzner_fake::{Fault, FaultKind};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
-use crate::support::{location, Backend, TestApp};
 
 fn open_descriptors() -> usize {
     std::fs::read_dir("/proc/self/fd")

@@ -1,12 +1,14 @@
 //! Provisioning in a connected project over HTTP, on SQLite and PostgreSQL,
 //! against the in-process fake Hetzner.
 
-
+use crate::support::{location, TestApp};
+use crate::support::{
+    path_of, AddSshKey, CreateServer, DeleteServer, DeleteSshKey, DisconnectConnection,
+    LoadCreateServerChoices, ReadProvisioningProgress, ReplaceToken,
+};
 use hetzner_fake::{FakeProject, Fault, Permission};
 use reqwest::StatusCode;
 use std::time::Duration;
-use crate::support::{location, TestApp};
-use crate::support::{path_of, AddSshKey, CreateServer, DeleteServer, DeleteSshKey, DisconnectConnection, LoadCreateServerChoices, ReadProvisioningProgress, ReplaceToken};
 
 on_both_databases!(
     create_follows_the_menus_and_runs,
@@ -57,7 +59,11 @@ const UBUNTU_ARM: &str = "161547270";
 async fn create_follows_the_menus_and_runs(app: TestApp) {
     let (cookie, project, id) = connected(&app).await;
     let (status, menus) = app
-        .call(path_of::<LoadCreateServerChoices>(), &[("id", &id)], &cookie)
+        .call(
+            path_of::<LoadCreateServerChoices>(),
+            &[("id", &id)],
+            &cookie,
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{menus}");
     let types = menus["server_types"].as_array().unwrap();

@@ -1,10 +1,9 @@
 //! Guards on every request: cross-site rejection, security headers, body caps.
 
-
+use crate::support::{path_of, SignIn, SignUp};
+use crate::support::{TestApp, PASSWORD};
 use reqwest::header::{CONTENT_SECURITY_POLICY, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use reqwest::StatusCode;
-use crate::support::{TestApp, PASSWORD};
-use crate::support::{path_of, SignIn, SignUp};
 
 on_both_databases!(
     cross_site_posts_are_rejected_and_change_nothing,

@@ -1,12 +1,11 @@
 //! After a connect and everything around it, the token's plaintext, base64
 //! and hex appear in no log line, no response, and nowhere in the database.
 
-
+use crate::support::{path_of, ListConnectionsWithServerCounts, RecheckConnection};
+use crate::support::{Backend, TestApp};
 use base64::Engine as _;
 use std::sync::OnceLock;
 use testkit::LogCapture;
-use crate::support::{Backend, TestApp};
-use crate::support::{path_of, ListConnectionsWithServerCounts, RecheckConnection};
 
 /// Every log line of this test binary, at every level.
 fn logs() -> &'static LogCapture {

@@ -2,12 +2,11 @@
 //! balancer would: sessions, sign-out and connections are shared, and the
 //! same token connected at the same moment through both yields one row.
 
-
+use crate::support::{form_post, path_of, test_settings, ConnectHetzner, SignOut, SignUp};
 use hetzner_fake::{FakeConfig, FakeHetzner};
 use reqwest::header::{ACCEPT, COOKIE};
 use reqwest::{redirect, Client, StatusCode};
 use server::Server;
-use crate::support::{form_post, path_of, test_settings, ConnectHetzner, SignOut, SignUp};
 
 struct Instance {
     base: String,
@@ -145,10 +144,25 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
         ("token", shared.read_write_token.as_str()),
     ];
     let (first, second) = tokio::join!(
-        post(&client, &a, path_of::<ConnectHetzner>(), &form, Some(&cookie)),
-        post(&client, &b, path_of::<ConnectHetzner>(), &form, Some(&cookie)),
+        post(
+            &client,
+            &a,
+            path_of::<ConnectHetzner>(),
+            &form,
+            Some(&cookie)
+        ),
+        post(
+            &client,
+            &b,
+            path_of::<ConnectHetzner>(),
+            &form,
+            Some(&cookie)
+        ),
     );
-    let outcomes = [crate::support::location(&first), crate::support::location(&second)];
+    let outcomes = [
+        crate::support::location(&first),
+        crate::support::location(&second),
+    ];
     assert_eq!(
         outcomes
             .iter()

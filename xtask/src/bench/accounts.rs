@@ -8,7 +8,10 @@ use crate::Result;
 pub fn sign_up(email: &str) -> Result<String> {
     let answer = POTIONS.post_form(
         "/api/sign_up",
-        &[("email", email), ("password", "correct horse battery staple")],
+        &[
+            ("email", email),
+            ("password", "correct horse battery staple"),
+        ],
         "",
     )?;
     answer
@@ -20,7 +23,11 @@ pub fn sign_up(email: &str) -> Result<String> {
 
 /// A new project in the fake; answers its Read & Write token.
 pub fn new_project(name: &str) -> Result<String> {
-    let answer = FAKE.send_json("POST", "/_admin/projects", &format!("{{\"name\":\"{name}\"}}"))?;
+    let answer = FAKE.send_json(
+        "POST",
+        "/_admin/projects",
+        &format!("{{\"name\":\"{name}\"}}"),
+    )?;
     answer
         .body
         .split("\"read_write_token\":\"")
@@ -31,7 +38,11 @@ pub fn new_project(name: &str) -> Result<String> {
 }
 
 pub fn connect(cookie: &str, label: &str, token: &str) -> Result<Answer> {
-    POTIONS.post_form("/api/connect_hetzner", &[("label", label), ("token", token)], cookie)
+    POTIONS.post_form(
+        "/api/connect_hetzner",
+        &[("label", label), ("token", token)],
+        cookie,
+    )
 }
 
 /// The id of the connection a successful connect redirected to.
@@ -52,6 +63,10 @@ pub fn connect_projects(cookie: &str, prefix: &str, count: usize) -> Result {
 }
 
 pub fn set_latency(millis: u64) -> Result {
-    FAKE.send_json("PUT", "/_admin/latency", &format!("{{\"millis\":{millis}}}"))
-        .map(|_| ())
+    FAKE.send_json(
+        "PUT",
+        "/_admin/latency",
+        &format!("{{\"millis\":{millis}}}"),
+    )
+    .map(|_| ())
 }

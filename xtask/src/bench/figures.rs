@@ -42,7 +42,11 @@ pub fn bundle_size(root: &Path) -> Vec<Row> {
         let value = format!("{:.1} KB raw, {:.1} KB gzip", kb(raw), kb(gz));
         rows.push(Row::new(&format!("  {file}"), value, ""));
     }
-    let value = format!("{:.1} KB raw, {:.1} KB gzip -9", kb(raw_total), kb(gz_total));
+    let value = format!(
+        "{:.1} KB raw, {:.1} KB gzip -9",
+        kb(raw_total),
+        kb(gz_total)
+    );
     rows.push(Row::new("Bundle (wasm + JS + CSS)", value, "≤ 250 KB gzip"));
     rows
 }
@@ -139,7 +143,13 @@ pub fn dashboard_fan_out(data: &Path) -> Result<Row> {
 /// `wrk` for about ten seconds: requests/s, p50 and p99 in ms.
 fn wrk(path: &str, connections: u32, cookie: &str) -> Result<(f64, f64, f64)> {
     let out = Command::new("wrk")
-        .args(["-t2", &format!("-c{connections}"), "-d10s", "--latency", "-H"])
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            "-d10s",
+            "--latency",
+            "-H",
+        ])
         .arg(format!("Cookie: {cookie}"))
         .arg(POTIONS.url(path))
         .output()
@@ -232,14 +242,26 @@ fn time_to_interactive(root: &Path, cookie: &str) -> Result<Row> {
     } else {
         format!("{text} ms")
     };
-    Ok(Row::new("Time to interactive, Dashboard (median of 10)", value, "reported"))
+    Ok(Row::new(
+        "Time to interactive, Dashboard (median of 10)",
+        value,
+        "reported",
+    ))
 }
 
 /// AES-256-GCM seal + open and Argon2id hash timings, from a release example.
 pub fn secrets(root: &Path) -> Result<Vec<Row>> {
     say("Secrets: AES-256-GCM seal + open, Argon2id hash");
     let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--release", "-p", "domain", "--example", "secrets_bench"])
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "domain",
+            "--example",
+            "secrets_bench",
+        ])
         .current_dir(root)
         .output()
         .map_err(|e| e.to_string())?;

@@ -75,7 +75,12 @@ impl Host {
     }
 
     pub fn get_page(self, path: &str, cookie: &str) -> Result<Answer> {
-        self.request("GET", path, &[("Cookie", cookie), ("Accept", "text/html")], "")
+        self.request(
+            "GET",
+            path,
+            &[("Cookie", cookie), ("Accept", "text/html")],
+            "",
+        )
     }
 
     /// A form post as a browser without JavaScript sends it.
@@ -136,7 +141,8 @@ mod tests {
     fn headers_are_found_whatever_their_case() {
         let answer = Answer {
             status: 302,
-            head: "HTTP/1.1 302 Found\r\nlocation: /?connected=Ab\r\nSet-Cookie: s=1; Path=/".into(),
+            head: "HTTP/1.1 302 Found\r\nlocation: /?connected=Ab\r\nSet-Cookie: s=1; Path=/"
+                .into(),
             body: String::new(),
         };
         assert_eq!(answer.header("Location"), Some("/?connected=Ab"));

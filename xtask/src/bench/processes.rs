@@ -37,7 +37,14 @@ pub fn start_potions(data: &Path) -> Result<(Child, Duration)> {
 pub fn start_fake() -> Result<Child> {
     let port = FAKE.0.rsplit(':').next().unwrap_or("4310");
     let child = Command::new(workspace_root().join("target/release/hetzner-fake"))
-        .args(["--port", port, "--rate-limit", "1000000", "--refill-per-sec", "1000"])
+        .args([
+            "--port",
+            port,
+            "--rate-limit",
+            "1000000",
+            "--refill-per-sec",
+            "1000",
+        ])
         .stdout(Stdio::null())
         .spawn()
         .map_err(|e| format!("hetzner-fake: {e}"))?;

@@ -32,8 +32,7 @@ pub fn ConnectHetznerPage() -> impl IntoView {
                             "Open the "
                             <a href=CONSOLE_URL rel="noopener noreferrer" target="_blank">
                                 "Hetzner Cloud Console"
-                            </a>
-                            " and select the project you want Potions to manage."
+                            </a> " and select the project you want Potions to manage."
                         </li>
                         <li>"Go to " <strong>"Security → API Tokens"</strong> "."</li>
                         <li>
@@ -41,17 +40,20 @@ pub fn ConnectHetznerPage() -> impl IntoView {
                             <code>"Potions"</code> "), and choose " <strong>"Read & Write"</strong>
                             " permissions."
                         </li>
-                        <li>"Copy the token. Hetzner only shows it once, so copy it before you leave the page."</li>
+                        <li>
+                            "Copy the token. Hetzner only shows it once, so copy it before you leave the page."
+                        </li>
                     </ol>
                     <p class="muted">
                         "For more detail, see Hetzner's own guide on "
                         <a href=TOKEN_GUIDE_URL rel="noopener noreferrer" target="_blank">
                             "generating an API token"
-                        </a>
-                        "."
+                        </a> "."
                     </p>
                     <p class="muted">
-                        "A token is scoped to a single project: Potions can only create and manage resources in that project, with no access to your other projects, your billing or your account settings."
+                        "A token is scoped to a single project: Potions can only create and \
+                            manage resources in that project, with no access to your other \
+                            projects, your billing or your account settings."
                     </p>
                 </section>
                 <section class="card" aria-labelledby="connect-title">
@@ -59,7 +61,9 @@ pub fn ConnectHetznerPage() -> impl IntoView {
                     <ActionForm action=connect>
                         <ErrorNotice error=error />
                         <div class="field">
-                            <label for="label">"Label " <span class="muted">"(optional)"</span></label>
+                            <label for="label">
+                                "Label " <span class="muted">"(optional)"</span>
+                            </label>
                             <input
                                 id="label"
                                 name="label"

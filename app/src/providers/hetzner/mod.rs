@@ -18,9 +18,9 @@ pub const SIGN_UP_URL: &str = "https://accounts.hetzner.com/signUp";
 pub fn TokenRejectedAdvice() -> impl IntoView {
     view! {
         <p class="hint">
-            "Hetzner rejected this project's token. Check that the token still exists in the Hetzner Cloud Console and has Read & Write permissions, then Re-check it on "
-            <A href=ACCOUNT>"Account"</A>
-            "."
+            "Hetzner rejected this project's token. Check that the token still exists in the \
+                Hetzner Cloud Console and has Read & Write permissions, then Re-check it on "
+            <A href=ACCOUNT>"Account"</A> "."
         </p>
     }
 }
@@ -31,7 +31,8 @@ pub fn FirstProjectHelp() -> impl IntoView {
     view! {
         <div class="empty-state">
             <p>
-                "Connect your first Hetzner Cloud project: click Connect next to Hetzner Cloud, paste a Read & Write API token, and Potions can create servers there."
+                "Connect your first Hetzner Cloud project: click Connect next to Hetzner Cloud, \
+                    paste a Read & Write API token, and Potions can create servers there."
             </p>
             <p class="muted">
                 "Don't have a Hetzner account yet? "

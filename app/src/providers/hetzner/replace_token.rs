@@ -26,7 +26,9 @@ pub fn ReplaceToken(connection_id: String) -> impl IntoView {
         <section class="card notice-warning-card" aria-labelledby="attention-title">
             <h2 id="attention-title">"Needs attention"</h2>
             <p>
-                "Hetzner rejected this project's token (it may have been deleted in the console). Check that the token still exists and has Read & Write permissions. Potions makes no calls for this project until it is fixed."
+                "Hetzner rejected this project's token (it may have been deleted in the console). \
+                    Check that the token still exists and has Read & Write permissions. Potions \
+                    makes no calls for this project until it is fixed."
             </p>
             <ActionForm action=replace>
                 <ErrorNotice error=error />

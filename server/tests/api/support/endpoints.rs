@@ -2,8 +2,7 @@
 
 pub use app::auth::server_fns::{SignIn, SignOut, SignUp};
 pub use app::connections::server_fns::{
-    DisconnectConnection, ListConnectionsWithServerCounts, RecheckConnection,
-    RenameConnection,
+    DisconnectConnection, ListConnectionsWithServerCounts, RecheckConnection, RenameConnection,
 };
 pub use app::projects::server_fns::{
     AddSshKey, CreateServer, DeleteServer, DeleteSshKey, ListSshKeys, LoadCreateServerChoices,
