@@ -170,6 +170,8 @@ fn test() -> Result {
             "hetzner-fake",
             "-p",
             "xtask",
+            "-p",
+            "testkit",
             "--all-targets",
         ],
     ];

@@ -167,6 +167,40 @@ fn EmailField() -> impl IntoView {
     }
 }
 
+/// The password field: a new one (sign-up) says the rule, an existing one
+/// (sign-in) lets the password manager fill it.
+#[component]
+fn PasswordField(new: bool) -> impl IntoView {
+    let autocomplete = if new {
+        "new-password"
+    } else {
+        "current-password"
+    };
+    view! {
+        <div class="field">
+            <label for="password">"Password"</label>
+            <input
+                id="password"
+                name="password"
+                type="password"
+                autocomplete=autocomplete
+                required
+                minlength=new.then_some("8")
+                maxlength="256"
+                aria-describedby=new.then_some("password-hint")
+            />
+            {new
+                .then(|| {
+                    view! {
+                        <p id="password-hint" class="hint">
+                            "At least 8 characters."
+                        </p>
+                    }
+                })}
+        </div>
+    }
+}
+
 /// A button that ends the session.
 #[component]
 pub fn SignOutButton() -> impl IntoView {

@@ -5,6 +5,20 @@ use leptos::prelude::*;
 use super::SignedInUser;
 use crate::error::AppError;
 
+/// A new session for the user, its cookie, and (for a plain form post) the
+/// way on to `next`.
+#[cfg(feature = "ssr")]
+async fn start_session(
+    state: &crate::ssr::AppState,
+    user_id: &str,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let secret = state.sessions.create(user_id).await?;
+    crate::ssr::set_session_cookie(secret.expose(), state.secure_cookies)?;
+    crate::ssr::redirect_plain_form_post(next.as_deref().unwrap_or(crate::paths::DASHBOARD));
+    Ok(())
+}
+
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
     Ok(crate::ssr::current_user()
@@ -22,11 +36,8 @@ pub async fn sign_up(
     use crate::ssr::*;
     let state = state()?;
     let user = state.accounts.sign_up(&email, &password).await?;
-    let secret = state.sessions.create(&user.id).await?;
-    set_session_cookie(secret.expose(), state.secure_cookies)?;
     tracing::info!(user_id = %user.id, "account created");
-    redirect_plain_form_post(next.as_deref().unwrap_or(crate::paths::DASHBOARD));
-    Ok(())
+    start_session(&state, &user.id, next).await
 }
 
 #[server(prefix = "/api", endpoint = "sign_in")]
@@ -45,11 +56,8 @@ pub async fn sign_in(
     if let Some(old) = session_secret()? {
         state.sessions.revoke(&old).await?;
     }
-    let secret = state.sessions.create(&user.id).await?;
-    set_session_cookie(secret.expose(), state.secure_cookies)?;
     tracing::info!(user_id = %user.id, "signed in");
-    redirect_plain_form_post(next.as_deref().unwrap_or(crate::paths::DASHBOARD));
-    Ok(())
+    start_session(&state, &user.id, next).await
 }
 
 #[server(prefix = "/api", endpoint = "sign_out")]

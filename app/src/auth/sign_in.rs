@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{load_after_success, next_from_query, use_auth, EmailField};
+use super::{load_after_success, next_from_query, use_auth, EmailField, PasswordField};
 use crate::components::{form_error, ErrorNotice, SubmitButton};
 use crate::paths::{with_next, SIGN_UP};
 
@@ -20,17 +20,7 @@ pub fn SignInPage() -> impl IntoView {
             <ActionForm action=auth.sign_in>
                 <ErrorNotice error=error />
                 <EmailField />
-                <div class="field">
-                    <label for="password">"Password"</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                        maxlength="256"
-                    />
-                </div>
+                <PasswordField new=false />
                 <input type="hidden" name="next" value=next />
                 <SubmitButton
                     pending=auth.sign_in.pending()

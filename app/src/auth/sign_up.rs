@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{load_after_success, next_from_query, use_auth, EmailField};
+use super::{load_after_success, next_from_query, use_auth, EmailField, PasswordField};
 use crate::components::{form_error, ErrorNotice, SubmitButton};
 use crate::paths::{with_next, SIGN_IN};
 
@@ -20,22 +20,7 @@ pub fn SignUpPage() -> impl IntoView {
             <ActionForm action=auth.sign_up>
                 <ErrorNotice error=error />
                 <EmailField />
-                <div class="field">
-                    <label for="password">"Password"</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="new-password"
-                        required
-                        minlength="8"
-                        maxlength="256"
-                        aria-describedby="password-hint"
-                    />
-                    <p id="password-hint" class="hint">
-                        "At least 8 characters."
-                    </p>
-                </div>
+                <PasswordField new=true />
                 <input type="hidden" name="next" value=next />
                 <SubmitButton
                     pending=auth.sign_up.pending()
