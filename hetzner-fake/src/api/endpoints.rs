@@ -92,7 +92,13 @@ pub(super) fn dispatch(
         }
         ("POST", ["servers"]) => {
             let body = parse_body(body)?;
-            let mut answer = Answer::ok(world.create_server(project, &body)?);
+            let created = world.create_server(project, &body)?;
+            let mut answer = Answer::ok(json!({
+                "server": render::server_json(&created.server, &config),
+                "action": render::action_json(&created.create),
+                "next_actions": [render::action_json(&created.start)],
+                "root_password": created.root_password,
+            }));
             answer.status = StatusCode::CREATED;
             Ok(answer)
         }
@@ -107,9 +113,12 @@ pub(super) fn dispatch(
                 json!({ "server": render::server_json(server, &config) }),
             ))
         }
-        ("DELETE", ["servers", id]) => Ok(Answer::ok(
-            world.delete_server(project, parse_id(id, "server")?)?,
-        )),
+        ("DELETE", ["servers", id]) => {
+            let action = world.delete_server(project, parse_id(id, "server")?)?;
+            Ok(Answer::ok(
+                json!({ "action": render::action_json(&action) }),
+            ))
+        }
         ("GET", ["ssh_keys"]) => {
             let items = world
                 .project(project)?
@@ -127,7 +136,8 @@ pub(super) fn dispatch(
         }
         ("POST", ["ssh_keys"]) => {
             let body = parse_body(body)?;
-            let mut answer = Answer::ok(world.create_ssh_key(project, &body)?);
+            let key = world.create_ssh_key(project, &body)?;
+            let mut answer = Answer::ok(json!({ "ssh_key": render::ssh_key_json(&key) }));
             answer.status = StatusCode::CREATED;
             Ok(answer)
         }

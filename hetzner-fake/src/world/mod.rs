@@ -9,7 +9,7 @@ mod ssh_keys;
 
 pub use rate_limit::RateLimitState;
 pub use resources::{Action, Project, Server, SshKey};
-pub use servers::server_status;
+pub use servers::{server_status, CreatedServer};
 pub use ssh_keys::fingerprint;
 
 use rand::distributions::Alphanumeric;

@@ -9,10 +9,23 @@ use super::{
 };
 use crate::catalogue::{self, Image, Location, ServerType};
 use crate::error::ApiError;
-use crate::render::{action_json, server_json};
+
+/// A new server and the two actions that bring it up.
+#[derive(Debug, Clone)]
+pub struct CreatedServer {
+    pub server: Server,
+    pub create: Action,
+    pub start: Action,
+    /// Set when no SSH key was given, as Hetzner does.
+    pub root_password: Option<String>,
+}
 
 impl World {
-    pub fn create_server(&mut self, project: ProjectId, body: &Value) -> Result<Value, ApiError> {
+    pub fn create_server(
+        &mut self,
+        project: ProjectId,
+        body: &Value,
+    ) -> Result<CreatedServer, ApiError> {
         let field = |name: &str| {
             body.get(name).and_then(|v| {
                 v.as_str()
@@ -120,17 +133,17 @@ impl World {
         let root_password = key_refs
             .is_empty()
             .then(|| random_token()[..20].to_string());
-        let response = json!({
-            "server": server_json(&server, &self.config),
-            "action": action_json(&create),
-            "next_actions": [action_json(&start)],
-            "root_password": root_password,
-        });
+        let created = CreatedServer {
+            server: server.clone(),
+            create: create.clone(),
+            start: start.clone(),
+            root_password,
+        };
         let p = self.project_mut(project)?;
         p.actions.insert(create.id, create);
         p.actions.insert(start.id, start);
         p.servers.insert(id, server);
-        Ok(response)
+        Ok(created)
     }
 
     fn new_server(
@@ -211,7 +224,7 @@ impl World {
             .is_some()
     }
 
-    pub fn delete_server(&mut self, project: ProjectId, id: i64) -> Result<Value, ApiError> {
+    pub fn delete_server(&mut self, project: ProjectId, id: i64) -> Result<Action, ApiError> {
         let server = self
             .project(project)?
             .servers
@@ -225,11 +238,10 @@ impl World {
             ));
         }
         let action = self.new_action("delete_server", id, Instant::now(), Duration::ZERO);
-        let json = action_json(&action);
         let p = self.project_mut(project)?;
         p.servers.remove(&id);
-        p.actions.insert(action.id, action);
-        Ok(json!({ "action": json }))
+        p.actions.insert(action.id, action.clone());
+        Ok(action)
     }
 }
 

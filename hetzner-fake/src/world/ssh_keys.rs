@@ -2,14 +2,13 @@
 
 use base64::Engine as _;
 use md5::{Digest, Md5};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::{parse_labels, rfc3339_now, ProjectId, SshKey, World};
 use crate::error::ApiError;
-use crate::render::ssh_key_json;
 
 impl World {
-    pub fn create_ssh_key(&mut self, project: ProjectId, body: &Value) -> Result<Value, ApiError> {
+    pub fn create_ssh_key(&mut self, project: ProjectId, body: &Value) -> Result<SshKey, ApiError> {
         let name = body.get("name").and_then(Value::as_str);
         let public_key = body.get("public_key").and_then(Value::as_str);
         let mut missing = Vec::new();
@@ -48,9 +47,8 @@ impl World {
             labels,
             created: rfc3339_now(),
         };
-        let json = ssh_key_json(&key);
-        self.project_mut(project)?.ssh_keys.insert(id, key);
-        Ok(json!({ "ssh_key": json }))
+        self.project_mut(project)?.ssh_keys.insert(id, key.clone());
+        Ok(key)
     }
 
     pub fn delete_ssh_key(&mut self, project: ProjectId, id: i64) -> Result<(), ApiError> {
