@@ -32,7 +32,8 @@ pub enum Command {
     RotateKey,
 }
 
-#[derive(Debug, Clone, clap::Args)]
+/// Debug shows no secret: the master key and any database password are redacted.
+#[derive(Clone, clap::Args)]
 pub struct Settings {
     /// Address and port to listen on.
     #[arg(long, env = "POTIONS_LISTEN", default_value = "127.0.0.1:3000")]
@@ -67,12 +68,44 @@ pub struct Settings {
 
     /// Master key for secrets at rest: 32 bytes, base64. Without it, the key
     /// file `master.key` in the data folder is used (created on first start).
+    /// Prefer the environment variable or the key file: a flag is visible to
+    /// every local user in the process list.
     #[arg(long, env = "POTIONS_MASTER_KEY", hide_env_values = true)]
     pub master_key: Option<String>,
 
     /// Folder with the compiled site (`pkg/` with WebAssembly, JS and CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_deref().map(redact_password))
+            .field("public_url", &self.public_url)
+            .field("log_format", &self.log_format)
+            .field("hetzner_api_url", &self.hetzner_api_url)
+            .field("hetzner_timeout_secs", &self.hetzner_timeout_secs)
+            .field("master_key", &self.master_key.as_ref().map(|_| "[redacted]"))
+            .field("site_root", &self.site_root)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` as `postgres://user:[redacted]@host/db`.
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:[redacted]@{host}")
+        }
+        _ => url.to_string(),
+    }
 }
 
 impl Settings {
@@ -106,5 +139,22 @@ impl Settings {
             hetzner_timeout_secs: 10.0,
             master_key: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let mut settings = Settings::for_data_dir(PathBuf::from("data"));
+        settings.master_key = Some("c2VjcmV0LW1hc3Rlci1rZXktYnl0ZXMtMzItbG9uZyE=".into());
+        settings.database_url = Some("postgres://potions:hunter2@db.internal/potions".into());
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("c2VjcmV0"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("postgres://potions:[redacted]@db.internal/potions"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
     }
 }

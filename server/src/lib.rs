@@ -30,7 +30,7 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
-use crate::security::PublicOrigin;
+use crate::security::PublicOrigins;
 
 /// Largest request body accepted; forms are tiny.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -124,7 +124,7 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn router(state: AppState, public_origin: String) -> Router {
+pub fn router(state: AppState, public_origins: PublicOrigins) -> Router {
     let routes = route_list();
     let request_id = http::HeaderName::from_static("x-request-id");
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
@@ -146,7 +146,7 @@ pub fn router(state: AppState, public_origin: String) -> Router {
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
-            PublicOrigin(Arc::from(public_origin)),
+            public_origins,
             security::reject_cross_site,
         ))
         .layer(axum::middleware::from_fn(security::security_headers))
@@ -187,16 +187,16 @@ impl Server {
                 addr: settings.listen,
                 source,
             })?;
-        let public_url = match settings.public_url {
-            Some(_) => settings.public_url(),
-            None => format!(
-                "http://{}",
-                listener.local_addr().unwrap_or(settings.listen)
-            ),
-        };
+        let listening = listener.local_addr().unwrap_or(settings.listen);
+        let origins = PublicOrigins::new(settings.public_url.as_deref(), listening);
+        if settings.public_url.is_none() && listening.ip().is_unspecified() {
+            tracing::warn!(
+                "no --public-url: forms only work at http://{listening}; set the URL users reach"
+            );
+        }
         Ok(Self {
             listener,
-            router: router(state, public_url),
+            router: router(state, origins),
         })
     }
 

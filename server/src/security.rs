@@ -5,15 +5,52 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::header::{
-    HeaderName, CONTENT_SECURITY_POLICY, HOST, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    HeaderName, CONTENT_SECURITY_POLICY, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
     X_FRAME_OPTIONS,
 };
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// The origin (`scheme://host[:port]`) users reach Potions at.
+/// The origins (`scheme://host[:port]`) users reach Potions at: the
+/// configured public URL's, or, when none is configured, the listening
+/// address's (and `localhost` for a loopback one). Nothing else, whatever the
+/// `Host` header says: a rebound DNS name must not pass.
 #[derive(Clone, Debug)]
-pub struct PublicOrigin(pub Arc<str>);
+pub struct PublicOrigins(pub Arc<[String]>);
+
+impl PublicOrigins {
+    pub fn new(public_url: Option<&str>, listening: SocketAddr) -> Self {
+        let origins = match public_url {
+            Some(url) => vec![origin_of(url)],
+            None => {
+                let port = listening.port();
+                let mut origins = vec![format!("http://{listening}")];
+                if listening.ip().is_loopback() {
+                    origins.push(format!("http://localhost:{port}"));
+                }
+                origins
+            }
+        };
+        Self(origins.into())
+    }
+
+    fn contains(&self, origin: &str) -> bool {
+        self.0.iter().any(|o| o == origin)
+    }
+}
+
+/// `https://potions.example/app/` → `https://potions.example`.
+fn origin_of(url: &str) -> String {
+    let url = url.trim_end_matches('/');
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split('/').next().unwrap_or(rest);
+            format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase())
+        }
+        None => url.to_string(),
+    }
+}
 
 fn is_safe_method(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -22,7 +59,7 @@ fn is_safe_method(method: &Method) -> bool {
 /// Whether a state-changing request came from another site. Browsers send
 /// `Sec-Fetch-Site` and `Origin`; requests without either (curl, server to
 /// server) carry no ambient cookies from a victim's browser and pass.
-pub fn is_cross_site(method: &Method, headers: &HeaderMap, public_origin: &str) -> bool {
+pub fn is_cross_site(method: &Method, headers: &HeaderMap, ours: &PublicOrigins) -> bool {
     if is_safe_method(method) {
         return false;
     }
@@ -33,25 +70,17 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap, public_origin: &str) 
     }
     match headers.get(ORIGIN).map(|o| o.to_str()) {
         None => false,
-        Some(Ok(origin)) => {
-            let host_origin = headers
-                .get(HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(|host| (format!("http://{host}"), format!("https://{host}")));
-            let matches_host =
-                host_origin.is_some_and(|(http, https)| origin == http || origin == https);
-            !(origin == public_origin || matches_host)
-        }
+        Some(Ok(origin)) => !ours.contains(origin),
         Some(Err(_)) => true,
     }
 }
 
 pub async fn reject_cross_site(
-    State(origin): State<PublicOrigin>,
+    State(origins): State<PublicOrigins>,
     request: Request,
     next: Next,
 ) -> Response {
-    if is_cross_site(request.method(), request.headers(), &origin.0) {
+    if is_cross_site(request.method(), request.headers(), &origins) {
         tracing::warn!(method = %request.method(), path = request.uri().path(), "cross-site request rejected");
         return (
             StatusCode::FORBIDDEN,
@@ -91,7 +120,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 mod tests {
     use super::*;
 
-    const PUBLIC: &str = "https://potions.example";
+    fn ours() -> PublicOrigins {
+        PublicOrigins::new(Some("https://Potions.example/"), SocketAddr::from(([0, 0, 0, 0], 80)))
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
@@ -107,7 +138,7 @@ mod tests {
             ("origin", "https://evil.example"),
             ("sec-fetch-site", "cross-site"),
         ]);
-        assert!(!is_cross_site(&Method::GET, &h, PUBLIC));
+        assert!(!is_cross_site(&Method::GET, &h, &ours()));
     }
 
     #[test]
@@ -120,25 +151,35 @@ mod tests {
                 ("origin", "https://a.potions.example"),
             ]),
             headers(&[("origin", "null")]),
+            // DNS rebinding: the browser thinks it is on evil.example, which
+            // now resolves to us; Host and Origin agree, and neither is ours.
+            headers(&[("origin", "http://evil.example:4000"), ("host", "evil.example:4000")]),
         ] {
-            assert!(is_cross_site(&Method::POST, &h, PUBLIC), "{h:?}");
+            assert!(is_cross_site(&Method::POST, &h, &ours()), "{h:?}");
         }
     }
 
     #[test]
-    fn posts_from_our_origin_or_host_pass() {
+    fn posts_from_our_origins_pass() {
         for h in [
             headers(&[
                 ("origin", "https://potions.example"),
                 ("sec-fetch-site", "same-origin"),
             ]),
-            headers(&[
-                ("origin", "http://127.0.0.1:4000"),
-                ("host", "127.0.0.1:4000"),
-            ]),
             headers(&[]),
         ] {
-            assert!(!is_cross_site(&Method::POST, &h, PUBLIC), "{h:?}");
+            assert!(!is_cross_site(&Method::POST, &h, &ours()), "{h:?}");
         }
+    }
+
+    #[test]
+    fn without_a_public_url_the_listening_address_is_ours() {
+        let local = PublicOrigins::new(None, SocketAddr::from(([127, 0, 0, 1], 4000)));
+        for origin in ["http://127.0.0.1:4000", "http://localhost:4000"] {
+            let h = HeaderMap::from_iter([(ORIGIN, HeaderValue::from_static(origin))]);
+            assert!(!is_cross_site(&Method::POST, &h, &local), "{origin}");
+        }
+        let h = HeaderMap::from_iter([(ORIGIN, HeaderValue::from_static("http://localhost:4001"))]);
+        assert!(is_cross_site(&Method::POST, &h, &local));
     }
 }

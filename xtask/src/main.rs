@@ -138,6 +138,21 @@ fn demo() -> Result {
     served
 }
 
+/// Which databases the integration tests will run on, said before they run.
+fn databases_under_test() -> String {
+    if std::env::var_os("POTIONS_TEST_SKIP_POSTGRES").is_some() {
+        return "Unit and integration tests on SQLite only: POTIONS_TEST_SKIP_POSTGRES is set, \
+                so every PostgreSQL half is skipped"
+            .into();
+    }
+    let postgres = std::env::var("POTIONS_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    format!(
+        "Unit and integration tests, each on SQLite and on PostgreSQL ({postgres}; \
+         unreachable fails the run)"
+    )
+}
+
 fn test() -> Result {
     let tools = Toolchain::ensure_for_tests()?;
     // A one-off build gains nothing from incremental caches, which are large.
@@ -184,7 +199,7 @@ fn test() -> Result {
         )?;
     }
 
-    say("Unit and integration tests, each on SQLite and on PostgreSQL");
+    say(&databases_under_test());
     for package in [
         &["-p", "domain", "-p", "rules"][..],
         &["-p", "app", "--features", "ssr"],

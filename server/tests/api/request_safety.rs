@@ -31,6 +31,20 @@ async fn cross_site_posts_are_rejected_and_change_nothing(app: TestApp) {
         .await
         .expect("POST");
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // DNS rebinding: a page on a name that now resolves to us posts with an
+    // Origin that matches its Host header, but is not our origin.
+    let port = app.base_url.rsplit(':').next().unwrap_or_default();
+    let rebound = format!("http://rebound.example:{port}");
+    let res = app
+        .client
+        .post(app.url(path_of::<SignUp>()))
+        .header(ORIGIN, &rebound)
+        .header(reqwest::header::HOST, format!("rebound.example:{port}"))
+        .form(&[("email", "victim@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "a rebound origin passed");
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
     // The same form from our own origin works.
     app.sign_up("victim@example.com").await;
