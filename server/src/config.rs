@@ -83,12 +83,18 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
-            .field("database_url", &self.database_url.as_deref().map(redact_password))
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_password),
+            )
             .field("public_url", &self.public_url)
             .field("log_format", &self.log_format)
             .field("hetzner_api_url", &self.hetzner_api_url)
             .field("hetzner_timeout_secs", &self.hetzner_timeout_secs)
-            .field("master_key", &self.master_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "master_key",
+                &self.master_key.as_ref().map(|_| "[redacted]"),
+            )
             .field("site_root", &self.site_root)
             .finish()
     }
@@ -154,7 +160,10 @@ mod tests {
         let shown = format!("{settings:?}");
         assert!(!shown.contains("c2VjcmV0"), "{shown}");
         assert!(!shown.contains("hunter2"), "{shown}");
-        assert!(shown.contains("postgres://potions:[redacted]@db.internal/potions"), "{shown}");
+        assert!(
+            shown.contains("postgres://potions:[redacted]@db.internal/potions"),
+            "{shown}"
+        );
         assert!(shown.contains("[redacted]"), "{shown}");
     }
 }

@@ -46,7 +46,11 @@ fn origin_of(url: &str) -> String {
     match url.split_once("://") {
         Some((scheme, rest)) => {
             let host = rest.split('/').next().unwrap_or(rest);
-            format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase())
+            format!(
+                "{}://{}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase()
+            )
         }
         None => url.to_string(),
     }
@@ -121,7 +125,10 @@ mod tests {
     use super::*;
 
     fn ours() -> PublicOrigins {
-        PublicOrigins::new(Some("https://Potions.example/"), SocketAddr::from(([0, 0, 0, 0], 80)))
+        PublicOrigins::new(
+            Some("https://Potions.example/"),
+            SocketAddr::from(([0, 0, 0, 0], 80)),
+        )
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
@@ -153,7 +160,10 @@ mod tests {
             headers(&[("origin", "null")]),
             // DNS rebinding: the browser thinks it is on evil.example, which
             // now resolves to us; Host and Origin agree, and neither is ours.
-            headers(&[("origin", "http://evil.example:4000"), ("host", "evil.example:4000")]),
+            headers(&[
+                ("origin", "http://evil.example:4000"),
+                ("host", "evil.example:4000"),
+            ]),
         ] {
             assert!(is_cross_site(&Method::POST, &h, &ours()), "{h:?}");
         }

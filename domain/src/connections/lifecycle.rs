@@ -67,13 +67,18 @@ impl Connections {
 
     /// Records what a Hetzner answer says about the token: `unauthorized`
     /// means it no longer works, and the connection needs attention.
-    pub async fn note_failure(&self, id: &str, err: &HetznerError) -> Result<(), DomainError> {
+    pub async fn note_failure(
+        &self,
+        user_id: &str,
+        id: &str,
+        err: &HetznerError,
+    ) -> Result<(), DomainError> {
         if err.kind == ErrorKind::Unauthorized {
             tracing::warn!(
                 connection_id = id,
                 "token rejected by Hetzner: connection needs attention"
             );
-            self.mark_needs_attention(id).await?;
+            self.mark_needs_attention(user_id, id).await?;
         }
         Ok(())
     }
@@ -84,12 +89,12 @@ impl Connections {
         let key = self.user_key(user_id).await?;
         match self.check_token(&token, &key).await {
             Ok(checked) => {
-                self.mark_verified(id, checked.ssh_key_id).await?;
+                self.mark_verified(user_id, id, checked.ssh_key_id).await?;
                 self.counts.remember(id, checked.server_count);
                 self.get(user_id, id).await
             }
             Err(DomainError::TokenRejected) => {
-                self.mark_needs_attention(id).await?;
+                self.mark_needs_attention(user_id, id).await?;
                 Err(DomainError::TokenRejected)
             }
             Err(err) => Err(err),

@@ -68,7 +68,7 @@ impl Connections {
                 ServerCount::Known(count)
             }
             Err(err) => {
-                let _ = self.note_failure(id, &err).await;
+                let _ = self.note_failure(user_id, id, &err).await;
                 if err.kind == ErrorKind::Unauthorized {
                     ServerCount::TokenRejected
                 } else {

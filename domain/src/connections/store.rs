@@ -182,9 +182,14 @@ impl Connections {
         })
     }
 
-    pub(super) async fn mark_needs_attention(&self, id: &str) -> Result<(), DomainError> {
-        sqlx::query("UPDATE connections SET status = $1 WHERE id = $2")
+    pub(super) async fn mark_needs_attention(
+        &self,
+        user_id: &str,
+        id: &str,
+    ) -> Result<(), DomainError> {
+        sqlx::query("UPDATE connections SET status = $1 WHERE user_id = $2 AND id = $3")
             .bind(ConnectionStatus::NeedsAttention.as_str())
+            .bind(user_id)
             .bind(id)
             .execute(self.db.pool())
             .await?;
@@ -192,13 +197,20 @@ impl Connections {
     }
 
     /// The token passed a check just now: connected, verified, with this key.
-    pub(super) async fn mark_verified(&self, id: &str, ssh_key_id: i64) -> Result<(), DomainError> {
+    pub(super) async fn mark_verified(
+        &self,
+        user_id: &str,
+        id: &str,
+        ssh_key_id: i64,
+    ) -> Result<(), DomainError> {
         sqlx::query(
-            "UPDATE connections SET status = $1, last_verified_at = $2, ssh_key_id = $3 WHERE id = $4",
+            "UPDATE connections SET status = $1, last_verified_at = $2, ssh_key_id = $3 \
+             WHERE user_id = $4 AND id = $5",
         )
         .bind(ConnectionStatus::Connected.as_str())
         .bind(now_unix())
         .bind(ssh_key_id)
+        .bind(user_id)
         .bind(id)
         .execute(self.db.pool())
         .await?;

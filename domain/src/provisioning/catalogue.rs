@@ -63,7 +63,7 @@ impl Provisioning {
             (l, t, i) => {
                 let err = [l.err(), t.err(), i.err()].into_iter().flatten().next();
                 return Err(match err {
-                    Some(err) => self.fail(connection_id, err).await,
+                    Some(err) => self.fail(user_id, connection_id, err).await,
                     None => DomainError::HetznerUnreachable,
                 });
             }

@@ -56,8 +56,11 @@ impl Provisioning {
     }
 
     /// Turns a Hetzner failure into the user's terms, noting a rejected token.
-    async fn fail(&self, connection_id: &str, err: HetznerError) -> DomainError {
-        let _ = self.connections.note_failure(connection_id, &err).await;
+    async fn fail(&self, user_id: &str, connection_id: &str, err: HetznerError) -> DomainError {
+        let _ = self
+            .connections
+            .note_failure(user_id, connection_id, &err)
+            .await;
         let failure = provisioning_failure(&err);
         if matches!(failure, DomainError::HetznerUnreachable) {
             tracing::warn!(connection_id, error = %err, "hetzner call failed");

@@ -31,7 +31,7 @@ impl Provisioning {
             .await
         {
             Ok(answer) => Ok(answer.value),
-            Err(err) => Err(self.fail(connection_id, err).await),
+            Err(err) => Err(self.fail(user_id, connection_id, err).await),
         }
     }
 
@@ -103,10 +103,10 @@ impl Provisioning {
                 retry.ssh_keys[0] = key_id;
                 match client.create_server(&token, &retry).await {
                     Ok(created) => Ok(created.value),
-                    Err(err) => Err(self.fail(connection_id, err).await),
+                    Err(err) => Err(self.fail(user_id, connection_id, err).await),
                 }
             }
-            Err(err) => Err(self.fail(connection_id, err).await),
+            Err(err) => Err(self.fail(user_id, connection_id, err).await),
         }
     }
 
@@ -119,7 +119,7 @@ impl Provisioning {
         let (_, token) = self.open(user_id, connection_id).await?;
         match self.connections.hetzner().get_actions(&token, ids).await {
             Ok(answer) => Ok(answer.value),
-            Err(err) => Err(self.fail(connection_id, err).await),
+            Err(err) => Err(self.fail(user_id, connection_id, err).await),
         }
     }
 
@@ -135,7 +135,7 @@ impl Provisioning {
         let client = self.connections.hetzner();
         let server = match client.get_server(&token, server_id).await {
             Ok(answer) => answer.value,
-            Err(err) => return Err(self.fail(connection_id, err).await),
+            Err(err) => return Err(self.fail(user_id, connection_id, err).await),
         };
         if server.name != confirm_name.trim() {
             return Err(DomainError::ConfirmationMismatch);
@@ -145,7 +145,7 @@ impl Provisioning {
         }
         match client.delete_server(&token, server_id).await {
             Ok(_) => Ok(()),
-            Err(err) => Err(self.fail(connection_id, err).await),
+            Err(err) => Err(self.fail(user_id, connection_id, err).await),
         }
     }
 }

@@ -25,7 +25,7 @@ impl Provisioning {
         let (_, token) = self.open(user_id, connection_id).await?;
         match self.connections.hetzner().all_ssh_keys(&token).await {
             Ok(answer) => Ok(answer.value),
-            Err(err) => Err(self.fail(connection_id, err).await),
+            Err(err) => Err(self.fail(user_id, connection_id, err).await),
         }
     }
 
@@ -57,7 +57,7 @@ impl Provisioning {
         match existing(fingerprint.clone()).await {
             Ok(Some(key)) => return Ok(AddedKey::AlreadyThere(key)),
             Ok(None) => {}
-            Err(err) => return Err(self.fail(connection_id, err).await),
+            Err(err) => return Err(self.fail(user_id, connection_id, err).await),
         }
         match client
             .create_ssh_key(&token, name, public_key, &BTreeMap::new())
@@ -71,10 +71,10 @@ impl Provisioning {
                 match existing(fingerprint).await {
                     Ok(Some(key)) => Ok(AddedKey::AlreadyThere(key)),
                     Ok(None) => Err(DomainError::KeyNameTaken),
-                    Err(err) => Err(self.fail(connection_id, err).await),
+                    Err(err) => Err(self.fail(user_id, connection_id, err).await),
                 }
             }
-            Err(err) => Err(self.fail(connection_id, err).await),
+            Err(err) => Err(self.fail(user_id, connection_id, err).await),
         }
     }
 
@@ -92,7 +92,7 @@ impl Provisioning {
             .await
         {
             Ok(_) => Ok(()),
-            Err(err) => Err(self.fail(connection_id, err).await),
+            Err(err) => Err(self.fail(user_id, connection_id, err).await),
         }
     }
 }

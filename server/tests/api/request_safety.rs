@@ -44,7 +44,11 @@ async fn cross_site_posts_are_rejected_and_change_nothing(app: TestApp) {
         .send()
         .await
         .expect("POST");
-    assert_eq!(res.status(), StatusCode::FORBIDDEN, "a rebound origin passed");
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "a rebound origin passed"
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
     // The same form from our own origin works.
     app.sign_up("victim@example.com").await;
