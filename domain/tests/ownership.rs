@@ -18,8 +18,14 @@ async fn a_rejected_token_is_only_noted_by_its_owner() {
     let url = format!("sqlite://{}?mode=rwc", dir.join("p.db").display());
     let db = Database::connect(&url).await.unwrap();
     let accounts = Accounts::new(db.clone());
-    let owner = accounts.sign_up("owner@example.com", "correct horse").await.unwrap();
-    let other = accounts.sign_up("other@example.com", "correct horse").await.unwrap();
+    let owner = accounts
+        .sign_up("owner@example.com", "correct horse")
+        .await
+        .unwrap();
+    let other = accounts
+        .sign_up("other@example.com", "correct horse")
+        .await
+        .unwrap();
     let client = HetznerClient::new(ClientConfig {
         base_url: fake.base_url(),
         ..ClientConfig::default()
@@ -38,14 +44,26 @@ async fn a_rejected_token_is_only_noted_by_its_owner() {
         .note_failure(&other.id, &connection.id, &rejected)
         .await
         .unwrap();
-    let status = connections.get(&owner.id, &connection.id).await.unwrap().status;
-    assert_eq!(status, ConnectionStatus::Connected, "another user's id changed the row");
+    let status = connections
+        .get(&owner.id, &connection.id)
+        .await
+        .unwrap()
+        .status;
+    assert_eq!(
+        status,
+        ConnectionStatus::Connected,
+        "another user's id changed the row"
+    );
 
     connections
         .note_failure(&owner.id, &connection.id, &rejected)
         .await
         .unwrap();
-    let status = connections.get(&owner.id, &connection.id).await.unwrap().status;
+    let status = connections
+        .get(&owner.id, &connection.id)
+        .await
+        .unwrap()
+        .status;
     assert_eq!(status, ConnectionStatus::NeedsAttention);
     drop(fake);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -30,7 +30,7 @@ use tower_http::request_id::{
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
-use crate::security::PublicOrigins;
+use crate::security::{PublicOrigins, ServedOverHttps};
 
 /// Largest request body accepted; forms are tiny.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -125,6 +125,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 }
 
 pub fn router(state: AppState, public_origins: PublicOrigins) -> Router {
+    let https = state.secure_cookies;
     let routes = route_list();
     let request_id = http::HeaderName::from_static("x-request-id");
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
@@ -149,7 +150,10 @@ pub fn router(state: AppState, public_origins: PublicOrigins) -> Router {
             public_origins,
             security::reject_cross_site,
         ))
-        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            ServedOverHttps(https),
+            security::security_headers,
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, RandomRequestId))

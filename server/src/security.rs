@@ -5,8 +5,8 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::header::{
-    HeaderName, CONTENT_SECURITY_POLICY, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
-    X_FRAME_OPTIONS,
+    HeaderName, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ORIGIN, REFERRER_POLICY,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use std::net::SocketAddr;
@@ -95,11 +95,43 @@ pub async fn reject_cross_site(
     next.run(request).await
 }
 
+/// Whether Potions is served over https: then browsers are told to use
+/// nothing else (`Strict-Transport-Security`).
+#[derive(Clone, Copy, Debug)]
+pub struct ServedOverHttps(pub bool);
+
+/// Pages and server-function answers can hold a user's data: no cache, shared
+/// or private, may keep them. Static assets (`/pkg`, the favicon) may be cached.
+fn is_private(path: &str, response: &Response) -> bool {
+    path.starts_with("/api/")
+        || response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"))
+}
+
 /// Headers on every response. Pages set their own Content-Security-Policy
 /// with a per-response nonce; everything else gets the strictest one.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(https): State<ServedOverHttps>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_string();
     let mut response = next.run(request).await;
+    if is_private(&path, &response) {
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let headers = response.headers_mut();
+    if https.0 {
+        headers.insert(
+            STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -7,7 +7,6 @@ mod session;
 pub use request::{client_address, redirect_plain_form_post, redirect_to};
 pub use session::{
     clear_session_cookie, current_user, require_user, session_secret, set_session_cookie,
-    SESSION_COOKIE,
 };
 
 use axum::extract::FromRef;

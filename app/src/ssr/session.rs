@@ -13,6 +13,18 @@ use super::state;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "potions_session";
+/// Over https the cookie carries the `__Host-` prefix: browsers then accept it
+/// only with `Secure`, `Path=/` and no `Domain`, so no sibling subdomain can
+/// set or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-potions_session";
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// The value of one cookie in a `Cookie` header.
 fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
@@ -28,7 +40,8 @@ fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
 }
 
 pub fn session_secret() -> Result<Option<String>, AppError> {
-    Ok(cookie_value(&request_parts()?, SESSION_COOKIE))
+    let name = cookie_name(state()?.secure_cookies);
+    Ok(cookie_value(&request_parts()?, name))
 }
 
 pub async fn current_user() -> Result<Option<User>, AppError> {
@@ -56,14 +69,16 @@ fn cookie_attributes(secure: bool, max_age: i64) -> String {
 
 pub fn set_session_cookie(secret: &str, secure: bool) -> Result<(), AppError> {
     set_cookie(format!(
-        "{SESSION_COOKIE}={secret}; {}",
+        "{}={secret}; {}",
+        cookie_name(secure),
         cookie_attributes(secure, SESSION_TTL_SECS)
     ))
 }
 
 pub fn clear_session_cookie(secure: bool) -> Result<(), AppError> {
     set_cookie(format!(
-        "{SESSION_COOKIE}=; {}",
+        "{}=; {}",
+        cookie_name(secure),
         cookie_attributes(secure, 0)
     ))
 }

@@ -1,6 +1,6 @@
 //! Guards on every request: cross-site rejection, security headers, body caps.
 
-use crate::support::{path_of, SignIn, SignUp};
+use crate::support::{path_of, ListConnectionsWithServerCounts, SignIn, SignUp};
 use crate::support::{TestApp, PASSWORD};
 use reqwest::header::{CONTENT_SECURITY_POLICY, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use reqwest::StatusCode;
@@ -138,4 +138,94 @@ async fn health_check_answers(app: TestApp) {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers().contains_key("x-request-id"));
     assert_eq!(res.text().await.expect("body"), "ok");
+}
+
+/// Pages and server-function answers may hold a user's data: never cached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_answers_are_never_cached() {
+    let app = TestApp::spawn(crate::support::Backend::Sqlite)
+        .await
+        .expect("sqlite");
+    let cookie = app.sign_up("ada@example.com").await;
+    for path in ["/", "/account", "/login"] {
+        let res = app.get(path, Some(&cookie)).await;
+        assert_eq!(cache_control(res.headers()), "no-store", "{path}");
+    }
+    let res = app
+        .client
+        .post(app.url(path_of::<ListConnectionsWithServerCounts>()))
+        .header(ORIGIN, &app.base_url)
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(cache_control(res.headers()), "no-store");
+}
+
+fn cache_control(headers: &reqwest::header::HeaderMap) -> &str {
+    headers
+        .get(reqwest::header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// Served over https: the session cookie is `__Host-` prefixed and Secure,
+/// and browsers are told to use https only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_https_the_cookie_is_host_only_and_transport_strict() {
+    const PUBLIC: &str = "https://potions.test";
+    let app = TestApp::spawn_with(crate::support::Backend::Sqlite, |settings| {
+        settings.public_url = Some(PUBLIC.into());
+    })
+    .await
+    .expect("sqlite");
+    // As a browser at the public URL would post, through a TLS-ending proxy.
+    let res = app
+        .client
+        .post(app.url(path_of::<SignUp>()))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(ORIGIN, PUBLIC)
+        .form(&[("email", "ada@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let hsts = res
+        .headers()
+        .get(reqwest::header::STRICT_TRANSPORT_SECURITY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(hsts.starts_with("max-age="), "no HSTS: {hsts:?}");
+    let set_cookie = res
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("potions_session="))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        set_cookie.starts_with("__Host-potions_session="),
+        "{set_cookie}"
+    );
+    assert!(
+        set_cookie.contains("; Secure") && set_cookie.contains("Path=/"),
+        "{set_cookie}"
+    );
+    assert!(
+        !set_cookie.to_lowercase().contains("domain="),
+        "{set_cookie}"
+    );
+    let cookie = set_cookie.split(';').next().unwrap_or_default().to_string();
+    // The prefixed cookie is the session; the unprefixed name is not read.
+    assert_eq!(
+        app.get("/account", Some(&cookie)).await.status(),
+        StatusCode::OK
+    );
+    let unprefixed = cookie.trim_start_matches("__Host-");
+    assert_eq!(
+        app.get("/account", Some(unprefixed)).await.status(),
+        StatusCode::FOUND
+    );
 }

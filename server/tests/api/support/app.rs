@@ -81,6 +81,14 @@ pub struct TestApp {
 impl TestApp {
     /// `None` only for PostgreSQL when its tests are knowingly skipped.
     pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// As [`Self::spawn`], with settings changed by `configure` first.
+    pub async fn spawn_with(
+        backend: Backend,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Option<Self> {
         if std::env::var_os("POTIONS_TEST_LOG").is_some() {
             server::telemetry::init(server::config::LogFormat::Text);
         }
@@ -95,6 +103,7 @@ impl TestApp {
         if let Backend::Postgres = backend {
             settings.database_url = Some(fresh_postgres_database().await?);
         }
+        configure(&mut settings);
         let database_url = settings.database_url();
         let server = Server::bind(&settings).await.expect("server starts");
         let base_url = format!("http://{}", server.local_addr());
