@@ -91,7 +91,7 @@ impl Accounts {
             (account_key(&email), ThrottlePolicy::PER_ACCOUNT),
             (address_key(client_address), ThrottlePolicy::PER_ADDRESS),
         ];
-        self.throttle.check(&keys).await?;
+        let attempt = self.throttle.begin(&keys).await?;
 
         let row: Option<(String, String)> =
             sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
@@ -107,13 +107,11 @@ impl Accounts {
         };
         match row {
             Some((id, _)) if verified => {
-                self.throttle.clear(&keys[0].0).await?;
+                self.throttle.succeeded(attempt, &keys[0].0).await?;
                 Ok(User { id, email })
             }
-            _ => {
-                self.throttle.record_failure(&keys).await?;
-                Err(DomainError::InvalidCredentials)
-            }
+            // The attempt stays counted: it is the failure.
+            _ => Err(DomainError::InvalidCredentials),
         }
     }
 }

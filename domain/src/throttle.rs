@@ -1,8 +1,9 @@
-//! Sign-in throttling. Failures are recorded in the database, keyed per
-//! account and per client address, so every app instance sees them.
+//! Sign-in throttling. Attempts are recorded in the database, keyed per
+//! account and per client address, so every app instance sees them; each is
+//! counted before its password is checked, so parallel guesses cannot slip by.
 
 use crate::clock::now_unix;
-use crate::db::Database;
+use crate::db::{new_id, Database};
 use crate::error::DomainError;
 
 /// How many failures a key may collect within `window_secs` before it waits.
@@ -49,6 +50,12 @@ pub fn address_key(address: &str) -> String {
     format!("address:{address}")
 }
 
+/// One sign-in attempt, counted before the password is checked.
+#[derive(Debug)]
+pub struct Attempt {
+    id: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Throttle {
     db: Database,
@@ -59,56 +66,78 @@ impl Throttle {
         Self { db }
     }
 
-    async fn failures(&self, key: &str, since: i64) -> Result<Vec<i64>, DomainError> {
+    /// Failures of `key` since `since`, other than `attempt`'s own.
+    async fn failures(
+        &self,
+        key: &str,
+        since: i64,
+        attempt: &str,
+    ) -> Result<Vec<i64>, DomainError> {
         let rows: Vec<(i64,)> = sqlx::query_as(
-            "SELECT failed_at FROM login_failures WHERE throttle_key = $1 AND failed_at > $2",
+            "SELECT failed_at FROM login_failures WHERE throttle_key = $1 AND failed_at > $2 \
+             AND (attempt_id IS NULL OR attempt_id <> $3)",
         )
         .bind(key)
         .bind(since)
+        .bind(attempt)
         .fetch_all(self.db.pool())
         .await?;
         Ok(rows.into_iter().map(|(t,)| t).collect())
     }
 
-    /// Refuses with the longest wait among the keys that are over their limit.
-    pub async fn check(&self, keys: &[(String, ThrottlePolicy)]) -> Result<(), DomainError> {
+    /// Counts an attempt under every key, then checks the limits. The count is
+    /// written (and committed) before it is read, so of many attempts in
+    /// parallel, on any number of instances, at most the limit pass: each one
+    /// sees at least every attempt committed before its own. A refused attempt
+    /// is taken back, so hammering a locked account does not lengthen its wait.
+    pub async fn begin(&self, keys: &[(String, ThrottlePolicy)]) -> Result<Attempt, DomainError> {
         let now = now_unix();
-        let mut wait = None;
-        for (key, policy) in keys {
-            let failures = self.failures(key, now - policy.window_secs).await?;
-            wait = wait.max(policy.retry_after(&failures, now));
-        }
-        match wait {
-            Some(retry_after_secs) => Err(DomainError::Throttled { retry_after_secs }),
-            None => Ok(()),
-        }
-    }
-
-    pub async fn record_failure(
-        &self,
-        keys: &[(String, ThrottlePolicy)],
-    ) -> Result<(), DomainError> {
-        let now = now_unix();
-        let mut tx = self.db.pool().begin().await?;
+        let attempt = Attempt { id: new_id() };
         for (key, policy) in keys {
             sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1 AND failed_at <= $2")
                 .bind(key)
                 .bind(now - policy.window_secs)
-                .execute(&mut *tx)
+                .execute(self.db.pool())
                 .await?;
-            sqlx::query("INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2)")
-                .bind(key)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO login_failures (throttle_key, failed_at, attempt_id) VALUES ($1, $2, $3)",
+            )
+            .bind(key)
+            .bind(now)
+            .bind(&attempt.id)
+            .execute(self.db.pool())
+            .await?;
         }
-        tx.commit().await?;
+        let mut wait = None;
+        for (key, policy) in keys {
+            let failures = self
+                .failures(key, now - policy.window_secs, &attempt.id)
+                .await?;
+            wait = wait.max(policy.retry_after(&failures, now));
+        }
+        match wait {
+            None => Ok(attempt),
+            Some(retry_after_secs) => {
+                self.forgive(&attempt).await?;
+                Err(DomainError::Throttled { retry_after_secs })
+            }
+        }
+    }
+
+    /// The attempt succeeded: it no longer counts, and neither do the
+    /// account's earlier failures.
+    pub async fn succeeded(&self, attempt: Attempt, account: &str) -> Result<(), DomainError> {
+        self.forgive(&attempt).await?;
+        sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1")
+            .bind(account)
+            .execute(self.db.pool())
+            .await?;
         Ok(())
     }
 
-    pub async fn clear(&self, key: &str) -> Result<(), DomainError> {
-        sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1")
-            .bind(key)
+    async fn forgive(&self, attempt: &Attempt) -> Result<(), DomainError> {
+        sqlx::query("DELETE FROM login_failures WHERE attempt_id = $1")
+            .bind(&attempt.id)
             .execute(self.db.pool())
             .await?;
         Ok(())

@@ -13,6 +13,7 @@ on_both_databases!(
     sign_out_ends_the_session,
     signed_out_visitors_are_sent_to_sign_in_and_back,
     failed_sign_ins_are_throttled_per_account,
+    parallel_guesses_cannot_pass_the_account_limit,
     expired_and_forged_sessions_are_signed_out,
 );
 
@@ -232,4 +233,37 @@ async fn expired_and_forged_sessions_are_signed_out(app: TestApp) {
         StatusCode::FOUND,
         "an expired session is signed out"
     );
+}
+
+/// Each attempt is counted before its password is checked, so twenty guesses
+/// at once cannot all be checked while the limit is five.
+async fn parallel_guesses_cannot_pass_the_account_limit(app: TestApp) {
+    app.sign_up("ada@example.com").await;
+    let passwords: Vec<String> = (0..20).map(|n| format!("wrong guess {n}")).collect();
+    let guesses = passwords.iter().map(|password| {
+        app.call(
+            path_of::<SignIn>(),
+            &[("email", "ada@example.com"), ("password", password)],
+            "",
+        )
+    });
+    let answers: Vec<String> = futures::future::join_all(guesses)
+        .await
+        .into_iter()
+        .map(|(_, body)| body.to_string())
+        .collect();
+    let checked = answers
+        .iter()
+        .filter(|a| a.contains("InvalidCredentials"))
+        .count();
+    let throttled = answers.iter().filter(|a| a.contains("Throttled")).count();
+    assert_eq!(checked + throttled, 20, "{answers:?}");
+    assert!(
+        checked <= 5,
+        "{checked} of 20 parallel guesses were checked; the limit is 5"
+    );
+    // The right password waits too, with a message that says how long.
+    let res = app.sign_in("ada@example.com", PASSWORD).await;
+    app.assert_form_error(res, "/login", "Too many failed sign-ins. Try again in")
+        .await;
 }
