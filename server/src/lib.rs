@@ -74,16 +74,45 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The embedded database's files, in the data folder.
+const SQLITE_FILES: [&str; 3] = ["potions.db", "potions.db-wal", "potions.db-shm"];
+
+/// Sets a file's or folder's mode (Unix); elsewhere does nothing.
+fn restrict(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, mode);
+        Ok(())
+    }
+}
+
 /// Opens the database (creating the data folder for SQLite) and migrates it.
+/// The data folder is its owner's alone (0700) before anything is written in
+/// it, and the embedded database's files are 0600, whatever the umask.
 pub async fn open_database(settings: &Settings) -> Result<Database, StartError> {
     let url = settings.database_url();
+    let data_dir_error = |source| StartError::DataDir {
+        path: settings.data_dir.display().to_string(),
+        source,
+    };
     if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&settings.data_dir).map_err(|source| StartError::DataDir {
-            path: settings.data_dir.display().to_string(),
-            source,
-        })?;
+        std::fs::create_dir_all(&settings.data_dir).map_err(data_dir_error)?;
+        restrict(&settings.data_dir, 0o700).map_err(data_dir_error)?;
     }
-    Ok(Database::connect(&url).await?)
+    let db = Database::connect(&url).await?;
+    if settings.database_url.is_none() {
+        for file in SQLITE_FILES.map(|name| settings.data_dir.join(name)) {
+            if file.exists() {
+                restrict(&file, 0o600).map_err(data_dir_error)?;
+            }
+        }
+    }
+    Ok(db)
 }
 
 pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {

@@ -10,6 +10,7 @@ mod access;
 mod accounts;
 mod connect;
 mod crash;
+mod files_at_rest;
 mod hostile_input;
 mod keys;
 mod misbehaving_hetzner;
