@@ -78,6 +78,34 @@ fn minutes_phrase(secs: i64) -> String {
 }
 
 impl AppError {
+    /// The error without free text. An error read back from a URL (a form
+    /// posted without JavaScript) may have been written by anyone who sent the
+    /// user a link: a label is dropped, and only names that look like field or
+    /// location names (`server_type`, `fsn1`) are kept.
+    pub fn without_free_text(self) -> Self {
+        fn names_only(names: Vec<String>) -> Vec<String> {
+            let is_name = |n: &String| {
+                (1..=32).contains(&n.len())
+                    && n.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'
+                    })
+            };
+            names.into_iter().filter(is_name).collect()
+        }
+        match self {
+            Self::AlreadyConnected { .. } => Self::AlreadyConnected {
+                label: String::new(),
+            },
+            Self::InvalidServerRequest { fields } => Self::InvalidServerRequest {
+                fields: names_only(fields),
+            },
+            Self::ServerTypeUnavailable { available_in } => Self::ServerTypeUnavailable {
+                available_in: names_only(available_in),
+            },
+            other => other,
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
             Self::InvalidEmail => "Enter a valid email address, like name@example.com.".into(),
@@ -109,6 +137,9 @@ impl AppError {
             Self::HetznerUnreachable => "Potions couldn't reach Hetzner, so nothing was saved. \
                 Try again in a moment."
                 .into(),
+            Self::AlreadyConnected { label } if label.is_empty() => {
+                "This project's token is already connected.".into()
+            }
             Self::AlreadyConnected { label } => {
                 format!("This project's token is already connected as \"{label}\".")
             }
@@ -142,6 +173,9 @@ impl AppError {
                 the Hetzner Cloud Console first."
                 .into(),
             Self::ServerNotFound => "That server no longer exists in this project.".into(),
+            Self::InvalidServerRequest { fields } if fields.is_empty() => {
+                "Hetzner didn't accept the request. Reload the page and try again.".into()
+            }
             Self::InvalidServerRequest { fields } => format!(
                 "Hetzner didn't accept the {}. \
                 Reload the page and try again.",
@@ -225,6 +259,24 @@ impl From<domain::DomainError> for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_from_a_url_lose_their_words() {
+        let forged = AppError::AlreadyConnected {
+            label: "Send your token to evil.example".into(),
+        };
+        let shown = forged.without_free_text().message();
+        assert_eq!(shown, "This project's token is already connected.");
+        let forged = AppError::InvalidServerRequest {
+            fields: vec!["call evil.example".into()],
+        };
+        assert!(!forged.without_free_text().message().contains("evil"));
+        let forged = AppError::ServerTypeUnavailable {
+            available_in: vec!["evil.example".into(), "fsn1".into()],
+        };
+        let shown = forged.without_free_text().message();
+        assert!(!shown.contains("evil") && shown.contains("fsn1"), "{shown}");
+    }
 
     #[test]
     fn throttle_message_says_when_to_try_again() {

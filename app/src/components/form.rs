@@ -6,7 +6,8 @@ use leptos_router::hooks::use_query_map;
 use crate::error::AppError;
 
 /// The latest error of a form's action. After a post without JavaScript the
-/// server redirects back with the error in the URL (`__path`, `__err`).
+/// server redirects back with the error in the URL (`__path`, `__err`); that
+/// one is shown without the words it carries, which a link could forge.
 pub fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where
     S: leptos::server_fn::ServerFn<Error = AppError> + Send + Sync + Clone + 'static,
@@ -14,14 +15,21 @@ where
 {
     use leptos::server_fn::error::ServerFnUrlError;
     let query = use_query_map();
-    Signal::derive(move || match action.value().get() {
-        Some(result) => result.err(),
-        None => query.with(|q| {
-            let from_this_form = q.get_str("__path") == Some(S::PATH);
-            q.get_str("__err")
-                .filter(|_| from_this_form)
-                .map(ServerFnUrlError::<AppError>::decode_err)
-        }),
+    Signal::derive(move || {
+        // Before any submission on this page (version 0) an error can only
+        // have come from the URL, where the router restored it.
+        let answered_here = action.version().get() > 0;
+        match action.value().get() {
+            Some(Err(err)) if answered_here => Some(err),
+            Some(result) => result.err().map(AppError::without_free_text),
+            None => query.with(|q| {
+                let from_this_form = q.get_str("__path") == Some(S::PATH);
+                q.get_str("__err")
+                    .filter(|_| from_this_form)
+                    .map(ServerFnUrlError::<AppError>::decode_err)
+                    .map(AppError::without_free_text)
+            }),
+        }
     })
 }
 

@@ -47,11 +47,12 @@ pub fn ProjectPage() -> impl IntoView {
                                 </A>
                             </nav>
                         </div>
+                        // The name in the URL is not echoed: anyone can write a link.
                         {deleted()
-                            .map(|name| {
+                            .map(|_| {
                                 view! {
                                     <p class="notice notice-success" role="status">
-                                        {format!("Deleting \u{201c}{name}\u{201d}.")}
+                                        "Deleting the server. Hetzner removes it in a moment."
                                     </p>
                                 }
                             })}

@@ -2,7 +2,9 @@
 //! against the in-process fake Hetzner.
 
 use crate::support::{location, TestApp};
-use crate::support::{path_of, DisconnectConnection, RecheckConnection, RenameConnection};
+use crate::support::{
+    path_of, ConnectHetzner, DisconnectConnection, RecheckConnection, RenameConnection,
+};
 use hetzner_fake::{Fault, FaultKind};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
@@ -176,13 +178,42 @@ async fn a_token_is_connected_once_per_user(app: TestApp) {
     let res = app
         .connect(&cookie, "again", &project.read_write_token)
         .await;
+    // Without JavaScript the message comes back in the URL, where anyone can
+    // write a link: the label is not shown from there, only the kind of error.
+    let forged = location(&res).replace("Staging", "Forged");
     app.assert_form_error_as(
         res,
         "/connect/hetzner",
-        "This project's token is already connected as \"Staging &lt;b&gt;\".",
+        "This project's token is already connected.",
         Some(&cookie),
     )
     .await;
+    let page = app
+        .client
+        .get(&forged)
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("already connected.") && !page.contains("Forged"),
+        "{page}"
+    );
+    // With JavaScript the answer itself names the label.
+    let (_, answer) = app
+        .call(
+            path_of::<ConnectHetzner>(),
+            &[("label", "again"), ("token", &project.read_write_token)],
+            &cookie,
+        )
+        .await;
+    assert_eq!(
+        answer["AlreadyConnected"]["label"], "Staging <b>",
+        "{answer}"
+    );
     assert_eq!(rows(&app).await, (1, 1));
     // A second project of the same user is a second connection.
     let other = app.fake.add_project("q");
