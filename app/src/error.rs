@@ -78,6 +78,49 @@ fn minutes_phrase(secs: i64) -> String {
 }
 
 impl AppError {
+    /// The HTTP status a server function answers this error with, so that
+    /// monitoring can tell a user's mistake from a fault: 4xx for the user's
+    /// request, 502/503 for a provider in trouble, 500 only for our bugs.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::BadRequest => 400,
+            Self::NotSignedIn | Self::InvalidCredentials => 401,
+            Self::ConnectionNotFound | Self::ServerNotFound => 404,
+            Self::EmailTaken
+            | Self::AlreadyConnected { .. }
+            | Self::ServerNameTaken
+            | Self::KeyNameTaken
+            | Self::NeedsAttention
+            | Self::ProjectLimitReached
+            | Self::ServerProtected => 409,
+            Self::InvalidEmail
+            | Self::WeakPassword
+            | Self::MalformedToken
+            | Self::LabelTooLong
+            | Self::TokenRejected
+            | Self::TokenReadOnly
+            | Self::InvalidServerName
+            | Self::ServerTypeUnavailable { .. }
+            | Self::InvalidServerRequest { .. }
+            | Self::ConfirmationMismatch
+            | Self::InvalidKeyName
+            | Self::InvalidPublicKey => 422,
+            Self::Throttled { .. } => 429,
+            Self::HetznerUnreachable | Self::Transport => 502,
+            Self::HetznerRateLimited { .. } => 503,
+            Self::Internal => 500,
+        }
+    }
+
+    /// Seconds to wait before trying again, for a `Retry-After` header.
+    pub fn retry_after_secs(&self) -> Option<i64> {
+        match self {
+            Self::Throttled { retry_after_secs }
+            | Self::HetznerRateLimited { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            _ => None,
+        }
+    }
+
     /// The error without free text. An error read back from a URL (a form
     /// posted without JavaScript) may have been written by anyone who sent the
     /// user a link: a label is dropped, and only names that look like field or

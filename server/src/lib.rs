@@ -2,6 +2,7 @@
 //! the request guards into one axum router.
 
 pub mod config;
+pub mod error_status;
 pub mod keys;
 pub mod security;
 pub mod telemetry;
@@ -174,6 +175,7 @@ pub fn router(state: AppState, public_origins: PublicOrigins) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn(error_status::status_of_errors))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             public_origins,

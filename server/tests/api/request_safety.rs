@@ -1,6 +1,8 @@
 //! Guards on every request: cross-site rejection, security headers, body caps.
 
-use crate::support::{path_of, ListConnectionsWithServerCounts, SignIn, SignUp};
+use crate::support::{
+    path_of, ConnectHetzner, ListConnectionsWithServerCounts, RecheckConnection, SignIn, SignUp,
+};
 use crate::support::{TestApp, PASSWORD};
 use reqwest::header::{CONTENT_SECURITY_POLICY, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use reqwest::StatusCode;
@@ -227,5 +229,76 @@ async fn over_https_the_cookie_is_host_only_and_transport_strict() {
     assert_eq!(
         app.get("/account", Some(unprefixed)).await.status(),
         StatusCode::FOUND
+    );
+}
+
+/// A server function's error answers with a status that says what it is,
+/// keeping the JSON body the browser reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_function_errors_answer_with_meaningful_statuses() {
+    let app = TestApp::spawn(crate::support::Backend::Sqlite)
+        .await
+        .expect("sqlite");
+    let cookie = app.sign_up("ada@example.com").await;
+    let signed_out = app
+        .call(path_of::<ListConnectionsWithServerCounts>(), &[], "")
+        .await;
+    assert_eq!(signed_out.0, StatusCode::UNAUTHORIZED, "{}", signed_out.1);
+    assert_eq!(signed_out.1, "NotSignedIn");
+    let missing = app
+        .call(path_of::<RecheckConnection>(), &[("id", "nope")], &cookie)
+        .await;
+    assert_eq!(missing.0, StatusCode::NOT_FOUND, "{}", missing.1);
+    let malformed = app
+        .call(
+            path_of::<ConnectHetzner>(),
+            &[("label", ""), ("token", "short")],
+            &cookie,
+        )
+        .await;
+    assert_eq!(
+        malformed.0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        malformed.1
+    );
+    let taken = app
+        .call(
+            path_of::<SignUp>(),
+            &[("email", "ada@example.com"), ("password", PASSWORD)],
+            "",
+        )
+        .await;
+    assert_eq!(taken.0, StatusCode::CONFLICT, "{}", taken.1);
+    let bad_args = app.call(path_of::<RecheckConnection>(), &[], &cookie).await;
+    assert_eq!(bad_args.0, StatusCode::BAD_REQUEST, "{}", bad_args.1);
+    for _ in 0..5 {
+        let wrong = app
+            .call(
+                path_of::<SignIn>(),
+                &[("email", "ada@example.com"), ("password", "wrong password")],
+                "",
+            )
+            .await;
+        assert_eq!(wrong.0, StatusCode::UNAUTHORIZED, "{}", wrong.1);
+    }
+    let res = app
+        .client
+        .post(app.url(path_of::<SignIn>()))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(ORIGIN, &app.base_url)
+        .form(&[("email", "ada@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: i64 = res
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or_default();
+    assert!(
+        (1..=900).contains(&retry_after),
+        "Retry-After {retry_after}"
     );
 }
