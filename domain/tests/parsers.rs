@@ -2,6 +2,8 @@
 //! Property tests of the parsers that see untrusted text: tokens and SSH
 //! public keys never panic, and accept exactly what they should.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use domain::hetzner::ApiToken;
 use domain::ssh;
 use proptest::prelude::*;
@@ -33,12 +35,28 @@ proptest! {
     }
 
     #[test]
-    fn keys_with_a_mangled_blob_are_refused(blob in "[A-Za-z0-9+/=]{0,120}") {
-        // A random blob almost never starts with the right length-prefixed type.
-        let line = format!("ssh-ed25519 {blob} x@y");
-        if ssh::is_public_key(&line) {
-            prop_assert!(ssh::md5_fingerprint(&line).is_some());
-        }
+    fn keys_with_a_mangled_type_prefix_are_refused(position in 0usize..15, flip in 1u8..=255) {
+        // The blob starts with the key type as a length-prefixed string (4 + 11
+        // bytes for ssh-ed25519): any change there must be refused.
+        let (public, _) = ssh::generate_ed25519("x@y");
+        let blob = public.split_whitespace().nth(1).unwrap();
+        let mut bytes = STANDARD.decode(blob).unwrap();
+        bytes[position] ^= flip;
+        let line = format!("ssh-ed25519 {} x@y", STANDARD.encode(&bytes));
+        prop_assert!(!ssh::is_public_key(&line), "{line}");
+        prop_assert!(ssh::md5_fingerprint(&line).is_none());
+    }
+
+    #[test]
+    fn keys_cut_short_or_of_another_type_are_refused(keep in 0usize..15) {
+        let (public, _) = ssh::generate_ed25519("x@y");
+        let blob = public.split_whitespace().nth(1).unwrap();
+        let bytes = STANDARD.decode(blob).unwrap();
+        let cut = format!("ssh-ed25519 {} x@y", STANDARD.encode(&bytes[..keep]));
+        prop_assert!(!ssh::is_public_key(&cut), "{cut}");
+        // The right blob under another type's name.
+        let renamed = format!("ssh-rsa {blob} x@y");
+        prop_assert!(!ssh::is_public_key(&renamed));
     }
 
     #[test]

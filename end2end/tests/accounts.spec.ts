@@ -35,7 +35,10 @@ test("a wrong password reads the same as an unknown email", async ({ page }) => 
   for (const [who, password] of [[email, "wrong password"], [uniqueEmail("nobody"), PASSWORD]]) {
     await page.getByLabel("Email").fill(who);
     await page.getByLabel("Password").fill(password);
+    // Each attempt's own answer, not the alert the previous one left.
+    const answered = page.waitForResponse((r) => r.url().includes("/api/sign_in"));
     await page.getByRole("button", { name: "Sign in" }).click();
+    expect(await (await answered).text()).toContain("InvalidCredentials");
     await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
   }
 });

@@ -50,6 +50,13 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await page.getByRole("button", { name: "Add key" }).click();
   const laptop = page.getByTestId("ssh-key").filter({ hasText: "laptop" });
   await expect(laptop).toBeVisible();
+  // The same key again, under another name: shown as already there, not added twice.
+  await page.getByLabel("Name").fill("laptop-again");
+  await page.getByLabel("OpenSSH public key").fill(KEY);
+  await page.getByRole("button", { name: "Add key" }).click();
+  const alreadyThere = page.getByRole("status").filter({ hasText: "already in the project" });
+  await expect(alreadyThere).toContainText("already in the project as \u201claptop\u201d");
+  await expect(page.getByTestId("ssh-key").filter({ hasText: "laptop-again" })).toHaveCount(0);
   await expectAccessible(page);
   await laptop.getByRole("button", { name: "Delete key laptop" }).click();
   await expect(laptop).toHaveCount(0);

@@ -3,7 +3,8 @@
 //! repeat a write that may have been applied.
 
 use rand::Rng as _;
-use reqwest::header::AUTHORIZATION;
+use reqwest::header::{HeaderValue, AUTHORIZATION};
+use zeroize::Zeroizing;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -56,10 +57,16 @@ impl HetznerClient {
         body: Option<&Value>,
     ) -> Result<Answer<Option<Value>>, HetznerError> {
         let url = format!("{}{path}", self.config.base_url.trim_end_matches('/'));
+        // The header's text is zeroed once copied; the header itself is marked
+        // sensitive, so HTTP/2 never indexes it and Debug never shows it.
+        let bearer = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
+        let mut authorization = HeaderValue::from_str(&bearer)
+            .map_err(|_| HetznerError::new(ErrorKind::Transport))?;
+        authorization.set_sensitive(true);
         let mut request = self
             .http
             .request(method.clone(), url)
-            .header(AUTHORIZATION, format!("Bearer {}", token.expose_secret()))
+            .header(AUTHORIZATION, authorization)
             .query(query);
         if let Some(body) = body {
             request = request.json(body);

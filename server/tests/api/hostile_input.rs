@@ -36,8 +36,9 @@ async fn hostile_tokens_labels_and_bodies_change_nothing(app: TestApp) {
     }
     // A million-character token is refused before it is read.
     let huge = "a".repeat(1_000_000);
-    let refused = app
-        .client
+    // Its own client: the server may close that connection mid-upload, and a
+    // pooled connection it closed must not be reused by the requests below.
+    let refused = reqwest::Client::new()
         .post(app.url(path_of::<ConnectHetzner>()))
         .header(ORIGIN, &app.base_url)
         .header(COOKIE, &cookie)
@@ -99,4 +100,18 @@ async fn hostile_tokens_labels_and_bodies_change_nothing(app: TestApp) {
 
     assert_eq!(app.count("SELECT COUNT(*) FROM connections").await, 0);
     assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+
+    // A label with markup is stored as it was typed and shown as text.
+    let markup = "<img src=x onerror=alert(1)><b>label</b>";
+    let project = app.fake.add_project("markup");
+    app.connect_ok(&cookie, markup, &project.read_write_token)
+        .await;
+    for page in ["/", "/account"] {
+        let html = app.page(page, &cookie).await;
+        assert!(
+            html.contains("&lt;img src=x onerror=alert(1)&gt;&lt;b&gt;label&lt;/b&gt;"),
+            "{page} does not show the label as text"
+        );
+        assert!(!html.contains(markup), "{page} renders the label as markup");
+    }
 }

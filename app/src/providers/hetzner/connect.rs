@@ -10,6 +10,8 @@ use crate::error::AppError;
 /// Validates the token with Hetzner and stores it; then to the Dashboard.
 #[server(prefix = "/api", endpoint = "connect_hetzner")]
 pub async fn connect_hetzner(label: String, token: String) -> Result<(), AppError> {
+    // The pasted token is zeroed when this function ends, whatever the outcome.
+    let token = zeroize::Zeroizing::new(token);
     let (user, state) = crate::ssr::user_and_state().await?;
     let connection = state.connections.connect(&user.id, &label, &token).await?;
     crate::ssr::redirect_to(&format!("/?connected={}", connection.id));

@@ -9,6 +9,7 @@ use crate::error::AppError;
 /// unless they pass.
 #[server(prefix = "/api", endpoint = "replace_token")]
 pub async fn replace_token(id: String, token: String) -> Result<(), AppError> {
+    let token = zeroize::Zeroizing::new(token);
     let (user, state) = crate::ssr::user_and_state().await?;
     state
         .connections
