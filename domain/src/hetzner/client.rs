@@ -4,11 +4,11 @@
 
 use rand::Rng as _;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
-use zeroize::Zeroizing;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::{Duration, Instant};
+use zeroize::Zeroizing;
 
 use super::answer::{Answer, ListParams, RateLimit, MAX_PER_PAGE};
 use super::config::ClientConfig;
@@ -60,8 +60,8 @@ impl HetznerClient {
         // The header's text is zeroed once copied; the header itself is marked
         // sensitive, so HTTP/2 never indexes it and Debug never shows it.
         let bearer = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
-        let mut authorization = HeaderValue::from_str(&bearer)
-            .map_err(|_| HetznerError::new(ErrorKind::Transport))?;
+        let mut authorization =
+            HeaderValue::from_str(&bearer).map_err(|_| HetznerError::new(ErrorKind::Transport))?;
         authorization.set_sensitive(true);
         let mut request = self
             .http
