@@ -43,7 +43,9 @@ impl Connections {
                 .insert(user_id, &label, new_token, &key, checked.ssh_key_id)
                 .await?
             {
-                self.counts.remember(&connection.id, checked.server_count);
+                self.counts
+                    .remember(&connection.id, checked.server_count)
+                    .await;
                 tracing::info!(user_id, connection_id = %connection.id, "hetzner project connected");
                 return Ok(connection);
             }
@@ -90,7 +92,7 @@ impl Connections {
         match self.check_token(&token, &key).await {
             Ok(checked) => {
                 self.mark_verified(user_id, id, checked.ssh_key_id).await?;
-                self.counts.remember(id, checked.server_count);
+                self.counts.remember(id, checked.server_count).await;
                 self.get(user_id, id).await
             }
             Err(DomainError::TokenRejected) => {
@@ -141,7 +143,7 @@ impl Connections {
         };
         self.update_token(user_id, id, new_token, checked.ssh_key_id)
             .await?;
-        self.counts.remember(id, checked.server_count);
+        self.counts.remember(id, checked.server_count).await;
         tracing::info!(user_id, connection_id = id, "token replaced");
         self.get(user_id, id).await
     }
@@ -160,7 +162,7 @@ impl Connections {
     /// Forgets a connection and its sealed token. Makes no call to Hetzner.
     pub async fn disconnect(&self, user_id: &str, id: &str) -> Result<(), DomainError> {
         self.delete(user_id, id).await?;
-        self.counts.forget(id);
+        self.counts.forget(id).await;
         tracing::info!(user_id, connection_id = id, "connection removed");
         Ok(())
     }

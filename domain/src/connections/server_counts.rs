@@ -27,53 +27,49 @@ pub enum ServerCount {
     TokenRejected,
 }
 
+/// Counts per connection. A count being fetched is fetched once: every
+/// concurrent look at the same connection waits for that one fetch
+/// (single-flight), so a burst of Dashboard views costs Hetzner one call.
 #[derive(Clone, Debug)]
-pub(super) struct CountCache(moka::sync::Cache<String, i64>);
+pub(super) struct CountCache(moka::future::Cache<String, i64>);
 
 impl CountCache {
     pub fn new() -> Self {
         Self(
-            moka::sync::Cache::builder()
+            moka::future::Cache::builder()
                 .max_capacity(COUNT_CAPACITY)
                 .time_to_live(COUNT_TTL)
                 .build(),
         )
     }
 
-    pub fn remember(&self, connection_id: &str, count: i64) {
-        self.0.insert(connection_id.to_string(), count);
+    pub async fn remember(&self, connection_id: &str, count: i64) {
+        self.0.insert(connection_id.to_string(), count).await;
     }
 
-    pub fn forget(&self, connection_id: &str) {
-        self.0.invalidate(connection_id);
-    }
-
-    fn get(&self, connection_id: &str) -> Option<i64> {
-        self.0.get(connection_id)
+    pub async fn forget(&self, connection_id: &str) {
+        self.0.invalidate(connection_id).await;
     }
 }
 
 impl Connections {
-    /// Fetches one project's count and records what Hetzner said: the count
-    /// in the cache, or a rejected token as needing attention.
-    async fn fetch_count(&self, user_id: &str, id: &str) -> ServerCount {
-        let Ok(token) = self.token(user_id, id).await else {
-            return ServerCount::Unavailable;
-        };
+    /// Fetches one project's count. A rejected token is recorded: the
+    /// connection needs attention.
+    async fn fetch_count(&self, user_id: &str, id: &str) -> Result<i64, ServerCount> {
+        let token = self
+            .token(user_id, id)
+            .await
+            .map_err(|_| ServerCount::Unavailable)?;
         let one = one_server();
         match self.hetzner.list_servers(&token, &one).await {
-            Ok(page) => {
-                let count = server_count(&page.value);
-                self.counts.remember(id, count);
-                ServerCount::Known(count)
-            }
+            Ok(page) => Ok(server_count(&page.value)),
             Err(err) => {
                 let _ = self.note_failure(user_id, id, &err).await;
-                if err.kind == ErrorKind::Unauthorized {
+                Err(if err.kind == ErrorKind::Unauthorized {
                     ServerCount::TokenRejected
                 } else {
                     ServerCount::Unavailable
-                }
+                })
             }
         }
     }
@@ -86,12 +82,18 @@ impl Connections {
             // Potions makes no calls with a token Hetzner rejected.
             return ServerCount::Unavailable;
         }
-        if let Some(n) = self.counts.get(&connection.id) {
-            return ServerCount::Known(n);
-        }
         let fetch = tokio::spawn({
             let (this, user_id, id) = (self.clone(), user_id.to_string(), connection.id.clone());
-            async move { this.fetch_count(&user_id, &id).await }
+            async move {
+                let cache = this.counts.0.clone();
+                match cache
+                    .try_get_with(id.clone(), this.fetch_count(&user_id, &id))
+                    .await
+                {
+                    Ok(n) => ServerCount::Known(n),
+                    Err(failure) => *failure,
+                }
+            }
         });
         tokio::time::timeout(COUNT_BUDGET, fetch)
             .await

@@ -422,3 +422,43 @@ async fn rename_and_recheck(app: TestApp) {
     let dashboard = app.page("/", &cookie).await;
     assert!(dashboard.contains("Needs attention"));
 }
+
+/// A burst of Dashboard views on a cold count cache costs Hetzner one call
+/// per project: the count is fetched once and every view waits for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_dashboard_views_counts_each_project_once() {
+    let app = TestApp::spawn(crate::support::Backend::Sqlite)
+        .await
+        .expect("sqlite");
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    app.connect_ok(&cookie, "P", &project.read_write_token)
+        .await;
+    // A second instance on the same data starts with a cold count cache.
+    let mut settings = crate::support::test_settings(app.data_dir.path(), &app.fake);
+    settings.database_url = Some(app.database_url.clone());
+    let second = server::Server::bind(&settings)
+        .await
+        .expect("second instance");
+    let base = format!("http://{}", second.local_addr());
+    tokio::spawn(second.run(std::future::pending()));
+
+    app.fake.set_latency(Duration::from_millis(300));
+    let before = app.fake.request_count("GET", "/v1/servers");
+    let views = (0..8).map(|_| {
+        app.client
+            .get(format!("{base}/"))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .header(reqwest::header::COOKIE, &cookie)
+            .send()
+    });
+    for view in futures::future::join_all(views).await {
+        let html = view.expect("GET").text().await.expect("body");
+        assert!(html.contains("0 servers"), "a view without the count");
+    }
+    assert_eq!(
+        app.fake.request_count("GET", "/v1/servers") - before,
+        1,
+        "eight concurrent views, one count"
+    );
+}
