@@ -2,13 +2,24 @@
 //! another user's session, and from another site, reaches nothing of the owner's.
 
 use crate::support::{
-    location, path_of, AddSshKey, ConnectHetzner, CreateServer, DeleteServer, DeleteSshKey,
-    DisconnectConnection, ListConnectionsWithServerCounts, ListSshKeys, LoadCreateServerChoices,
-    LoadProject, ReadProvisioningProgress, RecheckConnection, RenameConnection, ReplaceToken,
-    TestApp,
+    location, path_of, AddSshKey, ConnectHetzner, CreateServer, CurrentUser, DeleteServer,
+    DeleteSshKey, DisconnectConnection, ListConnections, ListConnectionsWithServerCounts,
+    ListSshKeys, LoadCreateServerChoices, LoadProject, ReadProvisioningProgress, RecheckConnection,
+    RenameConnection, ReplaceToken, SignIn, SignOut, SignUp, TestApp,
 };
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::StatusCode;
+use std::collections::BTreeSet;
+
+/// The server functions that need no session.
+fn public_functions() -> [&'static str; 4] {
+    [
+        path_of::<CurrentUser>(),
+        path_of::<SignUp>(),
+        path_of::<SignIn>(),
+        path_of::<SignOut>(),
+    ]
+}
 
 on_both_databases!(every_route_and_server_function_is_scoped_to_its_owner);
 
@@ -55,6 +66,7 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
     let key =
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGbPMoX0bNt1zjc8EpYw6iUR/sPVGGgVXAGdFn3jNWbp x@y";
     let functions: Vec<(&str, Vec<(&str, String)>)> = vec![
+        (path_of::<ListConnections>(), vec![]),
         (path_of::<ListConnectionsWithServerCounts>(), vec![]),
         (path_of::<RecheckConnection>(), vec![("id", id.clone())]),
         (
@@ -137,7 +149,11 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
 
         let as_other = send(Some(&other), &app.base_url).await.unwrap();
         let body = as_other.text().await.unwrap();
-        let expected = if *function == path_of::<ListConnectionsWithServerCounts>() {
+        let lists = [
+            path_of::<ListConnections>(),
+            path_of::<ListConnectionsWithServerCounts>(),
+        ];
+        let expected = if lists.contains(function) {
             body == "[]"
         } else if *function == path_of::<ConnectHetzner>() {
             // Connecting is allowed for anyone signed in: it makes their own connection.
@@ -154,6 +170,38 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             "{function} from another site"
         );
     }
+
+    // The functions anyone may call (to sign in, or to learn nobody is) still
+    // refuse another site.
+    for function in public_functions() {
+        let cross_site = app
+            .client
+            .post(app.url(function))
+            .header(ACCEPT, "application/json")
+            .header(ORIGIN, "https://evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            cross_site.status(),
+            StatusCode::FORBIDDEN,
+            "{function} from another site"
+        );
+    }
+    // Every registered server function is in one of the two lists: a new one
+    // cannot escape this test.
+    let covered: BTreeSet<&str> = functions
+        .iter()
+        .map(|(path, _)| *path)
+        .chain(public_functions())
+        .collect();
+    let registered: BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        covered, registered,
+        "the access table and the registered server functions differ"
+    );
 
     // The owner's project is untouched, and Hetzner heard nothing from the others.
     let account = app.page("/account", &owner).await;

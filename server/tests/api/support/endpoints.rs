@@ -1,8 +1,9 @@
 //! Server-function paths, taken from the functions themselves.
 
-pub use app::auth::server_fns::{SignIn, SignOut, SignUp};
+pub use app::auth::server_fns::{CurrentUser, SignIn, SignOut, SignUp};
 pub use app::connections::server_fns::{
-    DisconnectConnection, ListConnectionsWithServerCounts, RecheckConnection, RenameConnection,
+    DisconnectConnection, ListConnections, ListConnectionsWithServerCounts, RecheckConnection,
+    RenameConnection,
 };
 pub use app::projects::server_fns::{
     AddSshKey, CreateServer, DeleteServer, DeleteSshKey, ListSshKeys, LoadCreateServerChoices,
