@@ -2,9 +2,9 @@
 //! the request guards into one axum router.
 
 pub mod config;
-pub mod error_status;
 pub mod keys;
 pub mod security;
+pub mod statuses;
 pub mod telemetry;
 
 use app::ssr::AppState;
@@ -175,7 +175,8 @@ pub fn router(state: AppState, public_origins: PublicOrigins) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
-        .layer(axum::middleware::from_fn(error_status::status_of_errors))
+        .layer(axum::middleware::from_fn(statuses::status_of_errors))
+        .layer(axum::middleware::from_fn(statuses::see_other_for_pages))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             public_origins,

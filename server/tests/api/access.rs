@@ -50,7 +50,7 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         let anonymous = app.get(page, None).await;
         assert_eq!(
             anonymous.status(),
-            StatusCode::FOUND,
+            StatusCode::SEE_OTHER,
             "{page} without a session"
         );
         assert!(location(&anonymous).starts_with("/login?next="), "{page}");

@@ -127,7 +127,7 @@ async fn sign_in_starts_a_new_session(app: TestApp) {
     let old = app.get("/account", Some(&first)).await;
     assert_eq!(
         old.status(),
-        StatusCode::FOUND,
+        StatusCode::SEE_OTHER,
         "the earlier session is ended"
     );
 }
@@ -141,7 +141,7 @@ async fn sign_out_ends_the_session(app: TestApp) {
     assert_eq!(location(&res), "/login");
     assert!(set_cookie_header(res.headers()).contains("Max-Age=0"));
     let after = app.get("/account", Some(&cookie)).await;
-    assert_eq!(after.status(), StatusCode::FOUND);
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&after), "/login?next=%2Faccount");
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
 }
@@ -149,7 +149,7 @@ async fn sign_out_ends_the_session(app: TestApp) {
 async fn signed_out_visitors_are_sent_to_sign_in_and_back(app: TestApp) {
     for (path, next) in [("/", "%2F"), ("/account", "%2Faccount")] {
         let res = app.get(path, None).await;
-        assert_eq!(res.status(), StatusCode::FOUND, "{path}");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
         assert_eq!(location(&res), format!("/login?next={next}"));
     }
     app.sign_up("ada@example.com").await;
@@ -221,7 +221,7 @@ async fn expired_and_forged_sessions_are_signed_out(app: TestApp) {
         "potions_session=%00%ff",
     ] {
         let res = app.get("/account", Some(forged)).await;
-        assert_eq!(res.status(), StatusCode::FOUND, "{forged}");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{forged}");
     }
     sqlx::query("UPDATE sessions SET expires_at = 1")
         .execute(&mut app.db().await)
@@ -230,7 +230,7 @@ async fn expired_and_forged_sessions_are_signed_out(app: TestApp) {
     let res = app.get("/account", Some(&cookie)).await;
     assert_eq!(
         res.status(),
-        StatusCode::FOUND,
+        StatusCode::SEE_OTHER,
         "an expired session is signed out"
     );
 }

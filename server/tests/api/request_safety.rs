@@ -228,7 +228,7 @@ async fn over_https_the_cookie_is_host_only_and_transport_strict() {
     let unprefixed = cookie.trim_start_matches("__Host-");
     assert_eq!(
         app.get("/account", Some(unprefixed)).await.status(),
-        StatusCode::FOUND
+        StatusCode::SEE_OTHER
     );
 }
 

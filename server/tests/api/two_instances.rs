@@ -186,6 +186,6 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
     assert_eq!(crate::support::location(&out), "/login", "signed out on B");
     assert_eq!(
         status_of(&client, &a, "/account", &cookie).await,
-        StatusCode::FOUND
+        StatusCode::SEE_OTHER
     );
 }

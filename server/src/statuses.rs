@@ -1,6 +1,8 @@
-//! Server-function errors leave Leptos as 500s; this gives each the status
-//! that says what it is (`AppError::status_code`), with `Retry-After` where
-//! waiting helps. The JSON body the browser reads is unchanged.
+//! HTTP answers that mean what they say. Server-function errors leave Leptos
+//! as 500s: each gets the status that says what it is
+//! (`AppError::status_code`), with `Retry-After` where waiting helps, and the
+//! JSON body the browser reads unchanged. A page that sends the browser
+//! elsewhere (sign in first) answers 303 See Other, not 302.
 
 use app::error::AppError;
 use axum::body::Body;
@@ -8,7 +10,7 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use http::header::RETRY_AFTER;
-use http::{HeaderValue, StatusCode};
+use http::{HeaderValue, Method, StatusCode};
 
 /// Error bodies are a few hundred bytes; a larger one is left as it is.
 const MAX_ERROR_BYTES: usize = 16 * 1024;
@@ -33,4 +35,14 @@ pub async fn status_of_errors(request: Request, next: Next) -> Response {
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A redirect answering a page load is a 303: "see this other page".
+pub async fn see_other_for_pages(request: Request, next: Next) -> Response {
+    let loads_a_page = matches!(*request.method(), Method::GET | Method::HEAD);
+    let mut response = next.run(request).await;
+    if loads_a_page && response.status() == StatusCode::FOUND {
+        *response.status_mut() = StatusCode::SEE_OTHER;
+    }
+    response
 }
