@@ -73,6 +73,15 @@ pub struct Settings {
     #[arg(long, env = "POTIONS_MASTER_KEY", hide_env_values = true)]
     pub master_key: Option<String>,
 
+    /// Seconds any one request may take before Potions answers 503 and stops
+    /// working on it.
+    #[arg(long, env = "POTIONS_REQUEST_TIMEOUT_SECS", default_value_t = 30.0)]
+    pub request_timeout_secs: f64,
+
+    /// Requests served at once; more wait their turn.
+    #[arg(long, env = "POTIONS_MAX_CONCURRENT_REQUESTS", default_value_t = 512)]
+    pub max_concurrent_requests: usize,
+
     /// Folder with the compiled site (`pkg/` with WebAssembly, JS and CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -95,6 +104,8 @@ impl std::fmt::Debug for Settings {
                 "master_key",
                 &self.master_key.as_ref().map(|_| "[redacted]"),
             )
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("site_root", &self.site_root)
             .finish()
     }
@@ -144,6 +155,8 @@ impl Settings {
             hetzner_api_url: domain::hetzner::DEFAULT_BASE_URL.into(),
             hetzner_timeout_secs: 10.0,
             master_key: None,
+            request_timeout_secs: 30.0,
+            max_concurrent_requests: 512,
         }
     }
 }

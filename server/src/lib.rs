@@ -24,10 +24,12 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use thiserror::Error;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
@@ -154,7 +156,23 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn router(state: AppState, public_origins: PublicOrigins) -> Router {
+/// Bounds on every request: how long it may take, how many run at once.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLimits {
+    pub timeout: Duration,
+    pub max_concurrent: usize,
+}
+
+impl RequestLimits {
+    pub fn from_settings(settings: &Settings) -> Self {
+        Self {
+            timeout: Duration::from_secs_f64(settings.request_timeout_secs.clamp(0.1, 3600.0)),
+            max_concurrent: settings.max_concurrent_requests.max(1),
+        }
+    }
+}
+
+pub fn router(state: AppState, public_origins: PublicOrigins, limits: RequestLimits) -> Router {
     let https = state.secure_cookies;
     let routes = route_list();
     let request_id = http::HeaderName::from_static("x-request-id");
@@ -178,6 +196,11 @@ pub fn router(state: AppState, public_origins: PublicOrigins) -> Router {
         .layer(axum::middleware::from_fn(statuses::status_of_errors))
         .layer(axum::middleware::from_fn(statuses::see_other_for_pages))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            limits.timeout,
+        ))
+        .layer(GlobalConcurrencyLimitLayer::new(limits.max_concurrent))
         .layer(axum::middleware::from_fn_with_state(
             public_origins,
             security::reject_cross_site,
@@ -232,7 +255,7 @@ impl Server {
         }
         Ok(Self {
             listener,
-            router: router(state, origins),
+            router: router(state, origins, RequestLimits::from_settings(settings)),
         })
     }
 

@@ -16,8 +16,10 @@ use super::error::{ErrorKind, HetznerError};
 use super::token::ApiToken;
 use super::types::Page;
 
-/// No list Potions reads should be longer than this many pages.
+/// No list Potions reads should be longer than this many pages…
 const MAX_PAGES: i64 = 200;
+/// …or hold more items (a cap on memory whatever the page size).
+const MAX_LISTED_ITEMS: usize = 10_000;
 
 fn now_unix() -> i64 {
     crate::clock::now_unix()
@@ -282,7 +284,12 @@ impl HetznerClient {
             ..params.clone()
         };
         let mut all = Vec::new();
+        // All pages together end by twice one call's deadline.
+        let deadline = Instant::now() + self.config.retry.deadline * 2;
         for _ in 0..MAX_PAGES {
+            if Instant::now() > deadline {
+                return Err(HetznerError::new(ErrorKind::Timeout));
+            }
             let answer = self.list::<T>(token, path, key, &params).await?;
             let next = answer.value.pagination.as_ref().and_then(|p| p.next_page);
             let meta = Answer {
@@ -291,6 +298,12 @@ impl HetznerClient {
                 correlation_id: answer.correlation_id,
             };
             all.extend(answer.value.items);
+            if all.len() > MAX_LISTED_ITEMS {
+                return Err(HetznerError::new(ErrorKind::UnexpectedAnswer {
+                    status: 200,
+                    detail: "too many items".into(),
+                }));
+            }
             match next {
                 Some(page) if Some(page) > params.page => params.page = Some(page),
                 _ => return Ok(meta.map(|()| all)),

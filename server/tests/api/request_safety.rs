@@ -302,3 +302,31 @@ async fn server_function_errors_answer_with_meaningful_statuses() {
         "Retry-After {retry_after}"
     );
 }
+
+/// However long Hetzner hangs, a request ends at the router's deadline with
+/// 503, and the server keeps serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_ends_at_the_routers_deadline() {
+    let app = TestApp::spawn_with(crate::support::Backend::Sqlite, |settings| {
+        settings.request_timeout_secs = 1.0;
+        settings.hetzner_timeout_secs = 60.0;
+    })
+    .await
+    .expect("sqlite");
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(&cookie, "P", &project.read_write_token)
+        .await;
+    app.fake
+        .inject(hetzner_fake::Fault::new(hetzner_fake::FaultKind::Hang).on("GET", "/v1/servers"));
+    let started = std::time::Instant::now();
+    let res = app.get(&format!("/projects/{id}"), Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "the deadline did not end the request: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+}
