@@ -82,6 +82,10 @@ impl Connections {
             // Potions makes no calls with a token Hetzner rejected.
             return ServerCount::Unavailable;
         }
+        // The common case, a count already known, costs no task.
+        if let Some(n) = self.counts.0.get(&connection.id).await {
+            return ServerCount::Known(n);
+        }
         let fetch = tokio::spawn({
             let (this, user_id, id) = (self.clone(), user_id.to_string(), connection.id.clone());
             async move {
