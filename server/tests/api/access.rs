@@ -169,6 +169,37 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             StatusCode::FORBIDDEN,
             "{function} from another site"
         );
+        // A browser that sends only Sec-Fetch-Site (no Origin) is refused too.
+        let fetch_site_only = app
+            .client
+            .post(&url)
+            .header(ACCEPT, "application/json")
+            .header("sec-fetch-site", "cross-site")
+            .header(COOKIE, &owner)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            fetch_site_only.status(),
+            StatusCode::FORBIDDEN,
+            "{function} with Sec-Fetch-Site: cross-site"
+        );
+        // A GET, which a link or an image could send, changes nothing: server
+        // functions answer POST only.
+        let get = app
+            .client
+            .get(&url)
+            .header(COOKIE, &owner)
+            .query(form)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            get.status().is_client_error(),
+            "{function} answered a GET with {}",
+            get.status()
+        );
     }
 
     // The functions anyone may call (to sign in, or to learn nobody is) still
@@ -219,5 +250,42 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             .iter()
             .all(|c| c == "GET /v1/servers" || c == "POST /v1/ssh_keys" || c == "GET /v1/ssh_keys"),
         "only the other user's own connect reached Hetzner: {new_calls:?}"
+    );
+
+    // Another user's own connection with the owner's server or key id: the
+    // other user's token reaches only their own project, where no such id is.
+    let other_project = app.fake.add_project("other");
+    let other_id = app
+        .connect_ok(&other, "Other's project", &other_project.read_write_token)
+        .await;
+    let owner_keys = app.fake.ssh_keys(&project);
+    let owner_key = owner_keys.first().map(|k| k.id.to_string()).unwrap();
+    let (_, deleted) = app
+        .call(
+            path_of::<DeleteServer>(),
+            &[
+                ("id", &other_id),
+                ("server_id", &server),
+                ("confirm_name", "owned-box"),
+            ],
+            &other,
+        )
+        .await;
+    assert!(deleted.to_string().contains("ServerNotFound"), "{deleted}");
+    let (_, key_deleted) = app
+        .call(
+            path_of::<DeleteSshKey>(),
+            &[("id", &other_id), ("key_id", &owner_key)],
+            &other,
+        )
+        .await;
+    assert!(
+        key_deleted.to_string().contains("ServerNotFound"),
+        "{key_deleted}"
+    );
+    assert_eq!(
+        app.fake.ssh_keys(&project).len(),
+        owner_keys.len(),
+        "the owner's key survived"
     );
 }
