@@ -102,8 +102,8 @@ pub struct ServedOverHttps(pub bool);
 
 /// Pages and server-function answers can hold a user's data: no cache, shared
 /// or private, may keep them. Static assets (`/pkg`, the favicon) may be cached.
-fn is_private(path: &str, response: &Response) -> bool {
-    path.starts_with("/api/")
+fn is_private(is_server_function: bool, response: &Response) -> bool {
+    is_server_function
         || response
             .headers()
             .get(CONTENT_TYPE)
@@ -118,9 +118,9 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path().to_string();
+    let is_server_function = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
-    if is_private(&path, &response) {
+    if is_private(is_server_function, &response) {
         response
             .headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -21,7 +21,7 @@ async fn start_session(
 
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
-    Ok(crate::ssr::current_user()
+    Ok(crate::ssr::current_user(&crate::ssr::state()?)
         .await?
         .map(|user| SignedInUser { email: user.email }))
 }
@@ -53,7 +53,7 @@ pub async fn sign_in(
         .sign_in(&email, &password, &client_address())
         .await?;
     // Sign-in always starts a new session; any earlier one is ended.
-    if let Some(old) = session_secret()? {
+    if let Some(old) = session_secret(&state)? {
         state.sessions.revoke(&old).await?;
     }
     tracing::info!(user_id = %user.id, "signed in");
@@ -64,7 +64,7 @@ pub async fn sign_in(
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::*;
     let state = state()?;
-    if let Some(secret) = session_secret()? {
+    if let Some(secret) = session_secret(&state)? {
         state.sessions.revoke(&secret).await?;
     }
     clear_session_cookie(state.secure_cookies)?;

@@ -5,9 +5,7 @@ mod request;
 mod session;
 
 pub use request::{client_address, redirect_plain_form_post, redirect_to};
-pub use session::{
-    clear_session_cookie, current_user, require_user, session_secret, set_session_cookie,
-};
+pub use session::{clear_session_cookie, current_user, session_secret, set_session_cookie};
 
 use axum::extract::FromRef;
 use domain::accounts::{Accounts, User};
@@ -58,5 +56,7 @@ pub fn state() -> Result<AppState, AppError> {
 
 /// The signed-in user and the state, which nearly every server function needs.
 pub async fn user_and_state() -> Result<(User, AppState), AppError> {
-    Ok((require_user().await?, state()?))
+    let state = state()?;
+    let user = current_user(&state).await?.ok_or(AppError::NotSignedIn)?;
+    Ok((user, state))
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
 use super::request::request_parts;
-use super::state;
+use super::AppState;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "potions_session";
@@ -39,20 +39,16 @@ fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-pub fn session_secret() -> Result<Option<String>, AppError> {
-    let name = cookie_name(state()?.secure_cookies);
+pub fn session_secret(state: &AppState) -> Result<Option<String>, AppError> {
+    let name = cookie_name(state.secure_cookies);
     Ok(cookie_value(&request_parts()?, name))
 }
 
-pub async fn current_user() -> Result<Option<User>, AppError> {
-    let Some(secret) = session_secret()? else {
+pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
+    let Some(secret) = session_secret(state)? else {
         return Ok(None);
     };
-    Ok(state()?.sessions.user(&secret).await?)
-}
-
-pub async fn require_user() -> Result<User, AppError> {
-    current_user().await?.ok_or(AppError::NotSignedIn)
+    Ok(state.sessions.user(&secret).await?)
 }
 
 fn set_cookie(value: String) -> Result<(), AppError> {
