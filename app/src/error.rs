@@ -68,6 +68,20 @@ pub enum AppError {
     Transport,
 }
 
+/// A wait as people say it: seconds under a minute, else whole minutes up.
+fn wait_phrase(secs: i64) -> String {
+    let secs = secs.max(1);
+    if secs < 60 {
+        return if secs == 1 {
+            "1 second".into()
+        } else {
+            format!("{secs} seconds")
+        };
+    }
+    minutes_phrase(secs)
+}
+
+/// Whole minutes, rounded up: "Try again in N minutes" as PRODUCT.md words it.
 fn minutes_phrase(secs: i64) -> String {
     let minutes = ((secs.max(1) + 59) / 60).max(1);
     if minutes == 1 {
@@ -158,8 +172,8 @@ impl AppError {
             }
             Self::InvalidCredentials => "Wrong email or password.".into(),
             Self::Throttled { retry_after_secs } => format!(
-                "Too many failed sign-ins. Try again in {}.",
-                minutes_phrase(*retry_after_secs)
+                "Too many attempts. Try again in {}.",
+                wait_phrase(*retry_after_secs)
             ),
             Self::NotSignedIn => "Your session has ended. Sign in again.".into(),
             Self::Internal => "Something went wrong on our side. Try again in a moment.".into(),
@@ -329,9 +343,14 @@ mod tests {
         .message();
         assert!(msg.contains("Try again in 2 minutes"), "{msg}");
         let msg = AppError::Throttled {
-            retry_after_secs: 5,
+            retry_after_secs: 60,
         }
         .message();
         assert!(msg.contains("Try again in 1 minute."), "{msg}");
+        let msg = AppError::Throttled {
+            retry_after_secs: 5,
+        }
+        .message();
+        assert!(msg.contains("Try again in 5 seconds."), "{msg}");
     }
 }

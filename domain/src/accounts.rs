@@ -6,7 +6,9 @@ use crate::clock::now_unix;
 use crate::db::{new_id, Database};
 use crate::error::DomainError;
 use crate::password;
-use crate::throttle::{account_key, address_key, Throttle, ThrottlePolicy};
+use crate::throttle::{
+    account_and_address_key, account_key, address_key, sign_up_key, Throttle, ThrottlePolicy,
+};
 
 pub const MAX_EMAIL_CHARS: usize = 254;
 
@@ -51,10 +53,24 @@ impl Accounts {
         Self { db, throttle }
     }
 
-    pub async fn sign_up(&self, email: &str, password: &str) -> Result<User, DomainError> {
-        let email = normalize_email(email)?;
+    pub async fn sign_up(
+        &self,
+        email: &str,
+        password: &str,
+        client_address: &str,
+    ) -> Result<User, DomainError> {
+        let email = normalize_email(email);
+        // Every sign-up counts, whatever its outcome: it costs a hash, and
+        // "already exists" tells whether an email has an account.
+        self.throttle
+            .begin(&[(
+                sign_up_key(client_address),
+                ThrottlePolicy::SIGN_UPS_PER_ADDRESS,
+            )])
+            .await?;
+        let email = email?;
         password::check_policy(password)?;
-        let password_hash = password::hash(password)?;
+        let password_hash = password::hash_password(password).await?;
         let user = User {
             id: new_id(),
             email,
@@ -83,13 +99,19 @@ impl Accounts {
         password: &str,
         client_address: &str,
     ) -> Result<User, DomainError> {
+        let address = (address_key(client_address), ThrottlePolicy::PER_ADDRESS);
         let Ok(email) = normalize_email(email) else {
-            password::verify_dummy(password);
+            // No account can match: counted against the address, never hashed.
+            self.throttle.begin(&[address]).await?;
             return Err(DomainError::InvalidCredentials);
         };
         let keys = [
+            (
+                account_and_address_key(&email, client_address),
+                ThrottlePolicy::PER_ACCOUNT_AND_ADDRESS,
+            ),
             (account_key(&email), ThrottlePolicy::PER_ACCOUNT),
-            (address_key(client_address), ThrottlePolicy::PER_ADDRESS),
+            address,
         ];
         let attempt = self.throttle.begin(&keys).await?;
 
@@ -98,16 +120,13 @@ impl Accounts {
                 .bind(&email)
                 .fetch_optional(self.db.pool())
                 .await?;
-        let verified = match &row {
-            Some((_, hash)) => password::verify(password, hash),
-            None => {
-                password::verify_dummy(password);
-                false
-            }
-        };
+        let verified =
+            password::verify_password(password, row.as_ref().map(|(_, hash)| hash.clone())).await;
         match row {
             Some((id, _)) if verified => {
-                self.throttle.succeeded(attempt, &keys[0].0).await?;
+                self.throttle
+                    .succeeded(attempt, &[&keys[0].0, &keys[1].0])
+                    .await?;
                 Ok(User { id, email })
             }
             // The attempt stays counted: it is the failure.

@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod hetzner;
+pub mod instances;
 pub mod password;
 pub mod provider_failure;
 pub mod provisioning;

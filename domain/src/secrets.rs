@@ -1,31 +1,101 @@
-//! Maintenance of everything stored sealed: which keys it needs, and
-//! re-encryption under a new master key.
+//! Maintenance of everything stored sealed: which keys it needs, the token
+//! fingerprint key, and re-encryption under a new master key.
 
-use crate::crypto::{Binding, CryptoError, Keyring, MasterKey, Purpose, Sealed};
+use sqlx::{Any, Transaction};
+
+use crate::crypto::{Binding, CryptoError, FingerprintKey, Keyring, MasterKey, Purpose, Sealed};
 use crate::db::Database;
 use crate::error::DomainError;
-use zeroize::Zeroizing;
+use crate::instances::{begin_key_change, live_instances};
+
+const REQUIRED_KEY_IDS: &str = "SELECT token_key_id FROM connections \
+     UNION SELECT private_key_id FROM user_ssh_keys \
+     UNION SELECT key_id FROM sealed_settings";
 
 /// The ids of every master key some stored secret was sealed with.
 pub async fn required_key_ids(db: &Database) -> Result<Vec<String>, DomainError> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT token_key_id FROM connections UNION SELECT private_key_id FROM user_ssh_keys",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    let rows: Vec<(String,)> = sqlx::query_as(REQUIRED_KEY_IDS)
+        .fetch_all(db.pool())
+        .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+fn first_missing(required: Vec<(String,)>, keyring: &Keyring) -> Result<(), DomainError> {
+    match required.into_iter().find(|(id,)| !keyring.has(id)) {
+        Some((missing,)) => Err(CryptoError::MissingKey(missing).into()),
+        None => Ok(()),
+    }
 }
 
 /// Refuses a keyring that cannot open every stored secret, naming a missing key.
 pub async fn check_keyring(db: &Database, keyring: &Keyring) -> Result<(), DomainError> {
-    match required_key_ids(db)
-        .await?
-        .into_iter()
-        .find(|id| !keyring.has(id))
-    {
-        Some(missing) => Err(CryptoError::MissingKey(missing).into()),
-        None => Ok(()),
+    let required = sqlx::query_as(REQUIRED_KEY_IDS)
+        .fetch_all(db.pool())
+        .await?;
+    first_missing(required, keyring)
+}
+
+/// [`check_keyring`] inside a key change's transaction.
+pub(crate) async fn check_keyring_in(
+    tx: &mut Transaction<'_, Any>,
+    keyring: &Keyring,
+) -> Result<(), DomainError> {
+    let required = sqlx::query_as(REQUIRED_KEY_IDS)
+        .fetch_all(&mut **tx)
+        .await?;
+    first_missing(required, keyring)
+}
+
+const FINGERPRINT_KEY: &str = "token-fingerprint-key";
+
+fn fingerprint_key_binding() -> Binding<'static> {
+    Binding {
+        owner_id: "potions",
+        row_id: FINGERPRINT_KEY,
+        purpose: Purpose::FingerprintKey,
     }
+}
+
+/// The keyring with the stored fingerprint key. The first start keeps the key
+/// fingerprints were made with until then; instances starting together agree
+/// on one (the first insert wins, every instance reads it back).
+pub async fn with_fingerprint_key(db: &Database, keyring: Keyring) -> Result<Keyring, DomainError> {
+    let select = "SELECT key_id, nonce, ciphertext FROM sealed_settings WHERE name = $1";
+    let mut stored: Option<(String, String, String)> = sqlx::query_as(select)
+        .bind(FINGERPRINT_KEY)
+        .fetch_optional(db.pool())
+        .await?;
+    if stored.is_none() {
+        let sealed = keyring.seal(
+            keyring.initial_fingerprint_key().as_bytes(),
+            fingerprint_key_binding(),
+        )?;
+        sqlx::query(
+            "INSERT INTO sealed_settings (name, key_id, nonce, ciphertext) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(FINGERPRINT_KEY)
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .execute(db.pool())
+        .await?;
+        stored = sqlx::query_as(select)
+            .bind(FINGERPRINT_KEY)
+            .fetch_optional(db.pool())
+            .await?;
+    }
+    let (key_id, nonce, ciphertext) = stored.ok_or(CryptoError::Decrypt)?;
+    let plain = keyring.open(
+        &Sealed {
+            key_id,
+            nonce,
+            ciphertext,
+        },
+        fingerprint_key_binding(),
+    )?;
+    let key = FingerprintKey::from_bytes(&plain)?;
+    Ok(keyring.with_fingerprint_key(key))
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -34,99 +104,102 @@ pub struct RotationReport {
     pub ssh_keys: u64,
 }
 
-/// Opens a secret with the old keys and seals it with the new one; returns the
-/// plaintext (zeroed on drop) for callers that derive more from it.
-fn reseal(
+/// One kind of sealed column: where it lives and how its binding is made.
+struct SealedColumn {
+    select: &'static str,
+    update: &'static str,
+    purpose: Purpose,
+}
+
+const SEALED_COLUMNS: [SealedColumn; 3] = [
+    SealedColumn {
+        select: "SELECT user_id, id, token_key_id, token_nonce, token_ciphertext FROM connections",
+        update: "UPDATE connections SET token_key_id = $1, token_nonce = $2, \
+                 token_ciphertext = $3 WHERE id = $4",
+        purpose: Purpose::HetznerToken,
+    },
+    SealedColumn {
+        select: "SELECT user_id, user_id, private_key_id, private_nonce, private_ciphertext \
+                 FROM user_ssh_keys",
+        update: "UPDATE user_ssh_keys SET private_key_id = $1, private_nonce = $2, \
+                 private_ciphertext = $3 WHERE user_id = $4",
+        purpose: Purpose::SshPrivateKey,
+    },
+    SealedColumn {
+        select: "SELECT 'potions', name, key_id, nonce, ciphertext FROM sealed_settings",
+        update: "UPDATE sealed_settings SET key_id = $1, nonce = $2, ciphertext = $3 \
+                 WHERE name = $4",
+        purpose: Purpose::FingerprintKey,
+    },
+];
+
+/// Re-seals every row of one column under the new keyring's current key.
+async fn reseal_column(
+    tx: &mut Transaction<'_, Any>,
+    column: &SealedColumn,
     old: &Keyring,
     new: &Keyring,
-    sealed: Sealed,
-    binding: Binding<'_>,
-) -> Result<(Zeroizing<Vec<u8>>, Sealed), CryptoError> {
-    let plain = old.open(&sealed, binding)?;
-    let resealed = new.seal(&plain, binding)?;
-    Ok((plain, resealed))
+) -> Result<u64, DomainError> {
+    let rows: Vec<(String, String, String, String, String)> =
+        sqlx::query_as(column.select).fetch_all(&mut **tx).await?;
+    let mut count = 0;
+    for (owner_id, row_id, key_id, nonce, ciphertext) in rows {
+        let binding = Binding {
+            owner_id: &owner_id,
+            row_id: &row_id,
+            purpose: column.purpose,
+        };
+        let plain = old.open(
+            &Sealed {
+                key_id,
+                nonce,
+                ciphertext,
+            },
+            binding,
+        )?;
+        let sealed = new.seal(&plain, binding)?;
+        sqlx::query(column.update)
+            .bind(&sealed.key_id)
+            .bind(&sealed.nonce)
+            .bind(&sealed.ciphertext)
+            .bind(&row_id)
+            .execute(&mut **tx)
+            .await?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 /// Re-encrypts every secret under `new_key` in one transaction (all or
-/// nothing) and recomputes token fingerprints. `old` must open everything.
+/// nothing). Refused unless `old` opens everything and every running
+/// instance already holds `new_key`; instances starting meanwhile wait.
+/// Token fingerprints do not change: their key is stored apart.
 pub async fn rotate(
     db: &Database,
     old: &Keyring,
     new_key: MasterKey,
 ) -> Result<(Keyring, RotationReport), DomainError> {
-    check_keyring(db, old).await?;
+    let mut tx = begin_key_change(db).await?;
+    let lacking = live_instances(&mut tx)
+        .await?
+        .iter()
+        .filter(|instance| !instance.holds(new_key.id()))
+        .count();
+    if lacking > 0 {
+        return Err(CryptoError::RotationWhileInstancesLackKey {
+            count: lacking,
+            key_id: new_key.id().to_string(),
+        }
+        .into());
+    }
+    check_keyring_in(&mut tx, old).await?;
     let new = Keyring::new(new_key, vec![]);
-    let mut report = RotationReport::default();
-    let mut tx = db.pool().begin().await?;
-    let tokens: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, user_id, token_key_id, token_nonce, token_ciphertext FROM connections",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    for (id, user_id, key_id, nonce, ciphertext) in tokens {
-        let binding = Binding {
-            owner_id: &user_id,
-            row_id: &id,
-            purpose: Purpose::HetznerToken,
-        };
-        let (plain, sealed) = reseal(
-            old,
-            &new,
-            Sealed {
-                key_id,
-                nonce,
-                ciphertext,
-            },
-            binding,
-        )?;
-        let hmac =
-            new.token_fingerprint(std::str::from_utf8(&plain).map_err(|_| CryptoError::Decrypt)?);
-        sqlx::query(
-            "UPDATE connections SET token_key_id = $1, token_nonce = $2, token_ciphertext \
-            = $3, token_hmac = $4 WHERE id = $5",
-        )
-        .bind(&sealed.key_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
-        .bind(hmac)
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-        report.tokens += 1;
-    }
-    let keys: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT user_id, private_key_id, private_nonce, private_ciphertext FROM user_ssh_keys",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    for (user_id, key_id, nonce, ciphertext) in keys {
-        let binding = Binding {
-            owner_id: &user_id,
-            row_id: &user_id,
-            purpose: Purpose::SshPrivateKey,
-        };
-        let (_, sealed) = reseal(
-            old,
-            &new,
-            Sealed {
-                key_id,
-                nonce,
-                ciphertext,
-            },
-            binding,
-        )?;
-        sqlx::query(
-            "UPDATE user_ssh_keys SET private_key_id = $1, private_nonce = $2, \
-            private_ciphertext = $3 WHERE user_id = $4",
-        )
-        .bind(&sealed.key_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
-        .bind(&user_id)
-        .execute(&mut *tx)
-        .await?;
-        report.ssh_keys += 1;
-    }
+    let [tokens, ssh_keys, settings] = &SEALED_COLUMNS;
+    let report = RotationReport {
+        tokens: reseal_column(&mut tx, tokens, old, &new).await?,
+        ssh_keys: reseal_column(&mut tx, ssh_keys, old, &new).await?,
+    };
+    reseal_column(&mut tx, settings, old, &new).await?;
     tx.commit().await?;
     Ok((new, report))
 }

@@ -1,26 +1,54 @@
-//! Sign-in throttling. Attempts are recorded in the database, keyed per
-//! account and per client address, so every app instance sees them; each is
-//! counted before its password is checked, so parallel guesses cannot slip by.
+//! Sign-in and sign-up throttling. Attempts are recorded in the database,
+//! keyed per account, per client address and per both, so every app instance
+//! sees them; each is counted before its password is checked, so parallel
+//! guesses cannot slip by.
 
 use crate::clock::now_unix;
 use crate::db::{new_id, Database};
 use crate::error::DomainError;
 
-/// How many failures a key may collect within `window_secs` before it waits.
+/// What a key that reached its limit may still do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverLimit {
+    /// Nothing until enough failures leave the window.
+    Wait,
+    /// One attempt per `spacing_secs`: whoever triggers it slows the key's
+    /// owner down, but cannot lock them out.
+    SlowDown { spacing_secs: i64 },
+}
+
+/// How many failures a key may collect within `window_secs`, and what then.
 #[derive(Debug, Clone, Copy)]
 pub struct ThrottlePolicy {
     pub max_failures: usize,
     pub window_secs: i64,
+    pub over_limit: OverLimit,
 }
 
 impl ThrottlePolicy {
-    pub const PER_ACCOUNT: Self = Self {
+    /// One account from one address: a guesser locks out only itself.
+    pub const PER_ACCOUNT_AND_ADDRESS: Self = Self {
         max_failures: 5,
         window_secs: 15 * 60,
+        over_limit: OverLimit::Wait,
+    };
+    /// One account from everywhere: guessers spread over many addresses get
+    /// one try per 30 s between them, and the owner is never locked out.
+    pub const PER_ACCOUNT: Self = Self {
+        max_failures: 10,
+        window_secs: 15 * 60,
+        over_limit: OverLimit::SlowDown { spacing_secs: 30 },
     };
     pub const PER_ADDRESS: Self = Self {
         max_failures: 20,
         window_secs: 15 * 60,
+        over_limit: OverLimit::Wait,
+    };
+    /// Every sign-up from one address counts, whatever its outcome.
+    pub const SIGN_UPS_PER_ADDRESS: Self = Self {
+        max_failures: 50,
+        window_secs: 15 * 60,
+        over_limit: OverLimit::Wait,
     };
 
     /// Given the times of recent failures (any order), returns how many seconds
@@ -35,10 +63,19 @@ impl ThrottlePolicy {
             return None;
         }
         recent.sort_unstable();
-        // The attempt is allowed again once the oldest failure that keeps the
-        // count at the limit leaves the window.
-        let pivot = recent[recent.len() - self.max_failures];
-        Some((pivot + self.window_secs - now).max(1))
+        match self.over_limit {
+            // The attempt is allowed again once the oldest failure that keeps
+            // the count at the limit leaves the window.
+            OverLimit::Wait => {
+                let pivot = recent[recent.len() - self.max_failures];
+                Some((pivot + self.window_secs - now).max(1))
+            }
+            OverLimit::SlowDown { spacing_secs } => {
+                let newest = recent[recent.len() - 1];
+                let wait = newest + spacing_secs - now;
+                (wait > 0).then_some(wait)
+            }
+        }
     }
 }
 
@@ -46,8 +83,16 @@ pub fn account_key(email: &str) -> String {
     format!("account:{email}")
 }
 
+pub fn account_and_address_key(email: &str, address: &str) -> String {
+    format!("account-address:{email}|{address}")
+}
+
 pub fn address_key(address: &str) -> String {
     format!("address:{address}")
+}
+
+pub fn sign_up_key(address: &str) -> String {
+    format!("sign-up:{address}")
 }
 
 /// One sign-in attempt, counted before the password is checked.
@@ -124,14 +169,16 @@ impl Throttle {
         }
     }
 
-    /// The attempt succeeded: it no longer counts, and neither do the
-    /// account's earlier failures.
-    pub async fn succeeded(&self, attempt: Attempt, account: &str) -> Result<(), DomainError> {
+    /// The attempt succeeded: it no longer counts, and neither do earlier
+    /// failures under `cleared` (the account's keys).
+    pub async fn succeeded(&self, attempt: Attempt, cleared: &[&str]) -> Result<(), DomainError> {
         self.forgive(&attempt).await?;
-        sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1")
-            .bind(account)
-            .execute(self.db.pool())
-            .await?;
+        for key in cleared {
+            sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1")
+                .bind(key)
+                .execute(self.db.pool())
+                .await?;
+        }
         Ok(())
     }
 
@@ -151,7 +198,22 @@ mod tests {
     const POLICY: ThrottlePolicy = ThrottlePolicy {
         max_failures: 3,
         window_secs: 60,
+        over_limit: OverLimit::Wait,
     };
+
+    #[test]
+    fn slowing_down_allows_one_attempt_per_spacing_however_many_failed() {
+        let slow = ThrottlePolicy {
+            over_limit: OverLimit::SlowDown { spacing_secs: 30 },
+            ..POLICY
+        };
+        assert_eq!(slow.retry_after(&[990, 995], 1000), None);
+        let many = [950, 960, 970, 980, 990];
+        assert_eq!(slow.retry_after(&many, 1000), Some(20));
+        assert_eq!(slow.retry_after(&many, 1020), None);
+        // A lock-out of the same failures lasts until the window moves on.
+        assert_eq!(POLICY.retry_after(&many, 1020), Some(10));
+    }
 
     #[test]
     fn allows_until_the_limit_is_reached() {

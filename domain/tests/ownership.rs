@@ -19,11 +19,11 @@ async fn a_rejected_token_is_only_noted_by_its_owner() {
     let db = Database::connect(&url).await.unwrap();
     let accounts = Accounts::new(db.clone());
     let owner = accounts
-        .sign_up("owner@example.com", "correct horse")
+        .sign_up("owner@example.com", "correct horse", "192.0.2.1")
         .await
         .unwrap();
     let other = accounts
-        .sign_up("other@example.com", "correct horse")
+        .sign_up("other@example.com", "correct horse", "192.0.2.1")
         .await
         .unwrap();
     let client = HetznerClient::new(ClientConfig {

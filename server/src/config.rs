@@ -27,9 +27,13 @@ pub enum Command {
     /// Serve Potions (the default).
     Serve,
     /// Re-encrypt every stored secret under a new master key and report counts.
-    /// With a key file, the file is updated; with POTIONS_MASTER_KEY, the new
-    /// key is printed and must replace it before the next start.
+    /// The new key comes from --new-key-file or POTIONS_NEW_MASTER_KEY; with
+    /// the key file and neither, a new key is made and written to the key file
+    /// (beside the old one) before anything changes. Refused while a running
+    /// instance does not hold the new key.
     RotateKey,
+    /// Print a new random master key (base64) and change nothing.
+    GenerateKey,
 }
 
 /// Debug shows no secret: the master key and any database password are redacted.
@@ -66,12 +70,25 @@ pub struct Settings {
     #[arg(long, env = "POTIONS_HETZNER_TIMEOUT_SECS", default_value_t = 10.0)]
     pub hetzner_timeout_secs: f64,
 
-    /// Master key for secrets at rest: 32 bytes, base64. Without it, the key
-    /// file `master.key` in the data folder is used (created on first start).
+    /// Master keys for secrets at rest: 32 bytes each, base64, separated by
+    /// commas; the first seals, every one opens. Without it, the key file
+    /// `master.key` in the data folder is used (created on first start).
     /// Prefer the environment variable or the key file: a flag is visible to
     /// every local user in the process list.
     #[arg(long, env = "POTIONS_MASTER_KEY", hide_env_values = true)]
     pub master_key: Option<String>,
+
+    /// For `rotate-key`: a file holding the new master key (base64).
+    #[arg(long = "new-key-file", env = "POTIONS_NEW_MASTER_KEY_FILE")]
+    pub new_master_key_file: Option<PathBuf>,
+
+    /// For `rotate-key`: the new master key (base64).
+    #[arg(
+        long = "new-key",
+        env = "POTIONS_NEW_MASTER_KEY",
+        hide_env_values = true
+    )]
+    pub new_master_key: Option<String>,
 
     /// Seconds any one request may take before Potions answers 503 and stops
     /// working on it.
@@ -81,6 +98,16 @@ pub struct Settings {
     /// Requests served at once; more wait their turn.
     #[arg(long, env = "POTIONS_MAX_CONCURRENT_REQUESTS", default_value_t = 512)]
     pub max_concurrent_requests: usize,
+
+    /// Reverse proxies in front of Potions (addresses or networks, comma
+    /// separated, e.g. `127.0.0.1,10.0.0.0/8`): only for requests from them
+    /// are `Forwarded` / `X-Forwarded-For` believed when throttling by client.
+    #[arg(
+        long = "trusted-proxy",
+        env = "POTIONS_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// Folder with the compiled site (`pkg/` with WebAssembly, JS and CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
@@ -104,8 +131,14 @@ impl std::fmt::Debug for Settings {
                 "master_key",
                 &self.master_key.as_ref().map(|_| "[redacted]"),
             )
+            .field("new_master_key_file", &self.new_master_key_file)
+            .field(
+                "new_master_key",
+                &self.new_master_key.as_ref().map(|_| "[redacted]"),
+            )
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("site_root", &self.site_root)
             .finish()
     }
@@ -155,8 +188,11 @@ impl Settings {
             hetzner_api_url: domain::hetzner::DEFAULT_BASE_URL.into(),
             hetzner_timeout_secs: 10.0,
             master_key: None,
+            new_master_key_file: None,
+            new_master_key: None,
             request_timeout_secs: 30.0,
             max_concurrent_requests: 512,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -169,9 +205,11 @@ mod tests {
     fn debug_shows_no_secret() {
         let mut settings = Settings::for_data_dir(PathBuf::from("data"));
         settings.master_key = Some("c2VjcmV0LW1hc3Rlci1rZXktYnl0ZXMtMzItbG9uZyE=".into());
+        settings.new_master_key = Some("bmV3LXNlY3JldC1tYXN0ZXIta2V5LTMyLWJ5dGVzLiE=".into());
         settings.database_url = Some("postgres://potions:hunter2@db.internal/potions".into());
         let shown = format!("{settings:?}");
         assert!(!shown.contains("c2VjcmV0"), "{shown}");
+        assert!(!shown.contains("bmV3LXNl"), "{shown}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(
             shown.contains("postgres://potions:[redacted]@db.internal/potions"),

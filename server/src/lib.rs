@@ -1,6 +1,7 @@
 //! The Potions server: wires configuration, the database, the Leptos app and
 //! the request guards into one axum router.
 
+pub mod client_address;
 pub mod config;
 pub mod keys;
 pub mod security;
@@ -16,7 +17,9 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use domain::connections::Connections;
+use domain::crypto::Keyring;
 use domain::hetzner::{ClientConfig, HetznerClient, RetryPolicy};
+use domain::instances::InstanceLease;
 use domain::Database;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -32,6 +35,7 @@ use tower_http::request_id::{
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::client_address::TrustedProxies;
 use crate::config::Settings;
 use crate::security::{PublicOrigins, ServedOverHttps};
 
@@ -118,9 +122,11 @@ pub async fn open_database(settings: &Settings) -> Result<Database, StartError> 
     Ok(db)
 }
 
-pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
-    let db = open_database(settings).await?;
-    let keyring = keys::load(settings, &db).await?;
+pub fn build_state(
+    settings: &Settings,
+    db: Database,
+    keyring: Arc<Keyring>,
+) -> Result<AppState, StartError> {
     let request_timeout = Duration::from_secs_f64(settings.hetzner_timeout_secs.clamp(0.1, 120.0));
     let defaults = ClientConfig::default();
     let hetzner = HetznerClient::new(ClientConfig {
@@ -133,7 +139,7 @@ pub async fn build_state(settings: &Settings) -> Result<AppState, StartError> {
         ..defaults
     })
     .map_err(|e| StartError::Hetzner(e.to_string()))?;
-    let connections = Connections::new(db.clone(), Arc::new(keyring), hetzner);
+    let connections = Connections::new(db.clone(), keyring, hetzner);
     let leptos_options = LeptosOptions::builder()
         .output_name("potions")
         .site_root(settings.site_root.display().to_string())
@@ -172,7 +178,12 @@ impl RequestLimits {
     }
 }
 
-pub fn router(state: AppState, public_origins: PublicOrigins, limits: RequestLimits) -> Router {
+pub fn router(
+    state: AppState,
+    public_origins: PublicOrigins,
+    limits: RequestLimits,
+    trusted_proxies: TrustedProxies,
+) -> Router {
     let https = state.secure_cookies;
     let routes = route_list();
     let request_id = http::HeaderName::from_static("x-request-id");
@@ -193,6 +204,10 @@ pub fn router(state: AppState, public_origins: PublicOrigins, limits: RequestLim
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            trusted_proxies,
+            client_address::identify_client,
+        ))
         .layer(axum::middleware::from_fn(statuses::status_of_errors))
         .layer(axum::middleware::from_fn(statuses::see_other_for_pages))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -230,22 +245,33 @@ fn spawn_housekeeping(state: &AppState) {
     });
 }
 
-/// A bound, ready-to-serve Potions.
+/// A bound, ready-to-serve Potions, holding its instance lease.
 pub struct Server {
     listener: tokio::net::TcpListener,
     router: Router,
+    lease: InstanceLease,
+    keyring: Arc<Keyring>,
 }
 
 impl Server {
     pub async fn bind(settings: &Settings) -> Result<Self, StartError> {
-        let state = build_state(settings).await?;
+        let db = open_database(settings).await?;
+        let (keyring, lease) = keys::load_and_lease(settings, &db).await?;
+        let keyring = Arc::new(keyring);
+        let state = build_state(settings, db, keyring.clone())?;
+        let listener = match tokio::net::TcpListener::bind(settings.listen).await {
+            Ok(listener) => listener,
+            Err(source) => {
+                if let Err(err) = lease.release().await {
+                    tracing::warn!(error = %err, "could not release the instance lease");
+                }
+                return Err(StartError::Bind {
+                    addr: settings.listen,
+                    source,
+                });
+            }
+        };
         spawn_housekeeping(&state);
-        let listener = tokio::net::TcpListener::bind(settings.listen)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: settings.listen,
-                source,
-            })?;
         let listening = listener.local_addr().unwrap_or(settings.listen);
         let origins = PublicOrigins::new(settings.public_url.as_deref(), listening);
         if settings.public_url.is_none() && listening.ip().is_unspecified() {
@@ -255,7 +281,14 @@ impl Server {
         }
         Ok(Self {
             listener,
-            router: router(state, origins, RequestLimits::from_settings(settings)),
+            router: router(
+                state,
+                origins,
+                RequestLimits::from_settings(settings),
+                TrustedProxies::new(settings.trusted_proxies.clone()),
+            ),
+            lease,
+            keyring,
         })
     }
 
@@ -265,10 +298,37 @@ impl Server {
             .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
+    /// Serves until `shutdown` resolves, then releases the lease. Stops on its
+    /// own, with an error, if the lease was lost and this instance's keys no
+    /// longer fit the running instances'.
     pub async fn run(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let (lease_lost, lost) = tokio::sync::oneshot::channel::<String>();
+        let (served, stop_lease) = tokio::sync::oneshot::channel::<()>();
+        let lease_task = tokio::spawn(async move {
+            let stop = async {
+                let _ = stop_lease.await;
+            };
+            match keys::keep_lease(self.lease, self.keyring, stop).await {
+                Err(err @ domain::DomainError::Crypto(_)) => {
+                    tracing::error!(error = %err, "instance lease lost: this instance stops serving");
+                    let _ = lease_lost.send(err.to_string());
+                }
+                Err(err) => tracing::warn!(error = %err, "could not release the instance lease"),
+                Ok(()) => {}
+            }
+        });
+        let lost = async move { lost.await.ok() };
+        let (stop_serving, why) = tokio::sync::oneshot::channel::<Option<String>>();
+        let shutdown = async move {
+            let reason = tokio::select! {
+                () = shutdown => None,
+                Some(reason) = lost => Some(reason),
+            };
+            let _ = stop_serving.send(reason);
+        };
         use axum::serve::ListenerExt as _;
         // Without TCP_NODELAY, answers written in several chunks (static
         // files, the WebAssembly) stall ~40 ms on delayed ACKs.
@@ -277,12 +337,18 @@ impl Server {
                 tracing::debug!(error = %err, "could not set TCP_NODELAY");
             }
         });
-        axum::serve(
+        let served_result = axum::serve(
             listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+        let _ = served.send(());
+        let _ = lease_task.await;
+        match why.await {
+            Ok(Some(reason)) => Err(std::io::Error::other(reason)),
+            _ => served_result,
+        }
     }
 }

@@ -10,6 +10,13 @@ async fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.settings).await,
         Command::RotateKey => rotate_key(cli.settings).await,
+        Command::GenerateKey => {
+            println!(
+                "{}",
+                domain::crypto::MasterKey::generate().to_base64().as_str()
+            );
+            ExitCode::SUCCESS
+        }
     }
 }
 

@@ -35,7 +35,10 @@ pub async fn sign_up(
 ) -> Result<(), AppError> {
     use crate::ssr::*;
     let state = state()?;
-    let user = state.accounts.sign_up(&email, &password).await?;
+    let user = state
+        .accounts
+        .sign_up(&email, &password, &client_address())
+        .await?;
     tracing::info!(user_id = %user.id, "account created");
     start_session(&state, &user.id, next).await
 }

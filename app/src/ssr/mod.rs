@@ -4,7 +4,7 @@
 mod request;
 mod session;
 
-pub use request::{client_address, redirect_plain_form_post, redirect_to};
+pub use request::{client_address, redirect_plain_form_post, redirect_to, ClientAddress};
 pub use session::{clear_session_cookie, current_user, session_secret, set_session_cookie};
 
 use axum::extract::FromRef;

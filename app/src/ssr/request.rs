@@ -12,16 +12,26 @@ pub(super) fn request_parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or(AppError::Internal)
 }
 
-/// The peer address, used as the per-address throttle key.
+/// The client as throttles count it, set by the server for each request
+/// (the peer, or the client a trusted proxy names; IPv6 by its /64).
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);
+
+/// The per-address throttle key of the request at hand.
 pub fn client_address() -> String {
     use_context::<Parts>()
         .and_then(|parts| {
             parts
                 .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip())
+                .get::<ClientAddress>()
+                .map(|c| c.0.clone())
+                .or_else(|| {
+                    parts
+                        .extensions
+                        .get::<ConnectInfo<SocketAddr>>()
+                        .map(|c| c.0.ip().to_string())
+                })
         })
-        .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".into())
 }
 

@@ -34,6 +34,27 @@ pub enum CryptoError {
     Decrypt,
     #[error("encryption failed")]
     Encrypt,
+    #[error(
+        "a running Potions instance seals secrets with master key {0}, which this one does \
+        not hold: give every instance the same keys (see README, Rotating the master key)"
+    )]
+    LacksRunningInstancesKey(String),
+    #[error(
+        "a running Potions instance cannot open secrets sealed with master key {0}, which \
+        this one would seal with: add the key to every running instance first, or make it \
+        the second key here"
+    )]
+    RunningInstanceLacksKey(String),
+    #[error(
+        "{count} running Potions instance(s) do not hold the new master key {key_id}: stop \
+        them, or add the key to each of them as a second key first"
+    )]
+    RotationWhileInstancesLackKey { count: usize, key_id: String },
+    #[error(
+        "with POTIONS_MASTER_KEY, supply the new key first: `potions generate-key > new.key`, \
+        then `potions rotate-key --new-key-file new.key`"
+    )]
+    NewKeyNotSupplied,
 }
 
 /// What a secret is for; part of the associated data.
@@ -41,6 +62,8 @@ pub enum CryptoError {
 pub enum Purpose {
     HetznerToken,
     SshPrivateKey,
+    /// The key of the token fingerprints, kept in the database.
+    FingerprintKey,
 }
 
 impl Purpose {
@@ -48,6 +71,7 @@ impl Purpose {
         match self {
             Self::HetznerToken => "hetzner-token",
             Self::SshPrivateKey => "ssh-private-key",
+            Self::FingerprintKey => "fingerprint-key",
         }
     }
 }
@@ -117,6 +141,19 @@ impl MasterKey {
         Ok(Self::from_bytes(Zeroizing::new(bytes)))
     }
 
+    /// Several keys, separated by commas or white space, the sealing one first.
+    pub fn list_from_base64(encoded: &str) -> Result<Vec<Self>, CryptoError> {
+        let keys = encoded
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|part| !part.is_empty())
+            .map(Self::from_base64)
+            .collect::<Result<Vec<_>, _>>()?;
+        if keys.is_empty() {
+            return Err(CryptoError::BadKeyEncoding);
+        }
+        Ok(keys)
+    }
+
     pub fn to_base64(&self) -> Zeroizing<String> {
         Zeroizing::new(B64.encode(self.bytes.as_ref()))
     }
@@ -130,21 +167,85 @@ impl MasterKey {
     }
 }
 
+/// The secret behind token fingerprints. It is generated once and kept,
+/// sealed, in the database, so fingerprints stay the same when master keys
+/// change and whichever key each instance seals with.
+pub struct FingerprintKey(Zeroizing<[u8; KEY_BYTES]>);
+
+impl FingerprintKey {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, CryptoError> {
+        let bytes: [u8; KEY_BYTES] = bytes.try_into().map_err(|_| CryptoError::Decrypt)?;
+        Ok(Self(Zeroizing::new(bytes)))
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_ref()
+    }
+
+    /// What fingerprints were keyed with before the key was kept apart:
+    /// derived from a master key, so fingerprints stored then still match.
+    fn derived_from(key: &MasterKey) -> Self {
+        let derived = Sha256::new_with_prefix(b"potions/v1|token-hmac|")
+            .chain_update(key.bytes.as_ref())
+            .finalize();
+        let mut bytes = Zeroizing::new([0u8; KEY_BYTES]);
+        bytes.copy_from_slice(&derived);
+        Self(bytes)
+    }
+}
+
 /// The loaded master keys: the current one seals, any of them opens.
-#[derive(Debug)]
 pub struct Keyring {
     keys: Vec<MasterKey>,
+    fingerprint_key: FingerprintKey,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(&self.keys).finish()
+    }
 }
 
 impl Keyring {
+    /// Fingerprints are keyed from `current` until [`Self::with_fingerprint_key`]
+    /// sets the stored key.
     pub fn new(current: MasterKey, older: Vec<MasterKey>) -> Self {
+        let fingerprint_key = FingerprintKey::derived_from(&current);
         let mut keys = vec![current];
         keys.extend(older);
-        Self { keys }
+        Self {
+            keys,
+            fingerprint_key,
+        }
+    }
+
+    /// From keys listed sealing key first.
+    pub fn from_keys(mut keys: Vec<MasterKey>) -> Result<Self, CryptoError> {
+        if keys.is_empty() {
+            return Err(CryptoError::BadKeyEncoding);
+        }
+        let current = keys.remove(0);
+        Ok(Self::new(current, keys))
+    }
+
+    pub fn with_fingerprint_key(self, fingerprint_key: FingerprintKey) -> Self {
+        Self {
+            fingerprint_key,
+            ..self
+        }
+    }
+
+    /// The fingerprint key a keyring starts with (see [`Keyring::new`]).
+    pub fn initial_fingerprint_key(&self) -> &FingerprintKey {
+        &self.fingerprint_key
     }
 
     pub fn current(&self) -> &MasterKey {
         &self.keys[0]
+    }
+
+    pub fn keys(&self) -> &[MasterKey] {
+        &self.keys
     }
 
     pub fn has(&self, key_id: &str) -> bool {
@@ -206,12 +307,8 @@ impl Keyring {
     }
 
     /// A keyed hash of a token, for finding duplicates without decrypting.
-    /// Keyed by a value derived from the current master key.
     pub fn token_fingerprint(&self, token: &str) -> String {
-        let derived = Sha256::new_with_prefix(b"potions/v1|token-hmac|")
-            .chain_update(self.current().bytes.as_ref())
-            .finalize();
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&derived)
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.fingerprint_key.as_bytes())
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
         mac.update(token.as_bytes());
         mac.finalize()
@@ -332,5 +429,16 @@ mod tests {
         assert_eq!(a.token_fingerprint(token), a.token_fingerprint(token));
         assert_ne!(a.token_fingerprint(token), b.token_fingerprint(token));
         assert!(!a.token_fingerprint(token).contains(token));
+    }
+
+    #[test]
+    fn a_stored_fingerprint_key_outlives_the_master_key() {
+        let token = std::str::from_utf8(TOKEN).expect("utf8");
+        let first = Keyring::new(MasterKey::generate(), vec![]);
+        let before = first.token_fingerprint(token);
+        let stored = FingerprintKey::from_bytes(first.initial_fingerprint_key().as_bytes())
+            .expect("32 bytes");
+        let rotated = Keyring::new(MasterKey::generate(), vec![]).with_fingerprint_key(stored);
+        assert_eq!(rotated.token_fingerprint(token), before);
     }
 }

@@ -198,12 +198,8 @@ async fn failed_sign_ins_are_throttled_per_account(app: TestApp) {
     }
     // Even the right password waits now, and the message says how long.
     let res = app.sign_in("ada@example.com", PASSWORD).await;
-    app.assert_form_error(
-        res,
-        "/login",
-        "Too many failed sign-ins. Try again in 15 minutes.",
-    )
-    .await;
+    app.assert_form_error(res, "/login", "Too many attempts. Try again in 15 minutes.")
+        .await;
     // Another account from the same address is not yet limited.
     app.sign_up("grace@example.com").await;
     assert_eq!(

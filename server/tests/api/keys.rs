@@ -1,10 +1,13 @@
 //! Master keys: start is refused when stored secrets need a key that is not
-//! loaded, and `rotate-key` moves every secret to a new key.
+//! loaded, and `rotate-key` moves every secret to a new key without ever
+//! leaving one unreadable: not beside running instances, not when killed.
 
-use crate::support::{path_of, test_settings, Backend, RecheckConnection, TestApp};
-use domain::crypto::{self, MasterKey};
+use crate::support::{location, path_of, test_settings, Backend, RecheckConnection, TestApp};
+use domain::crypto::{self, Binding, Keyring, MasterKey, Purpose, Sealed};
+use domain::Database;
 use server::config::Settings;
 use server::{keys, open_database, Server};
+use std::time::{Duration, Instant};
 
 fn settings_of(app: &TestApp) -> Settings {
     let mut settings = test_settings(app.data_dir.path(), &app.fake);
@@ -62,26 +65,80 @@ async fn start_is_refused_when_a_needed_key_is_missing() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rotate_key_re_encrypts_everything_under_the_new_key_only() {
-    let (app, cookie, id) = app_with_a_connection().await;
+/// Opens every stored secret with `keyring`; returns how many it opened.
+async fn open_every_secret(db: &Database, keyring: &Keyring) -> usize {
+    let tokens: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT user_id, id, token_key_id, token_nonce, token_ciphertext FROM connections",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let keys: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT user_id, user_id, private_key_id, private_nonce, private_ciphertext \
+         FROM user_ssh_keys",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let sealed = tokens
+        .into_iter()
+        .map(|row| (row, Purpose::HetznerToken))
+        .chain(keys.into_iter().map(|row| (row, Purpose::SshPrivateKey)));
+    let mut opened = 0;
+    for ((owner_id, row_id, key_id, nonce, ciphertext), purpose) in sealed {
+        let binding = Binding {
+            owner_id: &owner_id,
+            row_id: &row_id,
+            purpose,
+        };
+        let sealed = Sealed {
+            key_id,
+            nonce,
+            ciphertext,
+        };
+        keyring
+            .open(&sealed, binding)
+            .unwrap_or_else(|e| panic!("{row_id} does not decrypt: {e}"));
+        opened += 1;
+    }
+    opened
+}
+
+async fn key_file_rotation_is_refused_while_an_instance_serves(mut app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(&cookie, "P", &project.read_write_token)
+        .await;
     let settings = settings_of(&app);
     let key_file = crypto::key_file_path(&settings.data_dir);
     let old = crypto::read_key_file(&key_file).unwrap().unwrap();
     let old_id = old.current().id().to_string();
-
     let db = open_database(&settings).await.unwrap();
+
+    let refused = keys::rotate(&settings, &db).await.unwrap_err().to_string();
+    assert!(refused.contains("1 running Potions instance"), "{refused}");
+    let after = crypto::read_key_file(&key_file).unwrap().unwrap();
+    assert_eq!(after.keys().len(), 1, "the key file is as it was");
+    assert_eq!(after.current().id(), old_id);
+    assert_eq!(
+        domain::secrets::required_key_ids(&db).await.unwrap(),
+        vec![old_id.clone()]
+    );
+
+    app.stop().await;
     let summary = keys::rotate(&settings, &db).await.unwrap();
     assert!(
         summary.contains("Re-encrypted 1 provider token(s) and 1 SSH private key(s)"),
         "{summary}"
     );
-
     let new = crypto::read_key_file(&key_file).unwrap().unwrap();
     assert_ne!(new.current().id(), old_id);
     assert!(!new.has(&old_id), "the old key is retired");
-    let ids = domain::secrets::required_key_ids(&db).await.unwrap();
-    assert_eq!(ids, vec![new.current().id().to_string()]);
+    assert_eq!(
+        domain::secrets::required_key_ids(&db).await.unwrap(),
+        vec![new.current().id().to_string()]
+    );
     assert!(
         domain::secrets::check_keyring(&db, &old).await.is_err(),
         "the old key opens nothing now"
@@ -110,4 +167,288 @@ async fn rotate_key_re_encrypts_everything_under_the_new_key_only() {
         "re-check with the rotated key: {}",
         res.status()
     );
+}
+
+/// The error a no-JavaScript form redirect carries (`__err`, base64 JSON).
+fn error_in(redirect: &str) -> String {
+    use base64::Engine as _;
+    let encoded = redirect
+        .split("__err=")
+        .nth(1)
+        .unwrap_or_default()
+        .replace("%3D", "=");
+    let decoded = base64::engine::general_purpose::URL_SAFE
+        .decode(&encoded)
+        .or_else(|_| base64::engine::general_purpose::STANDARD.decode(&encoded))
+        .unwrap_or_default();
+    String::from_utf8(decoded).unwrap_or_default()
+}
+
+fn keys_env(keys: &[&MasterKey]) -> String {
+    keys.iter()
+        .map(|k| k.to_base64().to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Instance A holds the new key as a second key and keeps connecting tokens
+/// (sealing with the old key) while the rotation runs. Afterwards every
+/// token opens with old+new, every token is still found as a duplicate by A
+/// and by an instance sealing with the new key, an instance with the new key
+/// alone is refused until a second rotation, and then starts.
+async fn rotation_beside_an_instance_that_connects_tokens(backend: Backend) {
+    let (old, new) = (MasterKey::generate(), MasterKey::generate());
+    let old_then_new = keys_env(&[&old, &new]);
+    let Some(mut a) =
+        TestApp::spawn_with(backend, |s| s.master_key = Some(old_then_new.clone())).await
+    else {
+        return;
+    };
+    let cookie = a.sign_up("ada@example.com").await;
+    let projects: Vec<_> = (0..25)
+        .map(|i| a.fake.add_project(&format!("p{i}")))
+        .collect();
+    for project in &projects[..8] {
+        a.connect_ok(&cookie, "before", &project.read_write_token)
+            .await;
+    }
+
+    let mut rotation = settings_of(&a);
+    rotation.master_key = Some(old_then_new.clone());
+    rotation.new_master_key = Some(new.to_base64().to_string());
+    let db = open_database(&rotation).await.unwrap();
+    let connecting = async {
+        for project in &projects[8..24] {
+            a.connect_ok(&cookie, "during", &project.read_write_token)
+                .await;
+        }
+    };
+    let rotating = async {
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        keys::rotate(&rotation, &db)
+            .await
+            .expect("rotation beside A")
+    };
+    let ((), summary) = tokio::join!(connecting, rotating);
+    assert!(
+        !summary.contains(new.to_base64().as_str()),
+        "the key is never printed"
+    );
+    // A still seals with the old key after the rotation.
+    a.connect_ok(&cookie, "after", &projects[24].read_write_token)
+        .await;
+
+    let both = Keyring::new(
+        MasterKey::from_base64(&new.to_base64()).unwrap(),
+        vec![MasterKey::from_base64(&old.to_base64()).unwrap()],
+    );
+    assert_eq!(
+        open_every_secret(&db, &both).await,
+        25 + 1,
+        "25 tokens and the SSH key"
+    );
+
+    let mut b_settings = settings_of(&a);
+    b_settings.master_key = Some(keys_env(&[&new, &old]));
+    let b = Server::bind(&b_settings)
+        .await
+        .expect("B seals with the new key");
+    let b_base = format!("http://{}", b.local_addr());
+    tokio::spawn(b.run(std::future::pending()));
+    for (n, project) in projects.iter().enumerate() {
+        let base = if n % 2 == 0 { &a.base_url } else { &b_base };
+        let res = crate::support::form_post(
+            &a.client,
+            base,
+            path_of::<crate::support::ConnectHetzner>(),
+            "/connect/hetzner",
+            &[("label", "again"), ("token", &project.read_write_token)],
+            Some(&cookie),
+        )
+        .send()
+        .await
+        .unwrap();
+        assert!(
+            error_in(&location(&res)).contains("AlreadyConnected"),
+            "token {n} is found as a duplicate: {}",
+            location(&res)
+        );
+    }
+    assert_eq!(a.count("SELECT COUNT(*) FROM connections").await, 25);
+
+    // Without the old key, start is refused while a secret needs it.
+    a.stop().await;
+    let mut new_only = settings_of(&a);
+    new_only.master_key = Some(keys_env(&[&new]));
+    let refused = Server::bind(&new_only)
+        .await
+        .err()
+        .expect("the old key is still needed");
+    assert!(refused.to_string().contains(old.id()), "{refused}");
+    let mut again = rotation.clone();
+    again.master_key = Some(keys_env(&[&new, &old]));
+    keys::rotate(&again, &db).await.expect("second rotation");
+    assert_eq!(
+        domain::secrets::required_key_ids(&db).await.unwrap(),
+        vec![new.id().to_string()]
+    );
+    Server::bind(&new_only)
+        .await
+        .expect("no secret needs the old key now");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotation_beside_an_instance_that_connects_tokens_on_sqlite() {
+    crate::support::bounded(rotation_beside_an_instance_that_connects_tokens(
+        Backend::Sqlite,
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotation_beside_an_instance_that_connects_tokens_on_postgres() {
+    crate::support::bounded(rotation_beside_an_instance_that_connects_tokens(
+        Backend::Postgres,
+    ))
+    .await;
+}
+
+async fn an_instance_with_another_sealing_key_is_refused(app: TestApp) {
+    // `app` seals with its key file's key; one sealing with a key `app` lacks
+    // would write secrets `app` cannot open.
+    let settings = settings_of(&app);
+    let current = crypto::read_key_file(&crypto::key_file_path(&settings.data_dir))
+        .unwrap()
+        .unwrap();
+    let stranger = MasterKey::generate();
+    let mut other = settings.clone();
+    other.master_key = Some(keys_env(&[&stranger, current.current()]));
+    let refused = Server::bind(&other)
+        .await
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(refused.contains(stranger.id()), "{refused}");
+    // Holding `app`'s key as the sealing one and the stranger as a spare is fine.
+    other.master_key = Some(keys_env(&[current.current(), &stranger]));
+    Server::bind(&other).await.expect("same sealing key");
+}
+
+on_both_databases!(
+    key_file_rotation_is_refused_while_an_instance_serves,
+    an_instance_with_another_sealing_key_is_refused,
+);
+
+/// Many sealed rows, so a rotation takes long enough to be killed inside it.
+async fn seed_secrets(db: &Database, keyring: &Keyring, count: usize) {
+    let user = "seed-user";
+    sqlx::query("INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, 'x', 0)")
+        .bind(user)
+        .bind("seed@example.com")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    for n in 0..count {
+        let id = format!("seed-{n}");
+        let binding = Binding {
+            owner_id: user,
+            row_id: &id,
+            purpose: Purpose::HetznerToken,
+        };
+        let sealed = keyring
+            .seal(format!("token-{n:058}").as_bytes(), binding)
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO connections (id, user_id, provider, label, token_hmac, token_key_id, \
+             token_nonce, token_ciphertext, ssh_key_id, status, connected_at, last_verified_at) \
+             VALUES ($1, $2, 'hetzner', 'seed', $3, $4, $5, $6, 1, 'connected', 0, 0)",
+        )
+        .bind(&id)
+        .bind(user)
+        .bind(keyring.token_fingerprint(&id))
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+}
+
+/// `rotate-key` (the real binary) is killed with SIGKILL once it has written
+/// the new key beside the old one, in the middle of re-encrypting. The next
+/// start succeeds and every secret opens with the key file.
+async fn killed_rotation_loses_nothing(backend: Backend) {
+    let data = tempfile::tempdir().unwrap();
+    let database_url = match backend {
+        Backend::Postgres => match crate::support::fresh_postgres_database().await {
+            Some(url) => url,
+            None => return,
+        },
+        Backend::Sqlite => format!(
+            "sqlite://{}?mode=rwc",
+            data.path().join("potions.db").display()
+        ),
+    };
+    let fake = hetzner_fake::FakeHetzner::start(hetzner_fake::FakeConfig::default())
+        .await
+        .unwrap();
+    let mut settings = test_settings(data.path(), &fake);
+    settings.database_url = Some(database_url.clone());
+    let db = open_database(&settings).await.unwrap();
+    let keyring = keys::load(&settings, &db).await.unwrap();
+    seed_secrets(&db, &keyring, 3000).await;
+    let key_file = crypto::key_file_path(data.path());
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_potions"))
+        .arg("rotate-key")
+        .env("POTIONS_DATA_DIR", data.path())
+        .env("DATABASE_URL", &database_url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut saw_both_keys = false;
+    while Instant::now() < deadline {
+        if crypto::read_key_file(&key_file)
+            .is_ok_and(|ring| ring.is_some_and(|r| r.keys().len() == 2))
+        {
+            saw_both_keys = true;
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(
+        saw_both_keys,
+        "rotate-key was killed while it held both keys"
+    );
+
+    let after = crypto::read_key_file(&key_file).unwrap().unwrap();
+    let reopened = open_database(&settings).await.unwrap();
+    assert_eq!(open_every_secret(&reopened, &after).await, 3000);
+    // Rotating again completes, and Potions starts with the key file.
+    keys::rotate(&settings, &reopened)
+        .await
+        .expect("rotation after the kill");
+    let last = crypto::read_key_file(&key_file).unwrap().unwrap();
+    assert_eq!(open_every_secret(&reopened, &last).await, 3000);
+    Server::bind(&settings)
+        .await
+        .expect("starts after the killed rotation");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_rotation_loses_nothing_on_sqlite() {
+    crate::support::bounded(killed_rotation_loses_nothing(Backend::Sqlite)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_rotation_loses_nothing_on_postgres() {
+    crate::support::bounded(killed_rotation_loses_nothing(Backend::Postgres)).await;
 }

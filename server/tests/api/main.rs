@@ -16,5 +16,6 @@ mod keys;
 mod misbehaving_hetzner;
 mod provisioning;
 mod request_safety;
+mod sign_in_abuse;
 mod token_leaks;
 mod two_instances;

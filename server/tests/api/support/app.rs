@@ -76,6 +76,8 @@ pub struct TestApp {
     /// The fake Hetzner this Potions talks to.
     pub fake: FakeHetzner,
     pub data_dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    serving: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl TestApp {
@@ -107,7 +109,13 @@ impl TestApp {
         let database_url = settings.database_url();
         let server = Server::bind(&settings).await.expect("server starts");
         let base_url = format!("http://{}", server.local_addr());
-        tokio::spawn(server.run(std::future::pending()));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        // Serves until `stop`, not when the app is dropped part by part.
+        let serving = tokio::spawn(server.run(async move {
+            if stopped.await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }));
         let client = Client::builder()
             .redirect(redirect::Policy::none())
             .build()
@@ -118,7 +126,19 @@ impl TestApp {
             database_url,
             fake,
             data_dir,
+            stop: Some(stop),
+            serving: Some(serving),
         })
+    }
+
+    /// Stops serving as a terminated instance does (its lease is released).
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(serving) = self.serving.take() {
+            serving.await.expect("server task").expect("served");
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
