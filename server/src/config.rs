@@ -99,6 +99,15 @@ pub struct Settings {
     #[arg(long, env = "POTIONS_MAX_CONCURRENT_REQUESTS", default_value_t = 512)]
     pub max_concurrent_requests: usize,
 
+    /// Token checks (connect, replace token, re-check) one user may run per
+    /// 10 minutes; each costs Hetzner calls from this server's address.
+    #[arg(long, env = "POTIONS_TOKEN_CHECKS_PER_USER", default_value_t = 30)]
+    pub token_checks_per_user: usize,
+
+    /// Token checks of one token (whoever sends it) per 10 minutes.
+    #[arg(long, env = "POTIONS_TOKEN_CHECKS_PER_TOKEN", default_value_t = 10)]
+    pub token_checks_per_token: usize,
+
     /// Reverse proxies in front of Potions (addresses or networks, comma
     /// separated, e.g. `127.0.0.1,10.0.0.0/8`): only for requests from them
     /// are `Forwarded` / `X-Forwarded-For` believed when throttling by client.
@@ -138,6 +147,8 @@ impl std::fmt::Debug for Settings {
             )
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
+            .field("token_checks_per_user", &self.token_checks_per_user)
+            .field("token_checks_per_token", &self.token_checks_per_token)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("site_root", &self.site_root)
             .finish()
@@ -193,6 +204,8 @@ impl Settings {
             request_timeout_secs: 30.0,
             max_concurrent_requests: 512,
             trusted_proxies: Vec::new(),
+            token_checks_per_user: 30,
+            token_checks_per_token: 10,
         }
     }
 }

@@ -16,7 +16,7 @@ use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use domain::connections::Connections;
+use domain::connections::{CheckLimits, Connections};
 use domain::crypto::Keyring;
 use domain::hetzner::{ClientConfig, HetznerClient, RetryPolicy};
 use domain::instances::InstanceLease;
@@ -139,7 +139,11 @@ pub fn build_state(
         ..defaults
     })
     .map_err(|e| StartError::Hetzner(e.to_string()))?;
-    let connections = Connections::new(db.clone(), keyring, hetzner);
+    let connections =
+        Connections::new(db.clone(), keyring, hetzner).with_check_limits(CheckLimits {
+            per_user: settings.token_checks_per_user.max(1),
+            per_token: settings.token_checks_per_token.max(1),
+        });
     let leptos_options = LeptosOptions::builder()
         .output_name("potions")
         .site_root(settings.site_root.display().to_string())

@@ -30,6 +30,7 @@ impl Connections {
         if let Some(label) = self.label_for_hmac(user_id, &hmac).await? {
             return Err(DomainError::AlreadyConnected { label });
         }
+        self.count_token_check(user_id, &hmac).await?;
         // Twice at most: if a concurrent connect stored a different key pair
         // for this user first, check again with the stored one.
         for _ in 0..2 {
@@ -88,6 +89,11 @@ impl Connections {
     /// Checks a connection's token again now.
     pub async fn recheck(&self, user_id: &str, id: &str) -> Result<Connection, DomainError> {
         let token = self.token(user_id, id).await?;
+        self.count_token_check(
+            user_id,
+            &self.keyring.token_fingerprint(token.expose_secret()),
+        )
+        .await?;
         let key = self.user_key(user_id).await?;
         match self.check_token(&token, &key).await {
             Ok(checked) => {
@@ -135,8 +141,9 @@ impl Connections {
             // Every connection stored the user's key; none means a broken row.
             return Err(DomainError::ConnectionNotFound);
         }
-        let checked = self.check_token(&token, &key).await?;
         let hmac = self.keyring.token_fingerprint(token.expose_secret());
+        self.count_token_check(user_id, &hmac).await?;
+        let checked = self.check_token(&token, &key).await?;
         let new_token = NewToken {
             token: &token,
             hmac: &hmac,

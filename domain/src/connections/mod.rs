@@ -8,8 +8,10 @@
 //! | `user_key.rs` | the user's Potions key pair |
 //! | `token_check.rs` | proving a token reads and writes |
 //! | `lifecycle.rs` | connect, re-check, replace, rename, disconnect |
+//! | `check_limits.rs` | how many token checks a user and a token get |
 //! | `server_counts.rs` | the Dashboard's server counts, cached |
 
+mod check_limits;
 mod lifecycle;
 mod record;
 mod server_counts;
@@ -17,6 +19,7 @@ mod store;
 mod token_check;
 mod user_key;
 
+pub use check_limits::CheckLimits;
 pub use record::{normalize_label, Connection, ConnectionStatus, DEFAULT_LABEL, MAX_LABEL_CHARS};
 
 use std::sync::Arc;
@@ -24,6 +27,7 @@ use std::sync::Arc;
 use crate::crypto::Keyring;
 use crate::db::Database;
 use crate::hetzner::{HetznerClient, Labels};
+use crate::throttle::Throttle;
 
 pub const PROVIDER_HETZNER: &str = "hetzner";
 /// The label Potions puts on everything it creates in a project.
@@ -45,15 +49,19 @@ pub struct Connections {
     keyring: Arc<Keyring>,
     hetzner: HetznerClient,
     counts: server_counts::CountCache,
+    throttle: Throttle,
+    check_limits: CheckLimits,
 }
 
 impl Connections {
     pub fn new(db: Database, keyring: Arc<Keyring>, hetzner: HetznerClient) -> Self {
         Self {
+            throttle: Throttle::new(db.clone()),
             db,
             keyring,
             hetzner,
             counts: server_counts::CountCache::new(),
+            check_limits: CheckLimits::default(),
         }
     }
 

@@ -462,3 +462,93 @@ async fn a_burst_of_dashboard_views_counts_each_project_once() {
         "eight concurrent views, one count"
     );
 }
+
+/// Token checks cost Hetzner calls from Potions' address: each user gets a
+/// few per 10 minutes, and so does each token whoever sends it. A refused
+/// check sends nothing to Hetzner and stores nothing.
+async fn token_checks_are_limited_per_user_and_per_token(backend: crate::support::Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |s| {
+        s.token_checks_per_user = 3;
+        s.token_checks_per_token = 2;
+    })
+    .await
+    else {
+        return;
+    };
+    let ada = app.sign_up("ada@example.com").await;
+    let projects: Vec<_> = (0..4)
+        .map(|i| app.fake.add_project(&format!("p{i}")))
+        .collect();
+    let first = app
+        .connect_ok(&ada, "one", &projects[0].read_write_token)
+        .await;
+    app.connect_ok(&ada, "two", &projects[1].read_write_token)
+        .await;
+    let (status, answer) = app
+        .call(path_of::<RecheckConnection>(), &[("id", &first)], &ada)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let calls = app.fake.request_count("GET", "/v1/servers");
+    let (status, answer) = app
+        .call(
+            path_of::<ConnectHetzner>(),
+            &[("label", "four"), ("token", &projects[3].read_write_token)],
+            &ada,
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    assert!(
+        answer["Throttled"]["retry_after_secs"].as_i64() > Some(60),
+        "{answer}"
+    );
+    assert_eq!(
+        app.fake.request_count("GET", "/v1/servers"),
+        calls,
+        "nothing sent"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM connections").await, 2);
+    let res = app
+        .connect(&ada, "four", &projects[3].read_write_token)
+        .await;
+    app.assert_form_error_as(
+        res,
+        "/connect/hetzner",
+        "Too many attempts. Try again in",
+        Some(&ada),
+    )
+    .await;
+
+    // One token tried by several accounts: two checks, then it waits.
+    let shared = &projects[2].read_only_token;
+    for (n, email) in ["b@example.com", "c@example.com", "d@example.com"]
+        .iter()
+        .enumerate()
+    {
+        let cookie = app.sign_up(email).await;
+        let (_, answer) = app
+            .call(
+                path_of::<ConnectHetzner>(),
+                &[("label", "x"), ("token", shared)],
+                &cookie,
+            )
+            .await;
+        let throttled = answer.get("Throttled").is_some();
+        assert_eq!(throttled, n == 2, "attempt {n}: {answer}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_checks_are_limited_on_sqlite() {
+    crate::support::bounded(token_checks_are_limited_per_user_and_per_token(
+        crate::support::Backend::Sqlite,
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_checks_are_limited_on_postgres() {
+    crate::support::bounded(token_checks_are_limited_per_user_and_per_token(
+        crate::support::Backend::Postgres,
+    ))
+    .await;
+}

@@ -37,6 +37,7 @@ async fn start(
         .env("DATABASE_URL", database_url)
         .env("POTIONS_MASTER_KEY", key)
         .env("POTIONS_HETZNER_API_URL", fake.base_url())
+        .env("POTIONS_TOKEN_CHECKS_PER_USER", "10000")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

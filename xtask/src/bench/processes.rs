@@ -16,6 +16,9 @@ pub fn start_potions(data: &Path) -> Result<(Child, Duration)> {
         .env("POTIONS_DATA_DIR", data)
         .env("LEPTOS_SITE_ROOT", root.join("target/site"))
         .env("POTIONS_HETZNER_API_URL", FAKE.url("/v1"))
+        // The benchmarks connect hundreds of projects as one user.
+        .env("POTIONS_TOKEN_CHECKS_PER_USER", "100000")
+        .env("POTIONS_TOKEN_CHECKS_PER_TOKEN", "100000")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

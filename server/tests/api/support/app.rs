@@ -66,6 +66,9 @@ pub fn test_settings(data_dir: &std::path::Path, fake: &FakeHetzner) -> Settings
     let mut settings = Settings::for_data_dir(data_dir.to_path_buf());
     settings.hetzner_api_url = fake.base_url();
     settings.hetzner_timeout_secs = 1.0;
+    // Tests connect many projects as one user; the limits have their own test.
+    settings.token_checks_per_user = 10_000;
+    settings.token_checks_per_token = 10_000;
     settings
 }
 
