@@ -1,6 +1,9 @@
 //! Sign-up and sign-in.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
 
 use crate::clock::now_unix;
 use crate::db::{new_id, Database};
@@ -45,12 +48,28 @@ pub fn normalize_email(raw: &str) -> Result<String, DomainError> {
 pub struct Accounts {
     db: Database,
     throttle: Throttle,
+    /// Sign-ins and sign-ups in progress: each takes several database writes
+    /// and a hash, so a flood waits here rather than holding every pooled
+    /// connection that health checks and pages need.
+    in_progress: Arc<Semaphore>,
 }
 
 impl Accounts {
     pub fn new(db: Database) -> Self {
         let throttle = Throttle::new(db.clone());
-        Self { db, throttle }
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Self {
+            db,
+            throttle,
+            in_progress: Arc::new(Semaphore::new(2 * cores)),
+        }
+    }
+
+    async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, DomainError> {
+        self.in_progress
+            .acquire()
+            .await
+            .map_err(|_| DomainError::Hashing)
     }
 
     pub async fn sign_up(
@@ -59,6 +78,7 @@ impl Accounts {
         password: &str,
         client_address: &str,
     ) -> Result<User, DomainError> {
+        let _turn = self.turn().await?;
         let email = normalize_email(email);
         // Every sign-up counts, whatever its outcome: it costs a hash, and
         // "already exists" tells whether an email has an account.
@@ -99,6 +119,7 @@ impl Accounts {
         password: &str,
         client_address: &str,
     ) -> Result<User, DomainError> {
+        let _turn = self.turn().await?;
         let address = (address_key(client_address), ThrottlePolicy::PER_ADDRESS);
         let Ok(email) = normalize_email(email) else {
             // No account can match: counted against the address, never hashed.

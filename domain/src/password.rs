@@ -54,14 +54,14 @@ fn verify_dummy(password: &str) {
 }
 
 /// Argon2 holds a core and 19 MiB for ~20 ms. It runs on the blocking pool,
-/// one hash per core at a time: a flood of sign-ins queues here instead of
-/// stalling the async workers that serve every other request.
+/// one hash per core but one at a time (a core stays free for serving): a
+/// flood of sign-ins queues here instead of stalling every other request.
 async fn off_the_async_workers<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, DomainError> {
     static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        tokio::sync::Semaphore::new(cores)
+        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
     });
     let _permit = HASHING.acquire().await.map_err(|_| DomainError::Hashing)?;
     tokio::task::spawn_blocking(work)

@@ -1,9 +1,16 @@
-//! After a connect and everything around it, the token's plaintext, base64
-//! and hex appear in no log line, no response, and nowhere in the database.
+//! After a connect and everything around it (project and SSH-key pages,
+//! create and delete, a replacement token, Hetzner failing in every way, and
+//! `rotate-key`), no token's plaintext, base64 or hex appears in any log
+//! line, any response, or anywhere in the database (on PostgreSQL: every
+//! column of every table).
 
-use crate::support::{path_of, ListConnectionsWithServerCounts, RecheckConnection};
+use crate::support::{
+    path_of, AddSshKey, CreateServer, DeleteServer, ListConnectionsWithServerCounts, ListSshKeys,
+    LoadCreateServerChoices, LoadProject, RecheckConnection, ReplaceToken,
+};
 use crate::support::{Backend, TestApp};
 use base64::Engine as _;
+use hetzner_fake::{Fault, FaultKind};
 use std::sync::OnceLock;
 use testkit::LogCapture;
 
@@ -40,13 +47,15 @@ async fn database_text(app: &TestApp, backend: Backend) -> String {
             .collect(),
         Backend::Postgres => {
             let mut text = String::new();
-            for table in [
-                "users",
-                "sessions",
-                "login_failures",
-                "user_ssh_keys",
-                "connections",
-            ] {
+            let tables: Vec<(String,)> = sqlx::query_as(
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+            )
+            .fetch_all(&mut app.db().await)
+            .await
+            .unwrap();
+            assert!(tables.len() >= 8, "every table: {tables:?}");
+            for (table,) in tables {
                 let rows: Vec<(String,)> =
                     sqlx::query_as(&format!("SELECT row_to_json(t)::text FROM {table} t"))
                         .fetch_all(&mut app.db().await)
@@ -61,7 +70,7 @@ async fn database_text(app: &TestApp, backend: Backend) -> String {
 
 async fn no_token_anywhere(backend: Backend) {
     let logs = logs();
-    let Some(app) = TestApp::spawn(backend).await else {
+    let Some(mut app) = TestApp::spawn(backend).await else {
         return;
     };
     let project = app.fake.add_project("leaks");
@@ -117,6 +126,60 @@ async fn no_token_anywhere(backend: Backend) {
         .await,
     )
     .await;
+    seen += &around_a_project(&app, &cookie, &id).await;
+    // A replacement token, then Hetzner failing in every way it can.
+    let replacement = app.fake.add_project("replacement");
+    seen += &keep(
+        app.post_form(
+            path_of::<ReplaceToken>(),
+            &format!("/projects/{id}"),
+            &[("id", &id), ("token", &replacement.read_write_token)],
+            Some(&cookie),
+        )
+        .await,
+    )
+    .await;
+    for kind in [
+        FaultKind::Error {
+            status: 500,
+            code: "server_error".into(),
+            message: "injected".into(),
+        },
+        FaultKind::Error {
+            status: 429,
+            code: "rate_limit_exceeded".into(),
+            message: "injected".into(),
+        },
+        FaultKind::NotJson,
+        FaultKind::Drop,
+        FaultKind::Hang,
+    ] {
+        app.fake.inject(Fault::new(kind).times(3));
+        seen += &keep(
+            app.post_form(
+                path_of::<RecheckConnection>(),
+                "/account",
+                &[("id", &id)],
+                Some(&cookie),
+            )
+            .await,
+        )
+        .await;
+        seen += &keep(
+            app.connect(&cookie, "Faulty", &project.read_only_token)
+                .await,
+        )
+        .await;
+    }
+    // `rotate-key`, with no instance serving.
+    app.stop().await;
+    let mut settings = crate::support::test_settings(app.data_dir.path(), &app.fake);
+    settings.database_url = Some(app.database_url.clone());
+    let db = server::open_database(&settings).await.unwrap();
+    seen += &server::keys::rotate(&settings, &db)
+        .await
+        .expect("rotate-key");
+
     assert!(seen.contains("Leak test"), "the flow ran");
     let database = database_text(&app, backend).await;
     assert!(database.contains("Leak test"), "the database was read");
@@ -126,7 +189,11 @@ async fn no_token_anywhere(backend: Backend) {
         "logs were captured"
     );
 
-    for token in [&project.read_write_token, &project.read_only_token] {
+    for token in [
+        &project.read_write_token,
+        &project.read_only_token,
+        &replacement.read_write_token,
+    ] {
         for form in forms_of(token) {
             assert!(
                 !seen.contains(&form),
@@ -140,6 +207,54 @@ async fn no_token_anywhere(backend: Backend) {
             assert!(!log_text.contains(&form), "a log line holds the token");
         }
     }
+}
+
+/// Every page and server function of a connected project, as text.
+async fn around_a_project(app: &TestApp, cookie: &str, id: &str) -> String {
+    let mut seen = String::new();
+    for path in [
+        format!("/projects/{id}"),
+        format!("/projects/{id}/ssh-keys"),
+    ] {
+        let res = app.get(&path, Some(cookie)).await;
+        seen += &format!("{:?}", res.headers());
+        seen += &res.text().await.unwrap_or_default();
+    }
+    let calls: [(&str, Vec<(&str, &str)>); 6] = [
+        (path_of::<LoadProject>(), vec![("id", id)]),
+        (path_of::<LoadCreateServerChoices>(), vec![("id", id)]),
+        (path_of::<ListSshKeys>(), vec![("id", id)]),
+        (
+            path_of::<AddSshKey>(),
+            vec![
+                ("id", id),
+                ("name", "laptop"),
+                (
+                    "public_key",
+                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZha2Uta2V5LWZvci1sZWFrLXRlc3RzLTAwMDAw",
+                ),
+            ],
+        ),
+        (
+            path_of::<CreateServer>(),
+            vec![
+                ("id", id),
+                ("name", "leak-1"),
+                ("location", "fsn1"),
+                ("server_type", "cx22"),
+                ("image", "161547269"),
+            ],
+        ),
+        (
+            path_of::<DeleteServer>(),
+            vec![("id", id), ("server_id", "1"), ("confirm_name", "not-it")],
+        ),
+    ];
+    for (endpoint, form) in calls {
+        let (status, answer) = app.call(endpoint, &form, cookie).await;
+        seen += &format!("{status} {answer}");
+    }
+    seen
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
