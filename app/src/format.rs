@@ -32,6 +32,15 @@ pub fn format_optional_time(unix: Option<i64>) -> String {
     unix.map(format_time).unwrap_or_else(|| "—".into())
 }
 
+/// How long ago, roughly: `12 s ago`, `3 min ago`.
+pub fn age_phrase(secs: i64) -> String {
+    if secs < 60 {
+        format!("{} s ago", secs.max(0))
+    } else {
+        format!("{} min ago", secs / 60)
+    }
+}
+
 /// `1 server`, `3 servers`.
 pub fn count_of(n: i64, singular: &str, plural: &str) -> String {
     if n == 1 {

@@ -9,7 +9,7 @@ use super::status::StatusBadge;
 use super::{ConnectionStatus, ConnectionSummary};
 use crate::auth::RequireUser;
 use crate::components::Loaded;
-use crate::format::count_of;
+use crate::format::{age_phrase, count_of};
 use crate::paths;
 use crate::providers::{hetzner, NeedsAttentionAdvice, Provider};
 
@@ -111,11 +111,23 @@ fn ProjectsCard(projects: Vec<ConnectionSummary>) -> impl IntoView {
     }
 }
 
+/// Counts younger than this need no age beside them.
+const FRESH_SECS: i64 = 5;
+
 #[component]
 fn ProjectItem(project: ConnectionSummary) -> impl IntoView {
+    // A count Potions just fetched (or its own change just invalidated) is
+    // shown plainly; an older one says how old it is.
     let servers = project
         .server_count
-        .map(|n| count_of(n, "server", "servers"))
+        .map(|count| {
+            let servers = count_of(count.servers, "server", "servers");
+            if count.age_secs < FRESH_SECS {
+                servers
+            } else {
+                format!("{servers} (counted {})", age_phrase(count.age_secs))
+            }
+        })
         .unwrap_or_else(|| "Server count unavailable".into());
     let attention = project.status == ConnectionStatus::NeedsAttention;
     let provider = project.provider;

@@ -31,7 +31,14 @@ pub struct ConnectionSummary {
     pub connected_at: i64,
     pub last_verified_at: i64,
     /// Only on the Dashboard; `None` when the count could not be fetched in time.
-    pub server_count: Option<i64>,
+    pub server_count: Option<ServerCount>,
+}
+
+/// How many servers a project holds, and how long ago Hetzner said so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerCount {
+    pub servers: i64,
+    pub age_secs: i64,
 }
 
 /// The connections a page shows, loaded once per page (not per render).

@@ -8,10 +8,11 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod convert {
     use super::ConnectionSummary;
-    use crate::connections::ConnectionStatus;
+    use crate::connections::{ConnectionStatus, ServerCount};
     use crate::error::AppError;
     use crate::providers::Provider;
-    use domain::connections::{Connection, ConnectionStatus as Stored};
+    use domain::clock::now_unix;
+    use domain::connections::{Connection, ConnectionStatus as Stored, Counted};
 
     pub fn status(status: Stored) -> ConnectionStatus {
         match status {
@@ -27,10 +28,11 @@ mod convert {
         })
     }
 
-    pub fn summary(
-        c: Connection,
-        server_count: Option<i64>,
-    ) -> Result<ConnectionSummary, AppError> {
+    pub fn summary(c: Connection, counted: Option<Counted>) -> Result<ConnectionSummary, AppError> {
+        let server_count = counted.map(|counted| ServerCount {
+            servers: counted.servers,
+            age_secs: (now_unix() - counted.counted_at).max(0),
+        });
         Ok(ConnectionSummary {
             provider: provider(&c.provider)?,
             status: status(c.status),

@@ -45,7 +45,7 @@ impl Connections {
                 .await?
             {
                 self.counts
-                    .remember(&connection.id, checked.server_count)
+                    .remember(&connection, checked.server_count)
                     .await;
                 tracing::info!(user_id, connection_id = %connection.id, "hetzner project connected");
                 return Ok(connection);
@@ -98,8 +98,11 @@ impl Connections {
         match self.check_token(&token, &key).await {
             Ok(checked) => {
                 self.mark_verified(user_id, id, checked.ssh_key_id).await?;
-                self.counts.remember(id, checked.server_count).await;
-                self.get(user_id, id).await
+                let connection = self.get(user_id, id).await?;
+                self.counts
+                    .remember(&connection, checked.server_count)
+                    .await;
+                Ok(connection)
             }
             Err(DomainError::TokenRejected) => {
                 self.mark_needs_attention(user_id, id).await?;
@@ -150,9 +153,12 @@ impl Connections {
         };
         self.update_token(user_id, id, new_token, checked.ssh_key_id)
             .await?;
-        self.counts.remember(id, checked.server_count).await;
+        let connection = self.get(user_id, id).await?;
+        self.counts
+            .remember(&connection, checked.server_count)
+            .await;
         tracing::info!(user_id, connection_id = id, "token replaced");
-        self.get(user_id, id).await
+        Ok(connection)
     }
 
     pub async fn rename(
@@ -169,7 +175,6 @@ impl Connections {
     /// Forgets a connection and its sealed token. Makes no call to Hetzner.
     pub async fn disconnect(&self, user_id: &str, id: &str) -> Result<(), DomainError> {
         self.delete(user_id, id).await?;
-        self.counts.forget(id).await;
         tracing::info!(user_id, connection_id = id, "connection removed");
         Ok(())
     }

@@ -43,6 +43,8 @@ pub struct Connection {
     pub ssh_key_id: i64,
     pub connected_at: i64,
     pub last_verified_at: i64,
+    /// Bumped by each change Potions makes in the project; cache keys hold it.
+    pub generation: i64,
 }
 
 /// Trims a label and checks it: at most 64 characters, no control

@@ -1,5 +1,7 @@
-//! The Dashboard's server counts: fetched concurrently, cached briefly, and
-//! never holding the page up for longer than a budget.
+//! The Dashboard's server counts: fetched concurrently, cached briefly (and
+//! keyed by the connection's generation, so Potions' own changes show at
+//! once on every instance), and never holding the page up for longer than a
+//! budget.
 
 use futures::future::join_all;
 use std::time::Duration;
@@ -7,6 +9,7 @@ use std::time::Duration;
 use super::record::{Connection, ConnectionStatus};
 use super::token_check::{one_server, server_count};
 use super::Connections;
+use crate::clock::now_unix;
 use crate::error::DomainError;
 use crate::hetzner::ErrorKind;
 
@@ -17,21 +20,37 @@ const COUNT_BUDGET: Duration = Duration::from_millis(1500);
 /// Counts kept at most (one per connection; old ones expire anyway).
 const COUNT_CAPACITY: u64 = 100_000;
 
+/// A project's server count and when Hetzner was asked (UNIX seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    pub servers: i64,
+    pub counted_at: i64,
+}
+
+impl Counted {
+    fn now(servers: i64) -> Self {
+        Self {
+            servers,
+            counted_at: now_unix(),
+        }
+    }
+}
+
 /// What is known about a project's server count right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ServerCount {
-    Known(i64),
+enum ServerCount {
+    Known(Counted),
     /// Not fetched in time, or Hetzner failed; the page shows no count.
     Unavailable,
     /// Hetzner rejected the token while counting.
     TokenRejected,
 }
 
-/// Counts per connection. A count being fetched is fetched once: every
-/// concurrent look at the same connection waits for that one fetch
-/// (single-flight), so a burst of Dashboard views costs Hetzner one call.
+/// Counts per connection and generation. A count being fetched is fetched
+/// once: every concurrent look at the same connection waits for that one
+/// fetch (single-flight), so a burst of Dashboard views costs Hetzner one call.
 #[derive(Clone, Debug)]
-pub(super) struct CountCache(moka::future::Cache<String, i64>);
+pub(super) struct CountCache(moka::future::Cache<(String, i64), Counted>);
 
 impl CountCache {
     pub fn new() -> Self {
@@ -43,26 +62,27 @@ impl CountCache {
         )
     }
 
-    pub async fn remember(&self, connection_id: &str, count: i64) {
-        self.0.insert(connection_id.to_string(), count).await;
-    }
-
-    pub async fn forget(&self, connection_id: &str) {
-        self.0.invalidate(connection_id).await;
+    pub async fn remember(&self, connection: &Connection, servers: i64) {
+        self.0
+            .insert(
+                (connection.id.clone(), connection.generation),
+                Counted::now(servers),
+            )
+            .await;
     }
 }
 
 impl Connections {
     /// Fetches one project's count. A rejected token is recorded: the
     /// connection needs attention.
-    async fn fetch_count(&self, user_id: &str, id: &str) -> Result<i64, ServerCount> {
+    async fn fetch_count(&self, user_id: &str, id: &str) -> Result<Counted, ServerCount> {
         let token = self
             .token(user_id, id)
             .await
             .map_err(|_| ServerCount::Unavailable)?;
         let one = one_server();
         match self.hetzner.list_servers(&token, &one).await {
-            Ok(page) => Ok(server_count(&page.value)),
+            Ok(page) => Ok(Counted::now(server_count(&page.value))),
             Err(err) => {
                 let _ = self.note_failure(user_id, id, &err).await;
                 Err(if err.kind == ErrorKind::Unauthorized {
@@ -83,15 +103,17 @@ impl Connections {
             return ServerCount::Unavailable;
         }
         // The common case, a count already known, costs no task.
-        if let Some(n) = self.counts.0.get(&connection.id).await {
-            return ServerCount::Known(n);
+        let key = (connection.id.clone(), connection.generation);
+        if let Some(counted) = self.counts.0.get(&key).await {
+            return ServerCount::Known(counted);
         }
         let fetch = tokio::spawn({
-            let (this, user_id, id) = (self.clone(), user_id.to_string(), connection.id.clone());
+            let (this, user_id) = (self.clone(), user_id.to_string());
             async move {
                 let cache = this.counts.0.clone();
+                let id = key.0.clone();
                 match cache
-                    .try_get_with(id.clone(), this.fetch_count(&user_id, &id))
+                    .try_get_with(key, this.fetch_count(&user_id, &id))
                     .await
                 {
                     Ok(n) => ServerCount::Known(n),
@@ -112,7 +134,7 @@ impl Connections {
     pub async fn list_with_server_counts(
         &self,
         user_id: &str,
-    ) -> Result<Vec<(Connection, Option<i64>)>, DomainError> {
+    ) -> Result<Vec<(Connection, Option<Counted>)>, DomainError> {
         let list = self.list(user_id).await?;
         let counts = join_all(list.iter().map(|c| self.count_within_budget(user_id, c))).await;
         Ok(list

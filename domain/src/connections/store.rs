@@ -11,7 +11,7 @@ use crate::error::DomainError;
 use crate::hetzner::ApiToken;
 
 const CONNECTION_COLUMNS: &str =
-    "id, provider, label, status, ssh_key_id, connected_at, last_verified_at";
+    "id, provider, label, status, ssh_key_id, connected_at, last_verified_at, generation";
 
 /// A checked token about to be stored, with its duplicate-check HMAC.
 pub(super) struct NewToken<'a> {
@@ -138,6 +138,7 @@ impl Connections {
             ssh_key_id,
             connected_at: now,
             last_verified_at: now,
+            generation: 0,
         }))
     }
 
@@ -261,6 +262,19 @@ impl Connections {
             Ok(_) => Ok(()),
             Err(err) => Err(already_connected_or(self, user_id, token.hmac, err).await),
         }
+    }
+
+    /// Potions changed what the project holds: every cache of it, on every
+    /// instance, is stale from now on.
+    pub async fn note_project_changed(&self, user_id: &str, id: &str) -> Result<(), DomainError> {
+        sqlx::query(
+            "UPDATE connections SET generation = generation + 1 WHERE user_id = $1 AND id = $2",
+        )
+        .bind(user_id)
+        .bind(id)
+        .execute(self.db.pool())
+        .await?;
+        Ok(())
     }
 
     pub(super) async fn set_label(

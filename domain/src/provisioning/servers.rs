@@ -91,7 +91,7 @@ impl Provisioning {
             start_after_create: true,
         };
         let client = self.connections.hetzner();
-        match client.create_server(&token, &request).await {
+        let created = match client.create_server(&token, &request).await {
             Ok(created) => Ok(created.value),
             // The Potions key was deleted from the project: add it again, once.
             Err(err) if err.kind.names_field_of_invalid_input("ssh_keys") => {
@@ -107,6 +107,20 @@ impl Provisioning {
                 }
             }
             Err(err) => Err(self.fail(user_id, connection_id, err).await),
+        }?;
+        self.project_changed(user_id, connection_id).await;
+        Ok(created)
+    }
+
+    /// The server exists (or is gone) at Hetzner whatever happens here: a
+    /// failure to invalidate caches is logged, not reported as the create's.
+    async fn project_changed(&self, user_id: &str, connection_id: &str) {
+        if let Err(err) = self
+            .connections
+            .note_project_changed(user_id, connection_id)
+            .await
+        {
+            tracing::warn!(error = %err, connection_id, "project caches not invalidated");
         }
     }
 
@@ -144,7 +158,10 @@ impl Provisioning {
             return Err(DomainError::ServerProtected);
         }
         match client.delete_server(&token, server_id).await {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                self.project_changed(user_id, connection_id).await;
+                Ok(())
+            }
             Err(err) => Err(self.fail(user_id, connection_id, err).await),
         }
     }

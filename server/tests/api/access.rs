@@ -162,6 +162,25 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             body.contains("ConnectionNotFound")
         };
         assert!(expected, "{function} as another user answered {body}");
+        // Neither Origin nor Sec-Fetch-Site: no browser sends a cross-site POST
+        // so (scripts and old clients do), so the guard lets it through, and
+        // the session alone decides: another user's still reaches nothing.
+        let bare = app
+            .client
+            .post(&url)
+            .header(ACCEPT, "application/json")
+            .header(COOKIE, &other)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let bare = bare.text().await.unwrap();
+        if *function != path_of::<ConnectHetzner>() {
+            assert_eq!(
+                bare, body,
+                "{function} without either header, as another user"
+            );
+        }
 
         let cross_site = send(Some(&owner), "https://evil.example").await.unwrap();
         assert_eq!(

@@ -2,7 +2,9 @@
 //! balancer would: sessions, sign-out and connections are shared, and the
 //! same token connected at the same moment through both yields one row.
 
-use crate::support::{form_post, path_of, test_settings, ConnectHetzner, SignOut, SignUp};
+use crate::support::{
+    form_post, path_of, test_settings, ConnectHetzner, CreateServer, DeleteServer, SignOut, SignUp,
+};
 use hetzner_fake::{FakeConfig, FakeHetzner};
 use reqwest::header::{ACCEPT, COOKIE};
 use reqwest::{redirect, Client, StatusCode};
@@ -188,4 +190,80 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
         status_of(&client, &a, "/account", &cookie).await,
         StatusCode::SEE_OTHER
     );
+}
+
+async fn dashboard(client: &Client, at: &Instance, cookie: &str) -> String {
+    client
+        .get(format!("{}/", at.base))
+        .header(ACCEPT, "text/html")
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Both instances cache the Dashboard's server count; a server created
+/// through A shows in the count at once on A and on B, and so does its
+/// deletion: Potions' own changes invalidate every instance's cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_potions_creates_counts_at_once_on_every_instance() {
+    let Some((a, b, fake, _, client)) = two_instances().await else {
+        return;
+    };
+    let res = post(
+        &client,
+        &a,
+        path_of::<SignUp>(),
+        &[
+            ("email", "ada@example.com"),
+            ("password", crate::support::PASSWORD),
+        ],
+        None,
+    )
+    .await;
+    let cookie = crate::support::session_cookie(res.headers()).unwrap();
+    let project = fake.add_project("p");
+    let res = post(
+        &client,
+        &a,
+        path_of::<ConnectHetzner>(),
+        &[("label", "Counted"), ("token", &project.read_write_token)],
+        Some(&cookie),
+    )
+    .await;
+    let id = crate::support::location(&res)
+        .trim_start_matches("/?connected=")
+        .to_string();
+    for at in [&a, &b] {
+        assert!(dashboard(&client, at, &cookie).await.contains("0 servers"));
+    }
+    let res = form_post(
+        &client,
+        &a.base,
+        path_of::<CreateServer>(),
+        &format!("/projects/{id}"),
+        &[
+            ("id", id.as_str()),
+            ("name", "web-1"),
+            ("location", "fsn1"),
+            ("server_type", "cx22"),
+            ("image", "161547269"),
+        ],
+        Some(&cookie),
+    )
+    .send()
+    .await
+    .unwrap();
+    let progress = crate::support::location(&res);
+    assert!(progress.contains("watch="), "created: {progress}");
+    for at in [&b, &a] {
+        let page = dashboard(&client, at, &cookie).await;
+        assert!(
+            page.contains("1 server<") || page.contains("1 server "),
+            "{page}"
+        );
+    }
 }
