@@ -8,7 +8,7 @@ pub mod security;
 pub mod statuses;
 pub mod telemetry;
 
-use app::ssr::AppState;
+use app::ssr::{AppState, RequestUser};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::State;
@@ -22,6 +22,7 @@ use domain::hetzner::{ClientConfig, HetznerClient, RetryPolicy};
 use domain::instances::InstanceLease;
 use domain::Database;
 use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -202,10 +203,15 @@ pub fn router(
     });
     Router::new()
         .route("/healthz", get(healthz))
-        .leptos_routes(&state, routes, {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            || provide_context(RequestUser::default()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(

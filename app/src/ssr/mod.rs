@@ -5,7 +5,9 @@ mod request;
 mod session;
 
 pub use request::{client_address, redirect_plain_form_post, redirect_to, ClientAddress};
-pub use session::{clear_session_cookie, current_user, session_secret, set_session_cookie};
+pub use session::{
+    clear_session_cookie, current_user, session_secret, set_session_cookie, RequestUser,
+};
 
 use axum::extract::FromRef;
 use domain::accounts::{Accounts, User};

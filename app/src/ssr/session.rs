@@ -44,11 +44,24 @@ pub fn session_secret(state: &AppState) -> Result<Option<String>, AppError> {
     Ok(cookie_value(&request_parts()?, name))
 }
 
+/// The request's signed-in user, looked up once however many of a page's
+/// resources and server functions ask. It lives as long as the request, so
+/// sign-out and revoked sessions take effect on the next one, on every
+/// instance.
+#[derive(Clone, Default)]
+pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<User>>>);
+
 pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
-    let Some(secret) = session_secret(state)? else {
-        return Ok(None);
+    let look_up = || async {
+        let Some(secret) = session_secret(state)? else {
+            return Ok(None);
+        };
+        Ok::<_, AppError>(state.sessions.user(&secret).await?)
     };
-    Ok(state.sessions.user(&secret).await?)
+    match use_context::<RequestUser>() {
+        Some(cached) => cached.0.get_or_try_init(look_up).await.cloned(),
+        None => look_up().await,
+    }
 }
 
 fn set_cookie(value: String) -> Result<(), AppError> {
