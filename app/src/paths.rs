@@ -25,9 +25,13 @@ pub fn disconnect(connection_id: &str) -> String {
     format!("/account/connections/{connection_id}/disconnect")
 }
 
-/// Sign-in (or sign-up) that comes back to `target` afterwards.
+/// Sign-in (or sign-up) that comes back to `target` afterwards. Coming back
+/// to a sign-in or sign-up page is no destination (a page left signed-out
+/// while the browser already moved there would otherwise ask for it).
 pub fn with_next(page: &str, target: &str) -> String {
-    match local_path(target) {
+    let is_account_form =
+        |path: &str| [SIGN_IN, SIGN_UP].contains(&path.split('?').next().unwrap_or(path));
+    match local_path(target).filter(|target| !is_account_form(target)) {
         Some(target) => format!("{page}?next={}", encode_component(target)),
         None => page.to_string(),
     }
@@ -86,5 +90,7 @@ mod tests {
         assert_eq!(with_next(SIGN_UP, "/account"), "/signup?next=%2Faccount");
         assert_eq!(with_next(SIGN_UP, "/"), "/signup?next=%2F");
         assert_eq!(with_next(SIGN_IN, "//evil.example"), "/login");
+        assert_eq!(with_next(SIGN_IN, "/login"), "/login");
+        assert_eq!(with_next(SIGN_IN, "/signup?next=%2F"), "/login");
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 use crate::auth::{sign_in::SignInPage, sign_up::SignUpPage};
 use crate::connections::{
@@ -15,27 +15,73 @@ use crate::projects::{
 };
 use crate::providers::hetzner::connect::ConnectHetznerPage;
 
+/// A page as a lazy route: built with `--split`, the browser downloads its
+/// code when the page is first shown (the server names the chunk in a
+/// `modulepreload` link of every page it renders, so nothing waits on it).
+/// Each page loads its own data inside, so `data` has nothing to start.
+macro_rules! lazy_page {
+    ($($route:ident shows $page:ident;)*) => {
+        $(
+            #[derive(Clone, Copy)]
+            pub struct $route;
+
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    view! { <$page /> }.into_any()
+                }
+            }
+        )*
+    };
+}
+
+lazy_page! {
+    Dashboard shows DashboardPage;
+    SignIn shows SignInPage;
+    SignUp shows SignUpPage;
+    Account shows AccountPage;
+    Disconnect shows DisconnectPage;
+    ConnectHetzner shows ConnectHetznerPage;
+    Project shows ProjectPage;
+    SshKeys shows SshKeysPage;
+    DeleteServer shows DeleteServerPage;
+}
+
 /// Every page renders in full on the server (`SsrMode::Async`), so it works
 /// before the WebAssembly loads and without JavaScript.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
+    // Bound first: the view macro takes no turbofish in an attribute.
+    let dashboard = Lazy::<Dashboard>::new();
+    let sign_in = Lazy::<SignIn>::new();
+    let sign_up = Lazy::<SignUp>::new();
+    let account = Lazy::<Account>::new();
+    let disconnect = Lazy::<Disconnect>::new();
+    let connect_hetzner = Lazy::<ConnectHetzner>::new();
+    let project = Lazy::<Project>::new();
+    let ssh_keys = Lazy::<SshKeys>::new();
+    let delete_server = Lazy::<DeleteServer>::new();
     view! {
         <Routes fallback=NotFoundPage>
-            <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
-            <Route path=path!("/login") view=SignInPage ssr=SsrMode::Async />
-            <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async />
-            <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+            <Route path=path!("/") view=dashboard ssr=SsrMode::Async />
+            <Route path=path!("/login") view=sign_in ssr=SsrMode::Async />
+            <Route path=path!("/signup") view=sign_up ssr=SsrMode::Async />
+            <Route path=path!("/account") view=account ssr=SsrMode::Async />
             <Route
                 path=path!("/account/connections/:id/disconnect")
-                view=DisconnectPage
+                view=disconnect
                 ssr=SsrMode::Async
             />
-            <Route path=path!("/connect/hetzner") view=ConnectHetznerPage ssr=SsrMode::Async />
-            <Route path=path!("/projects/:id") view=ProjectPage ssr=SsrMode::Async />
-            <Route path=path!("/projects/:id/ssh-keys") view=SshKeysPage ssr=SsrMode::Async />
+            <Route path=path!("/connect/hetzner") view=connect_hetzner ssr=SsrMode::Async />
+            <Route path=path!("/projects/:id") view=project ssr=SsrMode::Async />
+            <Route path=path!("/projects/:id/ssh-keys") view=ssh_keys ssr=SsrMode::Async />
             <Route
                 path=path!("/projects/:id/servers/:server_id/delete")
-                view=DeleteServerPage
+                view=delete_server
                 ssr=SsrMode::Async
             />
         </Routes>

@@ -3,6 +3,9 @@
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Readable panics in the console cost bytes: debug builds only.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Waits for the current page's lazy chunk, then hydrates.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -33,6 +33,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
+use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -201,8 +202,14 @@ pub fn router(
         // The path only: queries are never logged.
         tracing::info_span!("request", method = %request.method(), path = request.uri().path(), request_id = id)
     });
+    // The browser build, served as `cargo leptos build --precompress` left
+    // it: brotli or gzip beside each file, whichever the browser accepts.
+    let pkg = std::path::Path::new(&*state.leptos_options.site_root)
+        .join(&*state.leptos_options.site_pkg_dir);
+    let bundle = ServeDir::new(pkg).precompressed_br().precompressed_gzip();
     Router::new()
         .route("/healthz", get(healthz))
+        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), bundle)
         .leptos_routes_with_context(
             &state,
             routes,

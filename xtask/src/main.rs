@@ -6,6 +6,7 @@
 //! Every install step is idempotent and quiet when already done.
 
 mod bench;
+mod bundle;
 mod lines;
 mod tools;
 
@@ -77,8 +78,23 @@ pub fn run_step(cmd: &mut Command) -> Result {
 }
 
 pub fn build_release(tools: &Toolchain) -> Result {
-    say("Building Potions in release (server, WebAssembly, CSS)");
-    run_step(tools.cargo_leptos().args(["build", "--release"]))
+    say("Building Potions in release (server, WebAssembly split by page, CSS)");
+    // The splitter rewrites the browser build's .wasm; split again, it fails
+    // (cargo-leptos#557). Without it, cargo links the browser build afresh.
+    let front = workspace_root().join("target/front/wasm32-unknown-unknown/wasm-release");
+    for name in ["frontend.wasm", "frontend_split.wasm"] {
+        match std::fs::remove_file(front.join(name)) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                return Err(format!("cannot remove {name}: {err}"))
+            }
+            _ => {}
+        }
+    }
+    run_step(
+        tools
+            .cargo_leptos()
+            .args(["build", "--release", "--split", "--precompress"]),
+    )
 }
 
 pub fn build_fake_hetzner() -> Result {
@@ -153,6 +169,19 @@ fn databases_under_test() -> String {
     )
 }
 
+/// The CI size guard: sizes are deterministic, so this is a real check.
+fn check_bundle_size() -> Result {
+    let bundle = bundle::measure(&workspace_root().join("target/site/pkg"))?;
+    let total = bundle.dashboard_total();
+    say(&format!(
+        "Bundle: the Dashboard needs {:.1} KB gzip -9 ({:.1} KB brotli) of at most {:.1} KB",
+        total.gzip as f64 / 1024.0,
+        total.brotli as f64 / 1024.0,
+        bundle::DASHBOARD_BUDGET_BYTES as f64 / 1024.0
+    ));
+    bundle::check_budget(total.gzip, bundle::DASHBOARD_BUDGET_BYTES)
+}
+
 fn test() -> Result {
     let tools = Toolchain::ensure_for_tests()?;
     // A one-off build gains nothing from incremental caches, which are large.
@@ -211,6 +240,7 @@ fn test() -> Result {
     }
 
     build_release(&tools)?;
+    check_bundle_size()?;
     build_fake_hetzner()?;
     say("End-to-end tests in headless Chromium");
     let root = workspace_root();

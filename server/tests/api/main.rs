@@ -14,6 +14,7 @@ mod files_at_rest;
 mod hostile_input;
 mod keys;
 mod misbehaving_hetzner;
+mod precompressed;
 mod provisioning;
 mod request_safety;
 mod sign_in_abuse;

@@ -7,48 +7,47 @@ use std::time::{Duration, Instant};
 use super::accounts::{connect, connect_projects, connected_id, new_project, set_latency, sign_up};
 use super::processes::{memory_kb, start_potions, stop};
 use super::{Row, POTIONS};
-use crate::{say, Result};
+use crate::{bundle, say, Result};
 
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-fn gzip_size(path: &Path) -> u64 {
-    Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(path)
-        .output()
-        .map(|o| o.stdout.len() as u64)
-        .unwrap_or(0)
-}
-
 fn kb(bytes: u64) -> f64 {
     bytes as f64 / 1024.0
 }
 
-/// The release bundle, file by file and in all, raw and gzip -9.
-pub fn bundle_size(root: &Path) -> Vec<Row> {
+/// The release bundle as the browser fetches it: the Dashboard's share file
+/// by file (gzip -9 and brotli), then every lazily loaded chunk together.
+pub fn bundle_size(root: &Path) -> Result<Vec<Row>> {
     say("Bundle size");
-    let pkg = root.join("target/site/pkg");
-    let (mut raw_total, mut gz_total) = (0, 0);
-    let mut rows = Vec::new();
-    for file in ["potions.wasm", "potions.js", "potions.css"] {
-        let path = pkg.join(file);
-        let raw = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let gz = gzip_size(&path);
-        raw_total += raw;
-        gz_total += gz;
-        let value = format!("{:.1} KB raw, {:.1} KB gzip", kb(raw), kb(gz));
-        rows.push(Row::new(&format!("  {file}"), value, ""));
-    }
-    let value = format!(
-        "{:.1} KB raw, {:.1} KB gzip -9",
-        kb(raw_total),
-        kb(gz_total)
-    );
-    rows.push(Row::new("Bundle (wasm + JS + CSS)", value, "≤ 250 KB gzip"));
-    rows
+    let bundle = bundle::measure(&root.join("target/site/pkg"))?;
+    let sizes = |s: bundle::Sizes| {
+        format!(
+            "{:.1} KB raw, {:.1} KB gzip -9, {:.1} KB brotli",
+            kb(s.raw),
+            kb(s.gzip),
+            kb(s.brotli)
+        )
+    };
+    let mut rows: Vec<Row> = bundle
+        .dashboard
+        .iter()
+        .filter(|(_, s)| s.gzip >= 1024)
+        .map(|(name, s)| Row::new(&format!("  {name}"), sizes(*s), ""))
+        .collect();
+    rows.push(Row::new(
+        "Dashboard interactive (main + its chunks + JS + CSS)",
+        sizes(bundle.dashboard_total()),
+        "≤ 250 KB gzip",
+    ));
+    rows.push(Row::new(
+        "All lazy chunks together",
+        sizes(bundle.chunks),
+        "",
+    ));
+    Ok(rows)
 }
 
 /// Start-up to the first healthy answer on an empty database, then idle memory.

@@ -47,7 +47,7 @@ pub fn bench() -> Result {
     build_release(&tools)?;
     build_fake_hetzner()?;
     let root = workspace_root();
-    let mut rows = figures::bundle_size(&root);
+    let mut rows = figures::bundle_size(&root)?;
 
     say("Starting the fake Hetzner; Potions starts afresh for each figure");
     let fake = processes::start_fake()?;
