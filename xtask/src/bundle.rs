@@ -12,7 +12,7 @@ use crate::Result;
 /// What the browser may fetch to make the Dashboard interactive, gzip -9.
 /// The budget is 250 KB; until the main module gets there this is a
 /// ratchet at today's size, so the bundle cannot grow unnoticed.
-pub const DASHBOARD_BUDGET_BYTES: u64 = 370 * 1024;
+pub const DASHBOARD_BUDGET_BYTES: u64 = 320 * 1024;
 
 /// One file or set of files: as built, gzip -9, and brotli as served.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -106,16 +106,7 @@ async fn no_token_anywhere(backend: Backend) {
     ] {
         seen += &keep(app.get(path, Some(&cookie)).await).await;
     }
-    seen += &keep(
-        app.post_form(
-            path_of::<RecheckConnection>(),
-            "/account",
-            &[("id", &id)],
-            Some(&cookie),
-        )
-        .await,
-    )
-    .await;
+    seen += &keep(recheck(&app, &cookie, &id).await).await;
     seen += &keep(
         app.post_form(
             path_of::<ListConnectionsWithServerCounts>(),
@@ -155,16 +146,7 @@ async fn no_token_anywhere(backend: Backend) {
         FaultKind::Hang,
     ] {
         app.fake.inject(Fault::new(kind).times(3));
-        seen += &keep(
-            app.post_form(
-                path_of::<RecheckConnection>(),
-                "/account",
-                &[("id", &id)],
-                Some(&cookie),
-            )
-            .await,
-        )
-        .await;
+        seen += &keep(recheck(&app, &cookie, &id).await).await;
         seen += &keep(
             app.connect(&cookie, "Faulty", &project.read_only_token)
                 .await,
@@ -207,6 +189,16 @@ async fn no_token_anywhere(backend: Backend) {
             assert!(!log_text.contains(&form), "a log line holds the token");
         }
     }
+}
+
+async fn recheck(app: &TestApp, cookie: &str, id: &str) -> reqwest::Response {
+    app.post_form(
+        path_of::<RecheckConnection>(),
+        "/account",
+        &[("id", id)],
+        Some(cookie),
+    )
+    .await
 }
 
 /// Every page and server function of a connected project, as text.

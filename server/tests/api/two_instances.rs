@@ -63,6 +63,19 @@ async fn post(
         .unwrap()
 }
 
+/// Signs up through one instance; returns the session cookie.
+async fn sign_up_through(client: &Client, at: &Instance, email: &str) -> String {
+    let res = post(
+        client,
+        at,
+        path_of::<SignUp>(),
+        &[("email", email), ("password", crate::support::PASSWORD)],
+        None,
+    )
+    .await;
+    crate::support::session_cookie(res.headers()).unwrap()
+}
+
 async fn status_of(client: &Client, at: &Instance, path: &str, cookie: &str) -> StatusCode {
     client
         .get(format!("{}{path}", at.base))
@@ -79,18 +92,7 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
     let Some((a, b, fake, database_url, client)) = two_instances().await else {
         return;
     };
-    let res = post(
-        &client,
-        &a,
-        path_of::<SignUp>(),
-        &[
-            ("email", "ada@example.com"),
-            ("password", crate::support::PASSWORD),
-        ],
-        None,
-    )
-    .await;
-    let cookie = crate::support::session_cookie(res.headers()).unwrap();
+    let cookie = sign_up_through(&client, &a, "ada@example.com").await;
     assert_eq!(
         status_of(&client, &b, "/account", &cookie).await,
         StatusCode::OK,
@@ -101,19 +103,8 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
     let mut users = Vec::new();
     for n in 0..8 {
         let at = if n % 2 == 0 { &a } else { &b };
-        let res = post(
-            &client,
-            at,
-            path_of::<SignUp>(),
-            &[
-                ("email", &format!("user{n}@example.com")),
-                ("password", crate::support::PASSWORD),
-            ],
-            None,
-        )
-        .await;
         users.push((
-            crate::support::session_cookie(res.headers()).unwrap(),
+            sign_up_through(&client, at, &format!("user{n}@example.com")).await,
             fake.add_project(&format!("p{n}")),
         ));
     }
@@ -213,18 +204,7 @@ async fn a_server_potions_creates_counts_at_once_on_every_instance() {
     let Some((a, b, fake, _, client)) = two_instances().await else {
         return;
     };
-    let res = post(
-        &client,
-        &a,
-        path_of::<SignUp>(),
-        &[
-            ("email", "ada@example.com"),
-            ("password", crate::support::PASSWORD),
-        ],
-        None,
-    )
-    .await;
-    let cookie = crate::support::session_cookie(res.headers()).unwrap();
+    let cookie = sign_up_through(&client, &a, "ada@example.com").await;
     let project = fake.add_project("p");
     let res = post(
         &client,
@@ -265,5 +245,31 @@ async fn a_server_potions_creates_counts_at_once_on_every_instance() {
             page.contains("1 server<") || page.contains("1 server "),
             "{page}"
         );
+    }
+    let server_id = progress
+        .split("watch=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap()
+        .to_string();
+    let res = form_post(
+        &client,
+        &b.base,
+        path_of::<DeleteServer>(),
+        &format!("/projects/{id}"),
+        &[
+            ("id", id.as_str()),
+            ("server_id", server_id.as_str()),
+            ("confirm_name", "web-1"),
+        ],
+        Some(&cookie),
+    )
+    .send()
+    .await
+    .unwrap();
+    let deleted = crate::support::location(&res);
+    assert!(!deleted.contains("__err"), "deleted: {deleted}");
+    for at in [&a, &b] {
+        assert!(dashboard(&client, at, &cookie).await.contains("0 servers"));
     }
 }
