@@ -210,6 +210,22 @@ pub fn ssr_throughput_and_interactivity(root: &Path, data: &Path) -> Result<Vec<
             "≥ 0.5",
         ));
     }
+    // The floor: a page with no data of its own (sign-in, signed out), so
+    // what is left is the framework's render and the request guards.
+    let floor_page = POTIONS.get_page("/login", "")?.body;
+    let floor_copy = root.join("target/site/bench-login.html");
+    std::fs::write(&floor_copy, &floor_page).map_err(|e| e.to_string())?;
+    let (floor_rps, floor_p50, _) = wrk("/login", 16, "")?;
+    let (floor_st_rps, _, _) = wrk("/bench-login.html", 16, "")?;
+    let _ = std::fs::remove_file(floor_copy);
+    rows.push(Row::new(
+        "Floor: SSR sign-in page (no data) / static, c=16",
+        format!(
+            "{:.2} ({floor_rps:.0} / {floor_st_rps:.0} req/s, SSR p50 {floor_p50:.2} ms)",
+            floor_rps / floor_st_rps
+        ),
+        "reported",
+    ));
     rows.push(Row::new(
         "Memory, peak during the SSR load (VmHWM)",
         format!("{:.1} MB", memory_kb(pid, "VmHWM:") as f64 / 1024.0),
