@@ -95,7 +95,7 @@ impl InstanceLease {
 
     async fn register(&self, keyring: &Keyring) -> Result<(), DomainError> {
         let mut tx = begin_key_change(&self.db).await?;
-        secrets::check_keyring_in(&mut tx, keyring).await?;
+        secrets::check_keyring(&mut *tx, keyring).await?;
         for other in live_instances(&mut tx).await? {
             if !keyring.has(&other.sealing_key_id) {
                 return Err(CryptoError::LacksRunningInstancesKey(other.sealing_key_id).into());

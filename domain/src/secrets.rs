@@ -13,37 +13,28 @@ const REQUIRED_KEY_IDS: &str = "SELECT token_key_id FROM connections \
      UNION SELECT key_id FROM sealed_settings";
 
 /// The ids of every master key some stored secret was sealed with.
-pub async fn required_key_ids(db: &Database) -> Result<Vec<String>, DomainError> {
-    let rows: Vec<(String,)> = sqlx::query_as(REQUIRED_KEY_IDS)
-        .fetch_all(db.pool())
-        .await?;
+pub async fn required_key_ids<'e, E>(executor: E) -> Result<Vec<String>, DomainError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    let rows: Vec<(String,)> = sqlx::query_as(REQUIRED_KEY_IDS).fetch_all(executor).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-fn first_missing(required: Vec<(String,)>, keyring: &Keyring) -> Result<(), DomainError> {
-    match required.into_iter().find(|(id,)| !keyring.has(id)) {
-        Some((missing,)) => Err(CryptoError::MissingKey(missing).into()),
+/// Refuses a keyring that cannot open every stored secret, naming a missing
+/// key; on a pool, or inside a key change's transaction.
+pub async fn check_keyring<'e, E>(executor: E, keyring: &Keyring) -> Result<(), DomainError>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    match required_key_ids(executor)
+        .await?
+        .into_iter()
+        .find(|id| !keyring.has(id))
+    {
+        Some(missing) => Err(CryptoError::MissingKey(missing).into()),
         None => Ok(()),
     }
-}
-
-/// Refuses a keyring that cannot open every stored secret, naming a missing key.
-pub async fn check_keyring(db: &Database, keyring: &Keyring) -> Result<(), DomainError> {
-    let required = sqlx::query_as(REQUIRED_KEY_IDS)
-        .fetch_all(db.pool())
-        .await?;
-    first_missing(required, keyring)
-}
-
-/// [`check_keyring`] inside a key change's transaction.
-pub(crate) async fn check_keyring_in(
-    tx: &mut Transaction<'_, Any>,
-    keyring: &Keyring,
-) -> Result<(), DomainError> {
-    let required = sqlx::query_as(REQUIRED_KEY_IDS)
-        .fetch_all(&mut **tx)
-        .await?;
-    first_missing(required, keyring)
 }
 
 const FINGERPRINT_KEY: &str = "token-fingerprint-key";
@@ -192,7 +183,7 @@ pub async fn rotate(
         }
         .into());
     }
-    check_keyring_in(&mut tx, old).await?;
+    check_keyring(&mut *tx, old).await?;
     let new = Keyring::new(new_key, vec![]);
     let [tokens, ssh_keys, settings] = &SEALED_COLUMNS;
     let report = RotationReport {

@@ -23,7 +23,7 @@ pub async fn load(settings: &Settings, db: &Database) -> Result<Keyring, DomainE
             }
         }
     };
-    secrets::check_keyring(db, &keyring).await?;
+    secrets::check_keyring(db.pool(), &keyring).await?;
     secrets::with_fingerprint_key(db, keyring).await
 }
 
@@ -32,7 +32,11 @@ async fn create_key_file(
     db: &Database,
     path: &Path,
 ) -> Result<Keyring, DomainError> {
-    if let Some(needed) = secrets::required_key_ids(db).await?.into_iter().next() {
+    if let Some(needed) = secrets::required_key_ids(db.pool())
+        .await?
+        .into_iter()
+        .next()
+    {
         return Err(CryptoError::MissingKey(needed).into());
     }
     std::fs::create_dir_all(&settings.data_dir).map_err(|e| CryptoError::KeyFile {

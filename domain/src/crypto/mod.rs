@@ -1,17 +1,19 @@
 //! Secrets at rest: AES-256-GCM with a fresh random 96-bit nonce per
 //! encryption, associated data that binds each ciphertext to its owner, row
 //! and purpose, and the id of the sealing key stored beside it. The key
-//! file that holds the master keys is `key_file.rs`.
+//! file that holds the master keys is `key_file.rs`; token fingerprints are
+//! `fingerprint.rs`.
 
+mod fingerprint;
 mod key_file;
 
+pub use fingerprint::FingerprintKey;
 pub use key_file::{key_file_path, read_key_file, write_key_file};
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -167,33 +169,6 @@ impl MasterKey {
     }
 }
 
-/// The secret behind token fingerprints. It is generated once and kept,
-/// sealed, in the database, so fingerprints stay the same when master keys
-/// change and whichever key each instance seals with.
-pub struct FingerprintKey(Zeroizing<[u8; KEY_BYTES]>);
-
-impl FingerprintKey {
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, CryptoError> {
-        let bytes: [u8; KEY_BYTES] = bytes.try_into().map_err(|_| CryptoError::Decrypt)?;
-        Ok(Self(Zeroizing::new(bytes)))
-    }
-
-    pub fn as_bytes(&self) -> &[u8] {
-        self.0.as_ref()
-    }
-
-    /// What fingerprints were keyed with before the key was kept apart:
-    /// derived from a master key, so fingerprints stored then still match.
-    fn derived_from(key: &MasterKey) -> Self {
-        let derived = Sha256::new_with_prefix(b"potions/v1|token-hmac|")
-            .chain_update(key.bytes.as_ref())
-            .finalize();
-        let mut bytes = Zeroizing::new([0u8; KEY_BYTES]);
-        bytes.copy_from_slice(&derived);
-        Self(bytes)
-    }
-}
-
 /// The loaded master keys: the current one seals, any of them opens.
 pub struct Keyring {
     keys: Vec<MasterKey>,
@@ -226,18 +201,6 @@ impl Keyring {
         }
         let current = keys.remove(0);
         Ok(Self::new(current, keys))
-    }
-
-    pub fn with_fingerprint_key(self, fingerprint_key: FingerprintKey) -> Self {
-        Self {
-            fingerprint_key,
-            ..self
-        }
-    }
-
-    /// The fingerprint key a keyring starts with (see [`Keyring::new`]).
-    pub fn initial_fingerprint_key(&self) -> &FingerprintKey {
-        &self.fingerprint_key
     }
 
     pub fn current(&self) -> &MasterKey {
@@ -304,18 +267,6 @@ impl Keyring {
             )
             .map(Zeroizing::new)
             .map_err(|_| CryptoError::Decrypt)
-    }
-
-    /// A keyed hash of a token, for finding duplicates without decrypting.
-    pub fn token_fingerprint(&self, token: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.fingerprint_key.as_bytes())
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-        mac.update(token.as_bytes());
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
     }
 }
 
@@ -419,26 +370,5 @@ mod tests {
             Err(CryptoError::MissingKey(id)) => assert_eq!(id, old.current().id()),
             other => panic!("{other:?}"),
         }
-    }
-
-    #[test]
-    fn token_fingerprints_are_keyed() {
-        let a = Keyring::new(MasterKey::generate(), vec![]);
-        let b = Keyring::new(MasterKey::generate(), vec![]);
-        let token = std::str::from_utf8(TOKEN).expect("utf8");
-        assert_eq!(a.token_fingerprint(token), a.token_fingerprint(token));
-        assert_ne!(a.token_fingerprint(token), b.token_fingerprint(token));
-        assert!(!a.token_fingerprint(token).contains(token));
-    }
-
-    #[test]
-    fn a_stored_fingerprint_key_outlives_the_master_key() {
-        let token = std::str::from_utf8(TOKEN).expect("utf8");
-        let first = Keyring::new(MasterKey::generate(), vec![]);
-        let before = first.token_fingerprint(token);
-        let stored = FingerprintKey::from_bytes(first.initial_fingerprint_key().as_bytes())
-            .expect("32 bytes");
-        let rotated = Keyring::new(MasterKey::generate(), vec![]).with_fingerprint_key(stored);
-        assert_eq!(rotated.token_fingerprint(token), before);
     }
 }

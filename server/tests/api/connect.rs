@@ -466,7 +466,7 @@ async fn a_burst_of_dashboard_views_counts_each_project_once() {
 /// Token checks cost Hetzner calls from Potions' address: each user gets a
 /// few per 10 minutes, and so does each token whoever sends it. A refused
 /// check sends nothing to Hetzner and stores nothing.
-async fn token_checks_are_limited_per_user_and_per_token(backend: crate::support::Backend) {
+async fn token_checks_are_limited(backend: crate::support::Backend) {
     let Some(app) = TestApp::spawn_with(backend, |s| {
         s.token_checks_per_user = 3;
         s.token_checks_per_token = 2;
@@ -537,18 +537,4 @@ async fn token_checks_are_limited_per_user_and_per_token(backend: crate::support
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn token_checks_are_limited_on_sqlite() {
-    crate::support::bounded(token_checks_are_limited_per_user_and_per_token(
-        crate::support::Backend::Sqlite,
-    ))
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn token_checks_are_limited_on_postgres() {
-    crate::support::bounded(token_checks_are_limited_per_user_and_per_token(
-        crate::support::Backend::Postgres,
-    ))
-    .await;
-}
+on_both_backends!(token_checks_are_limited);

@@ -122,7 +122,7 @@ async fn key_file_rotation_is_refused_while_an_instance_serves(mut app: TestApp)
     assert_eq!(after.keys().len(), 1, "the key file is as it was");
     assert_eq!(after.current().id(), old_id);
     assert_eq!(
-        domain::secrets::required_key_ids(&db).await.unwrap(),
+        domain::secrets::required_key_ids(db.pool()).await.unwrap(),
         vec![old_id.clone()]
     );
 
@@ -136,11 +136,13 @@ async fn key_file_rotation_is_refused_while_an_instance_serves(mut app: TestApp)
     assert_ne!(new.current().id(), old_id);
     assert!(!new.has(&old_id), "the old key is retired");
     assert_eq!(
-        domain::secrets::required_key_ids(&db).await.unwrap(),
+        domain::secrets::required_key_ids(db.pool()).await.unwrap(),
         vec![new.current().id().to_string()]
     );
     assert!(
-        domain::secrets::check_keyring(&db, &old).await.is_err(),
+        domain::secrets::check_keyring(db.pool(), &old)
+            .await
+            .is_err(),
         "the old key opens nothing now"
     );
 
@@ -289,28 +291,12 @@ async fn rotation_beside_an_instance_that_connects_tokens(backend: Backend) {
     again.master_key = Some(keys_env(&[&new, &old]));
     keys::rotate(&again, &db).await.expect("second rotation");
     assert_eq!(
-        domain::secrets::required_key_ids(&db).await.unwrap(),
+        domain::secrets::required_key_ids(db.pool()).await.unwrap(),
         vec![new.id().to_string()]
     );
     Server::bind(&new_only)
         .await
         .expect("no secret needs the old key now");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rotation_beside_an_instance_that_connects_tokens_on_sqlite() {
-    crate::support::bounded(rotation_beside_an_instance_that_connects_tokens(
-        Backend::Sqlite,
-    ))
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rotation_beside_an_instance_that_connects_tokens_on_postgres() {
-    crate::support::bounded(rotation_beside_an_instance_that_connects_tokens(
-        Backend::Postgres,
-    ))
-    .await;
 }
 
 async fn an_instance_with_another_sealing_key_is_refused(app: TestApp) {
@@ -443,12 +429,7 @@ async fn killed_rotation_loses_nothing(backend: Backend) {
         .expect("starts after the killed rotation");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_rotation_loses_nothing_on_sqlite() {
-    crate::support::bounded(killed_rotation_loses_nothing(Backend::Sqlite)).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_rotation_loses_nothing_on_postgres() {
-    crate::support::bounded(killed_rotation_loses_nothing(Backend::Postgres)).await;
-}
+on_both_backends!(
+    rotation_beside_an_instance_that_connects_tokens,
+    killed_rotation_loses_nothing,
+);

@@ -76,7 +76,8 @@ async fn sign_up_through(client: &Client, at: &Instance, email: &str) -> String 
     crate::support::session_cookie(res.headers()).unwrap()
 }
 
-async fn status_of(client: &Client, at: &Instance, path: &str, cookie: &str) -> StatusCode {
+/// A page as the browser loads it, through one instance.
+async fn get_page(client: &Client, at: &Instance, path: &str, cookie: &str) -> reqwest::Response {
     client
         .get(format!("{}{path}", at.base))
         .header(ACCEPT, "text/html")
@@ -84,7 +85,10 @@ async fn status_of(client: &Client, at: &Instance, path: &str, cookie: &str) -> 
         .send()
         .await
         .unwrap()
-        .status()
+}
+
+async fn status_of(client: &Client, at: &Instance, path: &str, cookie: &str) -> StatusCode {
+    get_page(client, at, path, cookie).await.status()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -184,13 +188,8 @@ async fn instances_share_sessions_connections_and_one_unique_token() {
 }
 
 async fn dashboard(client: &Client, at: &Instance, cookie: &str) -> String {
-    client
-        .get(format!("{}/", at.base))
-        .header(ACCEPT, "text/html")
-        .header(COOKIE, cookie)
-        .send()
+    get_page(client, at, "/", cookie)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap()

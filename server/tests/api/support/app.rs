@@ -360,3 +360,23 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// Runs each test function that takes a `Backend` (and spawns what it needs)
+/// once on SQLite and once on PostgreSQL, as `name::sqlite` and `name::postgres`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    $crate::support::bounded(super::$name($crate::support::Backend::Sqlite)).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    $crate::support::bounded(super::$name($crate::support::Backend::Postgres)).await;
+                }
+            }
+        )*
+    };
+}
