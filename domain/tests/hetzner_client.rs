@@ -148,6 +148,9 @@ async fn every_call_reads_its_answer() {
     let types = s.client.server_types(&token).await.unwrap().value;
     let cx22 = types.iter().find(|t| t.name == "cx22").unwrap();
     assert!(cx22.available_in("fsn1") && !cx22.available_in("ash"));
+    // Listed in hel1 but `available: false` there (the API since 2026-04-01).
+    assert!(cx22.locations.iter().any(|l| l.name == "hel1") && !cx22.available_in("hel1"));
+    assert!(cx22.recommended_in("fsn1") && !cx22.recommended_in("hel1"));
     assert!(cx22.monthly_gross("fsn1").is_some());
     assert!(types
         .iter()

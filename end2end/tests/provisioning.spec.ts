@@ -19,10 +19,13 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await expect(page.getByRole("heading", { name: "Provisioning", level: 1 })).toBeVisible();
   await hydrated(page);
   await expect(page.getByLabel("Server type")).toContainText("CX22");
+  await expect(page.getByLabel("Server type")).toContainText("Recommended here");
   await expectAccessible(page);
 
   // The menus follow each other: an arm location offers arm types and images.
   await page.getByLabel("Location").selectOption("hel1");
+  // CX22 is listed in hel1 but sold out there (`available: false`).
+  await expect(page.getByLabel("Server type")).not.toContainText("CX22");
   await page.getByLabel("Server type").selectOption("cax11");
   await expect(page.getByLabel("Image")).toContainText("(arm)");
   await expect(page.getByLabel("Image")).not.toContainText("(x86)");

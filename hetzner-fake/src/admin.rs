@@ -15,9 +15,9 @@ use serde::Deserialize;
 use serde_json::json;
 use std::time::Duration;
 
-use crate::faults::Fault;
 use crate::render;
 use crate::world::Permission;
+use crate::Fault;
 use crate::SharedState;
 
 pub fn router(shared: SharedState) -> Router {

@@ -101,6 +101,10 @@ pub struct ServerType {
     pub monthly_net: f64,
     pub locations: &'static [&'static str],
     pub deprecated: bool,
+    /// Sold here but out of stock: listed with `available: false` (since 2026-04-01).
+    pub sold_out_in: &'static [&'static str],
+    /// Where Hetzner recommends ordering this type (`recommended: true`).
+    pub recommended_in: &'static [&'static str],
 }
 
 const EVERYWHERE: &[&str] = &["fsn1", "nbg1", "hel1", "ash", "hil", "sin"];
@@ -119,6 +123,8 @@ pub const SERVER_TYPES: &[ServerType] = &[
         architecture: "x86",
         monthly_net: 3.29,
         locations: &["fsn1", "nbg1"],
+        sold_out_in: &[],
+        recommended_in: &[],
         deprecated: true,
     },
     ServerType {
@@ -133,6 +139,8 @@ pub const SERVER_TYPES: &[ServerType] = &[
         architecture: "x86",
         monthly_net: 3.79,
         locations: EU,
+        sold_out_in: &["hel1"],
+        recommended_in: &["fsn1", "nbg1"],
         deprecated: false,
     },
     ServerType {
@@ -147,6 +155,8 @@ pub const SERVER_TYPES: &[ServerType] = &[
         architecture: "x86",
         monthly_net: 4.35,
         locations: EVERYWHERE,
+        sold_out_in: &["sin"],
+        recommended_in: &["ash", "hil"],
         deprecated: false,
     },
     ServerType {
@@ -161,6 +171,8 @@ pub const SERVER_TYPES: &[ServerType] = &[
         architecture: "arm",
         monthly_net: 3.79,
         locations: EU,
+        sold_out_in: &[],
+        recommended_in: &["fsn1", "nbg1", "hel1"],
         deprecated: false,
     },
     ServerType {
@@ -175,6 +187,8 @@ pub const SERVER_TYPES: &[ServerType] = &[
         architecture: "arm",
         monthly_net: 6.49,
         locations: &["fsn1", "hel1"],
+        sold_out_in: &[],
+        recommended_in: &[],
         deprecated: false,
     },
     ServerType {
@@ -189,6 +203,8 @@ pub const SERVER_TYPES: &[ServerType] = &[
         architecture: "x86",
         monthly_net: 12.49,
         locations: EVERYWHERE,
+        sold_out_in: &["nbg1"],
+        recommended_in: &["fsn1"],
         deprecated: false,
     },
 ];
@@ -262,6 +278,15 @@ fn money(value: f64) -> String {
     format!("{value:.10}")
 }
 
+impl ServerType {
+    /// Listed, not deprecated and in stock in `location`.
+    pub fn orderable_in(&self, location: &str) -> bool {
+        !self.deprecated
+            && self.locations.contains(&location)
+            && !self.sold_out_in.contains(&location)
+    }
+}
+
 pub fn location(name: &str) -> Option<&'static Location> {
     LOCATIONS.iter().find(|l| l.name == name)
 }
@@ -323,7 +348,13 @@ pub fn server_type_json(t: &ServerType) -> Value {
         "architecture": t.architecture, "storage_type": "local",
         "deprecated": t.deprecated, "deprecation": deprecation,
         "locations": sold_in(t)
-            .map(|l| json!({ "id": l.id, "name": l.name, "deprecation": deprecation }))
+            .map(|l| {
+                let available = t.orderable_in(l.name);
+                json!({
+                    "id": l.id, "name": l.name, "deprecation": deprecation,
+                    "available": available, "recommended": available && t.recommended_in.contains(&l.name),
+                })
+            })
             .collect::<Vec<_>>(),
         "prices": sold_in(t).map(|l| price_json(t, l)).collect::<Vec<_>>(),
     })

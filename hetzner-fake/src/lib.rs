@@ -8,7 +8,6 @@ pub mod admin;
 pub mod api;
 pub mod catalogue;
 pub mod error;
-pub mod faults;
 pub mod query;
 pub mod render;
 #[cfg(feature = "schema-check")]
@@ -16,24 +15,12 @@ pub mod schema;
 pub mod seed;
 pub mod world;
 
-use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-pub use faults::{Fault, FaultKind};
+pub use fake_kit::{Exchange, Fault, FaultKind};
 pub use world::{FakeConfig, Permission, ProjectId};
-
-/// One request the fake answered, with the JSON body it sent.
-#[derive(Debug, Clone)]
-pub struct Exchange {
-    pub method: String,
-    pub path: String,
-    pub status: u16,
-    pub body: Option<Value>,
-    /// A hang, a drop or a non-JSON body: deliberately unlike the API.
-    pub malformed_on_purpose: bool,
-}
 
 /// Everything the fake keeps, shared by its handlers and its controller.
 #[derive(Debug)]

@@ -104,6 +104,16 @@ async fn every_read_endpoint_answers_in_shape() {
             .any(|t| t["locations"].as_array().unwrap().len() < 6),
         "some types are not sold everywhere"
     );
+    let locations = || {
+        types
+            .iter()
+            .flat_map(|t| t["locations"].as_array().unwrap())
+    };
+    assert!(
+        locations().any(|l| l["available"] == false)
+            && locations().any(|l| l["recommended"] == true),
+        "the 2026 API: some listed locations are sold out, some recommended"
+    );
 }
 
 #[tokio::test]
@@ -324,6 +334,11 @@ async fn servers_provision_over_time_with_their_actions() {
         ),
         (
             json!({ "name": "us-1", "server_type": "cx22", "image": "ubuntu-24.04", "location": "ash" }),
+            StatusCode::PRECONDITION_FAILED,
+            "resource_unavailable",
+        ),
+        (
+            json!({ "name": "hel-1", "server_type": "cx22", "image": "ubuntu-24.04", "location": "hel1" }),
             StatusCode::PRECONDITION_FAILED,
             "resource_unavailable",
         ),

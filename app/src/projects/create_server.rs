@@ -162,9 +162,21 @@ fn LocationField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> i
 
 fn type_option_text(t: &ServerTypeChoice, location: &str) -> String {
     let price = t.price_in(location).map(monthly_price).unwrap_or_default();
+    let recommended = if t.recommended_in(location) {
+        " — Recommended here"
+    } else {
+        ""
+    };
     format!(
-        "{} — {} vCPU {}, {} GB RAM, {} GB disk, {} — {}",
-        t.description, t.cores, t.cpu_type, t.memory_gb, t.disk_gb, t.architecture, price
+        "{} — {} vCPU {}, {} GB RAM, {} GB disk, {} — {}{}",
+        t.description,
+        t.cores,
+        t.cpu_type,
+        t.memory_gb,
+        t.disk_gb,
+        t.architecture,
+        price,
+        recommended
     )
 }
 
@@ -195,7 +207,9 @@ fn ServerTypeField(choices: StoredValue<CreateServerChoices>, picked: Picked) ->
                         .collect_view()
                 }}
             </select>
-            <p class="hint">"Only types sold in this location; prices include VAT."</p>
+            <p class="hint">
+                "Only types Hetzner can deliver in this location now; prices include VAT."
+            </p>
         </div>
     }
 }

@@ -54,6 +54,8 @@ pub struct LocationPrice {
     pub location: String,
     /// Monthly price including VAT, in euros.
     pub monthly_gross_eur: f64,
+    /// Hetzner recommends ordering this type here.
+    pub recommended: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -75,6 +77,12 @@ impl ServerTypeChoice {
             .iter()
             .find(|p| p.location == location)
             .map(|p| p.monthly_gross_eur)
+    }
+
+    pub fn recommended_in(&self, location: &str) -> bool {
+        self.prices
+            .iter()
+            .any(|p| p.location == location && p.recommended)
     }
 }
 

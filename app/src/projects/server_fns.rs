@@ -69,6 +69,7 @@ mod convert {
                             Some(LocationPrice {
                                 location: l.name.clone(),
                                 monthly_gross_eur: price,
+                                recommended: t.recommended_in(&l.name),
                             })
                         })
                         .collect(),

@@ -130,6 +130,10 @@ pub struct LocationPrice {
 pub struct ServerTypeLocation {
     pub name: String,
     pub deprecation: Option<serde_json::Value>,
+    /// Whether the type can be ordered here now (the live API since 2026-04-01).
+    pub available: bool,
+    /// Whether Hetzner recommends the type here.
+    pub recommended: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -155,13 +159,22 @@ pub struct ServerType {
 }
 
 impl ServerType {
-    /// Sold in `location` and not deprecated there or overall.
+    /// Orderable in `location` now: listed and available there, and not
+    /// deprecated there or overall.
     pub fn available_in(&self, location: &str) -> bool {
         self.deprecation.is_none()
             && self
                 .locations
                 .iter()
-                .any(|l| l.name == location && l.deprecation.is_none())
+                .any(|l| l.name == location && l.available && l.deprecation.is_none())
+    }
+
+    pub fn recommended_in(&self, location: &str) -> bool {
+        self.available_in(location)
+            && self
+                .locations
+                .iter()
+                .any(|l| l.name == location && l.recommended)
     }
 
     pub fn monthly_gross(&self, location: &str) -> Option<&str> {

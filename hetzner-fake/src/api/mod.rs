@@ -12,13 +12,13 @@ use axum::response::Response;
 use axum::routing::any;
 use axum::Router;
 use serde_json::Value;
-use std::time::Duration;
 
 use crate::error::ApiError;
-use crate::faults::{self, FaultKind};
 use crate::query::Query;
 use crate::world::{Permission, RateLimitState};
 use crate::{Exchange, SharedState};
+use fake_kit::faults::{self, FaultKind};
+use fake_kit::transport;
 
 pub fn router(shared: SharedState) -> Router {
     Router::new()
@@ -93,21 +93,15 @@ async fn handle(
     match fault {
         Some(FaultKind::Hang) => {
             record_fault(&shared, &method, &path);
-            tokio::time::sleep(Duration::from_secs(24 * 3600)).await;
+            transport::hang().await;
         }
         Some(FaultKind::Drop) => {
             record_fault(&shared, &method, &path);
-            return dropped_connection();
+            return transport::dropped_connection();
         }
         Some(FaultKind::NotJson) => {
             record_fault(&shared, &method, &path);
-            return respond(
-                StatusCode::OK,
-                Body::from("<html><body>502 Bad Gateway</body></html>"),
-                "text/html",
-                None,
-                None,
-            );
+            return transport::not_json();
         }
         Some(FaultKind::Error {
             status,
@@ -221,21 +215,5 @@ fn respond(
     if let Some(link) = link {
         put("link", link);
     }
-    response
-}
-
-/// Headers promise a body that never fully arrives: the connection drops.
-fn dropped_connection() -> Response {
-    let stream = futures::stream::iter([
-        Ok(Bytes::from_static(b"{\"servers\": [")),
-        Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "injected drop",
-        )),
-    ]);
-    let mut response = Response::new(Body::from_stream(stream));
-    response
-        .headers_mut()
-        .insert("content-type", HeaderValue::from_static("application/json"));
     response
 }

@@ -107,7 +107,7 @@ impl World {
         if p.servers.values().any(|s| s.name == name) {
             return Err(ApiError::uniqueness("name", "server name is already used"));
         }
-        if !server_type.locations.contains(&location.name) {
+        if !server_type.orderable_in(location.name) {
             return Err(ApiError::new(
                 http::StatusCode::PRECONDITION_FAILED,
                 "resource_unavailable",

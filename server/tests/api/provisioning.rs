@@ -80,6 +80,23 @@ async fn create_follows_the_menus_and_runs(app: TestApp) {
             .all(|p| p["location"] != "ash"),
         "cx22 is not sold in ash"
     );
+    // Hetzner's 2026 API: sold out where `available` is false, marked where `recommended`.
+    let cx22_price = |location: &str| {
+        cx22["prices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["location"] == location)
+            .cloned()
+    };
+    assert_eq!(cx22_price("hel1"), None, "cx22 is sold out in hel1");
+    assert_eq!(cx22_price("fsn1").unwrap()["recommended"], true);
+    let ccx13 = types.iter().find(|t| t["name"] == "ccx13").unwrap();
+    assert!(ccx13["prices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["recommended"] == false || p["location"] == "fsn1"));
     assert!(menus["ssh_keys"]
         .as_array()
         .unwrap()
@@ -91,7 +108,15 @@ async fn create_follows_the_menus_and_runs(app: TestApp) {
     app.assert_form_error_as(
         res,
         &format!("/projects/{id}"),
-        "isn't available in that location. It is available in: fsn1, nbg1, hel1.",
+        "isn't available in that location. It is available in: fsn1, nbg1.",
+        Some(&cookie),
+    )
+    .await;
+    let res = create(&app, &cookie, &id, "web-1", "hel1", "cx22", UBUNTU_X86).await;
+    app.assert_form_error_as(
+        res,
+        &format!("/projects/{id}"),
+        "isn't available in that location. It is available in: fsn1, nbg1.",
         Some(&cookie),
     )
     .await;

@@ -1,0 +1,23 @@
+//! What the provider fakes (`hetzner-fake`, `digitalocean-fake`) share:
+//! faults injected on demand, the record of every exchange, the misbehaving
+//! answers, and the check of recorded answers against an OpenAPI description.
+
+pub mod faults;
+#[cfg(feature = "schema-check")]
+pub mod openapi;
+pub mod transport;
+
+pub use faults::{Fault, FaultKind};
+
+use serde_json::Value;
+
+/// One request a fake answered, with the JSON body it sent.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub body: Option<Value>,
+    /// A hang, a drop or a non-JSON body: deliberately unlike the API.
+    pub malformed_on_purpose: bool,
+}
