@@ -5,6 +5,7 @@
 pub mod faults;
 #[cfg(feature = "schema-check")]
 pub mod openapi;
+pub mod ssh;
 pub mod transport;
 
 pub use faults::{Fault, FaultKind};

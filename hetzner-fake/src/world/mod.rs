@@ -7,10 +7,10 @@ mod resources;
 mod servers;
 mod ssh_keys;
 
+pub use fake_kit::ssh::fingerprint;
 pub use rate_limit::RateLimitState;
 pub use resources::{Action, Project, Server, SshKey};
 pub use servers::{server_status, CreatedServer};
-pub use ssh_keys::fingerprint;
 
 use rand::distributions::Alphanumeric;
 use rand::Rng as _;
