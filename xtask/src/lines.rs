@@ -10,7 +10,9 @@ pub const MAX_LINE_CHARS: usize = 120;
 /// Folders whose sources are checked.
 const CHECKED: &[&str] = &[
     "app",
+    "digitalocean-fake",
     "domain",
+    "fake-kit",
     "frontend",
     "hetzner-fake",
     "rules",

@@ -213,6 +213,10 @@ fn test() -> Result {
             "-p",
             "hetzner-fake",
             "-p",
+            "digitalocean-fake",
+            "-p",
+            "fake-kit",
+            "-p",
             "xtask",
             "-p",
             "testkit",
@@ -232,7 +236,14 @@ fn test() -> Result {
     for package in [
         &["-p", "domain", "-p", "rules"][..],
         &["-p", "app", "--features", "ssr"],
-        &["-p", "hetzner-fake"],
+        &[
+            "-p",
+            "hetzner-fake",
+            "-p",
+            "digitalocean-fake",
+            "-p",
+            "fake-kit",
+        ],
         &["-p", "server"],
         &["-p", "xtask"],
     ] {
