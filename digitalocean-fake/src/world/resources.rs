@@ -321,9 +321,7 @@ impl World {
         let name = text(body, "name").unwrap_or_default();
         if !is_tag_name(name) {
             // `POST /v2/tags` documents its 400 in the root-causes shape.
-            let mut error = ApiError::bad_request(
-                "Tag names may only contain letters, numbers, colons, dashes and underscores.",
-            );
+            let mut error = ApiError::bad_request(TAG_RULE);
             error.with_root_causes = true;
             return Err(error);
         }
