@@ -12,6 +12,7 @@ pub mod api;
 pub mod catalogue;
 pub mod clock;
 pub mod error;
+pub mod faults;
 pub mod oauth;
 pub mod render;
 #[cfg(feature = "schema-check")]
@@ -118,7 +119,11 @@ impl FakeDigitalOcean {
         let addr = listener.local_addr()?;
         let app = api::router(shared.clone())
             .merge(oauth::router(shared.clone()))
-            .merge(admin::router(shared.clone()));
+            .merge(admin::router(shared.clone()))
+            .layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                faults::misbehave,
+            ));
         let task = tokio::spawn(async move {
             if let Err(err) = axum::serve(listener, app).await {
                 tracing::error!(error = %err, "fake DigitalOcean stopped");

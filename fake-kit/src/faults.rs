@@ -17,6 +17,12 @@ pub enum FaultKind {
     NotJson,
     /// Send headers, then drop the connection mid-body.
     Drop,
+    /// Answer exactly this status and JSON body: a provider answering
+    /// outside its own description (missing or unknown fields, hostile links).
+    Json {
+        status: u16,
+        body: serde_json::Value,
+    },
 }
 
 /// Applies to the next `count` requests matching `method` and `path` (both

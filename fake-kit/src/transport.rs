@@ -30,6 +30,16 @@ pub fn not_json() -> Response {
     response
 }
 
+/// Exactly this status and JSON body.
+pub fn json(status: u16, body: &serde_json::Value) -> Response {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    response
+}
+
 /// Accepts the request and never answers.
 pub async fn hang() {
     std::future::pending::<()>().await

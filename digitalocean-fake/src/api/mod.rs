@@ -9,8 +9,6 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::any;
 use axum::Router;
-use fake_kit::faults::{self, FaultKind};
-use fake_kit::transport;
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -97,52 +95,6 @@ async fn handle(
 ) -> Response {
     let path = uri.path().to_string();
     let request_id = random_uuid();
-    let (latency, fault) = {
-        let mut state = shared.lock();
-        (
-            state.latency,
-            faults::take(&mut state.faults, method.as_str(), &path),
-        )
-    };
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
-    let misbehave = |response: Response| {
-        record(&shared, &method, &path, 0, None, true);
-        response
-    };
-    match fault {
-        Some(FaultKind::Hang) => {
-            record(&shared, &method, &path, 0, None, true);
-            transport::hang().await;
-        }
-        Some(FaultKind::Drop) => return misbehave(transport::dropped_connection()),
-        Some(FaultKind::NotJson) => return misbehave(transport::not_json()),
-        Some(FaultKind::Error {
-            status,
-            code,
-            message,
-        }) => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let limited = (status == StatusCode::TOO_MANY_REQUESTS).then(|| Limited {
-                limit: 5000,
-                remaining: 0,
-                reset_secs: shared.lock().world.clock.now_secs() + 60,
-                retry_after: Some(1),
-            });
-            let error = ApiError::new(status, &code, message);
-            return finish(
-                &shared,
-                &method,
-                &path,
-                &request_id,
-                error_answer(error, &request_id),
-                limited,
-            );
-        }
-        None => {}
-    }
-
     let origin = format!(
         "http://{}",
         headers
@@ -196,6 +148,31 @@ async fn handle(
     };
     let answer = answer.unwrap_or_else(|e| error_answer(e, &request_id));
     finish(&shared, &method, &path, &request_id, answer, limited)
+}
+
+/// An API error injected by a test, with the headers a real one has.
+pub(crate) fn injected_error(
+    shared: &SharedState,
+    method: &str,
+    path: &str,
+    error: ApiError,
+) -> Response {
+    let limited = (error.status == StatusCode::TOO_MANY_REQUESTS).then(|| Limited {
+        limit: 5000,
+        remaining: 0,
+        reset_secs: shared.lock().world.clock.now_secs() + 60,
+        retry_after: Some(1),
+    });
+    let request_id = random_uuid();
+    let method = method.parse().unwrap_or(Method::GET);
+    finish(
+        shared,
+        &method,
+        path,
+        &request_id,
+        error_answer(error, &request_id),
+        limited,
+    )
 }
 
 fn error_answer(error: ApiError, request_id: &str) -> Answer {

@@ -103,6 +103,10 @@ async fn handle(
             record_fault(&shared, &method, &path);
             return transport::not_json();
         }
+        Some(FaultKind::Json { status, body }) => {
+            record_fault(&shared, &method, &path);
+            return transport::json(status, &body);
+        }
         Some(FaultKind::Error {
             status,
             code,
