@@ -11,6 +11,7 @@ pub mod hetzner;
 pub mod instances;
 pub mod password;
 pub mod provider_failure;
+pub mod provider_http;
 pub mod provisioning;
 pub mod secrets;
 pub mod sessions;

@@ -1,29 +1,9 @@
 //! What comes back from Hetzner besides the value, and what goes with a list call.
 
-use reqwest::header::HeaderMap;
+pub use crate::provider_http::RateLimit;
 
 /// Hetzner's largest page.
 pub const MAX_PER_PAGE: i64 = 50;
-
-/// The rate-limit headers of an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    pub limit: u64,
-    pub remaining: u64,
-    /// UNIX seconds when the allowance is full again.
-    pub reset_at: i64,
-}
-
-impl RateLimit {
-    pub(super) fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<i64>().ok();
-        Some(Self {
-            limit: u64::try_from(number("ratelimit-limit")?).ok()?,
-            remaining: u64::try_from(number("ratelimit-remaining")?).ok()?,
-            reset_at: number("ratelimit-reset")?,
-        })
-    }
-}
 
 /// A successful answer with what came with it.
 #[derive(Debug, Clone)]

@@ -2,19 +2,18 @@
 //! every call, a cap on answer size, typed errors, and retries that never
 //! repeat a write that may have been applied.
 
-use rand::Rng as _;
-use reqwest::header::{HeaderValue, AUTHORIZATION};
+use reqwest::header::AUTHORIZATION;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use zeroize::Zeroizing;
 
 use super::answer::{Answer, ListParams, RateLimit, MAX_PER_PAGE};
 use super::config::ClientConfig;
 use super::error::{ErrorKind, HetznerError};
 use super::token::ApiToken;
 use super::types::Page;
+use crate::provider_http::{self, ReadFailure};
 
 /// No list Potions reads should be longer than this many pages…
 const MAX_PAGES: i64 = 200;
@@ -33,11 +32,7 @@ pub struct HetznerClient {
 
 impl HetznerClient {
     pub fn new(config: ClientConfig) -> Result<Self, HetznerError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .user_agent(concat!("potions/", env!("CARGO_PKG_VERSION")))
-            .build()
+        let http = provider_http::http_client(config.connect_timeout, config.request_timeout)
             .map_err(|_| HetznerError::new(ErrorKind::Transport))?;
         Ok(Self {
             http,
@@ -59,12 +54,8 @@ impl HetznerClient {
         body: Option<&Value>,
     ) -> Result<Answer<Option<Value>>, HetznerError> {
         let url = format!("{}{path}", self.config.base_url.trim_end_matches('/'));
-        // The header's text is zeroed once copied; the header itself is marked
-        // sensitive, so HTTP/2 never indexes it and Debug never shows it.
-        let bearer = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
-        let mut authorization =
-            HeaderValue::from_str(&bearer).map_err(|_| HetznerError::new(ErrorKind::Transport))?;
-        authorization.set_sensitive(true);
+        let authorization = provider_http::bearer(token.expose_secret())
+            .ok_or_else(|| HetznerError::new(ErrorKind::Transport))?;
         let mut request = self
             .http
             .request(method.clone(), url)
@@ -92,28 +83,18 @@ impl HetznerClient {
             correlation_id: correlation_id.clone(),
         };
 
-        let mut bytes = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if bytes.len() + chunk.len() > self.config.max_response_bytes {
-                        return Err(with_id(ErrorKind::UnexpectedAnswer {
-                            status,
-                            detail: "answer too large".into(),
-                        }));
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    return Err(with_id(if e.is_timeout() {
-                        ErrorKind::Timeout
-                    } else {
-                        ErrorKind::Transport
-                    }))
-                }
-            }
-        }
+        let bytes = provider_http::read_capped(&mut response, self.config.max_response_bytes)
+            .await
+            .map_err(|failure| {
+                with_id(match failure {
+                    ReadFailure::TooLarge => ErrorKind::UnexpectedAnswer {
+                        status,
+                        detail: "answer too large".into(),
+                    },
+                    ReadFailure::Timeout => ErrorKind::Timeout,
+                    ReadFailure::Transport => ErrorKind::Transport,
+                })
+            })?;
         let shown_id = correlation_id.as_deref().unwrap_or("");
         tracing::debug!(%method, path, status, correlation_id = shown_id, "hetzner answered");
 
@@ -164,14 +145,6 @@ impl HetznerClient {
         Err(err)
     }
 
-    fn backoff(&self, attempt: u32) -> Duration {
-        let policy = &self.config.retry;
-        let exp = policy.base_delay.saturating_mul(1u32 << attempt.min(16));
-        let capped = exp.min(policy.max_delay);
-        // Full jitter: anywhere from nothing to the capped delay.
-        capped.mul_f64(rand::thread_rng().gen_range(0.0..=1.0))
-    }
-
     /// Sends with retries. A call that may have been applied (POST) repeats
     /// only on answers that say nothing was done (429, `conflict`).
     pub(super) async fn send(
@@ -198,8 +171,8 @@ impl HetznerClient {
                 ErrorKind::RateLimited {
                     reset_at: Some(reset),
                 } => Duration::from_secs(u64::try_from(reset - now_unix()).unwrap_or(0))
-                    .max(self.backoff(attempt)),
-                _ => self.backoff(attempt),
+                    .max(self.config.retry.backoff(attempt)),
+                _ => self.config.retry.backoff(attempt),
             };
             if Instant::now() + wait > deadline {
                 return Err(err);

@@ -2,27 +2,9 @@
 
 use std::time::Duration;
 
+pub use crate::provider_http::RetryPolicy;
+
 pub const DEFAULT_BASE_URL: &str = "https://api.hetzner.cloud/v1";
-
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    pub max_attempts: u32,
-    pub base_delay: Duration,
-    pub max_delay: Duration,
-    /// A call (all attempts and waits) ends by this deadline.
-    pub deadline: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 4,
-            base_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(4),
-            deadline: Duration::from_secs(20),
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
