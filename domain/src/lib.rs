@@ -6,6 +6,7 @@ pub mod clock;
 pub mod connections;
 pub mod crypto;
 pub mod db;
+pub mod digitalocean;
 pub mod error;
 pub mod hetzner;
 pub mod instances;
