@@ -9,6 +9,8 @@
 
 pub mod admin;
 pub mod api;
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod catalogue;
 pub mod clock;
 pub mod error;
