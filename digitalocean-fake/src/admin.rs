@@ -1,12 +1,10 @@
-//! A small control API outside `/v1` and `/v2`, for end-to-end tests and the demo:
+//! A small control API (besides the faults and latency of `fake_kit::admin`) outside `/v1` and `/v2`, for end-to-end tests and the demo:
 //!
 //! - `POST /_admin/users` `{"email", "password", "name", "teams": ["…"]}` makes a user and teams
 //! - `PUT /_admin/users/{email}` `{"status": "locked", "email_verified": false}` changes the account
 //! - `POST /_admin/users/{email}/revoke` revokes every token of the user (revoking the app does that)
 //! - `POST /_admin/apps` `{"name", "redirect_uri"}` registers an app; answers its client id and secret
 //! - `POST /_admin/clock` `{"advance_secs": 2592000}` moves the fake's clock forward
-//! - `POST /_admin/faults` a fault as JSON; `DELETE /_admin/faults` clears them
-//! - `PUT /_admin/latency` `{"millis": 50}` adds latency to every `/v2` request
 //! - `GET /_admin/teams/{name}` the team's droplets and SSH keys
 
 use axum::extract::{Path, State};
@@ -20,7 +18,7 @@ use std::time::Duration;
 
 use crate::render;
 use crate::world::AccountStatus;
-use crate::{Fault, SharedState};
+use crate::SharedState;
 
 pub fn router(shared: SharedState) -> Router {
     Router::new()
@@ -29,10 +27,9 @@ pub fn router(shared: SharedState) -> Router {
         .route("/_admin/users/{email}/revoke", post(revoke_user_tokens))
         .route("/_admin/apps", post(create_app))
         .route("/_admin/clock", post(advance_clock))
-        .route("/_admin/faults", post(add_fault).delete(clear_faults))
-        .route("/_admin/latency", put(set_latency))
         .route("/_admin/teams/{name}", get(show_team))
-        .with_state(shared)
+        .with_state(shared.clone())
+        .merge(fake_kit::admin::fault_routes(shared))
 }
 
 #[derive(Deserialize)]
@@ -133,29 +130,6 @@ async fn advance_clock(
         .world
         .clock
         .advance(Duration::from_secs(advance.advance_secs));
-    StatusCode::NO_CONTENT
-}
-
-async fn add_fault(State(shared): State<SharedState>, Json(fault): Json<Fault>) -> StatusCode {
-    shared.lock().faults.push(fault);
-    StatusCode::NO_CONTENT
-}
-
-async fn clear_faults(State(shared): State<SharedState>) -> StatusCode {
-    shared.lock().faults.clear();
-    StatusCode::NO_CONTENT
-}
-
-#[derive(Deserialize)]
-struct Latency {
-    millis: u64,
-}
-
-async fn set_latency(
-    State(shared): State<SharedState>,
-    Json(latency): Json<Latency>,
-) -> StatusCode {
-    shared.lock().latency = Duration::from_millis(latency.millis);
     StatusCode::NO_CONTENT
 }
 

@@ -24,41 +24,17 @@ pub mod seed;
 pub mod world;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 pub use fake_kit::{Exchange, Fault, FaultKind};
 pub use world::{AccountStatus, App, DropletStatus, FakeConfig, SshKey};
 
-/// Everything the fake keeps, shared by its handlers and its controller.
-#[derive(Debug)]
-pub struct FakeState {
-    pub world: world::World,
-    pub faults: Vec<Fault>,
-    pub latency: Duration,
-    pub exchanges: Vec<Exchange>,
-}
+/// The fake's state, shared by its handlers and its controller.
+pub type SharedState = fake_kit::Shared<world::World>;
 
-#[derive(Clone, Debug)]
-pub struct SharedState(Arc<Mutex<FakeState>>);
-
-impl SharedState {
-    pub fn new(config: FakeConfig) -> Self {
-        Self(Arc::new(Mutex::new(FakeState {
-            world: world::World::new(config),
-            faults: Vec::new(),
-            latency: Duration::ZERO,
-            exchanges: Vec::new(),
-        })))
-    }
-
-    /// The lock is never held across an await; a poisoned lock still holds
-    /// consistent data because every mutation completes before unlocking.
-    pub fn lock(&self) -> MutexGuard<'_, FakeState> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+/// A shared state holding a new world.
+pub fn new_state(config: FakeConfig) -> SharedState {
+    fake_kit::Shared::new(world::World::new(config))
 }
 
 /// A user of the fake, with the teams made for them.
@@ -109,11 +85,7 @@ impl Drop for FakeDigitalOcean {
 impl FakeDigitalOcean {
     /// Starts on 127.0.0.1 at a free port.
     pub async fn start(config: FakeConfig) -> std::io::Result<Self> {
-        Self::start_on(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            SharedState::new(config),
-        )
-        .await
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), new_state(config)).await
     }
 
     pub async fn start_on(addr: SocketAddr, shared: SharedState) -> std::io::Result<Self> {
@@ -219,15 +191,15 @@ impl FakeDigitalOcean {
     }
 
     pub fn inject(&self, fault: Fault) {
-        self.shared.lock().faults.push(fault);
+        self.shared.inject(fault);
     }
 
     pub fn clear_faults(&self) {
-        self.shared.lock().faults.clear();
+        self.shared.clear_faults();
     }
 
     pub fn set_latency(&self, latency: Duration) {
-        self.shared.lock().latency = latency;
+        self.shared.set_latency(latency);
     }
 
     /// Spends the token's hourly allowance.
@@ -276,16 +248,11 @@ impl FakeDigitalOcean {
 
     /// Every request answered so far.
     pub fn exchanges(&self) -> Vec<Exchange> {
-        self.shared.lock().exchanges.clone()
+        self.shared.exchanges()
     }
 
     /// How many requests matched `method` and a path starting with `path`.
     pub fn request_count(&self, method: &str, path: &str) -> usize {
-        self.shared
-            .lock()
-            .exchanges
-            .iter()
-            .filter(|e| e.method.eq_ignore_ascii_case(method) && e.path.starts_with(path))
-            .count()
+        self.shared.request_count(method, path)
     }
 }

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use digitalocean_fake::seed::Seed;
-use digitalocean_fake::{FakeConfig, FakeDigitalOcean, SharedState};
+use digitalocean_fake::{FakeConfig, FakeDigitalOcean};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
         provisioning: Duration::from_secs_f64(args.provisioning_secs.clamp(0.0, 86_400.0)),
         ..FakeConfig::default()
     };
-    let shared = SharedState::new(config);
+    let shared = digitalocean_fake::new_state(config);
     if let Some(path) = &args.seed {
         let seeded = std::fs::read_to_string(path)
             .map_err(|e| e.to_string())

@@ -2,13 +2,16 @@
 //! faults injected on demand, the record of every exchange, the misbehaving
 //! answers, and the check of recorded answers against an OpenAPI description.
 
+pub mod admin;
 pub mod faults;
 #[cfg(feature = "schema-check")]
 pub mod openapi;
+pub mod shared;
 pub mod ssh;
 pub mod transport;
 
 pub use faults::{Fault, FaultKind};
+pub use shared::{FakeState, Shared};
 
 use serde_json::Value;
 

@@ -1,7 +1,5 @@
-//! A small control API outside `/v1`, for end-to-end tests and the demo:
+//! A small control API (besides the faults and latency of `fake_kit::admin`) outside `/v1`, for end-to-end tests and the demo:
 //!
-//! - `POST /_admin/faults` a [`Fault`] as JSON; `DELETE /_admin/faults` clears them
-//! - `PUT /_admin/latency` `{"millis": 50}` adds latency to every `/v1` request
 //! - `POST /_admin/projects` `{"name": "…"}` makes a project; answers its tokens
 //! - `GET /_admin/projects/{name}` the project's servers and SSH keys
 //! - `DELETE /_admin/tokens/{token}` revokes a token, as deleting it in the console does
@@ -9,48 +7,22 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
-use std::time::Duration;
 
 use crate::render;
 use crate::world::Permission;
-use crate::Fault;
 use crate::SharedState;
 
 pub fn router(shared: SharedState) -> Router {
     Router::new()
-        .route("/_admin/faults", post(add_fault).delete(clear_faults))
-        .route("/_admin/latency", put(set_latency))
         .route("/_admin/projects", post(create_project))
         .route("/_admin/projects/{name}", get(show_project))
         .route("/_admin/tokens/{token}", delete(revoke_token))
-        .with_state(shared)
-}
-
-async fn add_fault(State(shared): State<SharedState>, Json(fault): Json<Fault>) -> StatusCode {
-    shared.lock().faults.push(fault);
-    StatusCode::NO_CONTENT
-}
-
-async fn clear_faults(State(shared): State<SharedState>) -> StatusCode {
-    shared.lock().faults.clear();
-    StatusCode::NO_CONTENT
-}
-
-#[derive(Deserialize)]
-struct Latency {
-    millis: u64,
-}
-
-async fn set_latency(
-    State(shared): State<SharedState>,
-    Json(latency): Json<Latency>,
-) -> StatusCode {
-    shared.lock().latency = Duration::from_millis(latency.millis);
-    StatusCode::NO_CONTENT
+        .with_state(shared.clone())
+        .merge(fake_kit::admin::fault_routes(shared))
 }
 
 #[derive(Deserialize)]

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use hetzner_fake::seed::Seed;
-use hetzner_fake::{FakeConfig, FakeHetzner, SharedState};
+use hetzner_fake::{FakeConfig, FakeHetzner};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,7 +39,7 @@ async fn main() -> ExitCode {
         refill_per_sec: args.refill_per_sec,
         ..FakeConfig::default()
     };
-    let shared = SharedState::new(config);
+    let shared = hetzner_fake::new_state(config);
     if let Some(path) = &args.seed {
         let seeded = std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
