@@ -59,27 +59,10 @@ pub struct FakeTokens {
     pub refresh: String,
 }
 
-/// A running fake, controlled from Rust. Stops when dropped.
+/// A running fake, controlled from Rust. Stops when dropped; in tests, it
+/// then checks that every answer it gave matches DigitalOcean's description.
 pub struct FakeDigitalOcean {
-    shared: SharedState,
-    addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for FakeDigitalOcean {
-    fn drop(&mut self) {
-        self.task.abort();
-        // In tests, every API answer the fake gave must match DigitalOcean's description.
-        #[cfg(feature = "schema-check")]
-        if !std::thread::panicking() {
-            let violations = schema::violations(&self.exchanges());
-            assert!(
-                violations.is_empty(),
-                "the fake DigitalOcean drifted from the OpenAPI description:\n{}",
-                violations.join("\n")
-            );
-        }
-    }
+    server: fake_kit::Server<world::World>,
 }
 
 impl FakeDigitalOcean {
@@ -89,8 +72,6 @@ impl FakeDigitalOcean {
     }
 
     pub async fn start_on(addr: SocketAddr, shared: SharedState) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
         let app = api::router(shared.clone())
             .merge(oauth::router(shared.clone()))
             .merge(admin::router(shared.clone()))
@@ -98,34 +79,32 @@ impl FakeDigitalOcean {
                 shared.clone(),
                 faults::misbehave,
             ));
-        let task = tokio::spawn(async move {
-            if let Err(err) = axum::serve(listener, app).await {
-                tracing::error!(error = %err, "fake DigitalOcean stopped");
-            }
-        });
-        Ok(Self { shared, addr, task })
+        let server = fake_kit::Server::start(addr, shared.clone(), app).await?;
+        #[cfg(feature = "schema-check")]
+        let server = server.checked_on_drop("DigitalOcean", schema::violations);
+        Ok(Self { server })
     }
 
     /// The API host, without `/v2` (as `https://api.digitalocean.com`).
     pub fn api_base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr)
     }
 
     /// The OAuth base (as `https://cloud.digitalocean.com/v1/oauth`).
     pub fn oauth_base_url(&self) -> String {
-        format!("http://{}/v1/oauth", self.addr)
+        format!("http://{}/v1/oauth", self.server.addr)
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr
     }
 
     pub fn shared(&self) -> &SharedState {
-        &self.shared
+        &self.server.shared
     }
 
     pub fn add_user(&self, email: &str, password: &str, teams: &[&str]) -> FakeUser {
-        let mut state = self.shared.lock();
+        let mut state = self.server.shared.lock();
         let names: Vec<String> = teams.iter().map(|t| t.to_string()).collect();
         let uuid = state
             .world
@@ -151,7 +130,7 @@ impl FakeDigitalOcean {
     }
 
     pub fn add_app(&self, name: &str, redirect_uri: &str) -> App {
-        self.shared.lock().world.add_app(name, redirect_uri)
+        self.server.shared.lock().world.add_app(name, redirect_uri)
     }
 
     /// Tokens for `team` as if the user had consented to `scopes`.
@@ -162,7 +141,7 @@ impl FakeDigitalOcean {
         team: &FakeTeam,
         scopes: &[&str],
     ) -> FakeTokens {
-        let mut state = self.shared.lock();
+        let mut state = self.server.shared.lock();
         let scopes = scopes.iter().map(|s| s.to_string()).collect();
         let index = state
             .world
@@ -175,40 +154,50 @@ impl FakeDigitalOcean {
     }
 
     pub fn advance_clock(&self, by: Duration) {
-        self.shared.lock().world.clock.advance(by);
+        self.server.shared.lock().world.clock.advance(by);
     }
 
     /// Revokes every token of the user, as revoking the app in DigitalOcean does.
     pub fn revoke_user_tokens(&self, user: &FakeUser) -> usize {
-        self.shared.lock().world.revoke_user_tokens(&user.uuid)
+        self.server
+            .shared
+            .lock()
+            .world
+            .revoke_user_tokens(&user.uuid)
     }
 
     pub fn set_account(&self, user: &FakeUser, status: AccountStatus, email_verified: bool) {
-        if let Some(u) = self.shared.lock().world.user_by_email_mut(&user.email) {
+        if let Some(u) = self
+            .server
+            .shared
+            .lock()
+            .world
+            .user_by_email_mut(&user.email)
+        {
             u.status = status;
             u.email_verified = email_verified;
         }
     }
 
     pub fn inject(&self, fault: Fault) {
-        self.shared.inject(fault);
+        self.server.shared.inject(fault);
     }
 
     pub fn clear_faults(&self) {
-        self.shared.clear_faults();
+        self.server.shared.clear_faults();
     }
 
     pub fn set_latency(&self, latency: Duration) {
-        self.shared.set_latency(latency);
+        self.server.shared.set_latency(latency);
     }
 
     /// Spends the token's hourly allowance.
     pub fn exhaust_rate_limit(&self, access_token: &str) {
-        self.shared.lock().world.exhaust(access_token);
+        self.server.shared.lock().world.exhaust(access_token);
     }
 
     pub fn droplet_names(&self, team: &FakeTeam) -> Vec<String> {
-        let state = self.shared.lock();
+        let state = self.server.shared.lock();
         state
             .world
             .team(&team.uuid)
@@ -223,7 +212,7 @@ impl FakeDigitalOcean {
         droplet_id: i64,
         status: DropletStatus,
     ) -> bool {
-        let mut state = self.shared.lock();
+        let mut state = self.server.shared.lock();
         match state
             .world
             .team_mut(&team.uuid)
@@ -238,7 +227,7 @@ impl FakeDigitalOcean {
     }
 
     pub fn ssh_keys(&self, team: &FakeTeam) -> Vec<SshKey> {
-        let state = self.shared.lock();
+        let state = self.server.shared.lock();
         state
             .world
             .team(&team.uuid)
@@ -248,11 +237,11 @@ impl FakeDigitalOcean {
 
     /// Every request answered so far.
     pub fn exchanges(&self) -> Vec<Exchange> {
-        self.shared.exchanges()
+        self.server.shared.exchanges()
     }
 
     /// How many requests matched `method` and a path starting with `path`.
     pub fn request_count(&self, method: &str, path: &str) -> usize {
-        self.shared.request_count(method, path)
+        self.server.shared.request_count(method, path)
     }
 }

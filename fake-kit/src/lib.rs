@@ -6,11 +6,13 @@ pub mod admin;
 pub mod faults;
 #[cfg(feature = "schema-check")]
 pub mod openapi;
+pub mod server;
 pub mod shared;
 pub mod ssh;
 pub mod transport;
 
 pub use faults::{Fault, FaultKind};
+pub use server::Server;
 pub use shared::{FakeState, Shared};
 
 use serde_json::Value;

@@ -29,27 +29,10 @@ pub fn new_state(config: FakeConfig) -> SharedState {
     fake_kit::Shared::new(world::World::new(config))
 }
 
-/// A running fake, controlled from Rust. Stops when dropped.
+/// A running fake, controlled from Rust. Stops when dropped; in tests, it
+/// then checks that every answer it gave matches Hetzner's description.
 pub struct FakeHetzner {
-    shared: SharedState,
-    addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for FakeHetzner {
-    fn drop(&mut self) {
-        self.task.abort();
-        // In tests, every answer the fake gave must match Hetzner's description.
-        #[cfg(feature = "schema-check")]
-        if !std::thread::panicking() {
-            let violations = schema::violations(&self.exchanges());
-            assert!(
-                violations.is_empty(),
-                "the fake Hetzner drifted from the OpenAPI description:\n{}",
-                violations.join("\n")
-            );
-        }
-    }
+    server: fake_kit::Server<world::World>,
 }
 
 /// A project in the fake, with a Read & Write and a Read-only token.
@@ -68,32 +51,28 @@ impl FakeHetzner {
     }
 
     pub async fn start_on(addr: SocketAddr, shared: SharedState) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
         let app = api::router(shared.clone()).merge(admin::router(shared.clone()));
-        let task = tokio::spawn(async move {
-            if let Err(err) = axum::serve(listener, app).await {
-                tracing::error!(error = %err, "fake Hetzner stopped");
-            }
-        });
-        Ok(Self { shared, addr, task })
+        let server = fake_kit::Server::start(addr, shared.clone(), app).await?;
+        #[cfg(feature = "schema-check")]
+        let server = server.checked_on_drop("Hetzner", schema::violations);
+        Ok(Self { server })
     }
 
     /// The API base URL, ending in `/v1`.
     pub fn base_url(&self) -> String {
-        format!("http://{}/v1", self.addr)
+        format!("http://{}/v1", self.server.addr)
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr
     }
 
     pub fn shared(&self) -> &SharedState {
-        &self.shared
+        &self.server.shared
     }
 
     pub fn add_project(&self, name: &str) -> FakeProject {
-        let mut state = self.shared.lock();
+        let mut state = self.server.shared.lock();
         let id = state.world.add_project(name);
         FakeProject {
             id,
@@ -105,35 +84,36 @@ impl FakeHetzner {
 
     /// Another token for the project, as generating one in the console does.
     pub fn add_token(&self, project: &FakeProject, permission: Permission) -> String {
-        self.shared
+        self.server
+            .shared
             .lock()
             .world
             .add_token(project.id, permission, None)
     }
 
     pub fn revoke_token(&self, token: &str) -> bool {
-        self.shared.lock().world.revoke_token(token)
+        self.server.shared.lock().world.revoke_token(token)
     }
 
     pub fn inject(&self, fault: Fault) {
-        self.shared.inject(fault);
+        self.server.shared.inject(fault);
     }
 
     pub fn clear_faults(&self) {
-        self.shared.clear_faults();
+        self.server.shared.clear_faults();
     }
 
     pub fn set_latency(&self, latency: Duration) {
-        self.shared.set_latency(latency);
+        self.server.shared.set_latency(latency);
     }
 
     /// Empties the project's rate-limit bucket.
     pub fn exhaust_rate_limit(&self, project: &FakeProject) {
-        self.shared.lock().world.exhaust(project.id);
+        self.server.shared.lock().world.exhaust(project.id);
     }
 
     pub fn set_server_limit(&self, project: &FakeProject, limit: usize) {
-        if let Ok(p) = self.shared.lock().world.project_mut(project.id) {
+        if let Ok(p) = self.server.shared.lock().world.project_mut(project.id) {
             p.server_limit = limit;
         }
     }
@@ -145,7 +125,7 @@ impl FakeHetzner {
         server_type: &str,
         location: &str,
     ) -> Option<i64> {
-        self.shared.lock().world.seed_server(
+        self.server.shared.lock().world.seed_server(
             project.id,
             name,
             server_type,
@@ -155,14 +135,15 @@ impl FakeHetzner {
     }
 
     pub fn set_delete_protection(&self, project: &FakeProject, server_id: i64, on: bool) -> bool {
-        self.shared
+        self.server
+            .shared
             .lock()
             .world
             .set_delete_protection(project.id, server_id, on)
     }
 
     pub fn server_names(&self, project: &FakeProject) -> Vec<String> {
-        let state = self.shared.lock();
+        let state = self.server.shared.lock();
         state
             .world
             .project(project.id)
@@ -172,7 +153,7 @@ impl FakeHetzner {
 
     /// `(name, fingerprint, labels)` of each SSH key in the project.
     pub fn ssh_keys(&self, project: &FakeProject) -> Vec<world::SshKey> {
-        let state = self.shared.lock();
+        let state = self.server.shared.lock();
         state
             .world
             .project(project.id)
@@ -182,11 +163,11 @@ impl FakeHetzner {
 
     /// Every request answered so far.
     pub fn exchanges(&self) -> Vec<Exchange> {
-        self.shared.exchanges()
+        self.server.shared.exchanges()
     }
 
     /// How many requests matched `method` and a path starting with `path`.
     pub fn request_count(&self, method: &str, path: &str) -> usize {
-        self.shared.request_count(method, path)
+        self.server.shared.request_count(method, path)
     }
 }
