@@ -53,3 +53,18 @@ fn every_known_scope_exists_in_the_description() {
         );
     }
 }
+
+#[test]
+fn the_demo_seed_file_is_valid() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/demo-seed.json")).unwrap();
+    let seed: digitalocean_fake::seed::Seed = serde_json::from_str(&text).unwrap();
+    let mut world = digitalocean_fake::world::World::new(digitalocean_fake::FakeConfig::default());
+    seed.apply(&mut world).unwrap();
+    assert_eq!(
+        world.users[0].teams.len(),
+        2,
+        "two teams to choose from on the consent page"
+    );
+    assert_eq!(world.apps.len(), 1);
+}
