@@ -60,6 +60,30 @@ pub enum AppError {
     InvalidPublicKey,
     #[error("key name taken")]
     KeyNameTaken,
+    #[error("digitalocean not set up")]
+    DigitalOceanNotSetUp,
+    #[error("digitalocean misconfigured")]
+    DigitalOceanMisconfigured,
+    #[error("oauth state invalid")]
+    OAuthStateInvalid,
+    #[error("oauth denied")]
+    OAuthDenied,
+    #[error("oauth code refused")]
+    OAuthCodeRefused,
+    #[error("digitalocean missing permission")]
+    DigitalOceanMissingPermission,
+    #[error("digitalocean account locked")]
+    DigitalOceanAccountLocked,
+    #[error("digitalocean email not verified")]
+    DigitalOceanEmailNotVerified,
+    #[error("digitalocean unreachable")]
+    DigitalOceanUnreachable,
+    #[error("digitalocean rate limited")]
+    DigitalOceanRateLimited { retry_after_secs: i64 },
+    #[error("digitalocean access lost")]
+    DigitalOceanAccessLost,
+    #[error("reconnected with another team")]
+    ReconnectOtherTeam { team_name: String },
     /// The request's arguments were missing or malformed.
     #[error("bad request")]
     BadRequest,
@@ -97,7 +121,8 @@ impl AppError {
     /// request, 502/503 for a provider in trouble, 500 only for our bugs.
     pub fn status_code(&self) -> u16 {
         match self {
-            Self::BadRequest => 400,
+            Self::BadRequest | Self::OAuthStateInvalid => 400,
+            Self::OAuthDenied => 403,
             Self::NotSignedIn | Self::InvalidCredentials => 401,
             Self::ConnectionNotFound | Self::ServerNotFound => 404,
             Self::EmailTaken
@@ -106,7 +131,10 @@ impl AppError {
             | Self::KeyNameTaken
             | Self::NeedsAttention
             | Self::ProjectLimitReached
-            | Self::ServerProtected => 409,
+            | Self::ServerProtected
+            | Self::DigitalOceanNotSetUp
+            | Self::DigitalOceanAccessLost
+            | Self::ReconnectOtherTeam { .. } => 409,
             Self::InvalidEmail
             | Self::WeakPassword
             | Self::MalformedToken
@@ -118,10 +146,17 @@ impl AppError {
             | Self::InvalidServerRequest { .. }
             | Self::ConfirmationMismatch
             | Self::InvalidKeyName
-            | Self::InvalidPublicKey => 422,
+            | Self::InvalidPublicKey
+            | Self::OAuthCodeRefused
+            | Self::DigitalOceanMissingPermission
+            | Self::DigitalOceanAccountLocked
+            | Self::DigitalOceanEmailNotVerified => 422,
             Self::Throttled { .. } => 429,
-            Self::HetznerUnreachable | Self::Transport => 502,
-            Self::HetznerRateLimited { .. } => 503,
+            Self::HetznerUnreachable
+            | Self::Transport
+            | Self::DigitalOceanUnreachable
+            | Self::DigitalOceanMisconfigured => 502,
+            Self::HetznerRateLimited { .. } | Self::DigitalOceanRateLimited { .. } => 503,
             Self::Internal => 500,
         }
     }
@@ -130,7 +165,10 @@ impl AppError {
     pub fn retry_after_secs(&self) -> Option<i64> {
         match self {
             Self::Throttled { retry_after_secs }
-            | Self::HetznerRateLimited { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            | Self::HetznerRateLimited { retry_after_secs }
+            | Self::DigitalOceanRateLimited { retry_after_secs } => {
+                Some((*retry_after_secs).max(1))
+            }
             _ => None,
         }
     }
@@ -152,6 +190,9 @@ impl AppError {
         match self {
             Self::AlreadyConnected { .. } => Self::AlreadyConnected {
                 label: String::new(),
+            },
+            Self::ReconnectOtherTeam { .. } => Self::ReconnectOtherTeam {
+                team_name: String::new(),
             },
             Self::InvalidServerRequest { fields } => Self::InvalidServerRequest {
                 fields: names_only(fields),
@@ -248,6 +289,50 @@ impl AppError {
             Self::KeyNameTaken => {
                 "A key with this name already exists in this project. Choose another name.".into()
             }
+            Self::DigitalOceanNotSetUp => "DigitalOcean isn't set up on this Potions instance. Ask \
+                its operator to register a DigitalOcean OAuth app (the README says how)."
+                .into(),
+            Self::DigitalOceanMisconfigured => "DigitalOcean refused this Potions instance's app \
+                credentials, so nothing was connected. Ask its operator to check the DigitalOcean \
+                client id and secret."
+                .into(),
+            Self::OAuthStateInvalid => "This sign-in link expired or didn't come from Potions, so \
+                nothing was connected. Start again from the Dashboard."
+                .into(),
+            Self::OAuthDenied => {
+                "You didn't give Potions access on DigitalOcean, so nothing was connected.".into()
+            }
+            Self::OAuthCodeRefused => "DigitalOcean didn't accept the sign-in, so nothing was \
+                connected. Start again from the Dashboard."
+                .into(),
+            Self::DigitalOceanMissingPermission => "DigitalOcean gave Potions less access than it \
+                needs, so nothing was connected. Connect again and approve every permission listed."
+                .into(),
+            Self::DigitalOceanAccountLocked => "Your DigitalOcean account is locked, so nothing was \
+                connected. Resolve it in DigitalOcean's control panel, then connect again."
+                .into(),
+            Self::DigitalOceanEmailNotVerified => "Your DigitalOcean account's email address isn't \
+                verified yet, so nothing was connected. Verify it at DigitalOcean, then connect again."
+                .into(),
+            Self::DigitalOceanUnreachable => "Potions couldn't reach DigitalOcean, so nothing was \
+                saved. Try again in a moment."
+                .into(),
+            Self::DigitalOceanRateLimited { retry_after_secs } => format!(
+                "DigitalOcean is limiting requests right now. Try again in {}.",
+                wait_phrase(*retry_after_secs)
+            ),
+            Self::DigitalOceanAccessLost => "DigitalOcean no longer accepts Potions' access to this \
+                team (it may have been revoked there), so Potions has stopped using it. Reconnect to \
+                give access again."
+                .into(),
+            Self::ReconnectOtherTeam { team_name } if team_name.is_empty() => "You chose another \
+                team than this connection's. Reconnect and choose the same team, or connect the other \
+                team from the Dashboard."
+                .into(),
+            Self::ReconnectOtherTeam { team_name } => format!(
+                "You chose another team than this connection's (\"{team_name}\"). Reconnect and \
+                choose that team, or connect the other team from the Dashboard."
+            ),
             Self::BadRequest => {
                 "The form was incomplete or malformed. Reload the page and try again.".into()
             }
@@ -305,6 +390,20 @@ impl From<domain::DomainError> for AppError {
             D::InvalidKeyName => Self::InvalidKeyName,
             D::InvalidPublicKey => Self::InvalidPublicKey,
             D::KeyNameTaken => Self::KeyNameTaken,
+            D::DigitalOceanNotSetUp => Self::DigitalOceanNotSetUp,
+            D::DigitalOceanMisconfigured => Self::DigitalOceanMisconfigured,
+            D::OAuthStateInvalid => Self::OAuthStateInvalid,
+            D::OAuthDenied => Self::OAuthDenied,
+            D::OAuthCodeRefused => Self::OAuthCodeRefused,
+            D::DigitalOceanMissingPermission => Self::DigitalOceanMissingPermission,
+            D::DigitalOceanAccountLocked => Self::DigitalOceanAccountLocked,
+            D::DigitalOceanEmailNotVerified => Self::DigitalOceanEmailNotVerified,
+            D::DigitalOceanUnreachable => Self::DigitalOceanUnreachable,
+            D::DigitalOceanRateLimited { retry_after_secs } => {
+                Self::DigitalOceanRateLimited { retry_after_secs }
+            }
+            D::DigitalOceanAccessLost => Self::DigitalOceanAccessLost,
+            D::ReconnectOtherTeam { team_name } => Self::ReconnectOtherTeam { team_name },
             D::Database(_) | D::Migration(_) | D::Hashing | D::Crypto(_) => {
                 tracing::error!(error = %err, "internal error");
                 Self::Internal

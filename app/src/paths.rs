@@ -13,6 +13,13 @@ pub fn project(connection_id: &str) -> String {
     format!("/projects/{connection_id}")
 }
 
+/// The Dashboard after connecting, naming the connection (and whether an
+/// existing connection's tokens were replaced).
+pub fn connected(connection_id: &str, replaced: bool) -> String {
+    let replaced = if replaced { "&replaced=1" } else { "" };
+    format!("/?connected={connection_id}{replaced}")
+}
+
 pub fn project_ssh_keys(connection_id: &str) -> String {
     format!("/projects/{connection_id}/ssh-keys")
 }

@@ -13,6 +13,7 @@ use crate::not_found::NotFoundPage;
 use crate::projects::{
     delete_server::DeleteServerPage, project::ProjectPage, ssh_keys::SshKeysPage,
 };
+use crate::providers::digitalocean::connect::ConnectDigitalOceanPage;
 use crate::providers::hetzner::connect::ConnectHetznerPage;
 
 /// A page as a lazy route: built with `--split`, the browser downloads its
@@ -46,6 +47,7 @@ lazy_page! {
     Account shows AccountPage;
     Disconnect shows DisconnectPage;
     ConnectHetzner shows ConnectHetznerPage;
+    ConnectDigitalOcean shows ConnectDigitalOceanPage;
     Project shows ProjectPage;
     SshKeys shows SshKeysPage;
     DeleteServer shows DeleteServerPage;
@@ -62,6 +64,7 @@ pub fn AppRoutes() -> impl IntoView {
     let account = Lazy::<Account>::new();
     let disconnect = Lazy::<Disconnect>::new();
     let connect_hetzner = Lazy::<ConnectHetzner>::new();
+    let connect_digitalocean = Lazy::<ConnectDigitalOcean>::new();
     let project = Lazy::<Project>::new();
     let ssh_keys = Lazy::<SshKeys>::new();
     let delete_server = Lazy::<DeleteServer>::new();
@@ -77,6 +80,11 @@ pub fn AppRoutes() -> impl IntoView {
                 ssr=SsrMode::Async
             />
             <Route path=path!("/connect/hetzner") view=connect_hetzner ssr=SsrMode::Async />
+            <Route
+                path=path!("/connect/digitalocean")
+                view=connect_digitalocean
+                ssr=SsrMode::Async
+            />
             <Route path=path!("/projects/:id") view=project ssr=SsrMode::Async />
             <Route path=path!("/projects/:id/ssh-keys") view=ssh_keys ssr=SsrMode::Async />
             <Route

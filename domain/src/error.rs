@@ -62,6 +62,30 @@ pub enum DomainError {
     InvalidPublicKey,
     #[error("SSH key name taken")]
     KeyNameTaken,
+    #[error("DigitalOcean is not set up on this instance")]
+    DigitalOceanNotSetUp,
+    #[error("DigitalOcean refused Potions' client id or secret")]
+    DigitalOceanMisconfigured,
+    #[error("OAuth state missing, foreign, reused or expired")]
+    OAuthStateInvalid,
+    #[error("access denied at the provider")]
+    OAuthDenied,
+    #[error("the provider refused the authorization code")]
+    OAuthCodeRefused,
+    #[error("the grant lacks a permission Potions needs")]
+    DigitalOceanMissingPermission,
+    #[error("the DigitalOcean account is locked")]
+    DigitalOceanAccountLocked,
+    #[error("the DigitalOcean account's email is not verified")]
+    DigitalOceanEmailNotVerified,
+    #[error("DigitalOcean unreachable or failing")]
+    DigitalOceanUnreachable,
+    #[error("DigitalOcean rate limit; retry in {retry_after_secs} s")]
+    DigitalOceanRateLimited { retry_after_secs: i64 },
+    #[error("DigitalOcean no longer accepts Potions' access")]
+    DigitalOceanAccessLost,
+    #[error("reconnected with another team")]
+    ReconnectOtherTeam { team_name: String },
 }
 
 impl DomainError {

@@ -9,6 +9,8 @@ use crate::error::DomainError;
 use crate::instances::{begin_key_change, live_instances};
 
 const REQUIRED_KEY_IDS: &str = "SELECT token_key_id FROM connections \
+     UNION SELECT refresh_key_id FROM connections WHERE refresh_key_id IS NOT NULL \
+     UNION SELECT verifier_key_id FROM oauth_states \
      UNION SELECT private_key_id FROM user_ssh_keys \
      UNION SELECT key_id FROM sealed_settings";
 
@@ -91,6 +93,7 @@ pub async fn with_fingerprint_key(db: &Database, keyring: Keyring) -> Result<Key
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct RotationReport {
+    /// Provider tokens (a DigitalOcean connection has two).
     pub tokens: u64,
     pub ssh_keys: u64,
 }
@@ -102,19 +105,46 @@ struct SealedColumn {
     purpose: Purpose,
 }
 
-const SEALED_COLUMNS: [SealedColumn; 3] = [
+/// Provider tokens: Hetzner's, and DigitalOcean's access and refresh tokens.
+const TOKEN_COLUMNS: [SealedColumn; 3] = [
     SealedColumn {
-        select: "SELECT user_id, id, token_key_id, token_nonce, token_ciphertext FROM connections",
+        select: "SELECT user_id, id, token_key_id, token_nonce, token_ciphertext FROM connections \
+                 WHERE provider = 'hetzner'",
         update: "UPDATE connections SET token_key_id = $1, token_nonce = $2, \
                  token_ciphertext = $3 WHERE id = $4",
         purpose: Purpose::HetznerToken,
     },
+    SealedColumn {
+        select: "SELECT user_id, id, token_key_id, token_nonce, token_ciphertext FROM connections \
+                 WHERE provider = 'digitalocean'",
+        update: "UPDATE connections SET token_key_id = $1, token_nonce = $2, \
+                 token_ciphertext = $3 WHERE id = $4",
+        purpose: Purpose::DigitalOceanAccessToken,
+    },
+    SealedColumn {
+        select: "SELECT user_id, id, refresh_key_id, refresh_nonce, refresh_ciphertext FROM connections \
+                 WHERE provider = 'digitalocean' AND refresh_key_id IS NOT NULL",
+        update: "UPDATE connections SET refresh_key_id = $1, refresh_nonce = $2, \
+                 refresh_ciphertext = $3 WHERE id = $4",
+        purpose: Purpose::DigitalOceanRefreshToken,
+    },
+];
+
+/// Everything else sealed: SSH keys, flows under way, settings.
+const OTHER_COLUMNS: [SealedColumn; 3] = [
     SealedColumn {
         select: "SELECT user_id, user_id, private_key_id, private_nonce, private_ciphertext \
                  FROM user_ssh_keys",
         update: "UPDATE user_ssh_keys SET private_key_id = $1, private_nonce = $2, \
                  private_ciphertext = $3 WHERE user_id = $4",
         purpose: Purpose::SshPrivateKey,
+    },
+    SealedColumn {
+        select: "SELECT user_id, state_hash, verifier_key_id, verifier_nonce, verifier_ciphertext \
+                 FROM oauth_states",
+        update: "UPDATE oauth_states SET verifier_key_id = $1, verifier_nonce = $2, \
+                 verifier_ciphertext = $3 WHERE state_hash = $4",
+        purpose: Purpose::PkceVerifier,
     },
     SealedColumn {
         select: "SELECT 'potions', name, key_id, nonce, ciphertext FROM sealed_settings",
@@ -185,11 +215,13 @@ pub async fn rotate(
     }
     check_keyring(&mut *tx, old).await?;
     let new = Keyring::new(new_key, vec![]);
-    let [tokens, ssh_keys, settings] = &SEALED_COLUMNS;
-    let report = RotationReport {
-        tokens: reseal_column(&mut tx, tokens, old, &new).await?,
-        ssh_keys: reseal_column(&mut tx, ssh_keys, old, &new).await?,
-    };
+    let mut report = RotationReport::default();
+    for column in &TOKEN_COLUMNS {
+        report.tokens += reseal_column(&mut tx, column, old, &new).await?;
+    }
+    let [ssh_keys, flows, settings] = &OTHER_COLUMNS;
+    report.ssh_keys = reseal_column(&mut tx, ssh_keys, old, &new).await?;
+    reseal_column(&mut tx, flows, old, &new).await?;
     reseal_column(&mut tx, settings, old, &new).await?;
     tx.commit().await?;
     Ok((new, report))

@@ -44,7 +44,8 @@ fn plausible(secret: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn hash_secret(secret: &str) -> String {
+/// SHA-256, hex: how secrets a browser presents are stored and compared.
+pub(crate) fn hash_secret(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -70,6 +70,34 @@ pub struct Settings {
     #[arg(long, env = "POTIONS_HETZNER_TIMEOUT_SECS", default_value_t = 10.0)]
     pub hetzner_timeout_secs: f64,
 
+    /// The DigitalOcean OAuth app's client id. With the secret, users can
+    /// connect DigitalOcean teams; the app's redirect URI must be
+    /// `<public URL>/connect/digitalocean/callback`.
+    #[arg(long, env = "POTIONS_DIGITALOCEAN_CLIENT_ID")]
+    pub digitalocean_client_id: Option<String>,
+
+    /// The DigitalOcean OAuth app's client secret. Prefer the environment
+    /// variable or the file: a flag is visible in the process list.
+    #[arg(
+        long,
+        env = "POTIONS_DIGITALOCEAN_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    pub digitalocean_client_secret: Option<String>,
+
+    /// A file holding the DigitalOcean OAuth app's client secret.
+    #[arg(long, env = "POTIONS_DIGITALOCEAN_CLIENT_SECRET_FILE")]
+    pub digitalocean_client_secret_file: Option<PathBuf>,
+
+    /// DigitalOcean's API host. Tests and the demo point it at the fake.
+    #[arg(long, env = "POTIONS_DIGITALOCEAN_API_URL", default_value = domain::digitalocean::DEFAULT_API_BASE_URL)]
+    pub digitalocean_api_url: String,
+
+    /// DigitalOcean's OAuth base (ending in /v1/oauth). Tests and the demo
+    /// point it at the fake.
+    #[arg(long, env = "POTIONS_DIGITALOCEAN_OAUTH_URL", default_value = domain::digitalocean::DEFAULT_OAUTH_BASE_URL)]
+    pub digitalocean_oauth_url: String,
+
     /// Master keys for secrets at rest: 32 bytes each, base64, separated by
     /// commas; the first seals, every one opens. Without it, the key file
     /// `master.key` in the data folder is used (created on first start).
@@ -136,6 +164,20 @@ impl std::fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("hetzner_api_url", &self.hetzner_api_url)
             .field("hetzner_timeout_secs", &self.hetzner_timeout_secs)
+            .field("digitalocean_client_id", &self.digitalocean_client_id)
+            .field(
+                "digitalocean_client_secret",
+                &self
+                    .digitalocean_client_secret
+                    .as_ref()
+                    .map(|_| "[redacted]"),
+            )
+            .field(
+                "digitalocean_client_secret_file",
+                &self.digitalocean_client_secret_file,
+            )
+            .field("digitalocean_api_url", &self.digitalocean_api_url)
+            .field("digitalocean_oauth_url", &self.digitalocean_oauth_url)
             .field(
                 "master_key",
                 &self.master_key.as_ref().map(|_| "[redacted]"),
@@ -198,6 +240,11 @@ impl Settings {
             site_root: PathBuf::from("target/site"),
             hetzner_api_url: domain::hetzner::DEFAULT_BASE_URL.into(),
             hetzner_timeout_secs: 10.0,
+            digitalocean_client_id: None,
+            digitalocean_client_secret: None,
+            digitalocean_client_secret_file: None,
+            digitalocean_api_url: domain::digitalocean::DEFAULT_API_BASE_URL.into(),
+            digitalocean_oauth_url: domain::digitalocean::DEFAULT_OAUTH_BASE_URL.into(),
             master_key: None,
             new_master_key_file: None,
             new_master_key: None,

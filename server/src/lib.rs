@@ -16,8 +16,10 @@ use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use domain::connections::digitalocean::DigitalOceanSetup;
 use domain::connections::{CheckLimits, Connections};
 use domain::crypto::Keyring;
+use domain::digitalocean::{ClientSecret, DigitalOceanClient, DigitalOceanConfig, OAuthApp};
 use domain::hetzner::{ClientConfig, HetznerClient, RetryPolicy};
 use domain::instances::InstanceLease;
 use domain::Database;
@@ -55,6 +57,8 @@ pub enum StartError {
     Domain(#[from] domain::DomainError),
     #[error("cannot set up the Hetzner client: {0}")]
     Hetzner(String),
+    #[error("DigitalOcean: {0}")]
+    DigitalOcean(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -141,11 +145,14 @@ pub fn build_state(
         ..defaults
     })
     .map_err(|e| StartError::Hetzner(e.to_string()))?;
-    let connections =
+    let mut connections =
         Connections::new(db.clone(), keyring, hetzner).with_check_limits(CheckLimits {
             per_user: settings.token_checks_per_user.max(1),
             per_token: settings.token_checks_per_token.max(1),
         });
+    if let Some(setup) = digitalocean_setup(settings, request_timeout)? {
+        connections = connections.with_digitalocean(setup);
+    }
     let leptos_options = LeptosOptions::builder()
         .output_name("potions")
         .site_root(settings.site_root.display().to_string())
@@ -158,6 +165,64 @@ pub fn build_state(
         connections,
         settings.public_url().starts_with("https://"),
     ))
+}
+
+/// The DigitalOcean client and OAuth app, when the operator configured one:
+/// a client id and a secret (from the environment, a flag or a file).
+fn digitalocean_setup(
+    settings: &Settings,
+    request_timeout: Duration,
+) -> Result<Option<DigitalOceanSetup>, StartError> {
+    let secret = match (
+        &settings.digitalocean_client_secret,
+        &settings.digitalocean_client_secret_file,
+    ) {
+        (Some(secret), None) => Some(zeroize::Zeroizing::new(secret.clone())),
+        (None, Some(path)) => Some(zeroize::Zeroizing::new(
+            std::fs::read_to_string(path).map_err(|e| {
+                StartError::DigitalOcean(format!("cannot read {}: {e}", path.display()))
+            })?,
+        )),
+        (None, None) => None,
+        (Some(_), Some(_)) => {
+            return Err(StartError::DigitalOcean(
+                "give the client secret once: a value or a file".into(),
+            ))
+        }
+    };
+    let (client_id, secret) = match (settings.digitalocean_client_id.as_deref(), secret) {
+        (None, None) => return Ok(None),
+        (Some(id), Some(secret)) if !id.trim().is_empty() && !secret.trim().is_empty() => {
+            (id.trim(), secret)
+        }
+        _ => {
+            return Err(StartError::DigitalOcean(
+                "set both the client id and the client secret".into(),
+            ))
+        }
+    };
+    let defaults = DigitalOceanConfig::default();
+    let client = DigitalOceanClient::new(DigitalOceanConfig {
+        api_base_url: settings.digitalocean_api_url.clone(),
+        oauth_base_url: settings.digitalocean_oauth_url.clone(),
+        request_timeout,
+        retry: RetryPolicy {
+            deadline: request_timeout * 2,
+            ..defaults.retry.clone()
+        },
+        ..defaults
+    })
+    .map_err(|e| StartError::DigitalOcean(e.to_string()))?;
+    let app = OAuthApp {
+        client_id: client_id.to_string(),
+        client_secret: ClientSecret::new(secret.trim()),
+        redirect_uri: format!(
+            "{}{}",
+            settings.public_url(),
+            app::providers::digitalocean::CALLBACK_PATH
+        ),
+    };
+    Ok(Some(DigitalOceanSetup { client, app }))
 }
 
 /// The app's routes, generated once per process: generating them suppresses
@@ -209,6 +274,10 @@ pub fn router(
     let bundle = ServeDir::new(pkg).precompressed_br().precompressed_gzip();
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            app::providers::digitalocean::CALLBACK_PATH,
+            get(app::providers::digitalocean::callback::handle),
+        )
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), bundle)
         .leptos_routes_with_context(
             &state,
@@ -246,9 +315,23 @@ pub fn router(
         .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
 }
 
-/// Deletes expired sessions now and then, so the table stays small.
+/// Deletes expired sessions now and then, so the table stays small; and
+/// refreshes DigitalOcean tokens in their last day, so connections nobody
+/// uses for a month still work.
 fn spawn_housekeeping(state: &AppState) {
     let sessions = state.sessions.clone();
+    let connections = state.connections.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match connections.refresh_expiring_tokens().await {
+                Ok(n) if n > 0 => tracing::info!(refreshed = n, "digitalocean tokens refreshed"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "token refresh sweep failed"),
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {

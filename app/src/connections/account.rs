@@ -51,6 +51,7 @@ fn ProvidersSection(
     let rename_error = form_error(rename);
     let query = use_query_map();
     let disconnected = move || query.read().get("disconnected").is_some();
+    let revoke_by_hand = move || query.read().get("revoke").is_some();
     view! {
         <section class="card" aria-labelledby="account-providers-title">
             <h2 id="account-providers-title">"Providers"</h2>
@@ -59,7 +60,20 @@ fn ProvidersSection(
                     .then(|| {
                         view! {
                             <p class="notice notice-success" role="status">
-                                "Disconnected. Servers already created keep running on Hetzner."
+                                "Disconnected. Servers already created keep running."
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                revoke_by_hand()
+                    .then(|| {
+                        view! {
+                            <p class="notice notice-error" role="status">
+                                "DigitalOcean could not be told, so Potions may still be authorized \
+                                    there. Revoke it in "
+                                {crate::providers::digitalocean::REVOKE_HINT}
+                                "."
                             </p>
                         }
                     })
@@ -117,6 +131,14 @@ fn ConnectionItem(
             <dl class="details">
                 <dt>"Provider"</dt>
                 <dd>{provider.name()}</dd>
+                {c
+                    .team
+                    .map(|team| {
+                        view! {
+                            <dt>"Team"</dt>
+                            <dd>{team}</dd>
+                        }
+                    })}
                 <dt>"Connected"</dt>
                 <dd>{format_time(c.connected_at)}</dd>
                 <dt>"Last verified"</dt>

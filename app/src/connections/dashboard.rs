@@ -11,13 +11,16 @@ use crate::auth::RequireUser;
 use crate::components::Loaded;
 use crate::format::{age_phrase, count_of};
 use crate::paths;
+use crate::providers::digitalocean::connect::digitalocean_set_up;
 use crate::providers::{hetzner, NeedsAttentionAdvice, Provider};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let connections = Resource::new(|| (), |_| list_connections_with_server_counts());
+    let digitalocean = Resource::new(|| (), |_| digitalocean_set_up());
     let query = use_query_map();
     let just_connected = move || query.read().get("connected");
+    let replaced = move || query.read().get("replaced").is_some();
     view! {
         <leptos_meta::Title text="Dashboard" />
         <RequireUser>
@@ -28,22 +31,33 @@ pub fn DashboardPage() -> impl IntoView {
                     .map(|label| {
                         view! {
                             <p class="notice notice-success" role="status">
-                                {format!(
-                                    "Connected \u{201c}{label}\u{201d}. Potions can now create \
-                                        servers in this project.",
-                                )}
+                                {if replaced() {
+                                    format!(
+                                        "Reconnected \u{201c}{label}\u{201d}: Potions replaced its \
+                                            tokens and uses the new ones from now on.",
+                                    )
+                                } else {
+                                    format!(
+                                        "Connected \u{201c}{label}\u{201d}. Potions can now create \
+                                            servers in this project.",
+                                    )
+                                }}
                             </p>
                         }
                     })}
-                <ProvidersCard />
+                <Loaded resource=digitalocean loading="Loading providers…" let:digitalocean>
+                    <ProvidersCard digitalocean />
+                </Loaded>
                 <ProjectsCard projects=list />
             </Loaded>
         </RequireUser>
     }
 }
 
+/// Every provider with its Connect button; DigitalOcean's only where the
+/// operator set it up.
 #[component]
-fn ProvidersCard() -> impl IntoView {
+fn ProvidersCard(digitalocean: bool) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="providers-title">
             <h2 id="providers-title">"Providers"</h2>
@@ -51,12 +65,16 @@ fn ProvidersCard() -> impl IntoView {
                 {Provider::CONNECTABLE
                     .into_iter()
                     .map(|provider| {
-                        view! {
-                            <li class="provider">
-                                <div>
-                                    <h3 class="provider-name">{provider.name()}</h3>
-                                    <p class="muted">{provider.how_to_connect()}</p>
-                                </div>
+                        let ready = provider != Provider::DigitalOcean || digitalocean;
+                        let hint_id = format!("provider-{}-hint", provider.short_name().to_lowercase());
+                        let hint = if ready {
+                            provider.how_to_connect()
+                        } else {
+                            "Not set up on this Potions instance: its operator has not registered a \
+                             DigitalOcean app."
+                        };
+                        let connect = if ready {
+                            view! {
                                 <A
                                     href=provider.connect_path()
                                     attr:class="button button-primary"
@@ -64,25 +82,34 @@ fn ProvidersCard() -> impl IntoView {
                                 >
                                     "Connect"
                                 </A>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button button-secondary"
+                                    disabled
+                                    aria-describedby=hint_id.clone()
+                                >
+                                    "Connect"
+                                </button>
+                            }
+                                .into_any()
+                        };
+                        view! {
+                            <li class="provider">
+                                <div>
+                                    <h3 class="provider-name">{provider.name()}</h3>
+                                    <p class="muted" id=hint_id>
+                                        {hint}
+                                    </p>
+                                </div>
+                                {connect}
                             </li>
                         }
                     })
-                    .collect_view()} <li class="provider">
-                    <div>
-                        <h3 class="provider-name">"DigitalOcean"</h3>
-                        <p class="muted" id="do-oauth">
-                            "Connects with OAuth. Not available yet."
-                        </p>
-                    </div>
-                    <button
-                        type="button"
-                        class="button button-secondary"
-                        disabled
-                        aria-describedby="do-oauth"
-                    >
-                        "Connect"
-                    </button>
-                </li>
+                    .collect_view()}
             </ul>
         </section>
     }

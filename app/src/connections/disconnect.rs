@@ -10,6 +10,7 @@ use crate::auth::RequireUser;
 use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
 use crate::paths::ACCOUNT;
+use crate::providers::Provider;
 
 #[component]
 pub fn DisconnectPage() -> impl IntoView {
@@ -57,9 +58,21 @@ fn ConfirmDisconnect(
                         provider.name(),
                     )}
                 </li>
+                {(provider == Provider::DigitalOcean)
+                    .then(|| {
+                        view! {
+                            <li>
+                                "Potions revokes its access at DigitalOcean first, so the team no \
+                                    longer lists it as an authorized application."
+                            </li>
+                        }
+                    })}
                 <li>
-                    "Servers that were already created keep running on Hetzner: Potions doesn't \
-                        delete or modify them, and apps already deployed keep running."
+                    {format!(
+                        "Servers that were already created keep running on {}: Potions doesn't \
+                            delete or modify them, and apps already deployed keep running.",
+                        provider.short_name(),
+                    )}
                 </li>
                 <li>
                     "You won't be able to provision additional servers in this project until you reconnect it."

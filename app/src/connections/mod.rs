@@ -28,6 +28,8 @@ pub struct ConnectionSummary {
     pub provider: Provider,
     pub label: String,
     pub status: ConnectionStatus,
+    /// The DigitalOcean team the connection reaches.
+    pub team: Option<String>,
     pub connected_at: i64,
     pub last_verified_at: i64,
     /// Only on the Dashboard; `None` when the count could not be fetched in time.

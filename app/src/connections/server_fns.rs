@@ -38,6 +38,7 @@ mod convert {
             status: status(c.status),
             id: c.id,
             label: c.label,
+            team: c.team_name,
             connected_at: c.connected_at,
             last_verified_at: c.last_verified_at,
             server_count,
@@ -82,11 +83,16 @@ pub async fn rename_connection(id: String, label: String) -> Result<(), AppError
     Ok(())
 }
 
-/// Forgets the connection and its sealed token; calls no provider.
+/// Forgets the connection and its sealed tokens (revoking a DigitalOcean
+/// grant first); the Account page says if the user must revoke by hand.
 #[server(prefix = "/api", endpoint = "disconnect_connection")]
 pub async fn disconnect_connection(id: String) -> Result<(), AppError> {
+    use domain::connections::digitalocean::Disconnected;
     let (user, state) = crate::ssr::user_and_state().await?;
-    state.connections.disconnect(&user.id, &id).await?;
-    crate::ssr::redirect_to("/account?disconnected=1");
+    let done = state.connections.disconnect(&user.id, &id).await?;
+    crate::ssr::redirect_to(match done {
+        Disconnected::NotRevoked => "/account?disconnected=1&revoke=digitalocean",
+        Disconnected::Forgotten | Disconnected::Revoked => "/account?disconnected=1",
+    });
     Ok(())
 }

@@ -13,7 +13,7 @@ use crate::components::{Copyable, Loaded};
 use crate::connections::ConnectionStatus;
 use crate::format::format_optional_time;
 use crate::paths;
-use crate::providers::RestoreAccess;
+use crate::providers::{Provider, RestoreAccess};
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
@@ -35,17 +35,24 @@ pub fn ProjectPage() -> impl IntoView {
                 {
                     let attention = p.status == ConnectionStatus::NeedsAttention;
                     let connection_id = p.connection_id.clone();
+                    // Provisioning a DigitalOcean team from Potions is not built yet.
+                    let provisions = p.provider == Provider::Hetzner;
                     view! {
                         <div class="page-head">
                             <h1>{p.label.clone()}</h1>
-                            <nav aria-label="Project" class="actions">
-                                <A
-                                    href=paths::project_ssh_keys(&connection_id)
-                                    attr:class="button button-secondary"
-                                >
-                                    "SSH keys"
-                                </A>
-                            </nav>
+                            {provisions
+                                .then(|| {
+                                    view! {
+                                        <nav aria-label="Project" class="actions">
+                                            <A
+                                                href=paths::project_ssh_keys(&connection_id)
+                                                attr:class="button button-secondary"
+                                            >
+                                                "SSH keys"
+                                            </A>
+                                        </nav>
+                                    }
+                                })}
                         </div>
                         // The name in the URL is not echoed: anyone can write a link.
                         {deleted()
@@ -83,8 +90,25 @@ pub fn ProjectPage() -> impl IntoView {
                                     <ServersCard
                                         connection_id=connection_id.clone()
                                         servers=p.servers.clone()
+                                        deletable=provisions
                                     />
-                                    <CreateServerForm connection_id=connection_id.clone() choices />
+                                    {if provisions {
+                                        view! {
+                                            <CreateServerForm
+                                                connection_id=connection_id.clone()
+                                                choices
+                                            />
+                                        }
+                                            .into_any()
+                                    } else {
+                                        view! {
+                                            <p class="muted">
+                                                "Creating and deleting Droplets from Potions comes \
+                                                    next; until then, use DigitalOcean's control panel."
+                                            </p>
+                                        }
+                                            .into_any()
+                                    }}
                                 }
                             })}
                     }
@@ -95,7 +119,11 @@ pub fn ProjectPage() -> impl IntoView {
 }
 
 #[component]
-fn ServersCard(connection_id: String, servers: Vec<ServerSummary>) -> impl IntoView {
+fn ServersCard(
+    connection_id: String,
+    servers: Vec<ServerSummary>,
+    deletable: bool,
+) -> impl IntoView {
     let body = if servers.is_empty() {
         view! { <p class="muted">"No servers in this project yet."</p> }.into_any()
     } else {
@@ -120,7 +148,9 @@ fn ServersCard(connection_id: String, servers: Vec<ServerSummary>) -> impl IntoV
                         {servers
                             .into_iter()
                             .map(|server| {
-                                view! { <ServerRow connection_id=connection_id.clone() server /> }
+                                view! {
+                                    <ServerRow connection_id=connection_id.clone() server deletable />
+                                }
                             })
                             .collect_view()}
                     </tbody>
@@ -138,7 +168,7 @@ fn ServersCard(connection_id: String, servers: Vec<ServerSummary>) -> impl IntoV
 }
 
 #[component]
-fn ServerRow(connection_id: String, server: ServerSummary) -> impl IntoView {
+fn ServerRow(connection_id: String, server: ServerSummary, deletable: bool) -> impl IntoView {
     let s = server;
     let address = |value: Option<String>, what: String| match value {
         Some(value) => view! { <Copyable value what /> }.into_any(),
@@ -164,13 +194,18 @@ fn ServerRow(connection_id: String, server: ServerSummary) -> impl IntoView {
             <td>{address(s.ipv6, format!("IPv6 address of {}", s.name))}</td>
             <td>{format_optional_time(s.created_at)}</td>
             <td>
-                <A
-                    href=paths::delete_server(&connection_id, s.id)
-                    attr:class="button button-danger-outline button-small"
-                    attr:aria-label=format!("Delete {}", s.name)
-                >
-                    "Delete"
-                </A>
+                {deletable
+                    .then(|| {
+                        view! {
+                            <A
+                                href=paths::delete_server(&connection_id, s.id)
+                                attr:class="button button-danger-outline button-small"
+                                attr:aria-label=format!("Delete {}", s.name)
+                            >
+                                "Delete"
+                            </A>
+                        }
+                    })}
             </td>
         </tr>
     }

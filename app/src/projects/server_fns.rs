@@ -28,6 +28,21 @@ mod convert {
         }
     }
 
+    pub fn droplet(d: domain::digitalocean::Droplet) -> ServerSummary {
+        ServerSummary {
+            ipv4: d.public_ipv4().map(str::to_string),
+            ipv6: d.public_ipv6().map(str::to_string),
+            managed_by_potions: d.is_managed_by_potions(),
+            delete_protected: false,
+            created_at: parse_rfc3339(&d.created_at),
+            id: d.id,
+            status: d.status.as_str().to_string(),
+            name: d.name,
+            server_type: d.size_slug,
+            location: d.region.slug,
+        }
+    }
+
     pub fn ssh_key(k: SshKey, potions_key_id: i64) -> SshKeySummary {
         SshKeySummary {
             is_potions_key: k.id == potions_key_id,
@@ -103,7 +118,21 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
         connection_id: id,
         servers: Vec::new(),
     };
-    if overview.status == ConnectionStatus::Connected {
+    if overview.status == ConnectionStatus::Connected
+        && overview.provider == crate::providers::Provider::DigitalOcean
+    {
+        match state
+            .connections
+            .droplets(&user.id, &overview.connection_id)
+            .await
+        {
+            Ok(list) => overview.servers = list.into_iter().map(convert::droplet).collect(),
+            Err(domain::DomainError::DigitalOceanAccessLost) => {
+                overview.status = ConnectionStatus::NeedsAttention
+            }
+            Err(err) => return Err(err.into()),
+        }
+    } else if overview.status == ConnectionStatus::Connected {
         match state
             .provisioning
             .servers(&user.id, &overview.connection_id)

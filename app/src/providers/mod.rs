@@ -3,6 +3,7 @@
 //! Everything else (the connection list, statuses, the project page, the
 //! create form, progress, SSH keys) is provider-neutral and lives elsewhere.
 
+pub mod digitalocean;
 pub mod hetzner;
 
 use leptos::prelude::*;
@@ -11,15 +12,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Provider {
     Hetzner,
+    DigitalOcean,
 }
 
 impl Provider {
     /// The providers a user can connect on this instance, in Dashboard order.
-    pub const CONNECTABLE: [Provider; 1] = [Provider::Hetzner];
+    pub const CONNECTABLE: [Provider; 2] = [Provider::Hetzner, Provider::DigitalOcean];
 
     pub fn name(self) -> &'static str {
         match self {
             Self::Hetzner => "Hetzner Cloud",
+            Self::DigitalOcean => "DigitalOcean",
+        }
+    }
+
+    /// The provider in running text ("keep running on Hetzner").
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Self::Hetzner => "Hetzner",
+            Self::DigitalOcean => "DigitalOcean",
         }
     }
 
@@ -27,6 +38,7 @@ impl Provider {
     pub fn console_name(self) -> &'static str {
         match self {
             Self::Hetzner => "Hetzner Cloud Console",
+            Self::DigitalOcean => "DigitalOcean control panel",
         }
     }
 
@@ -34,6 +46,7 @@ impl Provider {
     pub fn connect_path(self) -> &'static str {
         match self {
             Self::Hetzner => hetzner::CONNECT_PATH,
+            Self::DigitalOcean => digitalocean::CONNECT_PATH,
         }
     }
 
@@ -41,13 +54,18 @@ impl Provider {
     pub fn how_to_connect(self) -> &'static str {
         match self {
             Self::Hetzner => "Connect a project with a project-scoped API token.",
+            Self::DigitalOcean => "Connect a team: sign in at DigitalOcean and approve Potions.",
         }
     }
 
     /// The provider as the domain stores it.
     #[cfg(feature = "ssr")]
     pub fn from_domain(provider: &str) -> Option<Self> {
-        (provider == domain::connections::PROVIDER_HETZNER).then_some(Self::Hetzner)
+        match provider {
+            domain::connections::PROVIDER_HETZNER => Some(Self::Hetzner),
+            domain::connections::digitalocean::PROVIDER_DIGITALOCEAN => Some(Self::DigitalOcean),
+            _ => None,
+        }
     }
 }
 
@@ -55,7 +73,8 @@ impl Provider {
 #[component]
 pub fn NeedsAttentionAdvice(provider: Provider) -> impl IntoView {
     match provider {
-        Provider::Hetzner => view! { <hetzner::TokenRejectedAdvice /> },
+        Provider::Hetzner => view! { <hetzner::TokenRejectedAdvice /> }.into_any(),
+        Provider::DigitalOcean => view! { <digitalocean::AccessLostAdvice /> }.into_any(),
     }
 }
 
@@ -63,6 +82,11 @@ pub fn NeedsAttentionAdvice(provider: Provider) -> impl IntoView {
 #[component]
 pub fn RestoreAccess(provider: Provider, connection_id: String) -> impl IntoView {
     match provider {
-        Provider::Hetzner => view! { <hetzner::replace_token::ReplaceToken connection_id /> },
+        Provider::Hetzner => {
+            view! { <hetzner::replace_token::ReplaceToken connection_id /> }.into_any()
+        }
+        Provider::DigitalOcean => {
+            view! { <digitalocean::connect::Reconnect connection_id /> }.into_any()
+        }
     }
 }

@@ -6,7 +6,8 @@ mod session;
 
 pub use request::{client_address, redirect_plain_form_post, redirect_to, ClientAddress};
 pub use session::{
-    clear_session_cookie, current_user, session_secret, set_session_cookie, RequestUser,
+    clear_session_cookie, current_user, session_secret, session_secret_in, set_session_cookie,
+    RequestUser,
 };
 
 use axum::extract::FromRef;

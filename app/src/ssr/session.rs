@@ -3,7 +3,6 @@
 use domain::accounts::User;
 use domain::sessions::SESSION_TTL_SECS;
 use http::header::{COOKIE, SET_COOKIE};
-use http::request::Parts;
 use http::HeaderValue;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -26,10 +25,10 @@ fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
-/// The value of one cookie in a `Cookie` header.
-fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+/// The session secret in a request's headers, for handlers outside Leptos.
+pub fn session_secret_in(headers: &http::HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -40,8 +39,10 @@ fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
 }
 
 pub fn session_secret(state: &AppState) -> Result<Option<String>, AppError> {
-    let name = cookie_name(state.secure_cookies);
-    Ok(cookie_value(&request_parts()?, name))
+    Ok(session_secret_in(
+        &request_parts()?.headers,
+        state.secure_cookies,
+    ))
 }
 
 /// The request's signed-in user, looked up once however many of a page's

@@ -3,9 +3,10 @@
 
 use zeroize::Zeroizing;
 
+use super::digitalocean::{Disconnected, PROVIDER_DIGITALOCEAN};
 use super::record::{normalize_label, Connection};
 use super::store::NewToken;
-use super::Connections;
+use super::{Connections, PROVIDER_HETZNER};
 use crate::crypto::{Binding, CryptoError, Purpose};
 use crate::error::DomainError;
 use crate::hetzner::{ApiToken, ErrorKind, HetznerError};
@@ -88,6 +89,9 @@ impl Connections {
 
     /// Checks a connection's token again now.
     pub async fn recheck(&self, user_id: &str, id: &str) -> Result<Connection, DomainError> {
+        if self.get(user_id, id).await?.provider == PROVIDER_DIGITALOCEAN {
+            return self.recheck_digitalocean(user_id, id).await;
+        }
         let token = self.token(user_id, id).await?;
         self.count_token_check(
             user_id,
@@ -138,7 +142,9 @@ impl Connections {
         raw_token: &str,
     ) -> Result<Connection, DomainError> {
         let token = parse_token(raw_token)?;
-        self.get(user_id, id).await?;
+        if self.get(user_id, id).await?.provider != PROVIDER_HETZNER {
+            return Err(DomainError::ConnectionNotFound);
+        }
         let key = self.user_key(user_id).await?;
         if key.unsaved.is_some() {
             // Every connection stored the user's key; none means a broken row.
@@ -172,10 +178,14 @@ impl Connections {
         self.get(user_id, id).await
     }
 
-    /// Forgets a connection and its sealed token. Makes no call to Hetzner.
-    pub async fn disconnect(&self, user_id: &str, id: &str) -> Result<(), DomainError> {
+    /// Forgets a connection and its sealed tokens. A Hetzner token is not
+    /// Potions' to delete; a DigitalOcean grant is revoked first.
+    pub async fn disconnect(&self, user_id: &str, id: &str) -> Result<Disconnected, DomainError> {
+        if self.get(user_id, id).await?.provider == PROVIDER_DIGITALOCEAN {
+            return self.disconnect_digitalocean(user_id, id).await;
+        }
         self.delete(user_id, id).await?;
         tracing::info!(user_id, connection_id = id, "connection removed");
-        Ok(())
+        Ok(Disconnected::Forgotten)
     }
 }

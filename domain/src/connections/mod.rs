@@ -10,8 +10,10 @@
 //! | `lifecycle.rs` | connect, re-check, replace, rename, disconnect |
 //! | `check_limits.rs` | how many token checks a user and a token get |
 //! | `server_counts.rs` | the Dashboard's server counts, cached |
+//! | `digitalocean/` | teams connected by OAuth, their tokens and refresh |
 
 mod check_limits;
+pub mod digitalocean;
 mod lifecycle;
 mod record;
 mod server_counts;
@@ -52,6 +54,7 @@ pub struct Connections {
     counts: server_counts::CountCache,
     throttle: Throttle,
     check_limits: CheckLimits,
+    digitalocean: Option<digitalocean::DigitalOceanSetup>,
 }
 
 impl Connections {
@@ -63,7 +66,14 @@ impl Connections {
             hetzner,
             counts: server_counts::CountCache::new(),
             check_limits: CheckLimits::default(),
+            digitalocean: None,
         }
+    }
+
+    /// Connects DigitalOcean teams too, with this client and OAuth app.
+    pub fn with_digitalocean(mut self, setup: digitalocean::DigitalOceanSetup) -> Self {
+        self.digitalocean = Some(setup);
+        self
     }
 
     pub fn hetzner(&self) -> &HetznerClient {

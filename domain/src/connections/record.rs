@@ -8,7 +8,7 @@ pub const DEFAULT_LABEL: &str = "Hetzner project";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnectionStatus {
     Connected,
-    /// Hetzner last rejected the token.
+    /// The provider last rejected the token (or, for DigitalOcean, the refresh).
     NeedsAttention,
 }
 
@@ -45,6 +45,8 @@ pub struct Connection {
     pub last_verified_at: i64,
     /// Bumped by each change Potions makes in the project; cache keys hold it.
     pub generation: i64,
+    /// The DigitalOcean team a connection reaches (none for Hetzner).
+    pub team_name: Option<String>,
 }
 
 /// Trims a label and checks it: at most 64 characters, no control

@@ -6,6 +6,7 @@
 use futures::future::join_all;
 use std::time::Duration;
 
+use super::digitalocean::PROVIDER_DIGITALOCEAN;
 use super::record::{Connection, ConnectionStatus};
 use super::token_check::{one_server, server_count};
 use super::Connections;
@@ -75,7 +76,15 @@ impl CountCache {
 impl Connections {
     /// Fetches one project's count. A rejected token is recorded: the
     /// connection needs attention.
-    async fn fetch_count(&self, user_id: &str, id: &str) -> Result<Counted, ServerCount> {
+    async fn fetch_count(
+        &self,
+        user_id: &str,
+        id: &str,
+        provider: &str,
+    ) -> Result<Counted, ServerCount> {
+        if provider == PROVIDER_DIGITALOCEAN {
+            return self.count_droplets(user_id, id).await;
+        }
         let token = self
             .token(user_id, id)
             .await
@@ -94,6 +103,20 @@ impl Connections {
         }
     }
 
+    /// A team's droplets (with a token refreshed if due). A refused refresh
+    /// has already marked the connection.
+    async fn count_droplets(&self, user_id: &str, id: &str) -> Result<Counted, ServerCount> {
+        match self.droplets(user_id, id).await {
+            Ok(droplets) => Ok(Counted::now(
+                i64::try_from(droplets.len()).unwrap_or(i64::MAX),
+            )),
+            Err(DomainError::DigitalOceanAccessLost | DomainError::TokenRejected) => {
+                Err(ServerCount::TokenRejected)
+            }
+            Err(_) => Err(ServerCount::Unavailable),
+        }
+    }
+
     /// One connection's count: cached, or fetched within the budget. A
     /// fetch slower than the budget finishes in the background and fills
     /// the cache for the next look.
@@ -109,11 +132,12 @@ impl Connections {
         }
         let fetch = tokio::spawn({
             let (this, user_id) = (self.clone(), user_id.to_string());
+            let provider = connection.provider.clone();
             async move {
                 let cache = this.counts.0.clone();
                 let id = key.0.clone();
                 match cache
-                    .try_get_with(key, this.fetch_count(&user_id, &id))
+                    .try_get_with(key, this.fetch_count(&user_id, &id, &provider))
                     .await
                 {
                     Ok(n) => ServerCount::Known(n),

@@ -11,7 +11,7 @@ use crate::error::DomainError;
 use crate::hetzner::ApiToken;
 
 const CONNECTION_COLUMNS: &str =
-    "id, provider, label, status, ssh_key_id, connected_at, last_verified_at, generation";
+    "id, provider, label, status, ssh_key_id, connected_at, last_verified_at, generation, team_name";
 
 /// A checked token about to be stored, with its duplicate-check HMAC.
 pub(super) struct NewToken<'a> {
@@ -69,6 +69,38 @@ impl Connections {
         Ok(row.map(|(l,)| l))
     }
 
+    /// Stores a new key pair of the user within `tx`; false when another
+    /// request stored a different pair first (the caller starts again).
+    pub(super) async fn save_user_key(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        user_id: &str,
+        key: &UserKey,
+    ) -> Result<bool, DomainError> {
+        let Some(sealed) = &key.unsaved else {
+            return Ok(true);
+        };
+        sqlx::query(
+            "INSERT INTO user_ssh_keys (user_id, public_key, fingerprint, private_key_id, private_nonce, \
+             private_ciphertext, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(&key.public_key)
+        .bind(&key.fingerprint)
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .bind(now_unix())
+        .execute(&mut **tx)
+        .await?;
+        let (stored,): (String,) =
+            sqlx::query_as("SELECT fingerprint FROM user_ssh_keys WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_one(&mut **tx)
+                .await?;
+        Ok(stored == key.fingerprint)
+    }
+
     /// Stores the connection (and a new key pair) in one transaction. `None`
     /// when another request stored a different key pair for the user first.
     pub(super) async fn insert(
@@ -81,29 +113,9 @@ impl Connections {
     ) -> Result<Option<Connection>, DomainError> {
         let mut tx = self.db.pool().begin().await?;
         let now = now_unix();
-        if let Some(sealed) = &key.unsaved {
-            sqlx::query(
-                "INSERT INTO user_ssh_keys (user_id, public_key, fingerprint, private_key_id, private_nonce, \
-                 private_ciphertext, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id) DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(&key.public_key)
-            .bind(&key.fingerprint)
-            .bind(&sealed.key_id)
-            .bind(&sealed.nonce)
-            .bind(&sealed.ciphertext)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            let (stored,): (String,) =
-                sqlx::query_as("SELECT fingerprint FROM user_ssh_keys WHERE user_id = $1")
-                    .bind(user_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if stored != key.fingerprint {
-                tx.rollback().await?;
-                return Ok(None);
-            }
+        if !self.save_user_key(&mut tx, user_id, key).await? {
+            tx.rollback().await?;
+            return Ok(None);
         }
         let id = new_id();
         let sealed = self.seal_token(user_id, &id, token.token)?;
@@ -139,6 +151,7 @@ impl Connections {
             connected_at: now,
             last_verified_at: now,
             generation: 0,
+            team_name: None,
         }))
     }
 
@@ -169,10 +182,12 @@ impl Connections {
         id: &str,
     ) -> Result<Sealed, DomainError> {
         let row: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT token_key_id, token_nonce, token_ciphertext FROM connections WHERE user_id = $1 AND id = $2",
+            "SELECT token_key_id, token_nonce, token_ciphertext FROM connections \
+             WHERE user_id = $1 AND id = $2 AND provider = $3",
         )
         .bind(user_id)
         .bind(id)
+        .bind(PROVIDER_HETZNER)
         .fetch_optional(self.db.pool())
         .await?;
         let (key_id, nonce, ciphertext) = row.ok_or(DomainError::ConnectionNotFound)?;

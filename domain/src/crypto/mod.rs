@@ -63,6 +63,10 @@ pub enum CryptoError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     HetznerToken,
+    DigitalOceanAccessToken,
+    DigitalOceanRefreshToken,
+    /// A PKCE verifier kept while an OAuth flow is under way.
+    PkceVerifier,
     SshPrivateKey,
     /// The key of the token fingerprints, kept in the database.
     FingerprintKey,
@@ -72,6 +76,9 @@ impl Purpose {
     fn as_str(self) -> &'static str {
         match self {
             Self::HetznerToken => "hetzner-token",
+            Self::DigitalOceanAccessToken => "digitalocean-access-token",
+            Self::DigitalOceanRefreshToken => "digitalocean-refresh-token",
+            Self::PkceVerifier => "pkce-verifier",
             Self::SshPrivateKey => "ssh-private-key",
             Self::FingerprintKey => "fingerprint-key",
         }

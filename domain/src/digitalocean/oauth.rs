@@ -155,10 +155,12 @@ fn read_grant(status: u16, body: &[u8]) -> Result<TokenGrant, DigitalOceanError>
 
 /// An OAuth error answer: keyed on `error`, never on the description.
 fn oauth_error(status: u16, body: &[u8]) -> DigitalOceanError {
+    if status >= 500 {
+        return DigitalOceanError::new(ErrorKind::ServerError { status });
+    }
     let parsed: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     match parsed["error"].as_str() {
         Some(code) => DigitalOceanError::new(ErrorKind::OAuth(OAuthErrorKind::from_code(code))),
-        None if status >= 500 => DigitalOceanError::new(ErrorKind::ServerError { status }),
         None => DigitalOceanError::unexpected(status, "OAuth error without an error code"),
     }
 }

@@ -54,6 +54,18 @@ pub enum DropletStatus {
     Unknown,
 }
 
+impl DropletStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Active => "active",
+            Self::Off => "off",
+            Self::Archive => "archive",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct RegionRef {
     pub slug: String,

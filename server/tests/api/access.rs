@@ -3,9 +3,10 @@
 
 use crate::support::{
     location, path_of, AddSshKey, ConnectHetzner, CreateServer, CurrentUser, DeleteServer,
-    DeleteSshKey, DisconnectConnection, ListConnections, ListConnectionsWithServerCounts,
-    ListSshKeys, LoadCreateServerChoices, LoadProject, ReadProvisioningProgress, RecheckConnection,
-    RenameConnection, ReplaceToken, SignIn, SignOut, SignUp, TestApp,
+    DeleteSshKey, DigitaloceanSetUp, DisconnectConnection, ListConnections,
+    ListConnectionsWithServerCounts, ListSshKeys, LoadCreateServerChoices, LoadProject,
+    ReadProvisioningProgress, RecheckConnection, RenameConnection, ReplaceToken, SignIn, SignOut,
+    SignUp, StartDigitaloceanConnect, TestApp,
 };
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::StatusCode;
@@ -41,6 +42,7 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         "/".to_string(),
         "/account".into(),
         "/connect/hetzner".into(),
+        "/connect/digitalocean".into(),
         format!("/account/connections/{id}/disconnect"),
         format!("/projects/{id}"),
         format!("/projects/{id}/ssh-keys"),
@@ -125,6 +127,11 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
                 ("token", project.read_write_token.clone()),
             ],
         ),
+        (path_of::<DigitaloceanSetUp>(), vec![]),
+        (
+            path_of::<StartDigitaloceanConnect>(),
+            vec![("label", "x".into()), ("reconnect", id.clone())],
+        ),
     ];
     for (function, form) in &functions {
         let url = app.url(function);
@@ -160,6 +167,9 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         ];
         let expected = if lists.contains(function) {
             body == "[]"
+        } else if *function == path_of::<DigitaloceanSetUp>() {
+            // Whether this instance offers DigitalOcean: the same for everyone.
+            body == "false"
         } else if *function == path_of::<ConnectHetzner>() {
             // Connecting is allowed for anyone signed in: it makes their own connection.
             !body.contains("Owner")

@@ -10,6 +10,7 @@ mod access;
 mod accounts;
 mod connect;
 mod crash;
+mod digitalocean;
 mod files_at_rest;
 mod hostile_input;
 mod keys;

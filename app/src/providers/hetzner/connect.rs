@@ -14,7 +14,7 @@ pub async fn connect_hetzner(label: String, token: String) -> Result<(), AppErro
     let token = zeroize::Zeroizing::new(token);
     let (user, state) = crate::ssr::user_and_state().await?;
     let connection = state.connections.connect(&user.id, &label, &token).await?;
-    crate::ssr::redirect_to(&format!("/?connected={}", connection.id));
+    crate::ssr::redirect_to(&crate::paths::connected(&connection.id, false));
     Ok(())
 }
 

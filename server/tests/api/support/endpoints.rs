@@ -9,6 +9,7 @@ pub use app::projects::server_fns::{
     AddSshKey, CreateServer, DeleteServer, DeleteSshKey, ListSshKeys, LoadCreateServerChoices,
     LoadProject, ReadProvisioningProgress,
 };
+pub use app::providers::digitalocean::connect::{DigitaloceanSetUp, StartDigitaloceanConnect};
 pub use app::providers::hetzner::connect::ConnectHetzner;
 pub use app::providers::hetzner::replace_token::ReplaceToken;
 

@@ -4,9 +4,11 @@
 
 #[macro_use]
 mod app;
+mod digitalocean;
 mod endpoints;
 mod form;
 
 pub use app::*;
+pub use digitalocean::WithDigitalOcean;
 pub use endpoints::*;
 pub use form::form_post;

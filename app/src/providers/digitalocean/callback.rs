@@ -1,0 +1,61 @@
+//! Where DigitalOcean sends the browser back: the code is exchanged and the
+//! team stored, then the browser goes to the Dashboard, or back to the
+//! connect page with the outcome as a fixed word. An axum handler (not a
+//! page): it must answer at exactly the registered redirect URI.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::connections::digitalocean::Callback;
+use http::HeaderMap;
+use serde::Deserialize;
+
+use super::{outcome_word, CONNECT_PATH};
+use crate::error::AppError;
+use crate::paths;
+use crate::ssr::{session_secret_in, AppState};
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    state: Option<String>,
+    code: Option<String>,
+    error: Option<String>,
+}
+
+pub async fn handle(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(query)) = query else {
+        return Redirect::to(&format!("{CONNECT_PATH}?outcome=expired")).into_response();
+    };
+    let Some(secret) = session_secret_in(&headers, state.secure_cookies) else {
+        return Redirect::to(&paths::with_next(paths::SIGN_IN, CONNECT_PATH)).into_response();
+    };
+    let outcome = async {
+        let user = state
+            .sessions
+            .user(&secret)
+            .await?
+            .ok_or(AppError::NotSignedIn)?;
+        let callback = Callback {
+            state: query.state,
+            code: query.code,
+            error: query.error,
+        };
+        Ok::<_, AppError>(
+            state
+                .connections
+                .complete_digitalocean(&user.id, &secret, callback)
+                .await?,
+        )
+    }
+    .await;
+    let to = match outcome {
+        Ok(connected) => paths::connected(&connected.connection.id, connected.replaced),
+        Err(AppError::NotSignedIn) => paths::with_next(paths::SIGN_IN, CONNECT_PATH),
+        Err(err) => format!("{CONNECT_PATH}?outcome={}", outcome_word(&err)),
+    };
+    // 303: the browser loads the next page with GET, and the code is not in its history twice.
+    Redirect::to(&to).into_response()
+}

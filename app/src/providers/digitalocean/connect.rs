@@ -1,0 +1,151 @@
+//! The Connect DigitalOcean page: what happens, which access Potions asks
+//! for, an optional label, and Continue to DigitalOcean. Also the Reconnect
+//! button of a team whose access DigitalOcean no longer accepts.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::{outcome_error, PERMISSIONS};
+use crate::auth::RequireUser;
+use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
+use crate::error::AppError;
+
+/// Whether this instance can connect DigitalOcean teams (the operator
+/// configured an OAuth app).
+#[server(prefix = "/api", endpoint = "digitalocean_set_up")]
+pub async fn digitalocean_set_up() -> Result<bool, AppError> {
+    let (_, state) = crate::ssr::user_and_state().await?;
+    Ok(state.connections.digitalocean_is_set_up())
+}
+
+/// Starts the OAuth flow and sends the browser to DigitalOcean's consent
+/// page. `reconnect` names a connection whose tokens the flow replaces.
+#[server(prefix = "/api", endpoint = "start_digitalocean_connect")]
+pub async fn start_digitalocean_connect(
+    label: String,
+    reconnect: Option<String>,
+) -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let secret = crate::ssr::session_secret(&state)?.ok_or(AppError::NotSignedIn)?;
+    let reconnect = reconnect.filter(|id| !id.is_empty());
+    let url = state
+        .connections
+        .begin_digitalocean(&user.id, &secret, &label, reconnect.as_deref())
+        .await?;
+    leptos_axum::redirect(&url);
+    Ok(())
+}
+
+#[component]
+pub fn ConnectDigitalOceanPage() -> impl IntoView {
+    let set_up = Resource::new(|| (), |_| digitalocean_set_up());
+    view! {
+        <leptos_meta::Title text="Connect DigitalOcean" />
+        <RequireUser>
+            <h1>"Connect DigitalOcean"</h1>
+            <Loaded resource=set_up loading="Loading…" let:set_up>
+                {if set_up {
+                    view! { <ConnectForm /> }.into_any()
+                } else {
+                    view! {
+                        <p class="notice notice-error" role="status">
+                            {AppError::DigitalOceanNotSetUp.message()}
+                        </p>
+                    }
+                        .into_any()
+                }}
+            </Loaded>
+        </RequireUser>
+    }
+}
+
+#[component]
+fn ConnectForm() -> impl IntoView {
+    let start = ServerAction::<StartDigitaloceanConnect>::new();
+    let query = use_query_map();
+    let action_error = form_error(start);
+    // The callback's outcome comes back as a fixed word in the URL.
+    let error = Signal::derive(move || {
+        action_error
+            .get()
+            .or_else(|| query.with(|q| q.get_str("outcome").and_then(outcome_error)))
+    });
+    let reconnect = move || query.with(|q| q.get_str("reconnect").map(str::to_string));
+    view! {
+        <div class="two-column">
+            <section class="card" aria-labelledby="do-steps-title">
+                <h2 id="do-steps-title">"What happens"</h2>
+                <ol class="steps">
+                    <li>"You sign in at DigitalOcean."</li>
+                    <li>"You choose the team Potions may use."</li>
+                    <li>"DigitalOcean sends you back here, and the team appears on your Dashboard."</li>
+                </ol>
+                <h3>"Potions asks for only this access"</h3>
+                <ul class="permissions">
+                    {PERMISSIONS
+                        .into_iter()
+                        .map(|(words, scopes)| {
+                            view! {
+                                <li>
+                                    {words} " " <span class="muted">"(" <code>{scopes}</code> ")"</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <p class="muted">
+                    "Never your whole account: no billing, no other teams, nothing Potions does \
+                        not need. You can revoke Potions in DigitalOcean's control panel at any time."
+                </p>
+            </section>
+            <section class="card" aria-labelledby="do-connect-title">
+                <h2 id="do-connect-title">"Connect a team"</h2>
+                <ActionForm action=start>
+                    <ErrorNotice error=error />
+                    <input type="hidden" name="reconnect" value=reconnect />
+                    <div class="field">
+                        <label for="label">"Label " <span class="muted">"(optional)"</span></label>
+                        <input
+                            id="label"
+                            name="label"
+                            type="text"
+                            maxlength="64"
+                            autocomplete="off"
+                            aria-describedby="do-label-hint"
+                        />
+                        <p id="do-label-hint" class="hint">"Empty: the team's name."</p>
+                    </div>
+                    <SubmitButton
+                        pending=start.pending()
+                        label="Continue to DigitalOcean"
+                        busy_label="Opening DigitalOcean…"
+                    />
+                    <p class="hint">"Potions keeps DigitalOcean's tokens encrypted with AES-256-GCM."</p>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}
+
+/// Runs the flow again for a connection, keeping its id and label.
+#[component]
+pub fn Reconnect(connection_id: String) -> impl IntoView {
+    let start = ServerAction::<StartDigitaloceanConnect>::new();
+    let error = form_error(start);
+    view! {
+        <section class="card" aria-labelledby="reconnect-title">
+            <h2 id="reconnect-title">"Reconnect DigitalOcean"</h2>
+            <super::AccessLostAdvice />
+            <ActionForm action=start>
+                <ErrorNotice error=error />
+                <input type="hidden" name="label" value="" />
+                <input type="hidden" name="reconnect" value=connection_id />
+                <SubmitButton
+                    pending=start.pending()
+                    label="Reconnect"
+                    busy_label="Opening DigitalOcean…"
+                />
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,117 @@
+//! DigitalOcean: a team connected by OAuth. The connect page starts the
+//! flow; DigitalOcean sends the browser back to the callback.
+
+#[cfg(feature = "ssr")]
+pub mod callback;
+pub mod connect;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::error::AppError;
+use crate::paths::ACCOUNT;
+
+pub const CONNECT_PATH: &str = "/connect/digitalocean";
+/// Registered with DigitalOcean as the app's redirect URI (after the public URL).
+pub const CALLBACK_PATH: &str = "/connect/digitalocean/callback";
+/// Where users revoke Potions at DigitalOcean by hand.
+pub const REVOKE_HINT: &str =
+    "DigitalOcean's control panel: Settings → Applications & API → Authorized applications";
+
+/// What Potions asks DigitalOcean for, in plain words, with the scopes.
+pub const PERMISSIONS: [(&str, &str); 6] = [
+    ("Read your account's email and status", "account:read"),
+    (
+        "Create, see and delete Droplets",
+        "droplet:create droplet:read droplet:delete",
+    ),
+    (
+        "Add, see and delete SSH keys",
+        "ssh_key:create ssh_key:read ssh_key:delete",
+    ),
+    (
+        "See regions, sizes and images",
+        "regions:read sizes:read image:read",
+    ),
+    ("Follow the progress of what it started", "actions:read"),
+    ("Tag what it creates", "tag:create tag:read"),
+];
+
+/// The callback's outcome, as a fixed word in the connect page's URL: no
+/// free text, so a forged link can only show one of these messages.
+const OUTCOMES: [(&str, AppError); 10] = [
+    ("denied", AppError::OAuthDenied),
+    ("expired", AppError::OAuthStateInvalid),
+    ("refused", AppError::OAuthCodeRefused),
+    ("permission", AppError::DigitalOceanMissingPermission),
+    ("locked", AppError::DigitalOceanAccountLocked),
+    ("unverified", AppError::DigitalOceanEmailNotVerified),
+    ("unreachable", AppError::DigitalOceanUnreachable),
+    ("misconfigured", AppError::DigitalOceanMisconfigured),
+    ("not-set-up", AppError::DigitalOceanNotSetUp),
+    ("internal", AppError::Internal),
+];
+
+/// The word for an outcome of the callback (`internal` for anything else).
+pub fn outcome_word(err: &AppError) -> &'static str {
+    let err = err.clone().without_free_text();
+    let by_kind = |e: &AppError| std::mem::discriminant(e) == std::mem::discriminant(&err);
+    match &err {
+        AppError::DigitalOceanRateLimited { .. } => "rate-limited",
+        AppError::ReconnectOtherTeam { .. } => "other-team",
+        _ => OUTCOMES
+            .iter()
+            .find(|(_, e)| by_kind(e))
+            .map_or("internal", |(word, _)| word),
+    }
+}
+
+/// The error an outcome word in the URL stands for.
+pub fn outcome_error(word: &str) -> Option<AppError> {
+    match word {
+        "rate-limited" => Some(AppError::DigitalOceanRateLimited {
+            retry_after_secs: 60,
+        }),
+        "other-team" => Some(AppError::ReconnectOtherTeam {
+            team_name: String::new(),
+        }),
+        _ => OUTCOMES
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|(_, e)| e.clone()),
+    }
+}
+
+#[component]
+pub fn AccessLostAdvice() -> impl IntoView {
+    view! {
+        <p class="hint">
+            "DigitalOcean no longer accepts Potions' access to this team: it may have been \
+                revoked in DigitalOcean's control panel. Reconnect from the project page, or \
+                Re-check on " <A href=ACCOUNT>"Account"</A> "."
+        </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_word_stands_for_its_error() {
+        for (word, err) in OUTCOMES {
+            assert_eq!(outcome_word(&err), word);
+            assert_eq!(outcome_error(word), Some(err));
+        }
+        let team = AppError::ReconnectOtherTeam {
+            team_name: "Send tokens to evil.example".into(),
+        };
+        assert_eq!(outcome_word(&team), "other-team");
+        assert!(!outcome_error("other-team")
+            .map(|e| e.message())
+            .unwrap_or_default()
+            .contains("evil"));
+        assert_eq!(outcome_error("<script>"), None);
+        assert_eq!(outcome_word(&AppError::InvalidEmail), "internal");
+    }
+}

@@ -1,0 +1,28 @@
+//! DigitalOcean teams connected by OAuth: the flow (`flow.rs`: start, and
+//! the callback), the state that binds a flow to its browser (`states.rs`),
+//! tokens stored, used and refreshed one instance at a time (`tokens.rs`),
+//! re-checking and disconnecting (`upkeep.rs`), the team's droplets
+//! (`droplets.rs`), and what a DigitalOcean
+//! error means for a connection (`failure.rs`).
+
+mod droplets;
+mod failure;
+mod flow;
+mod states;
+mod tokens;
+mod upkeep;
+
+pub use flow::{Callback, Connected};
+pub use tokens::REFRESH_AHEAD_SECS;
+pub use upkeep::Disconnected;
+
+use crate::digitalocean::{DigitalOceanClient, OAuthApp};
+
+pub const PROVIDER_DIGITALOCEAN: &str = "digitalocean";
+
+/// What the operator configured: the client, and the OAuth app it acts as.
+#[derive(Clone, Debug)]
+pub struct DigitalOceanSetup {
+    pub client: DigitalOceanClient,
+    pub app: OAuthApp,
+}
