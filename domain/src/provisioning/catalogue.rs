@@ -30,7 +30,7 @@ impl Catalogue {
             .map(|t| {
                 t.locations
                     .iter()
-                    .filter(|l| l.deprecation.is_none())
+                    .filter(|l| t.available_in(&l.name))
                     .map(|l| l.name.clone())
                     .collect()
             })

@@ -3,8 +3,8 @@
 //! instance at a time, access lost and Reconnect, and Disconnect revoking.
 
 use crate::support::{
-    location, path_of, Backend, DisconnectConnection, ListConnectionsWithServerCounts,
-    RecheckConnection, StartDigitaloceanConnect, TestApp, WithDigitalOcean,
+    location, path_of, Backend, DisconnectConnection, RecheckConnection, StartDigitaloceanConnect,
+    TestApp, WithDigitalOcean,
 };
 use digitalocean_fake::{AccountStatus, Fault, FaultKind};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -78,7 +78,10 @@ async fn a_team_connects_end_to_end(backend: Backend) {
         dashboard.contains("Connected \u{201c}Acme\u{201d}"),
         "{dashboard}"
     );
-    assert!(dashboard.contains("DigitalOcean<!> · <!>1 server"), "{dashboard}");
+    assert!(
+        dashboard.contains("DigitalOcean<!> · <!>1 server"),
+        "{dashboard}"
+    );
     let account = w.app.page("/account", &cookie).await;
     assert!(account.contains("DigitalOcean") && account.contains("Acme"));
     let project = w.app.page(&format!("/projects/{id}"), &cookie).await;

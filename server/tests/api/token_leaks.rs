@@ -2,13 +2,14 @@
 //! create and delete, a replacement token, Hetzner failing in every way, and
 //! `rotate-key`), no token's plaintext, base64 or hex appears in any log
 //! line, any response, or anywhere in the database (on PostgreSQL: every
-//! column of every table).
+//! column of every table). The same for DigitalOcean's tokens, codes and
+//! Potions' client secret.
 
 use crate::support::{
     path_of, AddSshKey, CreateServer, DeleteServer, ListConnectionsWithServerCounts, ListSshKeys,
     LoadCreateServerChoices, LoadProject, RecheckConnection, ReplaceToken,
 };
-use crate::support::{Backend, TestApp};
+use crate::support::{Backend, DisconnectConnection, TestApp, WithDigitalOcean};
 use base64::Engine as _;
 use hetzner_fake::{Fault, FaultKind};
 use std::sync::OnceLock;
@@ -257,4 +258,200 @@ async fn no_token_in_logs_responses_or_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_token_in_logs_responses_or_postgres() {
     no_token_anywhere(Backend::Postgres).await;
+}
+
+/// Every secret DigitalOcean's side of a flow involves: each grant's tokens
+/// the fake issued, and Potions' client secret.
+fn digitalocean_secrets(w: &WithDigitalOcean) -> Vec<String> {
+    let state = w.fake.shared().lock();
+    let mut secrets: Vec<String> = state
+        .world
+        .grants
+        .iter()
+        .flat_map(|g| [g.access.clone(), g.refresh.clone()])
+        .collect();
+    secrets.push(w.registered.client_secret.clone());
+    secrets
+}
+
+/// Connect, reconnect, pages, re-checks with DigitalOcean failing, a refresh,
+/// a denial, a disconnect that could not revoke, and `rotate-key`: no
+/// DigitalOcean token, code or the client secret is in a response, a URL, a
+/// log line or the database; after the rotation the connection still works.
+async fn no_digitalocean_secret_anywhere(backend: Backend) {
+    let logs = logs();
+    let Some(mut w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let cookie = w.app.sign_up("ada@example.com").await;
+    let mut seen = String::new();
+    let mut codes = Vec::new();
+    for team in ["Acme", "Acme", "Sammy's team"] {
+        let authorize = w.start(&cookie, "", "").await;
+        let back = w.consent(&authorize, team, true).await;
+        codes.extend(
+            back.split(['?', '&'])
+                .filter_map(|p| p.strip_prefix("code="))
+                .map(str::to_string),
+        );
+        seen += &authorize;
+        seen += &w.arrive(&back, Some(&cookie)).await;
+    }
+    let (_, list) = w
+        .app
+        .call(path_of::<ListConnectionsWithServerCounts>(), &[], &cookie)
+        .await;
+    let ids: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    for path in [
+        "/",
+        "/account",
+        "/connect/digitalocean",
+        "/connect/digitalocean?outcome=denied",
+    ] {
+        seen += &w.app.page(path, &cookie).await;
+    }
+    for id in &ids {
+        seen += &w.app.page(&format!("/projects/{id}"), &cookie).await;
+        seen += &w
+            .app
+            .page(&format!("/account/connections/{id}/disconnect"), &cookie)
+            .await;
+        seen += &format!(
+            "{:?}",
+            w.app
+                .call(path_of::<LoadProject>(), &[("id", id)], &cookie)
+                .await
+        );
+    }
+    let id = &ids[0];
+    // A refresh, then DigitalOcean failing in every way on the API and the OAuth host.
+    let due = format!(
+        "UPDATE connections SET token_expires_at = {}",
+        domain::clock::now_unix() + 60
+    );
+    sqlx::query(&due)
+        .execute(&mut w.app.db().await)
+        .await
+        .unwrap();
+    seen += &keep(recheck(&w.app, &cookie, id).await).await;
+    for path in ["/v2/account", "/v1/oauth/token"] {
+        for kind in [
+            FaultKind::Error {
+                status: 500,
+                code: "server_error".into(),
+                message: "injected".into(),
+            },
+            FaultKind::Error {
+                status: 401,
+                code: "unauthorized".into(),
+                message: "injected".into(),
+            },
+            FaultKind::NotJson,
+            FaultKind::Drop,
+        ] {
+            sqlx::query(&due)
+                .execute(&mut w.app.db().await)
+                .await
+                .unwrap();
+            w.fake
+                .inject(digitalocean_fake::Fault::new(kind).on("", path));
+            seen += &keep(recheck(&w.app, &cookie, id).await).await;
+            w.fake.clear_faults();
+        }
+    }
+    let denied = w
+        .consent(&w.start(&cookie, "", "").await, "Acme", false)
+        .await;
+    seen += &w.arrive(&denied, Some(&cookie)).await;
+    w.fake.inject(
+        digitalocean_fake::Fault::error(500, "server_error").on("POST", "/v1/oauth/revoke"),
+    );
+    seen += &keep(
+        w.app
+            .post_form(
+                path_of::<DisconnectConnection>(),
+                "/account",
+                &[("id", &ids[1])],
+                Some(&cookie),
+            )
+            .await,
+    )
+    .await;
+
+    // `rotate-key` with no instance serving, then a new instance on the rotated key.
+    w.app.stop().await;
+    let mut settings = crate::support::test_settings(w.app.data_dir.path(), &w.app.fake);
+    settings.database_url = Some(w.app.database_url.clone());
+    WithDigitalOcean::configure(&mut settings, &w.fake, &w.registered);
+    let db = server::open_database(&settings).await.unwrap();
+    seen += &server::keys::rotate(&settings, &db)
+        .await
+        .expect("rotate-key");
+    let restarted = server::Server::bind(&settings)
+        .await
+        .expect("starts on the rotated key");
+    let base = format!("http://{}", restarted.local_addr());
+    tokio::spawn(restarted.run(std::future::pending()));
+    sqlx::query(&due)
+        .execute(&mut w.app.db().await)
+        .await
+        .unwrap();
+    let after = reqwest::Client::new()
+        .post(format!("{base}{}", path_of::<RecheckConnection>()))
+        .header("accept", "application/json")
+        .header("origin", &base)
+        .header("cookie", &cookie)
+        .form(&[("id", id)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.status(),
+        reqwest::StatusCode::OK,
+        "the rotated tokens open and refresh"
+    );
+
+    let database = database_text(&w.app, backend).await;
+    assert!(database.contains("Acme"), "the database was read");
+    let log_text = logs.text();
+    assert!(
+        log_text.contains("digitalocean team connected"),
+        "logs were captured"
+    );
+    let secrets = digitalocean_secrets(&w);
+    assert!(secrets.len() >= 8, "grants were issued: {}", secrets.len());
+    for secret in secrets.iter().chain(&codes) {
+        for form in forms_of(secret) {
+            assert!(
+                !seen.contains(&form),
+                "a response or URL carried a secret ({} chars)",
+                form.len()
+            );
+            assert!(
+                !database.contains(&form),
+                "the database holds a secret in the clear"
+            );
+            assert!(!log_text.contains(&form), "a log line holds a secret");
+        }
+    }
+}
+
+async fn keep(res: reqwest::Response) -> String {
+    let headers = format!("{:?}", res.headers());
+    headers + &res.text().await.unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_digitalocean_secret_in_logs_responses_or_sqlite() {
+    no_digitalocean_secret_anywhere(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_digitalocean_secret_in_logs_responses_or_postgres() {
+    no_digitalocean_secret_anywhere(Backend::Postgres).await;
 }
