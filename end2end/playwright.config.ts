@@ -6,6 +6,8 @@ const PORT = 3100;
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 /** The fake Hetzner Cloud API the server talks to; tests drive its admin API. */
 export const FAKE_HETZNER = "http://127.0.0.1:4110";
+/** The fake DigitalOcean (OAuth host and API), seeded from digitalocean-seed.json. */
+export const FAKE_DIGITALOCEAN = "http://127.0.0.1:4120";
 
 export default defineConfig({
   testDir: "./tests",
@@ -42,6 +44,15 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
+      command: "../target/release/digitalocean-fake --port 4120 --provisioning-secs 3 --seed digitalocean-seed.json",
+      // Ready when /v2 answers; 401 without a token counts as ready.
+      url: `${FAKE_DIGITALOCEAN}/v2/account`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
       command: "../target/release/potions",
       url: `${BASE_URL}/healthz`,
       reuseExistingServer: false,
@@ -54,6 +65,10 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: "../target/site",
         POTIONS_HETZNER_API_URL: `${FAKE_HETZNER}/v1`,
         POTIONS_HETZNER_TIMEOUT_SECS: "3",
+        POTIONS_DIGITALOCEAN_CLIENT_ID: "potions-e2e-client-id",
+        POTIONS_DIGITALOCEAN_CLIENT_SECRET: "potions-e2e-client-secret",
+        POTIONS_DIGITALOCEAN_API_URL: FAKE_DIGITALOCEAN,
+        POTIONS_DIGITALOCEAN_OAUTH_URL: `${FAKE_DIGITALOCEAN}/v1/oauth`,
       },
     },
   ],

@@ -1,4 +1,5 @@
-//! A small control API (besides the faults and latency of `fake_kit::admin`) outside `/v1` and `/v2`, for end-to-end tests and the demo:
+//! A small control API outside `/v1` and `/v2`, for end-to-end tests and the
+//! demo (faults and latency are `fake_kit::admin`'s):
 //!
 //! - `POST /_admin/users` `{"email", "password", "name", "teams": ["…"]}` makes a user and teams
 //! - `PUT /_admin/users/{email}` `{"status": "locked", "email_verified": false}` changes the account

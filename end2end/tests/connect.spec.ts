@@ -7,7 +7,7 @@ test("connect a Hetzner project as the doc page describes, then disconnect it", 
 
   // A first-time user sees what to do.
   await expect(page.getByText("Don't have a Hetzner account yet?")).toBeVisible();
-  await expect(page.getByRole("button", { name: "Connect" })).toBeDisabled(); // DigitalOcean: OAuth, not yet
+  await expect(page.getByRole("link", { name: "Connect DigitalOcean" })).toBeVisible();
   await expectAccessible(page);
 
   // From the Dashboard, click Connect next to Hetzner Cloud.

@@ -1,4 +1,5 @@
-//! A small control API (besides the faults and latency of `fake_kit::admin`) outside `/v1`, for end-to-end tests and the demo:
+//! A small control API outside `/v1`, for end-to-end tests and the demo
+//! (faults and latency are `fake_kit::admin`'s):
 //!
 //! - `POST /_admin/projects` `{"name": "…"}` makes a project; answers its tokens
 //! - `GET /_admin/projects/{name}` the project's servers and SSH keys

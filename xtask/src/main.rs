@@ -97,9 +97,16 @@ pub fn build_release(tools: &Toolchain) -> Result {
     )
 }
 
-pub fn build_fake_hetzner() -> Result {
-    say("Building the fake Hetzner Cloud API");
-    run_step(Command::new(env!("CARGO")).args(["build", "--release", "-p", "hetzner-fake"]))
+pub fn build_fakes() -> Result {
+    say("Building the fake Hetzner Cloud API and the fake DigitalOcean");
+    run_step(Command::new(env!("CARGO")).args([
+        "build",
+        "--release",
+        "-p",
+        "hetzner-fake",
+        "-p",
+        "digitalocean-fake",
+    ]))
 }
 
 fn run(potions_args: &[String]) -> Result {
@@ -118,7 +125,7 @@ fn run(potions_args: &[String]) -> Result {
 fn demo() -> Result {
     let tools = Toolchain::ensure_for_build()?;
     build_release(&tools)?;
-    build_fake_hetzner()?;
+    build_fakes()?;
     let root = workspace_root();
     let seed = root.join("hetzner-fake/demo-seed.json");
     let seed_text =
@@ -137,9 +144,18 @@ fn demo() -> Result {
             .unwrap_or("see hetzner-fake/demo-seed.json")
             .to_string()
     };
+    say("Starting the fake DigitalOcean (OAuth and API) at http://127.0.0.1:4020");
+    let do_seed = root.join("digitalocean-fake/demo-seed.json");
+    let mut do_fake = Command::new(root.join("target/release/digitalocean-fake"))
+        .args(["--port", "4020", "--seed"])
+        .arg(&do_seed)
+        .spawn()
+        .map_err(|e| format!("could not start digitalocean-fake: {e}"))?;
     println!(
         "\n  Demo tokens for the seeded Hetzner project \"demo\":\n    Read & Write: {}\n    Read-only:    {}\n\n  \
-         Open http://127.0.0.1:3000, sign up, click Connect next to Hetzner Cloud and paste a token.\n",
+         Open http://127.0.0.1:3000, sign up, click Connect next to Hetzner Cloud and paste a token.\n\n  \
+         DigitalOcean: click Connect next to DigitalOcean, Continue, and on the fake consent page sign in as\n    \
+         sammy@example.com / shark-demo-password\n  and pick one of Sammy's two teams.\n",
         token("read_write"),
         token("read")
     );
@@ -148,9 +164,20 @@ fn demo() -> Result {
         Command::new(root.join("target/release/potions"))
             .env("LEPTOS_SITE_ROOT", root.join("target/site"))
             .env("POTIONS_DATA_DIR", root.join("data/demo"))
-            .env("POTIONS_HETZNER_API_URL", "http://127.0.0.1:4010/v1"),
+            .env("POTIONS_HETZNER_API_URL", "http://127.0.0.1:4010/v1")
+            .env("POTIONS_DIGITALOCEAN_CLIENT_ID", "potions-demo-client-id")
+            .env(
+                "POTIONS_DIGITALOCEAN_CLIENT_SECRET",
+                "potions-demo-client-secret",
+            )
+            .env("POTIONS_DIGITALOCEAN_API_URL", "http://127.0.0.1:4020")
+            .env(
+                "POTIONS_DIGITALOCEAN_OAUTH_URL",
+                "http://127.0.0.1:4020/v1/oauth",
+            ),
     );
     let _ = fake.kill();
+    let _ = do_fake.kill();
     served
 }
 
@@ -252,7 +279,7 @@ fn test() -> Result {
 
     build_release(&tools)?;
     check_bundle_size()?;
-    build_fake_hetzner()?;
+    build_fakes()?;
     say("End-to-end tests in headless Chromium");
     let root = workspace_root();
     let data = root.join("target/e2e-data");

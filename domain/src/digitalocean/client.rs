@@ -125,7 +125,8 @@ impl DigitalOceanClient {
         let path = path.split('?').next().unwrap_or("");
         let status = raw.status;
         if (200..300).contains(&status) {
-            tracing::debug!(%method, path, status, request_id = header_id.as_deref().unwrap_or(""), "digitalocean answered");
+            let shown_id = header_id.as_deref().unwrap_or("");
+            tracing::debug!(%method, path, status, request_id = shown_id, "digitalocean answered");
             let value = if raw.body.is_empty() {
                 None
             } else {
@@ -167,7 +168,8 @@ impl DigitalOceanClient {
             .map(str::to_string)
             .or(header_id);
         let err = DigitalOceanError { kind, request_id };
-        tracing::warn!(%method, path, status, request_id = err.request_id.as_deref().unwrap_or(""), error = ?err.kind, "digitalocean refused");
+        let shown_id = err.request_id.as_deref().unwrap_or("");
+        tracing::warn!(%method, path, status, request_id = shown_id, error = ?err.kind, "digitalocean refused");
         Err(err)
     }
 

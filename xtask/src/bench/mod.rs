@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::tools::Toolchain;
-use crate::{build_fake_hetzner, build_release, run_step, say, workspace_root, Result};
+use crate::{build_fakes, build_release, run_step, say, workspace_root, Result};
 use http::Host;
 
 const POTIONS: Host = Host("127.0.0.1:3300");
@@ -45,7 +45,7 @@ pub fn bench() -> Result {
     let tools = Toolchain::ensure_for_tests()?;
     ensure_wrk()?;
     build_release(&tools)?;
-    build_fake_hetzner()?;
+    build_fakes()?;
     let root = workspace_root();
     let mut rows = figures::bundle_size(&root)?;
 

@@ -7,8 +7,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::{outcome_error, PERMISSIONS};
 use crate::auth::RequireUser;
-use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
+use crate::components::{form_error, ErrorNotice, Loaded};
 use crate::error::AppError;
+use leptos::server_fn::ServerFn as _;
 
 /// Whether this instance can connect DigitalOcean teams (the operator
 /// configured an OAuth app).
@@ -100,7 +101,9 @@ fn ConnectForm() -> impl IntoView {
             </section>
             <section class="card" aria-labelledby="do-connect-title">
                 <h2 id="do-connect-title">"Connect a team"</h2>
-                <ActionForm action=start>
+                // A plain form: the browser itself follows the redirect to
+                // DigitalOcean, with or without the WebAssembly.
+                <form method="post" action=StartDigitaloceanConnect::PATH>
                     <ErrorNotice error=error />
                     <input type="hidden" name="reconnect" value=reconnect />
                     <div class="field">
@@ -115,13 +118,11 @@ fn ConnectForm() -> impl IntoView {
                         />
                         <p id="do-label-hint" class="hint">"Empty: the team's name."</p>
                     </div>
-                    <SubmitButton
-                        pending=start.pending()
-                        label="Continue to DigitalOcean"
-                        busy_label="Opening DigitalOcean…"
-                    />
+                    <button type="submit" class="button button-primary">
+                        "Continue to DigitalOcean"
+                    </button>
                     <p class="hint">"Potions keeps DigitalOcean's tokens encrypted with AES-256-GCM."</p>
-                </ActionForm>
+                </form>
             </section>
         </div>
     }
@@ -136,16 +137,12 @@ pub fn Reconnect(connection_id: String) -> impl IntoView {
         <section class="card" aria-labelledby="reconnect-title">
             <h2 id="reconnect-title">"Reconnect DigitalOcean"</h2>
             <super::AccessLostAdvice />
-            <ActionForm action=start>
+            <form method="post" action=StartDigitaloceanConnect::PATH>
                 <ErrorNotice error=error />
                 <input type="hidden" name="label" value="" />
                 <input type="hidden" name="reconnect" value=connection_id />
-                <SubmitButton
-                    pending=start.pending()
-                    label="Reconnect"
-                    busy_label="Opening DigitalOcean…"
-                />
-            </ActionForm>
+                <button type="submit" class="button button-primary">"Reconnect"</button>
+            </form>
         </section>
     }
 }
