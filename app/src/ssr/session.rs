@@ -104,7 +104,14 @@ mod tests {
             .body(())
             .expect("request");
         let (parts, _) = req.into_parts();
-        assert_eq!(cookie_value(&parts, SESSION_COOKIE).as_deref(), Some("xyz"));
-        assert_eq!(cookie_value(&parts, "missing"), None);
+        assert_eq!(
+            session_secret_in(&parts.headers, false).as_deref(),
+            Some("xyz")
+        );
+        assert_eq!(
+            session_secret_in(&parts.headers, true),
+            None,
+            "over https the cookie has another name"
+        );
     }
 }
