@@ -10,7 +10,7 @@ use fake_kit::transport;
 use serde_json::json;
 
 use crate::error::ApiError;
-use crate::{Exchange, SharedState};
+use crate::SharedState;
 
 pub async fn misbehave(
     State(shared): State<SharedState>,
@@ -36,13 +36,7 @@ pub async fn misbehave(
         return next.run(request).await;
     };
     let on_purpose = |response: Response| {
-        shared.lock().exchanges.push(Exchange {
-            method: method.clone(),
-            path: path.clone(),
-            status: 0,
-            body: None,
-            malformed_on_purpose: true,
-        });
+        shared.record_on_purpose(&method, &path);
         response
     };
     match fault {

@@ -54,6 +54,33 @@ impl<W> Shared<W> {
         self.lock().latency = latency;
     }
 
+    /// Records an answer, to be checked against the provider's description.
+    pub fn record(&self, method: &str, path: &str, status: u16, body: Option<serde_json::Value>) {
+        self.push(method, path, status, body, false);
+    }
+
+    /// Records a request answered unlike the API on purpose (a fault).
+    pub fn record_on_purpose(&self, method: &str, path: &str) {
+        self.push(method, path, 0, None, true);
+    }
+
+    fn push(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        body: Option<serde_json::Value>,
+        on_purpose: bool,
+    ) {
+        self.lock().exchanges.push(Exchange {
+            method: method.to_string(),
+            path: path.to_string(),
+            status,
+            body,
+            malformed_on_purpose: on_purpose,
+        });
+    }
+
     /// Every request answered so far.
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.lock().exchanges.clone()

@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::scopes;
 use crate::world::{random_uuid, Limited};
-use crate::{Exchange, SharedState};
+use crate::SharedState;
 
 pub fn router(shared: SharedState) -> Router {
     Router::new()
@@ -67,23 +67,6 @@ impl Request<'_> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
-}
-
-fn record(
-    shared: &SharedState,
-    method: &Method,
-    path: &str,
-    status: u16,
-    body: Option<Value>,
-    on_purpose: bool,
-) {
-    shared.lock().exchanges.push(Exchange {
-        method: method.to_string(),
-        path: path.into(),
-        status,
-        body,
-        malformed_on_purpose: on_purpose,
-    });
 }
 
 async fn handle(
@@ -190,13 +173,11 @@ fn finish(
     answer: Answer,
     limited: Option<Limited>,
 ) -> Response {
-    record(
-        shared,
-        method,
+    shared.record(
+        method.as_str(),
         path,
         answer.status.as_u16(),
         answer.body.clone(),
-        false,
     );
     let now = shared.lock().world.clock.now_secs();
     let body = answer

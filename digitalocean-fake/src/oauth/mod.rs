@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::world::{AuthorizeRequest, OAuthError, TokenRequest};
-use crate::{Exchange, SharedState};
+use crate::SharedState;
 
 pub fn router(shared: SharedState) -> Router {
     Router::new()
@@ -133,15 +133,10 @@ async fn decide(State(shared): State<SharedState>, form: axum::Form<Decision>) -
     }
 }
 
+/// OAuth answers are recorded without their bodies: the record is for
+/// shapes, and these hold secrets.
 fn record(shared: &SharedState, path: &str, status: u16) {
-    // Token answers are not kept: the record is for shapes, and these hold secrets.
-    shared.lock().exchanges.push(Exchange {
-        method: "POST".into(),
-        path: path.into(),
-        status,
-        body: None,
-        malformed_on_purpose: false,
-    });
+    shared.record("POST", path, status, None);
 }
 
 async fn token(State(shared): State<SharedState>, uri: axum::http::Uri, body: Bytes) -> Response {

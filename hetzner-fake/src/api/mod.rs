@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::world::{Permission, RateLimitState};
-use crate::{Exchange, SharedState};
+use crate::SharedState;
 use fake_kit::faults::{self, FaultKind};
 use fake_kit::transport;
 
@@ -49,31 +49,6 @@ fn correlation_id() -> String {
     format!("{:016x}", rand::thread_rng().gen::<u64>())
 }
 
-fn push(
-    shared: &SharedState,
-    method: &Method,
-    path: &str,
-    status: u16,
-    body: Option<Value>,
-    malformed_on_purpose: bool,
-) {
-    shared.lock().exchanges.push(Exchange {
-        method: method.to_string(),
-        path: path.into(),
-        status,
-        body,
-        malformed_on_purpose,
-    });
-}
-
-fn record(shared: &SharedState, method: &Method, path: &str, status: u16, body: Option<Value>) {
-    push(shared, method, path, status, body, false);
-}
-
-fn record_fault(shared: &SharedState, method: &Method, path: &str) {
-    push(shared, method, path, 0, None, true);
-}
-
 async fn handle(
     State(shared): State<SharedState>,
     method: Method,
@@ -92,19 +67,19 @@ async fn handle(
     }
     match fault {
         Some(FaultKind::Hang) => {
-            record_fault(&shared, &method, &path);
+            shared.record_on_purpose(method.as_str(), &path);
             transport::hang().await;
         }
         Some(FaultKind::Drop) => {
-            record_fault(&shared, &method, &path);
+            shared.record_on_purpose(method.as_str(), &path);
             return transport::dropped_connection();
         }
         Some(FaultKind::NotJson) => {
-            record_fault(&shared, &method, &path);
+            shared.record_on_purpose(method.as_str(), &path);
             return transport::not_json();
         }
         Some(FaultKind::Json { status, body }) => {
-            record_fault(&shared, &method, &path);
+            shared.record_on_purpose(method.as_str(), &path);
             return transport::json(status, &body);
         }
         Some(FaultKind::Error {
@@ -175,9 +150,8 @@ fn finish(
     answer: Answer,
     rate: Option<RateLimitState>,
 ) -> Response {
-    record(
-        shared,
-        method,
+    shared.record(
+        method.as_str(),
         path,
         answer.status.as_u16(),
         answer.body.clone(),

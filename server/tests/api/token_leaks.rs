@@ -417,7 +417,7 @@ async fn no_digitalocean_secret_anywhere(backend: Backend) {
     );
 
     let database = database_text(&w.app, backend).await;
-    assert!(database.contains("Acme"), "the database was read");
+    assert!(database.contains(id.as_str()), "the database was read");
     let log_text = logs.text();
     assert!(
         log_text.contains("digitalocean team connected"),

@@ -43,6 +43,27 @@ struct SealedPair {
     expires_at: i64,
 }
 
+/// Where an UPDATE puts a sealed pair: `$1` to `$8`, in [`SealedPair::bind_to`]'s order.
+const PAIR_COLUMNS: &str =
+    "token_hmac = $1, token_key_id = $2, token_nonce = $3, token_ciphertext = $4, \
+     refresh_key_id = $5, refresh_nonce = $6, refresh_ciphertext = $7, token_expires_at = $8";
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+impl SealedPair {
+    fn bind_to<'q>(&'q self, query: AnyQuery<'q>) -> AnyQuery<'q> {
+        query
+            .bind(&self.hmac)
+            .bind(&self.access.key_id)
+            .bind(&self.access.nonce)
+            .bind(&self.access.ciphertext)
+            .bind(&self.refresh.key_id)
+            .bind(&self.refresh.nonce)
+            .bind(&self.refresh.ciphertext)
+            .bind(self.expires_at)
+    }
+}
+
 type TokenRow = (
     String,
     i64,
@@ -137,21 +158,11 @@ impl Connections {
                     });
                 }
                 let pair = self.seal_pair(user_id, &id, grant)?;
-                sqlx::query(
-                    "UPDATE connections SET token_hmac = $1, token_key_id = $2, token_nonce = $3, \
-                     token_ciphertext = $4, refresh_key_id = $5, refresh_nonce = $6, refresh_ciphertext = $7, \
-                     token_expires_at = $8, team_name = $9, account_email = $10, ssh_key_id = $11, status = $12, \
+                pair.bind_to(sqlx::query(&format!(
+                    "UPDATE connections SET {PAIR_COLUMNS}, team_name = $9, account_email = $10, ssh_key_id = $11, status = $12, \
                      last_verified_at = $13, token_version = token_version + 1, refresh_claimed_until = NULL, \
                      label = CASE WHEN $14 = '' THEN label ELSE $14 END WHERE user_id = $15 AND id = $16",
-                )
-                .bind(&pair.hmac)
-                .bind(&pair.access.key_id)
-                .bind(&pair.access.nonce)
-                .bind(&pair.access.ciphertext)
-                .bind(&pair.refresh.key_id)
-                .bind(&pair.refresh.nonce)
-                .bind(&pair.refresh.ciphertext)
-                .bind(pair.expires_at)
+                )))
                 .bind(&team.name)
                 .bind(&team.email)
                 .bind(ssh_key_id)
@@ -384,20 +395,11 @@ impl Connections {
             }
         };
         let pair = self.seal_pair(user_id, id, &grant)?;
-        let stored = sqlx::query(
-            "UPDATE connections SET token_hmac = $1, token_key_id = $2, token_nonce = $3, token_ciphertext = $4, \
-             refresh_key_id = $5, refresh_nonce = $6, refresh_ciphertext = $7, token_expires_at = $8, \
-             token_version = $9, refresh_claimed_until = NULL, status = $10, last_verified_at = $11 \
-             WHERE user_id = $12 AND id = $13 AND token_version = $14",
-        )
-        .bind(&pair.hmac)
-        .bind(&pair.access.key_id)
-        .bind(&pair.access.nonce)
-        .bind(&pair.access.ciphertext)
-        .bind(&pair.refresh.key_id)
-        .bind(&pair.refresh.nonce)
-        .bind(&pair.refresh.ciphertext)
-        .bind(pair.expires_at)
+        let stored = pair
+            .bind_to(sqlx::query(&format!(
+                "UPDATE connections SET {PAIR_COLUMNS}, token_version = $9, refresh_claimed_until = NULL, \
+                 status = $10, last_verified_at = $11 WHERE user_id = $12 AND id = $13 AND token_version = $14",
+            )))
         .bind(row.version + 1)
         .bind(ConnectionStatus::Connected.as_str())
         .bind(now_unix())
