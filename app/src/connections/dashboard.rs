@@ -66,7 +66,10 @@ fn ProvidersCard(digitalocean: bool) -> impl IntoView {
                     .into_iter()
                     .map(|provider| {
                         let ready = provider != Provider::DigitalOcean || digitalocean;
-                        let hint_id = format!("provider-{}-hint", provider.short_name().to_lowercase());
+                        let hint_id = format!(
+                            "provider-{}-hint",
+                            provider.short_name().to_lowercase(),
+                        );
                         let hint = if ready {
                             provider.how_to_connect()
                         } else {

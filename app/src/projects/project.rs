@@ -35,8 +35,8 @@ pub fn ProjectPage() -> impl IntoView {
                 {
                     let attention = p.status == ConnectionStatus::NeedsAttention;
                     let connection_id = p.connection_id.clone();
-                    // Provisioning a DigitalOcean team from Potions is not built yet.
                     let provisions = p.provider == Provider::Hetzner;
+                    // Provisioning a DigitalOcean team from Potions is not built yet.
                     view! {
                         <div class="page-head">
                             <h1>{p.label.clone()}</h1>
@@ -149,7 +149,11 @@ fn ServersCard(
                             .into_iter()
                             .map(|server| {
                                 view! {
-                                    <ServerRow connection_id=connection_id.clone() server deletable />
+                                    <ServerRow
+                                        connection_id=connection_id.clone()
+                                        server
+                                        deletable
+                                    />
                                 }
                             })
                             .collect_view()}

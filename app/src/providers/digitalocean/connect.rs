@@ -79,7 +79,9 @@ fn ConnectForm() -> impl IntoView {
                 <ol class="steps">
                     <li>"You sign in at DigitalOcean."</li>
                     <li>"You choose the team Potions may use."</li>
-                    <li>"DigitalOcean sends you back here, and the team appears on your Dashboard."</li>
+                    <li>
+                        "DigitalOcean sends you back here, and the team appears on your Dashboard."
+                    </li>
                 </ol>
                 <h3>"Potions asks for only this access"</h3>
                 <ul class="permissions">
@@ -88,7 +90,8 @@ fn ConnectForm() -> impl IntoView {
                         .map(|(words, scopes)| {
                             view! {
                                 <li>
-                                    {words} " " <span class="muted">"(" <code>{scopes}</code> ")"</span>
+                                    {words} " "
+                                    <span class="muted">"(" <code>{scopes}</code> ")"</span>
                                 </li>
                             }
                         })
@@ -116,12 +119,16 @@ fn ConnectForm() -> impl IntoView {
                             autocomplete="off"
                             aria-describedby="do-label-hint"
                         />
-                        <p id="do-label-hint" class="hint">"Empty: the team's name."</p>
+                        <p id="do-label-hint" class="hint">
+                            "Empty: the team's name."
+                        </p>
                     </div>
                     <button type="submit" class="button button-primary">
                         "Continue to DigitalOcean"
                     </button>
-                    <p class="hint">"Potions keeps DigitalOcean's tokens encrypted with AES-256-GCM."</p>
+                    <p class="hint">
+                        "Potions keeps DigitalOcean's tokens encrypted with AES-256-GCM."
+                    </p>
                 </form>
             </section>
         </div>
@@ -141,7 +148,9 @@ pub fn Reconnect(connection_id: String) -> impl IntoView {
                 <ErrorNotice error=error />
                 <input type="hidden" name="label" value="" />
                 <input type="hidden" name="reconnect" value=connection_id />
-                <button type="submit" class="button button-primary">"Reconnect"</button>
+                <button type="submit" class="button button-primary">
+                    "Reconnect"
+                </button>
             </form>
         </section>
     }

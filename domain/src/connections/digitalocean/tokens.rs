@@ -159,8 +159,9 @@ impl Connections {
                 }
                 let pair = self.seal_pair(user_id, &id, grant)?;
                 pair.bind_to(sqlx::query(&format!(
-                    "UPDATE connections SET {PAIR_COLUMNS}, team_name = $9, account_email = $10, ssh_key_id = $11, status = $12, \
-                     last_verified_at = $13, token_version = token_version + 1, refresh_claimed_until = NULL, \
+                    "UPDATE connections SET {PAIR_COLUMNS}, team_name = $9, account_email = $10, \
+                     ssh_key_id = $11, status = $12, last_verified_at = $13, \
+                     token_version = token_version + 1, refresh_claimed_until = NULL, \
                      label = CASE WHEN $14 = '' THEN label ELSE $14 END WHERE user_id = $15 AND id = $16",
                 )))
                 .bind(&team.name)
