@@ -39,10 +39,12 @@ pub const PERMISSIONS: [(&str, &str); 6] = [
 
 /// The callback's outcome, as a fixed word in the connect page's URL: no
 /// free text, so a forged link can only show one of these messages.
-const OUTCOMES: [(&str, AppError); 10] = [
+const OUTCOMES: [(&str, AppError); 11] = [
     ("denied", AppError::OAuthDenied),
     ("expired", AppError::OAuthStateInvalid),
     ("refused", AppError::OAuthCodeRefused),
+    // DigitalOcean refused the token it had just issued.
+    ("rejected", AppError::DigitalOceanAccessLost),
     ("permission", AppError::DigitalOceanMissingPermission),
     ("locked", AppError::DigitalOceanAccountLocked),
     ("unverified", AppError::DigitalOceanEmailNotVerified),
