@@ -15,7 +15,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-use super::client::DigitalOceanClient;
+use super::client::{DigitalOceanClient, RawAnswer};
 use super::config::{DigitalOceanConfig, OAuthApp};
 use super::error::{DigitalOceanError, ErrorKind, OAuthErrorKind};
 use super::secrets::{AccessToken, AuthorizationCode, PkceVerifier, RefreshToken};
@@ -153,8 +153,17 @@ fn read_grant(status: u16, body: &[u8]) -> Result<TokenGrant, DigitalOceanError>
     })
 }
 
-/// An OAuth error answer: keyed on `error`, never on the description.
-fn oauth_error(status: u16, body: &[u8]) -> DigitalOceanError {
+/// An OAuth error answer: keyed on the status, then on `error`, never on
+/// the description.
+fn oauth_error(raw: &RawAnswer) -> DigitalOceanError {
+    let (status, body) = (raw.status, raw.body.as_slice());
+    if status == 429 {
+        let retry_after = crate::provider_http::header_number(&raw.headers, "retry-after");
+        return DigitalOceanError::new(ErrorKind::RateLimited {
+            retry_after_secs: retry_after.and_then(|s| u64::try_from(s).ok()),
+            reset_at: None,
+        });
+    }
     if status >= 500 {
         return DigitalOceanError::new(ErrorKind::ServerError { status });
     }
@@ -181,7 +190,7 @@ impl DigitalOceanClient {
         if raw.status == 200 {
             read_grant(raw.status, &raw.body)
         } else {
-            Err(oauth_error(raw.status, &raw.body))
+            Err(oauth_error(&raw))
         }
     }
 
@@ -232,7 +241,7 @@ impl DigitalOceanClient {
         if raw.status == 200 {
             Ok(())
         } else {
-            Err(oauth_error(raw.status, &raw.body))
+            Err(oauth_error(&raw))
         }
     }
 }

@@ -17,6 +17,7 @@ on_both_backends!(
     a_team_connects_end_to_end,
     refused_callbacks_store_nothing,
     the_team_refuses_and_digitalocean_fails,
+    digitalocean_failing_at_each_step,
     refresh_runs_once_across_instances,
     access_lost_then_reconnect_keeps_the_connection,
     disconnect_revokes_at_digitalocean,
@@ -238,6 +239,88 @@ async fn the_team_refuses_and_digitalocean_fails(backend: Backend) {
         .await;
     assert!(page.contains("reach DigitalOcean"), "{page}");
     assert_eq!(connections(&w).await, 0);
+}
+
+async fn digitalocean_failing_at_each_step(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let cookie = w.app.sign_up("ada@example.com").await;
+    let attempt = |fault: Fault| {
+        let (w, cookie) = (&w, cookie.clone());
+        async move {
+            let back = w
+                .consent(&w.start(&cookie, "", "").await, "Acme", true)
+                .await;
+            w.fake.inject(fault);
+            let to = w.arrive(&back, Some(&cookie)).await;
+            w.fake.clear_faults();
+            to.strip_prefix("/connect/digitalocean?outcome=")
+                .unwrap_or(&to)
+                .to_string()
+        }
+    };
+    let missing_refresh = serde_json::json!({
+        "access_token": "doo_v1_x", "token_type": "bearer", "expires_in": 2_592_000,
+        "info": { "name": "S", "email": "e", "uuid": "u", "team_uuid": "t", "team_name": "T" },
+    });
+    let cases = [
+        (
+            Fault::error(429, "too_many_requests").on("POST", "/v1/oauth/token"),
+            "rate-limited",
+        ),
+        (
+            Fault::new(FaultKind::Json {
+                status: 200,
+                body: missing_refresh,
+            })
+            .on("POST", "/v1/oauth/token"),
+            "unreachable",
+        ),
+        (
+            Fault::error(503, "server_error")
+                .on("GET", "/v2/account")
+                .times(10),
+            "unreachable",
+        ),
+        (
+            Fault::error(500, "server_error").on("POST", "/v2/account/keys"),
+            "unreachable",
+        ),
+        (
+            Fault::new(FaultKind::Drop)
+                .on("GET", "/v2/account/keys")
+                .times(10),
+            "unreachable",
+        ),
+    ];
+    for (fault, word) in cases {
+        assert_eq!(attempt(fault.clone()).await, word, "{fault:?}");
+    }
+    let page = w
+        .app
+        .page("/connect/digitalocean?outcome=rate-limited", &cookie)
+        .await;
+    assert!(
+        page.contains("DigitalOcean is limiting requests right now"),
+        "{page}"
+    );
+    assert_eq!(connections(&w).await, 0, "nothing half-stored");
+
+    // An account locked after connecting: a re-check says so.
+    let id = w.connect_team(&cookie, "Acme").await;
+    w.fake.set_account(&w.user, AccountStatus::Locked, true);
+    let (status, body) = w
+        .app
+        .call(path_of::<RecheckConnection>(), &[("id", &id)], &cookie)
+        .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            serde_json::json!("DigitalOceanAccountLocked")
+        )
+    );
 }
 
 async fn refresh_runs_once_across_instances(backend: Backend) {
