@@ -11,8 +11,10 @@ use crate::Result;
 
 /// What the browser may fetch to make the Dashboard interactive, gzip -9.
 /// The issue's budget is 250 KB; until the main module gets there this is a
-/// ratchet at today's size, so the bundle cannot grow unnoticed.
-pub const DASHBOARD_BUDGET_BYTES: u64 = 320 * 1024;
+/// ratchet at today's size, so the bundle cannot grow unnoticed. Raised from
+/// 320 KB to 340 KB when DigitalOcean connections came (measured 337.5 KB:
+/// the main module grew from 226 to 242 KB); the performance issue wins it back.
+pub const DASHBOARD_BUDGET_BYTES: u64 = 340 * 1024;
 
 /// One file or set of files: as built, gzip -9, and brotli as served.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
