@@ -33,7 +33,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     if let (Some(nonce), Some(response)) =
         (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
     {
-        if let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+        // Forms may also lead to DigitalOcean's consent page (Continue, Reconnect).
+        let oauth_origin = use_context::<crate::ssr::AppState>()
+            .and_then(|state| state.connections.digitalocean_oauth_origin());
+        let policy = content_security_policy(&nonce, oauth_origin.as_deref());
+        if let Ok(policy) = http::HeaderValue::from_str(&policy) {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
         }
     }
@@ -57,13 +61,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Scripts only from our origin, plus the one inline hydration script that
-/// carries this response's nonce; WebAssembly may compile.
+/// carries this response's nonce; WebAssembly may compile. Forms post to our
+/// origin, and may be redirected on to `oauth_origin` (browsers hold the
+/// redirect after a form post to `form-action` too).
 #[cfg(feature = "ssr")]
-pub fn content_security_policy(nonce: &str) -> String {
+pub fn content_security_policy(nonce: &str, oauth_origin: Option<&str>) -> String {
+    let oauth_origin = oauth_origin.map(|o| format!(" {o}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+         object-src 'none'; base-uri 'none'; form-action 'self'{oauth_origin}; frame-ancestors 'none'"
     )
 }
 

@@ -38,6 +38,17 @@ async fn a_team_connects_end_to_end(backend: Backend) {
         dashboard.contains("href=\"/connect/digitalocean\""),
         "{dashboard}"
     );
+    // Continue leads to DigitalOcean: the policy lets that one form redirect through.
+    let res = w.app.get("/connect/digitalocean", Some(&cookie)).await;
+    let policy = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let oauth_origin = w.fake.oauth_base_url().replace("/v1/oauth", "");
+    assert!(
+        policy.contains(&format!("form-action 'self' {oauth_origin};")),
+        "{policy}"
+    );
     let page = w.app.page("/connect/digitalocean", &cookie).await;
     assert!(page.contains("Continue to DigitalOcean") && page.contains("droplet:create"));
     assert!(!page.contains("read write"));
@@ -486,6 +497,12 @@ async fn without_set_up_digitalocean_is_not_offered(backend: Backend) {
         "{dashboard}"
     );
     assert!(!dashboard.contains("href=\"/connect/digitalocean\""));
+    let res = app.get("/connect/digitalocean", Some(&cookie)).await;
+    let policy = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(policy.contains("form-action 'self';"), "{policy}");
     let page = app.page("/connect/digitalocean", &cookie).await;
     assert!(page.contains("set up on this Potions instance"), "{page}");
     let (status, body) = app

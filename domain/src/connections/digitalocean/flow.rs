@@ -48,6 +48,14 @@ impl Connections {
         self.digitalocean.is_some()
     }
 
+    /// The origin of DigitalOcean's consent page (`https://cloud.digitalocean.com`),
+    /// where Potions' forms send the browser on; none when not set up.
+    pub fn digitalocean_oauth_origin(&self) -> Option<String> {
+        let base = &self.digitalocean.as_ref()?.client.config().oauth_base_url;
+        let origin = reqwest::Url::parse(base).ok()?.origin();
+        origin.is_tuple().then(|| origin.ascii_serialization())
+    }
+
     /// Starts connecting a team (or reconnecting `reconnect_id`): answers
     /// the DigitalOcean consent URL to send the browser to.
     pub async fn begin_digitalocean(
