@@ -48,6 +48,9 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   // SSH keys: add one, see the duplicate answer, delete it.
   await page.getByRole("link", { name: "SSH keys" }).click();
   await hydrated(page);
+  // Reached by a client-side navigation: the page is settled once its keys are listed
+  // (a form filled before that can be rendered afresh, and its fields emptied).
+  await expect(page.getByTestId("ssh-key").first()).toBeVisible();
   await page.getByLabel("Name").fill("laptop");
   await page.getByLabel("OpenSSH public key").fill(KEY);
   await page.getByRole("button", { name: "Add key" }).click();
