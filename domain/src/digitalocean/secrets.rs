@@ -67,7 +67,8 @@ mod tests {
     fn secrets_never_print() {
         let token = AccessToken::new("doo_v1_secret-value");
         let refresh = RefreshToken::new("dor_v1_secret-value");
-        let shown = format!("{token:?} {token} {refresh:?} {refresh}");
+        let code = AuthorizationCode::new("code-secret-value");
+        let shown = format!("{token:?} {token} {refresh:?} {refresh} {code:?} {code}");
         assert!(!shown.contains("secret-value"), "{shown}");
         assert!(shown.contains("AccessToken(<redacted>)"));
         assert_eq!(token.clone().expose_secret(), "doo_v1_secret-value");

@@ -6,6 +6,7 @@
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::connections::digitalocean::Callback;
+use domain::digitalocean::AuthorizationCode;
 use http::HeaderMap;
 use serde::Deserialize;
 
@@ -40,7 +41,7 @@ pub async fn handle(
             .ok_or(AppError::NotSignedIn)?;
         let callback = Callback {
             state: query.state,
-            code: query.code,
+            code: query.code.map(AuthorizationCode::new),
             error: query.error,
         };
         Ok::<_, AppError>(

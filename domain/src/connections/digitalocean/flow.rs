@@ -18,7 +18,8 @@ use crate::error::DomainError;
 #[derive(Debug, Default, Clone)]
 pub struct Callback {
     pub state: Option<String>,
-    pub code: Option<String>,
+    /// Redacted in `Debug`: until exchanged, it is as good as a token.
+    pub code: Option<AuthorizationCode>,
     /// `access_denied` when the user chose Deny.
     pub error: Option<String>,
 }
@@ -103,8 +104,10 @@ impl Connections {
             .await?;
         // An error and a code together is not an answer DigitalOcean gives: refuse it.
         let code = match (callback.error, callback.code) {
-            (None, Some(code)) if !code.is_empty() && code.len() <= 512 => {
-                AuthorizationCode::new(code)
+            (None, Some(code))
+                if !code.expose_secret().is_empty() && code.expose_secret().len() <= 512 =>
+            {
+                code
             }
             (Some(_), _) => return Err(DomainError::OAuthDenied),
             (None, _) => return Err(DomainError::OAuthCodeRefused),
@@ -211,5 +214,24 @@ impl Connections {
                 .ok_or_else(|| api_failure(&err)),
             Err(err) => Err(api_failure(&err)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_callback_never_prints_its_code() {
+        let callback = Callback {
+            state: Some("state".into()),
+            code: Some(AuthorizationCode::new("code-secret-value")),
+            error: None,
+        };
+        let shown = format!("{callback:?}");
+        assert!(
+            !shown.contains("code-secret-value") && shown.contains("redacted"),
+            "{shown}"
+        );
     }
 }
