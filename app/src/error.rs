@@ -82,6 +82,9 @@ pub enum AppError {
     DigitalOceanRateLimited { retry_after_secs: i64 },
     #[error("digitalocean access lost")]
     DigitalOceanAccessLost,
+    /// DigitalOcean's own words; dropped when read back from a URL.
+    #[error("digitalocean refused")]
+    DigitalOceanRefused { message: String },
     #[error("reconnected with another team")]
     ReconnectOtherTeam { team_name: String },
     /// The request's arguments were missing or malformed.
@@ -150,7 +153,8 @@ impl AppError {
             | Self::OAuthCodeRefused
             | Self::DigitalOceanMissingPermission
             | Self::DigitalOceanAccountLocked
-            | Self::DigitalOceanEmailNotVerified => 422,
+            | Self::DigitalOceanEmailNotVerified
+            | Self::DigitalOceanRefused { .. } => 422,
             Self::Throttled { .. } => 429,
             Self::HetznerUnreachable
             | Self::Transport
@@ -193,6 +197,9 @@ impl AppError {
             },
             Self::ReconnectOtherTeam { .. } => Self::ReconnectOtherTeam {
                 team_name: String::new(),
+            },
+            Self::DigitalOceanRefused { .. } => Self::DigitalOceanRefused {
+                message: String::new(),
             },
             Self::InvalidServerRequest { fields } => Self::InvalidServerRequest {
                 fields: names_only(fields),
@@ -272,10 +279,10 @@ impl AppError {
                 .into(),
             Self::ServerNotFound => "That server no longer exists in this project.".into(),
             Self::InvalidServerRequest { fields } if fields.is_empty() => {
-                "Hetzner didn't accept the request. Reload the page and try again.".into()
+                "The provider didn't accept the request. Reload the page and try again.".into()
             }
             Self::InvalidServerRequest { fields } => format!(
-                "Hetzner didn't accept the {}. \
+                "The {} you chose can't be used here. \
                 Reload the page and try again.",
                 fields.join(", ").replace('_', " ")
             ),
@@ -325,6 +332,12 @@ impl AppError {
                 team (it may have been revoked there), so Potions has stopped using it. Reconnect to \
                 give access again."
                 .into(),
+            Self::DigitalOceanRefused { message } if message.is_empty() => "DigitalOcean didn't \
+                accept the request. Check your choices and try again."
+                .into(),
+            Self::DigitalOceanRefused { message } => {
+                format!("DigitalOcean didn't accept the request: {message}")
+            }
             Self::ReconnectOtherTeam { team_name } if team_name.is_empty() => "You chose another \
                 team than this connection's. Reconnect and choose the same team, or connect the other \
                 team from the Dashboard."
@@ -403,6 +416,7 @@ impl From<domain::DomainError> for AppError {
                 Self::DigitalOceanRateLimited { retry_after_secs }
             }
             D::DigitalOceanAccessLost => Self::DigitalOceanAccessLost,
+            D::DigitalOceanRefused { message } => Self::DigitalOceanRefused { message },
             D::ReconnectOtherTeam { team_name } => Self::ReconnectOtherTeam { team_name },
             D::Database(_) | D::Migration(_) | D::Hashing | D::Crypto(_) => {
                 tracing::error!(error = %err, "internal error");

@@ -50,11 +50,6 @@ pub fn count_of(n: i64, singular: &str, plural: &str) -> String {
     }
 }
 
-/// A monthly price in euros, e.g. `€4.51/month`.
-pub fn monthly_price(euros: f64) -> String {
-    format!("€{euros:.2}/month")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,9 +63,8 @@ mod tests {
     }
 
     #[test]
-    fn counts_and_prices_read_naturally() {
+    fn counts_read_naturally() {
         assert_eq!(count_of(1, "server", "servers"), "1 server");
         assert_eq!(count_of(0, "server", "servers"), "0 servers");
-        assert_eq!(monthly_price(4.5100000000), "€4.51/month");
     }
 }

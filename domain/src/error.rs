@@ -84,6 +84,9 @@ pub enum DomainError {
     DigitalOceanRateLimited { retry_after_secs: i64 },
     #[error("DigitalOcean no longer accepts Potions' access")]
     DigitalOceanAccessLost,
+    /// DigitalOcean's own words (422 or 400), for display only.
+    #[error("DigitalOcean refused the request: {message}")]
+    DigitalOceanRefused { message: String },
     #[error("reconnected with another team")]
     ReconnectOtherTeam { team_name: String },
 }

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::server_fns::CreateServer;
-use super::{CreateServerChoices, ImageChoice, ServerTypeChoice};
+use super::{CreateServerChoices, ImageChoice, PriceCurrency, ServerTypeChoice};
 use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
-use crate::format::monthly_price;
+use crate::providers::Provider;
 
 /// What the user picked so far; the menus below follow it.
 #[derive(Clone, Copy)]
@@ -19,6 +19,7 @@ struct Picked {
 #[component]
 pub fn CreateServerForm(
     connection_id: String,
+    provider: Provider,
     choices: Resource<Result<CreateServerChoices, AppError>>,
 ) -> impl IntoView {
     let create = ServerAction::<CreateServer>::new();
@@ -33,7 +34,7 @@ pub fn CreateServerForm(
             <h2 id="create-title">"Create a server"</h2>
             <Loaded
                 resource=choices
-                loading="Loading locations, server types and images from Hetzner…"
+                loading=provider.loading_catalogue()
                 let:choices
             >
                 {
@@ -47,7 +48,7 @@ pub fn CreateServerForm(
                             <div class="form-grid">
                                 <NameField name=picked.name />
                                 <LocationField choices picked />
-                                <ServerTypeField choices picked />
+                                <ServerTypeField choices picked provider />
                                 <ImageField choices picked />
                             </div>
                             <SshKeysField choices />
@@ -160,28 +161,39 @@ fn LocationField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> i
     }
 }
 
-fn type_option_text(t: &ServerTypeChoice, location: &str) -> String {
-    let price = t.price_in(location).map(monthly_price).unwrap_or_default();
+/// E.g. `CX22 — 2 vCPU shared, 4 GB RAM, 40 GB disk, x86 — €4.51/month`;
+/// parts a provider does not have are left out.
+fn type_option_text(t: &ServerTypeChoice, location: &str, currency: PriceCurrency) -> String {
+    let cores = format!("{} vCPU {}", t.cores, t.cpu_type);
+    let memory = format!("{} GB RAM", t.memory_gb);
+    let disk = format!("{} GB disk", t.disk_gb);
+    let specs: Vec<&str> = [cores.trim_end(), &memory, &disk, &t.architecture]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect();
+    let price = t
+        .price_in(location)
+        .map(|p| currency.monthly(p))
+        .unwrap_or_default();
     let recommended = if t.recommended_in(location) {
         " — Recommended here"
     } else {
         ""
     };
     format!(
-        "{} — {} vCPU {}, {} GB RAM, {} GB disk, {} — {}{}",
+        "{} — {} — {price}{recommended}",
         t.description,
-        t.cores,
-        t.cpu_type,
-        t.memory_gb,
-        t.disk_gb,
-        t.architecture,
-        price,
-        recommended
+        specs.join(", ")
     )
 }
 
 #[component]
-fn ServerTypeField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl IntoView {
+fn ServerTypeField(
+    choices: StoredValue<CreateServerChoices>,
+    picked: Picked,
+    provider: Provider,
+) -> impl IntoView {
+    let currency = choices.with_value(|c| c.currency);
     view! {
         <div class="field field-wide">
             <label for="server-type">"Server type"</label>
@@ -196,7 +208,7 @@ fn ServerTypeField(choices: StoredValue<CreateServerChoices>, picked: Picked) ->
                     types_here(choices, picked)
                         .into_iter()
                         .map(|t| {
-                            let text = type_option_text(&t, &here);
+                            let text = type_option_text(&t, &here, currency);
                             let selected = Some(&t.name) == chosen.as_ref();
                             view! {
                                 <option value=t.name selected=selected>
@@ -208,7 +220,11 @@ fn ServerTypeField(choices: StoredValue<CreateServerChoices>, picked: Picked) ->
                 }}
             </select>
             <p class="hint">
-                "Only types Hetzner can deliver in this location now; prices include VAT."
+                {format!(
+                    "Only types {} can deliver in this location now; {}.",
+                    provider.name(),
+                    currency.note(),
+                )}
             </p>
         </div>
     }
@@ -220,10 +236,11 @@ fn ImageField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl
         let arch = chosen_type(choices, picked)
             .map(|t| t.architecture)
             .unwrap_or_default();
+        let here = picked.location.get();
         choices.with_value(|c| {
             c.images
                 .iter()
-                .filter(|i| i.architecture == arch)
+                .filter(|i| i.architecture == arch && i.usable_in(&here))
                 .cloned()
                 .collect::<Vec<ImageChoice>>()
         })
@@ -240,7 +257,11 @@ fn ImageField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl
                                 <option value=i
                                     .id
                                     .to_string()>
-                                    {format!("{} ({})", i.description, i.architecture)}
+                                    {if i.architecture.is_empty() {
+                                        i.description
+                                    } else {
+                                        format!("{} ({})", i.description, i.architecture)
+                                    }}
                                 </option>
                             }
                         })

@@ -10,6 +10,7 @@ use crate::auth::RequireUser;
 use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
 use crate::paths;
+use crate::providers::Provider;
 
 #[component]
 pub fn DeleteServerPage() -> impl IntoView {
@@ -34,6 +35,7 @@ pub fn DeleteServerPage() -> impl IntoView {
                         view! {
                             <ConfirmDelete
                                 connection_id=project.connection_id.clone()
+                                provider=project.provider
                                 server
                                 delete
                             />
@@ -49,6 +51,7 @@ pub fn DeleteServerPage() -> impl IntoView {
 #[component]
 fn ConfirmDelete(
     connection_id: String,
+    provider: Provider,
     server: ServerSummary,
     delete: ServerAction<DeleteServer>,
 ) -> impl IntoView {
@@ -57,7 +60,12 @@ fn ConfirmDelete(
     view! {
         <section class="card narrow" aria-labelledby="delete-title">
             <h1 id="delete-title">{format!("Delete \u{201c}{name}\u{201d}?")}</h1>
-            <p>"The server and its disks are deleted at Hetzner. This cannot be undone."</p>
+            <p>
+                {format!(
+                    "The server and its disks are deleted at {}. This cannot be undone.",
+                    provider.name(),
+                )}
+            </p>
             {server
                 .delete_protected
                 .then(|| {

@@ -52,8 +52,8 @@ pub struct LocationChoice {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LocationPrice {
     pub location: String,
-    /// Monthly price including VAT, in euros.
-    pub monthly_gross_eur: f64,
+    /// Monthly price, in the choices' currency.
+    pub monthly: f64,
     /// Hetzner recommends ordering this type here.
     pub recommended: bool,
 }
@@ -76,7 +76,7 @@ impl ServerTypeChoice {
         self.prices
             .iter()
             .find(|p| p.location == location)
-            .map(|p| p.monthly_gross_eur)
+            .map(|p| p.monthly)
     }
 
     pub fn recommended_in(&self, location: &str) -> bool {
@@ -91,6 +91,41 @@ pub struct ImageChoice {
     pub id: i64,
     pub description: String,
     pub architecture: String,
+    /// Where the image can be used; `None` means everywhere.
+    pub locations: Option<Vec<String>>,
+}
+
+impl ImageChoice {
+    pub fn usable_in(&self, location: &str) -> bool {
+        self.locations
+            .as_ref()
+            .is_none_or(|places| places.iter().any(|p| p == location))
+    }
+}
+
+/// How prices read: Hetzner's include VAT, DigitalOcean's are in US dollars before tax.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PriceCurrency {
+    EurWithVat,
+    Usd,
+}
+
+impl PriceCurrency {
+    /// E.g. `€4.51/month`, `$6.00/month`.
+    pub fn monthly(self, amount: f64) -> String {
+        match self {
+            Self::EurWithVat => format!("€{amount:.2}/month"),
+            Self::Usd => format!("${amount:.2}/month"),
+        }
+    }
+
+    /// What the price includes, for the hint under the menu.
+    pub fn note(self) -> &'static str {
+        match self {
+            Self::EurWithVat => "prices include VAT",
+            Self::Usd => "prices exclude tax",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,6 +141,7 @@ pub struct SshKeySummary {
 /// Everything the create form offers, from the live API (cached a few minutes).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateServerChoices {
+    pub currency: PriceCurrency,
     pub locations: Vec<LocationChoice>,
     pub server_types: Vec<ServerTypeChoice>,
     pub images: Vec<ImageChoice>,
@@ -115,7 +151,8 @@ pub struct CreateServerChoices {
 /// How far the provider's create and start actions have come.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProvisioningProgress {
-    pub percent: i64,
+    /// `None` while the provider does not say how far it is.
+    pub percent: Option<i64>,
     pub done: bool,
     pub failed: Option<String>,
 }
@@ -150,5 +187,19 @@ fn project_error(err: crate::error::AppError) -> AnyView {
     match err {
         crate::error::AppError::ConnectionNotFound => view! { <NotConnected /> }.into_any(),
         err => view! { <crate::components::ErrorNotice error=err /> }.into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_read_in_their_currency() {
+        assert_eq!(
+            PriceCurrency::EurWithVat.monthly(4.510000001),
+            "€4.51/month"
+        );
+        assert_eq!(PriceCurrency::Usd.monthly(6.0), "$6.00/month");
     }
 }

@@ -6,6 +6,7 @@ use super::server_fns::read_provisioning_progress;
 use super::ProvisioningProgress;
 use crate::components::ErrorNotice;
 use crate::error::AppError;
+use crate::providers::Provider;
 
 /// The state of following a creation, kept by the page across re-renders.
 #[derive(Clone, Copy, Default)]
@@ -26,6 +27,7 @@ async fn pause_one_second() {
 #[component]
 pub fn CreationProgress(
     connection_id: String,
+    provider: Provider,
     actions: String,
     refresh: RwSignal<u32>,
     follow: Following,
@@ -62,7 +64,7 @@ pub fn CreationProgress(
                 None => {
                     view! {
                         <p class="muted" role="status">
-                            "Waiting for Hetzner…"
+                            {format!("Waiting for {}…", provider.name())}
                         </p>
                     }
                         .into_any()
@@ -71,22 +73,22 @@ pub fn CreationProgress(
                 Some(Ok(ProvisioningProgress { failed: Some(reason), .. })) => {
                     view! {
                         <p class="notice notice-error" role="alert">
-                            {format!("Hetzner could not create the server: {reason}")}
+                            {format!("{} could not create the server: {reason}", provider.name())}
                         </p>
                     }
                         .into_any()
                 }
                 Some(Ok(p)) => {
                     view! {
+                        // Without a percentage the bar is indeterminate.
                         <progress max="100" value=p.percent aria-labelledby="progress-title" />
                         <p role="status">
-                            {if p.done {
-                                "The server is running.".to_string()
-                            } else {
-                                format!(
-                                    "{}% — the server is being created and started.",
-                                    p.percent,
-                                )
+                            {match (p.done, p.percent) {
+                                (true, _) => "The server is running.".to_string(),
+                                (false, Some(percent)) => {
+                                    format!("{percent}% — the server is being created and started.")
+                                }
+                                (false, None) => "The server is being created and started.".into(),
                             }}
                         </p>
                     }

@@ -13,7 +13,7 @@ use crate::components::{Copyable, Loaded};
 use crate::connections::ConnectionStatus;
 use crate::format::format_optional_time;
 use crate::paths;
-use crate::providers::{Provider, RestoreAccess};
+use crate::providers::RestoreAccess;
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
@@ -35,31 +35,28 @@ pub fn ProjectPage() -> impl IntoView {
                 {
                     let attention = p.status == ConnectionStatus::NeedsAttention;
                     let connection_id = p.connection_id.clone();
-                    let provisions = p.provider == Provider::Hetzner;
-                    // Provisioning a DigitalOcean team from Potions is not built yet.
+                    let provider = p.provider;
                     view! {
                         <div class="page-head">
                             <h1>{p.label.clone()}</h1>
-                            {provisions
-                                .then(|| {
-                                    view! {
-                                        <nav aria-label="Project" class="actions">
-                                            <A
-                                                href=paths::project_ssh_keys(&connection_id)
-                                                attr:class="button button-secondary"
-                                            >
-                                                "SSH keys"
-                                            </A>
-                                        </nav>
-                                    }
-                                })}
+                            <nav aria-label="Project" class="actions">
+                                <A
+                                    href=paths::project_ssh_keys(&connection_id)
+                                    attr:class="button button-secondary"
+                                >
+                                    "SSH keys"
+                                </A>
+                            </nav>
                         </div>
                         // The name in the URL is not echoed: anyone can write a link.
                         {deleted()
                             .map(|_| {
                                 view! {
                                     <p class="notice notice-success" role="status">
-                                        "Deleting the server. Hetzner removes it in a moment."
+                                        {format!(
+                                            "Deleting the server. {} removes it in a moment.",
+                                            provider.name(),
+                                        )}
                                     </p>
                                 }
                             })}
@@ -78,6 +75,7 @@ pub fn ProjectPage() -> impl IntoView {
                                 view! {
                                     <CreationProgress
                                         connection_id=connection_id.clone()
+                                        provider
                                         actions
                                         refresh
                                         follow
@@ -90,25 +88,12 @@ pub fn ProjectPage() -> impl IntoView {
                                     <ServersCard
                                         connection_id=connection_id.clone()
                                         servers=p.servers.clone()
-                                        deletable=provisions
                                     />
-                                    {if provisions {
-                                        view! {
-                                            <CreateServerForm
-                                                connection_id=connection_id.clone()
-                                                choices
-                                            />
-                                        }
-                                            .into_any()
-                                    } else {
-                                        view! {
-                                            <p class="muted">
-                                                "Creating and deleting Droplets from Potions comes \
-                                                    next; until then, use DigitalOcean's control panel."
-                                            </p>
-                                        }
-                                            .into_any()
-                                    }}
+                                    <CreateServerForm
+                                        connection_id=connection_id.clone()
+                                        provider
+                                        choices
+                                    />
                                 }
                             })}
                     }
@@ -119,11 +104,7 @@ pub fn ProjectPage() -> impl IntoView {
 }
 
 #[component]
-fn ServersCard(
-    connection_id: String,
-    servers: Vec<ServerSummary>,
-    deletable: bool,
-) -> impl IntoView {
+fn ServersCard(connection_id: String, servers: Vec<ServerSummary>) -> impl IntoView {
     let body = if servers.is_empty() {
         view! { <p class="muted">"No servers in this project yet."</p> }.into_any()
     } else {
@@ -149,11 +130,7 @@ fn ServersCard(
                             .into_iter()
                             .map(|server| {
                                 view! {
-                                    <ServerRow
-                                        connection_id=connection_id.clone()
-                                        server
-                                        deletable
-                                    />
+                                    <ServerRow connection_id=connection_id.clone() server />
                                 }
                             })
                             .collect_view()}
@@ -172,7 +149,7 @@ fn ServersCard(
 }
 
 #[component]
-fn ServerRow(connection_id: String, server: ServerSummary, deletable: bool) -> impl IntoView {
+fn ServerRow(connection_id: String, server: ServerSummary) -> impl IntoView {
     let s = server;
     let address = |value: Option<String>, what: String| match value {
         Some(value) => view! { <Copyable value what /> }.into_any(),
@@ -198,18 +175,13 @@ fn ServerRow(connection_id: String, server: ServerSummary, deletable: bool) -> i
             <td>{address(s.ipv6, format!("IPv6 address of {}", s.name))}</td>
             <td>{format_optional_time(s.created_at)}</td>
             <td>
-                {deletable
-                    .then(|| {
-                        view! {
-                            <A
-                                href=paths::delete_server(&connection_id, s.id)
-                                attr:class="button button-danger-outline button-small"
-                                attr:aria-label=format!("Delete {}", s.name)
-                            >
-                                "Delete"
-                            </A>
-                        }
-                    })}
+                <A
+                    href=paths::delete_server(&connection_id, s.id)
+                    attr:class="button button-danger-outline button-small"
+                    attr:aria-label=format!("Delete {}", s.name)
+                >
+                    "Delete"
+                </A>
             </td>
         </tr>
     }

@@ -9,98 +9,80 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod convert {
     use super::super::*;
-    use domain::clock::parse_rfc3339;
-    use domain::hetzner::{Server, SshKey};
-    use domain::provisioning::Catalogue;
+    use domain::provisioning::{Catalogue, Currency, KeyInfo, ServerInfo};
 
-    pub fn server(s: Server) -> ServerSummary {
+    pub fn server(s: ServerInfo) -> ServerSummary {
         ServerSummary {
-            ipv4: s.ipv4().map(str::to_string),
-            ipv6: s.ipv6_host(),
-            managed_by_potions: domain::connections::is_managed_by_potions(&s.labels),
-            delete_protected: s.protection.delete,
-            created_at: parse_rfc3339(&s.created),
             id: s.id,
             name: s.name,
             status: s.status,
-            server_type: s.server_type.name,
-            location: s.location.name,
+            server_type: s.size,
+            location: s.location,
+            ipv4: s.ipv4,
+            ipv6: s.ipv6,
+            created_at: s.created_at,
+            managed_by_potions: s.managed_by_potions,
+            delete_protected: s.delete_protected,
         }
     }
 
-    pub fn droplet(d: domain::digitalocean::Droplet) -> ServerSummary {
-        ServerSummary {
-            ipv4: d.public_ipv4().map(str::to_string),
-            ipv6: d.public_ipv6().map(str::to_string),
-            managed_by_potions: d.is_managed_by_potions(),
-            delete_protected: false,
-            created_at: parse_rfc3339(&d.created_at),
-            id: d.id,
-            status: d.status.as_str().to_string(),
-            name: d.name,
-            server_type: d.size_slug,
-            location: d.region.slug,
-        }
-    }
-
-    pub fn ssh_key(k: SshKey, potions_key_id: i64) -> SshKeySummary {
+    pub fn ssh_key(k: KeyInfo) -> SshKeySummary {
         SshKeySummary {
-            is_potions_key: k.id == potions_key_id,
-            created_at: parse_rfc3339(&k.created),
             id: k.id,
             name: k.name,
             fingerprint: k.fingerprint,
+            created_at: k.created_at,
+            is_potions_key: k.is_potions_key,
         }
     }
 
-    pub fn choices(catalogue: &Catalogue, ssh_keys: Vec<SshKeySummary>) -> CreateServerChoices {
+    pub fn choices(catalogue: Catalogue, ssh_keys: Vec<KeyInfo>) -> CreateServerChoices {
         CreateServerChoices {
+            currency: match catalogue.currency {
+                Currency::EurGross => PriceCurrency::EurWithVat,
+                Currency::Usd => PriceCurrency::Usd,
+            },
             locations: catalogue
                 .locations
-                .iter()
+                .into_iter()
                 .map(|l| LocationChoice {
-                    name: l.name.clone(),
-                    description: format!("{} ({}, {})", l.name, l.city, l.country),
+                    name: l.name,
+                    description: l.description,
                 })
                 .collect(),
             server_types: catalogue
-                .server_types
-                .iter()
-                .filter(|t| t.deprecation.is_none())
+                .sizes
+                .into_iter()
                 .map(|t| ServerTypeChoice {
-                    name: t.name.clone(),
-                    description: t.description.clone(),
+                    name: t.name,
+                    description: t.description,
                     cores: t.cores,
-                    memory_gb: t.memory,
-                    disk_gb: t.disk,
-                    architecture: t.architecture.clone(),
-                    cpu_type: t.cpu_type.clone(),
+                    memory_gb: t.memory_gb,
+                    disk_gb: t.disk_gb,
+                    architecture: t.architecture,
+                    cpu_type: t.cpu_type,
                     prices: t
-                        .locations
-                        .iter()
-                        .filter(|l| t.available_in(&l.name))
-                        .filter_map(|l| {
-                            let price = t.monthly_gross(&l.name)?.parse().ok()?;
-                            Some(LocationPrice {
-                                location: l.name.clone(),
-                                monthly_gross_eur: price,
-                                recommended: t.recommended_in(&l.name),
-                            })
+                        .prices
+                        .into_iter()
+                        .map(|p| LocationPrice {
+                            location: p.location,
+                            monthly: p.monthly,
+                            recommended: p.recommended,
                         })
                         .collect(),
                 })
                 .collect(),
             images: catalogue
                 .images
-                .iter()
-                .filter(|i| i.deprecated.is_none())
+                .into_iter()
                 .map(|i| ImageChoice {
                     id: i.id,
-                    description: i.description.clone(),
-                    architecture: i.architecture.clone(),
+                    description: i.description,
+                    architecture: i.architecture,
+                    locations: i.locations,
                 })
                 .collect(),
-            ssh_keys,
+            ssh_keys: ssh_keys.into_iter().map(ssh_key).collect(),
         }
     }
 }
@@ -118,31 +100,20 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
         connection_id: id,
         servers: Vec::new(),
     };
-    if overview.status == ConnectionStatus::Connected
-        && overview.provider == crate::providers::Provider::DigitalOcean
-    {
-        match state
-            .connections
-            .droplets(&user.id, &overview.connection_id)
-            .await
-        {
-            Ok(list) => overview.servers = list.into_iter().map(convert::droplet).collect(),
-            Err(domain::DomainError::DigitalOceanAccessLost) => {
-                overview.status = ConnectionStatus::NeedsAttention
-            }
-            Err(err) => return Err(err.into()),
-        }
-    } else if overview.status == ConnectionStatus::Connected {
+    if overview.status == ConnectionStatus::Connected {
         match state
             .provisioning
             .servers(&user.id, &overview.connection_id)
             .await
         {
             Ok(list) => overview.servers = list.into_iter().map(convert::server).collect(),
-            // The token was just rejected: show the project as needing attention.
-            Err(domain::DomainError::TokenRejected) => {
-                overview.status = ConnectionStatus::NeedsAttention
-            }
+            // Access was just refused, here or by a concurrent request (the
+            // create form's menus load alongside): show the project as needing attention.
+            Err(
+                domain::DomainError::TokenRejected
+                | domain::DomainError::NeedsAttention
+                | domain::DomainError::DigitalOceanAccessLost,
+            ) => overview.status = ConnectionStatus::NeedsAttention,
             Err(err) => return Err(err.into()),
         }
     }
@@ -152,14 +123,11 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
 #[server(prefix = "/api", endpoint = "load_create_server_choices")]
 pub async fn load_create_server_choices(id: String) -> Result<CreateServerChoices, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    let connection = state.connections.get(&user.id, &id).await?;
-    let catalogue = state.provisioning.catalogue(&user.id, &id).await?;
-    let keys = state.provisioning.ssh_keys(&user.id, &id).await?;
-    let keys = keys
-        .into_iter()
-        .map(|k| convert::ssh_key(k, connection.ssh_key_id))
-        .collect();
-    Ok(convert::choices(&catalogue, keys))
+    let (catalogue, keys) = tokio::try_join!(
+        state.provisioning.catalogue(&user.id, &id),
+        state.provisioning.ssh_keys(&user.id, &id)
+    )?;
+    Ok(convert::choices(catalogue, keys))
 }
 
 /// Sends the create request; a plain form post then follows its progress.
@@ -176,19 +144,16 @@ pub async fn create_server(
     let new = domain::provisioning::NewServer {
         name,
         location,
-        server_type,
+        size: server_type,
         image,
         ssh_keys,
     };
     let created = state.provisioning.create_server(&user.id, &id, new).await?;
-    let actions: Vec<String> = std::iter::once(&created.action)
-        .chain(&created.next_actions)
-        .map(|a| a.id.to_string())
-        .collect();
+    let actions: Vec<String> = created.actions.iter().map(i64::to_string).collect();
     crate::ssr::redirect_to(&format!(
         "{}?watch={}&actions={}",
         crate::paths::project(&id),
-        created.server.id,
+        created.server_id,
         actions.join(",")
     ));
     Ok(())
@@ -200,7 +165,6 @@ pub async fn read_provisioning_progress(
     id: String,
     actions: String,
 ) -> Result<ProvisioningProgress, AppError> {
-    use domain::hetzner::ActionStatus;
     let (user, state) = crate::ssr::user_and_state().await?;
     let ids: Vec<i64> = actions
         .split(',')
@@ -210,21 +174,11 @@ pub async fn read_provisioning_progress(
     if ids.is_empty() {
         return Err(AppError::BadRequest);
     }
-    let actions = state.provisioning.actions(&user.id, &id, &ids).await?;
-    let failed = actions
-        .iter()
-        .find(|a| a.status == ActionStatus::Error)
-        .map(|a| {
-            a.error
-                .as_ref()
-                .map(|e| e.message.clone())
-                .unwrap_or_else(|| format!("{} failed", a.command))
-        });
-    let total: i64 = actions.iter().map(|a| a.progress.clamp(0, 100)).sum();
+    let progress = state.provisioning.progress(&user.id, &id, &ids).await?;
     Ok(ProvisioningProgress {
-        percent: total / i64::try_from(actions.len().max(1)).unwrap_or(1),
-        done: !actions.is_empty() && actions.iter().all(|a| a.status == ActionStatus::Success),
-        failed,
+        percent: progress.percent,
+        done: progress.done,
+        failed: progress.failed,
     })
 }
 
@@ -250,12 +204,8 @@ pub async fn delete_server(
 #[server(prefix = "/api", endpoint = "list_ssh_keys")]
 pub async fn list_ssh_keys(id: String) -> Result<Vec<SshKeySummary>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    let connection = state.connections.get(&user.id, &id).await?;
     let keys = state.provisioning.ssh_keys(&user.id, &id).await?;
-    Ok(keys
-        .into_iter()
-        .map(|k| convert::ssh_key(k, connection.ssh_key_id))
-        .collect())
+    Ok(keys.into_iter().map(convert::ssh_key).collect())
 }
 
 /// Adds a key; answers with a note when the fingerprint was already there.

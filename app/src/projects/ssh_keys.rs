@@ -8,7 +8,7 @@ use super::server_fns::{list_ssh_keys, AddSshKey, DeleteSshKey};
 use super::{connection_id_param, project_error, SshKeySummary};
 use crate::auth::RequireUser;
 use crate::components::{form_error, Copyable, ErrorNotice, Loaded, SubmitButton};
-use crate::format::format_optional_time;
+use crate::format::format_time;
 use crate::paths;
 
 #[component]
@@ -77,7 +77,10 @@ fn KeyItem(
                     what=format!("fingerprint of {}", key.name)
                 />
             </p>
-            <p class="muted">"Added " {format_optional_time(key.created_at)}</p>
+            // DigitalOcean does not say when a key was added.
+            {key
+                .created_at
+                .map(|at| view! { <p class="muted">"Added " {format_time(at)}</p> })}
             <ActionForm action=delete>
                 <input type="hidden" name="id" value=connection_id />
                 <input type="hidden" name="key_id" value=key.id.to_string() />

@@ -43,6 +43,14 @@ impl Provider {
     }
 
     /// The page that connects a new project of this provider.
+    /// Shown while the create form's menus load.
+    pub fn loading_catalogue(self) -> &'static str {
+        match self {
+            Self::Hetzner => "Loading locations, server types and images from Hetzner…",
+            Self::DigitalOcean => "Loading regions, sizes and images from DigitalOcean…",
+        }
+    }
+
     pub fn connect_path(self) -> &'static str {
         match self {
             Self::Hetzner => hetzner::CONNECT_PATH,

@@ -1,75 +1,311 @@
-//! What the create form offers: locations, server types and images, from
-//! the live API and cached per project.
+//! Provisioning in a Hetzner Cloud project, through its API token.
 
-use super::Provisioning;
+use std::collections::BTreeMap;
+
+use super::{
+    AddedKey, Catalogue, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
+    Progress, Provisioner, Provisioning, ServerInfo, Size,
+};
+use crate::clock::parse_rfc3339;
+use crate::connections::{is_managed_by_potions, managed_labels, Connection, ConnectionStatus};
 use crate::error::DomainError;
-use crate::hetzner::{Image, Location, ServerType};
+use crate::hetzner::{self, ActionStatus, ApiToken, ErrorKind, HetznerError, ListParams};
+use crate::provider_failure::provisioning_failure;
 
-/// What the create form offers, from the live API.
-#[derive(Debug, Clone)]
-pub struct Catalogue {
-    pub locations: Vec<Location>,
-    pub server_types: Vec<ServerType>,
-    pub images: Vec<Image>,
+/// A project opened with its token.
+pub(super) struct HetznerProject<'a> {
+    provisioning: &'a Provisioning,
+    user_id: &'a str,
+    pub(super) connection: Connection,
+    token: ApiToken,
 }
 
-impl Catalogue {
-    /// System images for an architecture, not deprecated.
-    pub fn images_for(&self, architecture: &str) -> Vec<&Image> {
-        self.images
-            .iter()
-            .filter(|i| i.architecture == architecture && i.deprecated.is_none())
-            .collect()
-    }
-
-    /// Locations where a type is sold (for "not available here" messages).
-    pub fn locations_of(&self, server_type: &str) -> Vec<String> {
-        self.server_types
-            .iter()
-            .find(|t| t.name == server_type)
-            .map(|t| {
-                t.locations
-                    .iter()
-                    .filter(|l| t.available_in(&l.name))
-                    .map(|l| l.name.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-impl Provisioning {
-    pub async fn catalogue(
-        &self,
-        user_id: &str,
-        connection_id: &str,
-    ) -> Result<Catalogue, DomainError> {
-        let (_, token) = self.open(user_id, connection_id).await?;
-        if let Some(cached) = self.catalogues.get(connection_id) {
-            return Ok(cached);
+impl<'a> HetznerProject<'a> {
+    /// A token Hetzner rejected stops every call until it is replaced or
+    /// passes a re-check.
+    pub(super) async fn open(
+        provisioning: &'a Provisioning,
+        user_id: &'a str,
+        connection: Connection,
+    ) -> Result<Self, DomainError> {
+        if connection.status == ConnectionStatus::NeedsAttention {
+            return Err(DomainError::NeedsAttention);
         }
-        let client = self.connections.hetzner();
+        let token = provisioning
+            .connections
+            .token(user_id, &connection.id)
+            .await?;
+        Ok(Self {
+            provisioning,
+            user_id,
+            connection,
+            token,
+        })
+    }
+
+    fn client(&self) -> &hetzner::HetznerClient {
+        self.provisioning.connections.hetzner()
+    }
+
+    /// Turns a Hetzner failure into the user's terms, noting a rejected token.
+    async fn fail(&self, err: HetznerError) -> DomainError {
+        let id = self.connection.id.as_str();
+        let _ = self
+            .provisioning
+            .connections
+            .note_failure(self.user_id, id, &err)
+            .await;
+        let failure = provisioning_failure(&err);
+        if matches!(failure, DomainError::HetznerUnreachable) {
+            tracing::warn!(connection_id = id, error = %err, "hetzner call failed");
+        }
+        failure
+    }
+
+    fn key_info(&self, key: hetzner::SshKey) -> KeyInfo {
+        KeyInfo {
+            is_potions_key: key.id == self.connection.ssh_key_id,
+            created_at: parse_rfc3339(&key.created),
+            id: key.id,
+            name: key.name,
+            fingerprint: key.fingerprint,
+        }
+    }
+}
+
+impl Provisioner for HetznerProject<'_> {
+    async fn servers(&self) -> Result<Vec<ServerInfo>, DomainError> {
+        match self
+            .client()
+            .all_servers(&self.token, &ListParams::default())
+            .await
+        {
+            Ok(answer) => Ok(answer.value.into_iter().map(server_info).collect()),
+            Err(err) => Err(self.fail(err).await),
+        }
+    }
+
+    async fn load_catalogue(&self) -> Result<Catalogue, DomainError> {
+        let client = self.client();
         let (locations, types, images) = futures::join!(
-            client.locations(&token),
-            client.server_types(&token),
-            client.system_images(&token, None)
+            client.locations(&self.token),
+            client.server_types(&self.token),
+            client.system_images(&self.token, None)
         );
-        let catalogue = match (locations, types, images) {
-            (Ok(l), Ok(t), Ok(i)) => Catalogue {
-                locations: l.value,
-                server_types: t.value,
-                images: i.value,
-            },
+        match (locations, types, images) {
+            (Ok(l), Ok(t), Ok(i)) => Ok(catalogue(l.value, t.value, i.value)),
             (l, t, i) => {
                 let err = [l.err(), t.err(), i.err()].into_iter().flatten().next();
-                return Err(match err {
-                    Some(err) => self.fail(user_id, connection_id, err).await,
+                Err(match err {
+                    Some(err) => self.fail(err).await,
                     None => DomainError::HetznerUnreachable,
-                });
+                })
             }
+        }
+    }
+
+    async fn create_server(&self, new: NewServer) -> Result<CreatedServer, DomainError> {
+        let potions_key = self.connection.ssh_key_id;
+        let mut ssh_keys = vec![potions_key];
+        ssh_keys.extend(new.ssh_keys.iter().copied().filter(|k| *k != potions_key));
+        let request = hetzner::CreateServer {
+            name: new.name,
+            server_type: new.size,
+            image: new.image.to_string(),
+            location: new.location,
+            ssh_keys,
+            labels: managed_labels(),
+            start_after_create: true,
         };
-        self.catalogues
-            .insert(connection_id.to_string(), catalogue.clone());
-        Ok(catalogue)
+        let client = self.client();
+        let created = match client.create_server(&self.token, &request).await {
+            Ok(created) => created.value,
+            // The Potions key was deleted from the project: add it again, once.
+            Err(err) if err.kind.names_field_of_invalid_input("ssh_keys") => {
+                let key_id = self
+                    .provisioning
+                    .connections
+                    .restore_project_key(self.user_id, &self.connection.id, &self.token)
+                    .await?;
+                let mut retry = request.clone();
+                retry.ssh_keys[0] = key_id;
+                match client.create_server(&self.token, &retry).await {
+                    Ok(created) => created.value,
+                    Err(err) => return Err(self.fail(err).await),
+                }
+            }
+            Err(err) => return Err(self.fail(err).await),
+        };
+        Ok(CreatedServer {
+            server_id: created.server.id,
+            actions: std::iter::once(&created.action)
+                .chain(&created.next_actions)
+                .map(|a| a.id)
+                .collect(),
+        })
+    }
+
+    async fn progress(&self, actions: &[i64]) -> Result<Progress, DomainError> {
+        let actions = match self.client().get_actions(&self.token, actions).await {
+            Ok(answer) => answer.value,
+            Err(err) => return Err(self.fail(err).await),
+        };
+        let failed = actions
+            .iter()
+            .find(|a| a.status == ActionStatus::Error)
+            .map(|a| {
+                a.error
+                    .as_ref()
+                    .map(|e| e.message.clone())
+                    .unwrap_or_else(|| format!("{} failed", a.command))
+            });
+        let total: i64 = actions.iter().map(|a| a.progress.clamp(0, 100)).sum();
+        Ok(Progress {
+            percent: Some(total / i64::try_from(actions.len().max(1)).unwrap_or(1)),
+            done: !actions.is_empty() && actions.iter().all(|a| a.status == ActionStatus::Success),
+            failed,
+        })
+    }
+
+    async fn delete_server(&self, server_id: i64, confirm_name: &str) -> Result<(), DomainError> {
+        let client = self.client();
+        let server = match client.get_server(&self.token, server_id).await {
+            Ok(answer) => answer.value,
+            Err(err) => return Err(self.fail(err).await),
+        };
+        if server.name != confirm_name {
+            return Err(DomainError::ConfirmationMismatch);
+        }
+        if server.protection.delete {
+            return Err(DomainError::ServerProtected);
+        }
+        match client.delete_server(&self.token, server_id).await {
+            Ok(_) => Ok(()),
+            Err(err) => Err(self.fail(err).await),
+        }
+    }
+
+    async fn ssh_keys(&self) -> Result<Vec<KeyInfo>, DomainError> {
+        match self.client().all_ssh_keys(&self.token).await {
+            Ok(answer) => Ok(answer.value.into_iter().map(|k| self.key_info(k)).collect()),
+            Err(err) => Err(self.fail(err).await),
+        }
+    }
+
+    async fn add_ssh_key(
+        &self,
+        name: &str,
+        public_key: &str,
+        fingerprint: &str,
+    ) -> Result<AddedKey, DomainError> {
+        let client = self.client();
+        let existing = || async {
+            let params = ListParams {
+                fingerprint: Some(fingerprint.to_string()),
+                ..ListParams::default()
+            };
+            client
+                .list_ssh_keys(&self.token, &params)
+                .await
+                .map(|a| a.value.items.into_iter().next().map(|k| self.key_info(k)))
+        };
+        match existing().await {
+            Ok(Some(key)) => return Ok(AddedKey::AlreadyThere(key)),
+            Ok(None) => {}
+            Err(err) => return Err(self.fail(err).await),
+        }
+        match client
+            .create_ssh_key(&self.token, name, public_key, &BTreeMap::new())
+            .await
+        {
+            Ok(created) => Ok(AddedKey::Created(self.key_info(created.value))),
+            Err(err) if matches!(&err.kind, ErrorKind::Uniqueness { fields } if fields.iter().any(|f| f == "name")) => {
+                Err(DomainError::KeyNameTaken)
+            }
+            Err(err) if matches!(err.kind, ErrorKind::Uniqueness { .. }) => {
+                match existing().await {
+                    Ok(Some(key)) => Ok(AddedKey::AlreadyThere(key)),
+                    Ok(None) => Err(DomainError::KeyNameTaken),
+                    Err(err) => Err(self.fail(err).await),
+                }
+            }
+            Err(err) => Err(self.fail(err).await),
+        }
+    }
+
+    async fn delete_ssh_key(&self, key_id: i64) -> Result<(), DomainError> {
+        match self.client().delete_ssh_key(&self.token, key_id).await {
+            Ok(_) => Ok(()),
+            Err(err) => Err(self.fail(err).await),
+        }
+    }
+}
+
+fn server_info(s: hetzner::Server) -> ServerInfo {
+    ServerInfo {
+        ipv4: s.ipv4().map(str::to_string),
+        ipv6: s.ipv6_host(),
+        managed_by_potions: is_managed_by_potions(&s.labels),
+        delete_protected: s.protection.delete,
+        created_at: parse_rfc3339(&s.created),
+        id: s.id,
+        name: s.name,
+        status: s.status,
+        size: s.server_type.name,
+        location: s.location.name,
+    }
+}
+
+/// What the create form offers: types orderable somewhere, images not deprecated.
+fn catalogue(
+    locations: Vec<hetzner::Location>,
+    types: Vec<hetzner::ServerType>,
+    images: Vec<hetzner::Image>,
+) -> Catalogue {
+    let size = |t: hetzner::ServerType| Size {
+        prices: t
+            .locations
+            .iter()
+            .filter(|l| t.available_in(&l.name))
+            .filter_map(|l| {
+                Some(Price {
+                    location: l.name.clone(),
+                    monthly: t.monthly_gross(&l.name)?.parse().ok()?,
+                    recommended: t.recommended_in(&l.name),
+                })
+            })
+            .collect(),
+        name: t.name,
+        description: t.description,
+        cores: t.cores,
+        memory_gb: t.memory,
+        disk_gb: t.disk,
+        architecture: t.architecture,
+        cpu_type: t.cpu_type,
+    };
+    Catalogue {
+        currency: Currency::EurGross,
+        locations: locations
+            .into_iter()
+            .map(|l| Place {
+                description: format!("{} ({}, {})", l.name, l.city, l.country),
+                name: l.name,
+            })
+            .collect(),
+        sizes: types
+            .into_iter()
+            .filter(|t| t.deprecation.is_none())
+            .map(size)
+            .collect(),
+        images: images
+            .into_iter()
+            .filter(|i| i.deprecated.is_none())
+            .map(|i| Image {
+                id: i.id,
+                description: i.description,
+                architecture: i.architecture,
+                locations: None,
+            })
+            .collect(),
     }
 }

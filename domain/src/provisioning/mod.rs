@@ -1,70 +1,228 @@
-//! Provisioning in a connected project: servers, SSH keys and the catalogue
-//! that the create form offers, all through the connection's token. Every
-//! call first checks that the connection may be used, and every Hetzner
-//! failure is recorded and turned into the user's terms in one place.
+//! Provisioning in a connected project or team: servers, SSH keys and the
+//! catalogue the create form offers, through the connection's access. One
+//! interface ([`Provisioner`]) with one implementation per provider; this
+//! module opens the right one for a connection, checks requests against the
+//! catalogue and keeps the caches, so the web layer never names a provider.
 
-mod catalogue;
-mod servers;
-mod ssh_keys;
+mod digitalocean;
+mod hetzner;
+mod model;
 
-pub use catalogue::Catalogue;
-pub use servers::NewServer;
-pub use ssh_keys::AddedKey;
+pub use model::{
+    AddedKey, Catalogue, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
+    Progress, ServerInfo, Size,
+};
 
 use std::time::Duration;
 
-use crate::connections::{Connection, ConnectionStatus, Connections};
+use crate::connections::{Connection, Connections};
 use crate::error::DomainError;
-use crate::hetzner::{ApiToken, HetznerError};
-use crate::provider_failure::provisioning_failure;
 
 /// Catalogue data changes rarely: reuse it this long per project.
 const CATALOGUE_TTL: Duration = Duration::from_secs(300);
-/// Catalogues kept at most (one per connection).
-const CATALOGUE_CAPACITY: u64 = 10_000;
+/// Key listings kept this long per project generation: DigitalOcean allows
+/// ten listings a minute, and Potions' own changes bump the generation.
+const KEY_LIST_TTL: Duration = Duration::from_secs(60);
+/// Entries kept at most in each cache (one per connection).
+const CACHE_CAPACITY: u64 = 10_000;
+
+/// What a provider does for a project, on behalf of one user. Each method
+/// answers in the provider-neutral terms of [`model`].
+pub(crate) trait Provisioner {
+    async fn servers(&self) -> Result<Vec<ServerInfo>, DomainError>;
+    async fn load_catalogue(&self) -> Result<Catalogue, DomainError>;
+    /// `new` has been checked against the catalogue.
+    async fn create_server(&self, new: NewServer) -> Result<CreatedServer, DomainError>;
+    async fn progress(&self, actions: &[i64]) -> Result<Progress, DomainError>;
+    /// Deletes the server if `confirm_name` is its name.
+    async fn delete_server(&self, server_id: i64, confirm_name: &str) -> Result<(), DomainError>;
+    async fn ssh_keys(&self) -> Result<Vec<KeyInfo>, DomainError>;
+    /// `name` and `public_key` are trimmed and checked; `fingerprint` is the key's MD5.
+    async fn add_ssh_key(
+        &self,
+        name: &str,
+        public_key: &str,
+        fingerprint: &str,
+    ) -> Result<AddedKey, DomainError>;
+    async fn delete_ssh_key(&self, key_id: i64) -> Result<(), DomainError>;
+}
 
 #[derive(Clone, Debug)]
 pub struct Provisioning {
     connections: Connections,
     catalogues: moka::sync::Cache<String, Catalogue>,
+    /// Keyed by connection id and generation.
+    key_lists: moka::sync::Cache<(String, i64), Vec<KeyInfo>>,
+}
+
+/// A connection opened for provisioning, with its provider's implementation.
+enum Opened<'a> {
+    Hetzner(hetzner::HetznerProject<'a>),
+    DigitalOcean(digitalocean::DigitalOceanTeam<'a>),
+}
+
+/// Runs `$call` on whichever provider the connection uses.
+macro_rules! on_provider {
+    ($opened:expr, |$p:ident| $call:expr) => {
+        match $opened {
+            Opened::Hetzner($p) => $call,
+            Opened::DigitalOcean($p) => $call,
+        }
+    };
+}
+
+impl Opened<'_> {
+    fn connection(&self) -> &Connection {
+        on_provider!(self, |p| &p.connection)
+    }
 }
 
 impl Provisioning {
     pub fn new(connections: Connections) -> Self {
         Self {
             connections,
-            catalogues: moka::sync::Cache::builder()
-                .max_capacity(CATALOGUE_CAPACITY)
-                .time_to_live(CATALOGUE_TTL)
-                .build(),
+            catalogues: cache_for(CATALOGUE_TTL),
+            key_lists: cache_for(KEY_LIST_TTL),
         }
     }
 
-    /// The connection and its token, if provisioning may use it now. A token
-    /// Hetzner rejected stops every call until it is replaced or passes a re-check.
-    async fn open(
+    /// The connection with its provider's implementation, if provisioning
+    /// may use it now: access the provider refused stops every call until
+    /// it is restored.
+    async fn open<'a>(&'a self, user_id: &'a str, id: &str) -> Result<Opened<'a>, DomainError> {
+        let connection = self.connections.get(user_id, id).await?;
+        match connection.provider.as_str() {
+            crate::connections::PROVIDER_HETZNER => Ok(Opened::Hetzner(
+                hetzner::HetznerProject::open(self, user_id, connection).await?,
+            )),
+            crate::connections::digitalocean::PROVIDER_DIGITALOCEAN => Ok(Opened::DigitalOcean(
+                digitalocean::DigitalOceanTeam::open(self, user_id, connection)?,
+            )),
+            other => {
+                tracing::error!(provider = other, "a connection of an unknown provider");
+                Err(DomainError::ConnectionNotFound)
+            }
+        }
+    }
+
+    pub async fn servers(&self, user_id: &str, id: &str) -> Result<Vec<ServerInfo>, DomainError> {
+        on_provider!(self.open(user_id, id).await?, |p| p.servers().await)
+    }
+
+    pub async fn catalogue(&self, user_id: &str, id: &str) -> Result<Catalogue, DomainError> {
+        let opened = self.open(user_id, id).await?;
+        if let Some(cached) = self.catalogues.get(id) {
+            return Ok(cached);
+        }
+        let catalogue = on_provider!(opened, |p| p.load_catalogue().await)?;
+        self.catalogues.insert(id.to_string(), catalogue.clone());
+        Ok(catalogue)
+    }
+
+    /// Checks the request against the live catalogue before sending it.
+    pub async fn create_server(
         &self,
         user_id: &str,
-        connection_id: &str,
-    ) -> Result<(Connection, ApiToken), DomainError> {
-        let connection = self.connections.get(user_id, connection_id).await?;
-        if connection.status == ConnectionStatus::NeedsAttention {
-            return Err(DomainError::NeedsAttention);
-        }
-        let token = self.connections.token(user_id, connection_id).await?;
-        Ok((connection, token))
+        id: &str,
+        new: NewServer,
+    ) -> Result<CreatedServer, DomainError> {
+        let new = self.catalogue(user_id, id).await?.check(new)?;
+        let created = on_provider!(self.open(user_id, id).await?, |p| p
+            .create_server(new)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(created)
     }
 
-    /// Turns a Hetzner failure into the user's terms, noting a rejected token.
-    async fn fail(&self, user_id: &str, connection_id: &str, err: HetznerError) -> DomainError {
-        let _ = self
-            .connections
-            .note_failure(user_id, connection_id, &err)
-            .await;
-        let failure = provisioning_failure(&err);
-        if matches!(failure, DomainError::HetznerUnreachable) {
-            tracing::warn!(connection_id, error = %err, "hetzner call failed");
-        }
-        failure
+    /// The combined progress of up to ten of the project's actions.
+    pub async fn progress(
+        &self,
+        user_id: &str,
+        id: &str,
+        actions: &[i64],
+    ) -> Result<Progress, DomainError> {
+        on_provider!(self.open(user_id, id).await?, |p| p.progress(actions).await)
     }
+
+    /// Deletes a server once its exact name is confirmed.
+    pub async fn delete_server(
+        &self,
+        user_id: &str,
+        id: &str,
+        server_id: i64,
+        confirm_name: &str,
+    ) -> Result<(), DomainError> {
+        let confirm_name = confirm_name.trim();
+        on_provider!(self.open(user_id, id).await?, |p| p
+            .delete_server(server_id, confirm_name)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(())
+    }
+
+    /// The project's keys; a listing is reused until Potions changes the
+    /// project or a minute passes.
+    pub async fn ssh_keys(&self, user_id: &str, id: &str) -> Result<Vec<KeyInfo>, DomainError> {
+        let opened = self.open(user_id, id).await?;
+        let key = (id.to_string(), opened.connection().generation);
+        if let Some(cached) = self.key_lists.get(&key) {
+            return Ok(cached);
+        }
+        let keys = on_provider!(opened, |p| p.ssh_keys().await)?;
+        self.key_lists.insert(key, keys.clone());
+        Ok(keys)
+    }
+
+    /// Adds a key; one whose fingerprint is already there is returned instead.
+    pub async fn add_ssh_key(
+        &self,
+        user_id: &str,
+        id: &str,
+        name: &str,
+        public_key: &str,
+    ) -> Result<AddedKey, DomainError> {
+        let (name, public_key) = (name.trim(), public_key.trim());
+        if name.is_empty() || name.chars().count() > 64 {
+            return Err(DomainError::InvalidKeyName);
+        }
+        let fingerprint =
+            crate::ssh::md5_fingerprint(public_key).ok_or(DomainError::InvalidPublicKey)?;
+        let added = on_provider!(self.open(user_id, id).await?, |p| p
+            .add_ssh_key(name, public_key, &fingerprint)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(added)
+    }
+
+    pub async fn delete_ssh_key(
+        &self,
+        user_id: &str,
+        id: &str,
+        key_id: i64,
+    ) -> Result<(), DomainError> {
+        on_provider!(self.open(user_id, id).await?, |p| p
+            .delete_ssh_key(key_id)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(())
+    }
+
+    /// The change happened at the provider whatever happens here: a failure
+    /// to invalidate caches is logged, not reported as the change's.
+    async fn project_changed(&self, user_id: &str, id: &str) {
+        if let Err(err) = self.connections.note_project_changed(user_id, id).await {
+            tracing::warn!(error = %err, connection_id = id, "project caches not invalidated");
+        }
+    }
+}
+
+fn cache_for<K, V>(ttl: Duration) -> moka::sync::Cache<K, V>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    moka::sync::Cache::builder()
+        .max_capacity(CACHE_CAPACITY)
+        .time_to_live(ttl)
+        .build()
 }

@@ -11,6 +11,7 @@ mod accounts;
 mod connect;
 mod crash;
 mod digitalocean;
+mod droplets;
 mod files_at_rest;
 mod hostile_input;
 mod keys;

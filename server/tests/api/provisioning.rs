@@ -124,7 +124,7 @@ async fn create_follows_the_menus_and_runs(app: TestApp) {
     app.assert_form_error_as(
         res,
         &format!("/projects/{id}"),
-        "Hetzner didn't accept the image.",
+        "The image you chose can't be used here.",
         Some(&cookie),
     )
     .await;

@@ -1,20 +1,23 @@
-//! Reading a connected team's droplets, with a token that works.
+//! Calls with a connected team's token that works: refreshed once when
+//! DigitalOcean refuses it, and the user's Potions key found or put back.
 
 use std::future::Future;
 
 use super::failure::api_failure;
-use crate::connections::Connections;
-use crate::digitalocean::{AccessToken, Answer, DigitalOceanError, Droplet};
+use crate::connections::{Connection, Connections};
+use crate::digitalocean::{AccessToken, Answer, DigitalOceanError, Droplet, ErrorKind};
 use crate::error::DomainError;
 
 impl Connections {
     /// Runs `call` with the connection's token; if DigitalOcean refuses the
     /// token, refreshes it (once, across instances) and runs `call` again.
+    /// Other errors read as `fail` says.
     pub(crate) async fn with_digitalocean_token<T, F, Fut>(
         &self,
         user_id: &str,
         id: &str,
         call: F,
+        fail: fn(&DigitalOceanError) -> DomainError,
     ) -> Result<T, DomainError>
     where
         F: Fn(AccessToken) -> Fut,
@@ -23,26 +26,38 @@ impl Connections {
         let token = self.digitalocean_token(user_id, id).await?;
         match call(token).await {
             Ok(answer) => Ok(answer.value),
-            Err(err) => match api_failure(&err) {
-                DomainError::TokenRejected => {
-                    let token = self.refresh_digitalocean(user_id, id).await?;
-                    call(token)
-                        .await
-                        .map(|a| a.value)
-                        .map_err(|err| api_failure(&err))
-                }
-                failure => Err(failure),
-            },
+            Err(err) if err.kind == ErrorKind::Unauthorized => {
+                let token = self.refresh_digitalocean(user_id, id).await?;
+                call(token).await.map(|a| a.value).map_err(|err| fail(&err))
+            }
+            Err(err) => Err(fail(&err)),
         }
     }
 
     /// Every droplet of the connection's team.
     pub async fn droplets(&self, user_id: &str, id: &str) -> Result<Vec<Droplet>, DomainError> {
         let client = self.digitalocean_setup()?.client.clone();
-        self.with_digitalocean_token(user_id, id, |token| {
+        let call = |token: AccessToken| {
             let client = client.clone();
             async move { client.droplets(&token, None).await }
-        })
-        .await
+        };
+        self.with_digitalocean_token(user_id, id, call, api_failure)
+            .await
+    }
+
+    /// The id of the user's Potions key in the team, put back (and its new
+    /// id remembered) if it was removed.
+    pub(crate) async fn team_key_id(
+        &self,
+        user_id: &str,
+        connection: &Connection,
+    ) -> Result<i64, DomainError> {
+        let key = self.user_key(user_id).await?;
+        let token = self.digitalocean_token(user_id, &connection.id).await?;
+        let key_id = self.ensure_team_key(&token, &key).await?;
+        if key_id != connection.ssh_key_id {
+            self.set_ssh_key_id(user_id, &connection.id, key_id).await?;
+        }
+        Ok(key_id)
     }
 }

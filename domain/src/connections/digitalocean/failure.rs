@@ -4,7 +4,7 @@ use crate::digitalocean::{DigitalOceanError, ErrorKind, OAuthErrorKind};
 use crate::error::DomainError;
 
 /// An error of a call made with a connection's token.
-pub(in crate::connections) fn api_failure(err: &DigitalOceanError) -> DomainError {
+pub(crate) fn api_failure(err: &DigitalOceanError) -> DomainError {
     match &err.kind {
         ErrorKind::Unauthorized => DomainError::TokenRejected,
         ErrorKind::Forbidden => DomainError::DigitalOceanMissingPermission,

@@ -1,0 +1,304 @@
+//! Provisioning in a DigitalOcean team, through its OAuth access token
+//! (refreshed once when DigitalOcean refuses it).
+
+use std::future::Future;
+
+use super::{
+    AddedKey, Catalogue, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
+    Progress, Provisioner, Provisioning, ServerInfo, Size,
+};
+use crate::clock::parse_rfc3339;
+use crate::connections::digitalocean::{api_failure, DigitalOceanSetup};
+use crate::connections::{Connection, ConnectionStatus};
+use crate::digitalocean::{
+    self, AccessToken, ActionStatus, Answer, DigitalOceanError, ErrorKind, NewDroplet, POTIONS_TAG,
+};
+use crate::error::DomainError;
+
+/// Actions followed at most per poll: each costs one request.
+const MAX_FOLLOWED_ACTIONS: usize = 3;
+
+/// A team opened for provisioning.
+pub(super) struct DigitalOceanTeam<'a> {
+    provisioning: &'a Provisioning,
+    user_id: &'a str,
+    pub(super) connection: Connection,
+    setup: &'a DigitalOceanSetup,
+}
+
+/// What a failed provisioning call means to the user.
+fn provisioning_failure(err: &DigitalOceanError) -> DomainError {
+    match &err.kind {
+        ErrorKind::NotFound => DomainError::ServerNotFound,
+        ErrorKind::Unprocessable { message } | ErrorKind::BadRequest { message } => {
+            DomainError::DigitalOceanRefused {
+                message: message.clone(),
+            }
+        }
+        // Refused right after a refresh: not the user's to fix.
+        ErrorKind::Unauthorized => {
+            tracing::warn!(error = %err, "digitalocean refused a fresh token");
+            DomainError::DigitalOceanUnreachable
+        }
+        _ => api_failure(err),
+    }
+}
+
+impl<'a> DigitalOceanTeam<'a> {
+    /// Access DigitalOcean refused stops every call until the team is reconnected.
+    pub(super) fn open(
+        provisioning: &'a Provisioning,
+        user_id: &'a str,
+        connection: Connection,
+    ) -> Result<Self, DomainError> {
+        if connection.status == ConnectionStatus::NeedsAttention {
+            return Err(DomainError::DigitalOceanAccessLost);
+        }
+        Ok(Self {
+            setup: provisioning.connections.digitalocean_setup()?,
+            provisioning,
+            user_id,
+            connection,
+        })
+    }
+
+    async fn call<T, F, Fut>(&self, call: F) -> Result<T, DomainError>
+    where
+        F: Fn(AccessToken) -> Fut,
+        Fut: Future<Output = Result<Answer<T>, DigitalOceanError>>,
+    {
+        self.provisioning
+            .connections
+            .with_digitalocean_token(
+                self.user_id,
+                &self.connection.id,
+                call,
+                provisioning_failure,
+            )
+            .await
+    }
+
+    fn client(&self) -> &'a digitalocean::DigitalOceanClient {
+        &self.setup.client
+    }
+
+    fn key_info(&self, key: digitalocean::SshKey) -> KeyInfo {
+        KeyInfo {
+            is_potions_key: key.id == self.connection.ssh_key_id,
+            created_at: None,
+            id: key.id,
+            name: key.name,
+            fingerprint: key.fingerprint,
+        }
+    }
+}
+
+impl Provisioner for DigitalOceanTeam<'_> {
+    async fn servers(&self) -> Result<Vec<ServerInfo>, DomainError> {
+        let droplets = self
+            .provisioning
+            .connections
+            .droplets(self.user_id, &self.connection.id)
+            .await?;
+        Ok(droplets.into_iter().map(server_info).collect())
+    }
+
+    async fn load_catalogue(&self) -> Result<Catalogue, DomainError> {
+        let client = self.client();
+        let (regions, sizes, images) = futures::try_join!(
+            self.call(|token| async move { client.regions(&token).await }),
+            self.call(|token| async move { client.sizes(&token).await }),
+            self.call(|token| async move { client.distribution_images(&token).await }),
+        )?;
+        Ok(catalogue(regions, sizes, images))
+    }
+
+    async fn create_server(&self, new: NewServer) -> Result<CreatedServer, DomainError> {
+        let potions_key = self
+            .provisioning
+            .connections
+            .team_key_id(self.user_id, &self.connection)
+            .await?;
+        let mut ssh_keys = vec![potions_key];
+        ssh_keys.extend(new.ssh_keys.iter().copied().filter(|k| *k != potions_key));
+        let droplet = NewDroplet {
+            name: new.name,
+            region: new.location,
+            size: new.size,
+            image: new.image.to_string(),
+            ssh_keys: ssh_keys.iter().map(i64::to_string).collect(),
+            tags: vec![POTIONS_TAG.into()],
+            ipv6: true,
+            user_data: None,
+        };
+        let client = self.client();
+        // Repeated only after a 401, which DigitalOcean answers before doing anything.
+        let created = self
+            .call(|token| {
+                let droplet = &droplet;
+                async move { client.create_droplet(&token, droplet).await }
+            })
+            .await?;
+        Ok(CreatedServer {
+            server_id: created.droplet.id,
+            actions: vec![created.action_id],
+        })
+    }
+
+    async fn progress(&self, actions: &[i64]) -> Result<Progress, DomainError> {
+        let client = self.client();
+        let mut done = true;
+        for &id in actions.iter().take(MAX_FOLLOWED_ACTIONS) {
+            let action = self
+                .call(|token| async move { client.action(&token, id).await })
+                .await?;
+            match action.status {
+                ActionStatus::Completed => {}
+                ActionStatus::Errored => {
+                    return Ok(Progress {
+                        percent: None,
+                        done: false,
+                        failed: Some(format!("its {} action failed", action.kind)),
+                    });
+                }
+                ActionStatus::InProgress | ActionStatus::Unknown => done = false,
+            }
+        }
+        Ok(Progress {
+            percent: done.then_some(100),
+            done,
+            failed: None,
+        })
+    }
+
+    async fn delete_server(&self, server_id: i64, confirm_name: &str) -> Result<(), DomainError> {
+        let client = self.client();
+        let droplet = self
+            .call(|token| async move { client.droplet(&token, server_id).await })
+            .await?;
+        if droplet.name != confirm_name {
+            return Err(DomainError::ConfirmationMismatch);
+        }
+        // Deleted now, or already gone (404): either way it is gone.
+        self.call(|token| async move { client.delete_droplet(&token, server_id).await })
+            .await
+            .map(|_| ())
+    }
+
+    async fn ssh_keys(&self) -> Result<Vec<KeyInfo>, DomainError> {
+        let client = self.client();
+        let keys = self
+            .call(|token| async move { client.ssh_keys(&token).await })
+            .await?;
+        Ok(keys.into_iter().map(|k| self.key_info(k)).collect())
+    }
+
+    async fn add_ssh_key(
+        &self,
+        name: &str,
+        public_key: &str,
+        fingerprint: &str,
+    ) -> Result<AddedKey, DomainError> {
+        let client = self.client();
+        let existing =
+            || self.call(|token| async move { client.ssh_key(&token, fingerprint).await });
+        if let Some(key) = existing().await? {
+            return Ok(AddedKey::AlreadyThere(self.key_info(key)));
+        }
+        match self
+            .call(|token| async move { client.create_ssh_key(&token, name, public_key).await })
+            .await
+        {
+            Ok(key) => Ok(AddedKey::Created(self.key_info(key))),
+            // "SSH Key is already in use on your account": added meanwhile.
+            Err(DomainError::DigitalOceanRefused { message }) => match existing().await? {
+                Some(key) => Ok(AddedKey::AlreadyThere(self.key_info(key))),
+                None => Err(DomainError::DigitalOceanRefused { message }),
+            },
+            Err(err) => Err(err),
+        }
+    }
+
+    async fn delete_ssh_key(&self, key_id: i64) -> Result<(), DomainError> {
+        let client = self.client();
+        let id = key_id.to_string();
+        self.call(|token| {
+            let id = id.as_str();
+            async move { client.delete_ssh_key(&token, id).await }
+        })
+        .await
+        .map(|_| ())
+    }
+}
+
+fn server_info(d: digitalocean::Droplet) -> ServerInfo {
+    ServerInfo {
+        ipv4: d.public_ipv4().map(str::to_string),
+        ipv6: d.public_ipv6().map(str::to_string),
+        managed_by_potions: d.is_managed_by_potions(),
+        delete_protected: false,
+        created_at: parse_rfc3339(&d.created_at),
+        id: d.id,
+        status: d.status.as_str().to_string(),
+        name: d.name,
+        size: d.size_slug,
+        location: d.region.slug,
+    }
+}
+
+/// Available regions; sizes with the regions that sell them; distribution
+/// images with the regions that offer them. DigitalOcean has no architectures.
+fn catalogue(
+    regions: Vec<digitalocean::Region>,
+    sizes: Vec<digitalocean::Size>,
+    images: Vec<digitalocean::Image>,
+) -> Catalogue {
+    let regions: Vec<_> = regions.into_iter().filter(|r| r.available).collect();
+    let sells = |region: &digitalocean::Region, size: &digitalocean::Size| {
+        size.sold_in(&region.slug) && (region.sizes.is_empty() || region.sizes.contains(&size.slug))
+    };
+    let size = |s: &digitalocean::Size| Size {
+        prices: regions
+            .iter()
+            .filter(|r| sells(r, s))
+            .map(|r| Price {
+                location: r.slug.clone(),
+                monthly: s.price_monthly,
+                recommended: false,
+            })
+            .collect(),
+        name: s.slug.clone(),
+        description: if s.description.is_empty() {
+            s.slug.clone()
+        } else {
+            format!("{} ({})", s.description, s.slug)
+        },
+        cores: s.vcpus,
+        // Megabytes.
+        memory_gb: s.memory as f64 / 1024.0,
+        disk_gb: s.disk as f64,
+        architecture: String::new(),
+        cpu_type: String::new(),
+    };
+    Catalogue {
+        currency: Currency::Usd,
+        sizes: sizes.iter().filter(|s| s.available).map(size).collect(),
+        images: images
+            .into_iter()
+            .filter(|i| i.status.is_empty() || i.status == "available")
+            .map(|i| Image {
+                id: i.id,
+                description: format!("{} {}", i.distribution, i.name).trim().to_string(),
+                architecture: String::new(),
+                locations: Some(i.regions),
+            })
+            .collect(),
+        locations: regions
+            .into_iter()
+            .map(|r| Place {
+                description: format!("{} ({})", r.slug, r.name),
+                name: r.slug,
+            })
+            .collect(),
+    }
+}
