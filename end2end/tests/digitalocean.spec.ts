@@ -13,7 +13,8 @@ async function consent(page: Page, team: string, decision: "Authorize applicatio
   await page.getByRole("button", { name: decision }).click();
 }
 
-test("connect a DigitalOcean team by OAuth, see it listed, then disconnect it", async ({ page }) => {
+test("connect a DigitalOcean team by OAuth, create a droplet, then disconnect", async ({ page }) => {
+  test.setTimeout(90_000);
   await signUp(page, uniqueEmail("do"));
   await page.getByRole("link", { name: "Connect DigitalOcean" }).click();
   await expect(page).toHaveURL("/connect/digitalocean");
@@ -32,6 +33,26 @@ test("connect a DigitalOcean team by OAuth, see it listed, then disconnect it", 
   await expect(row).toContainText("DigitalOcean");
   await expect(row).toContainText("0 servers");
   await expectAccessible(page);
+
+  // A droplet: regions, sizes in dollars and the images of the region, then the progress bar.
+  await row.getByRole("link", { name: "Staging" }).click();
+  await expect(page.getByRole("heading", { name: "Staging", level: 1 })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel("Location").selectOption("sfo3");
+  await expect(page.getByLabel("Server type")).toContainText("$6.00/month");
+  await expect(page.getByLabel("Image")).not.toContainText("Fedora");
+  await page.getByLabel("Location").selectOption("fra1");
+  await expect(page.getByLabel("Image")).toContainText("Fedora");
+  await expectAccessible(page);
+  await page.getByLabel("Name").fill("e2e-droplet-1");
+  await page.getByRole("button", { name: "Create server" }).click();
+  await expect(page).toHaveURL(/watch=/);
+  await expect(page.locator("progress")).toBeVisible();
+  await expect(page.getByText("The server is running.")).toBeVisible({ timeout: 20_000 });
+  const droplet = page.getByTestId("server").filter({ hasText: "e2e-droplet-1" });
+  await expect(droplet).toContainText("active");
+  await expect(droplet).toContainText(/\d+\.\d+\.\d+\.\d+/);
+  await expect(droplet).toContainText("Potions");
 
   await page.getByRole("link", { name: /^Account/ }).click();
   const connection = page.getByTestId("connection").filter({ hasText: "Staging" });

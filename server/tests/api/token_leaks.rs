@@ -7,7 +7,8 @@
 
 use crate::support::{
     path_of, AddSshKey, CreateServer, DeleteServer, ListConnectionsWithServerCounts, ListSshKeys,
-    LoadCreateServerChoices, LoadProject, RecheckConnection, ReplaceToken,
+    LoadCreateServerChoices, LoadProject, ReadProvisioningProgress, RecheckConnection,
+    ReplaceToken,
 };
 use crate::support::{Backend, DisconnectConnection, TestApp, WithDigitalOcean};
 use base64::Engine as _;
@@ -329,6 +330,42 @@ async fn no_digitalocean_secret_anywhere(backend: Backend) {
         );
     }
     let id = &ids[0];
+    // Provisioning: the menus, a droplet created, followed and deleted, the team's keys.
+    seen += &w
+        .app
+        .page(&format!("/projects/{id}/ssh-keys"), &cookie)
+        .await;
+    for (endpoint, form) in [
+        (
+            path_of::<LoadCreateServerChoices>(),
+            vec![("id", id.as_str())],
+        ),
+        (
+            path_of::<CreateServer>(),
+            vec![
+                ("id", id.as_str()),
+                ("name", "leak-1"),
+                ("location", "fra1"),
+                ("server_type", "s-1vcpu-1gb"),
+                ("image", "160000003"),
+            ],
+        ),
+        (
+            path_of::<ReadProvisioningProgress>(),
+            vec![("id", id.as_str()), ("actions", "1")],
+        ),
+        (path_of::<ListSshKeys>(), vec![("id", id.as_str())]),
+        (
+            path_of::<DeleteServer>(),
+            vec![
+                ("id", id.as_str()),
+                ("server_id", "1"),
+                ("confirm_name", "leak-1"),
+            ],
+        ),
+    ] {
+        seen += &format!("{:?}", w.app.call(endpoint, &form, &cookie).await);
+    }
     // A refresh, then DigitalOcean failing in every way on the API and the OAuth host.
     let due = format!(
         "UPDATE connections SET token_expires_at = {}",
