@@ -34,9 +34,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
     {
         // Forms may also lead to DigitalOcean's consent page (Continue, Reconnect).
-        let oauth_origin = use_context::<crate::ssr::AppState>()
+        let state = use_context::<crate::ssr::AppState>();
+        let oauth_origin = state
+            .as_ref()
             .and_then(|state| state.connections.digitalocean_oauth_origin());
-        let policy = content_security_policy(&nonce, oauth_origin.as_deref());
+        let policy = content_security_policy(&nonce, oauth_origin);
         if let Ok(policy) = http::HeaderValue::from_str(&policy) {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
         }

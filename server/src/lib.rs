@@ -4,6 +4,7 @@
 pub mod client_address;
 pub mod config;
 pub mod keys;
+mod providers;
 pub mod security;
 pub mod statuses;
 pub mod telemetry;
@@ -16,11 +17,7 @@ use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use domain::connections::digitalocean::DigitalOceanSetup;
-use domain::connections::{CheckLimits, Connections};
 use domain::crypto::Keyring;
-use domain::digitalocean::{ClientSecret, DigitalOceanClient, DigitalOceanConfig, OAuthApp};
-use domain::hetzner::{ClientConfig, HetznerClient, RetryPolicy};
 use domain::instances::InstanceLease;
 use domain::Database;
 use leptos::config::LeptosOptions;
@@ -133,26 +130,7 @@ pub fn build_state(
     db: Database,
     keyring: Arc<Keyring>,
 ) -> Result<AppState, StartError> {
-    let request_timeout = Duration::from_secs_f64(settings.hetzner_timeout_secs.clamp(0.1, 120.0));
-    let defaults = ClientConfig::default();
-    let hetzner = HetznerClient::new(ClientConfig {
-        base_url: settings.hetzner_api_url.clone(),
-        request_timeout,
-        retry: RetryPolicy {
-            deadline: request_timeout * 2,
-            ..defaults.retry.clone()
-        },
-        ..defaults
-    })
-    .map_err(|e| StartError::Hetzner(e.to_string()))?;
-    let mut connections =
-        Connections::new(db.clone(), keyring, hetzner).with_check_limits(CheckLimits {
-            per_user: settings.token_checks_per_user.max(1),
-            per_token: settings.token_checks_per_token.max(1),
-        });
-    if let Some(setup) = digitalocean_setup(settings, request_timeout)? {
-        connections = connections.with_digitalocean(setup);
-    }
+    let connections = providers::connections(settings, db.clone(), keyring)?;
     let leptos_options = LeptosOptions::builder()
         .output_name("potions")
         .site_root(settings.site_root.display().to_string())
@@ -165,64 +143,6 @@ pub fn build_state(
         connections,
         settings.public_url().starts_with("https://"),
     ))
-}
-
-/// The DigitalOcean client and OAuth app, when the operator configured one:
-/// a client id and a secret (from the environment, a flag or a file).
-fn digitalocean_setup(
-    settings: &Settings,
-    request_timeout: Duration,
-) -> Result<Option<DigitalOceanSetup>, StartError> {
-    let secret = match (
-        &settings.digitalocean_client_secret,
-        &settings.digitalocean_client_secret_file,
-    ) {
-        (Some(secret), None) => Some(zeroize::Zeroizing::new(secret.clone())),
-        (None, Some(path)) => Some(zeroize::Zeroizing::new(
-            std::fs::read_to_string(path).map_err(|e| {
-                StartError::DigitalOcean(format!("cannot read {}: {e}", path.display()))
-            })?,
-        )),
-        (None, None) => None,
-        (Some(_), Some(_)) => {
-            return Err(StartError::DigitalOcean(
-                "give the client secret once: a value or a file".into(),
-            ))
-        }
-    };
-    let (client_id, secret) = match (settings.digitalocean_client_id.as_deref(), secret) {
-        (None, None) => return Ok(None),
-        (Some(id), Some(secret)) if !id.trim().is_empty() && !secret.trim().is_empty() => {
-            (id.trim(), secret)
-        }
-        _ => {
-            return Err(StartError::DigitalOcean(
-                "set both the client id and the client secret".into(),
-            ))
-        }
-    };
-    let defaults = DigitalOceanConfig::default();
-    let client = DigitalOceanClient::new(DigitalOceanConfig {
-        api_base_url: settings.digitalocean_api_url.clone(),
-        oauth_base_url: settings.digitalocean_oauth_url.clone(),
-        request_timeout,
-        retry: RetryPolicy {
-            deadline: request_timeout * 2,
-            ..defaults.retry.clone()
-        },
-        ..defaults
-    })
-    .map_err(|e| StartError::DigitalOcean(e.to_string()))?;
-    let app = OAuthApp {
-        client_id: client_id.to_string(),
-        client_secret: ClientSecret::new(secret.trim()),
-        redirect_uri: format!(
-            "{}{}",
-            settings.public_url(),
-            app::providers::digitalocean::CALLBACK_PATH
-        ),
-    };
-    Ok(Some(DigitalOceanSetup { client, app }))
 }
 
 /// The app's routes, generated once per process: generating them suppresses
@@ -322,7 +242,9 @@ fn spawn_housekeeping(state: &AppState) {
     let sessions = state.sessions.clone();
     let connections = state.connections.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        // Not at start-up: instances started together would all sweep at once.
+        let every = Duration::from_secs(600);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         loop {
             tick.tick().await;
             match connections.refresh_expiring_tokens().await {

@@ -4,20 +4,18 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::server_fns::list_connections_with_server_counts;
+use super::server_fns::load_dashboard;
 use super::status::StatusBadge;
 use super::{ConnectionStatus, ConnectionSummary};
 use crate::auth::RequireUser;
 use crate::components::Loaded;
 use crate::format::{age_phrase, count_of};
 use crate::paths;
-use crate::providers::digitalocean::connect::digitalocean_set_up;
 use crate::providers::{hetzner, NeedsAttentionAdvice, Provider};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let connections = Resource::new(|| (), |_| list_connections_with_server_counts());
-    let digitalocean = Resource::new(|| (), |_| digitalocean_set_up());
+    let dashboard = Resource::new(|| (), |_| load_dashboard());
     let query = use_query_map();
     let just_connected = move || query.read().get("connected");
     let replaced = move || query.read().get("replaced").is_some();
@@ -25,9 +23,11 @@ pub fn DashboardPage() -> impl IntoView {
         <leptos_meta::Title text="Dashboard" />
         <RequireUser>
             <h1>"Dashboard"</h1>
-            <Loaded resource=connections loading="Loading your projects…" let:list>
+            <Loaded resource=dashboard loading="Loading your projects…" let:dashboard>
                 {just_connected()
-                    .and_then(|id| list.iter().find(|c| c.id == id).map(|c| c.label.clone()))
+                    .and_then(|id| {
+                        dashboard.projects.iter().find(|c| c.id == id).map(|c| c.label.clone())
+                    })
                     .map(|label| {
                         view! {
                             <p class="notice notice-success" role="status">
@@ -45,10 +45,8 @@ pub fn DashboardPage() -> impl IntoView {
                             </p>
                         }
                     })}
-                <Loaded resource=digitalocean loading="Loading providers…" let:digitalocean>
-                    <ProvidersCard digitalocean />
-                </Loaded>
-                <ProjectsCard projects=list />
+                <ProvidersCard digitalocean=dashboard.digitalocean_set_up />
+                <ProjectsCard projects=dashboard.projects />
             </Loaded>
         </RequireUser>
     }

@@ -21,6 +21,14 @@ pub enum ConnectionStatus {
     NeedsAttention,
 }
 
+/// What the Dashboard shows, in one answer: the projects with their server
+/// counts, and whether this instance offers DigitalOcean.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardData {
+    pub projects: Vec<ConnectionSummary>,
+    pub digitalocean_set_up: bool,
+}
+
 /// A connection as the browser sees it: never the token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionSummary {

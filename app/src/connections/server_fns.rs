@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::ConnectionSummary;
+use super::{ConnectionSummary, DashboardData};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -58,15 +58,19 @@ pub async fn list_connections() -> Result<Vec<ConnectionSummary>, AppError> {
         .collect()
 }
 
-/// The user's connections with each project's server count (Dashboard).
-#[server(prefix = "/api", endpoint = "list_connections_with_server_counts")]
-pub async fn list_connections_with_server_counts() -> Result<Vec<ConnectionSummary>, AppError> {
+/// The user's connections with each project's server count, and whether
+/// DigitalOcean is offered (Dashboard).
+#[server(prefix = "/api", endpoint = "load_dashboard")]
+pub async fn load_dashboard() -> Result<DashboardData, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let counted = state.connections.list_with_server_counts(&user.id).await?;
-    counted
-        .into_iter()
-        .map(|(c, count)| convert::summary(c, count))
-        .collect()
+    Ok(DashboardData {
+        projects: counted
+            .into_iter()
+            .map(|(c, count)| convert::summary(c, count))
+            .collect::<Result<_, _>>()?,
+        digitalocean_set_up: state.connections.digitalocean_is_set_up(),
+    })
 }
 
 #[server(prefix = "/api", endpoint = "recheck_connection")]

@@ -205,7 +205,7 @@ async fn create_requests_are_checked_against_the_team_catalogue(backend: Backend
         .as_array()
         .unwrap()
         .iter()
-        .find(|i| i["id"].to_string() == FEDORA)
+        .find(|i| i["id"].as_i64() == FEDORA.parse().ok())
         .unwrap();
     assert_eq!(
         fedora["locations"],

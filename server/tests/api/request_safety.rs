@@ -1,8 +1,6 @@
 //! Guards on every request: cross-site rejection, security headers, body caps.
 
-use crate::support::{
-    path_of, ConnectHetzner, ListConnectionsWithServerCounts, RecheckConnection, SignIn, SignUp,
-};
+use crate::support::{path_of, ConnectHetzner, LoadDashboard, RecheckConnection, SignIn, SignUp};
 use crate::support::{TestApp, PASSWORD};
 use reqwest::header::{CONTENT_SECURITY_POLICY, ORIGIN, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use reqwest::StatusCode;
@@ -159,7 +157,7 @@ async fn private_answers_are_never_cached() {
     }
     let res = app
         .client
-        .post(app.url(path_of::<ListConnectionsWithServerCounts>()))
+        .post(app.url(path_of::<LoadDashboard>()))
         .header(ORIGIN, &app.base_url)
         .header(reqwest::header::COOKIE, &cookie)
         .send()
@@ -244,9 +242,7 @@ async fn server_function_errors_answer_with_meaningful_statuses() {
         .await
         .expect("sqlite");
     let cookie = app.sign_up("ada@example.com").await;
-    let signed_out = app
-        .call(path_of::<ListConnectionsWithServerCounts>(), &[], "")
-        .await;
+    let signed_out = app.call(path_of::<LoadDashboard>(), &[], "").await;
     assert_eq!(signed_out.0, StatusCode::UNAUTHORIZED, "{}", signed_out.1);
     assert_eq!(signed_out.1, "NotSignedIn");
     let missing = app

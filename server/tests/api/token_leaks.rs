@@ -6,9 +6,8 @@
 //! Potions' client secret.
 
 use crate::support::{
-    path_of, AddSshKey, CreateServer, DeleteServer, ListConnectionsWithServerCounts, ListSshKeys,
-    LoadCreateServerChoices, LoadProject, ReadProvisioningProgress, RecheckConnection,
-    ReplaceToken,
+    path_of, AddSshKey, CreateServer, DeleteServer, ListSshKeys, LoadCreateServerChoices,
+    LoadDashboard, LoadProject, ReadProvisioningProgress, RecheckConnection, ReplaceToken,
 };
 use crate::support::{Backend, DisconnectConnection, TestApp, WithDigitalOcean};
 use base64::Engine as _;
@@ -110,13 +109,8 @@ async fn no_token_anywhere(backend: Backend) {
     }
     seen += &keep(recheck(&app, &cookie, &id).await).await;
     seen += &keep(
-        app.post_form(
-            path_of::<ListConnectionsWithServerCounts>(),
-            "/",
-            &[],
-            Some(&cookie),
-        )
-        .await,
+        app.post_form(path_of::<LoadDashboard>(), "/", &[], Some(&cookie))
+            .await,
     )
     .await;
     seen += &around_a_project(&app, &cookie, &id).await;
@@ -298,11 +292,8 @@ async fn no_digitalocean_secret_anywhere(backend: Backend) {
         seen += &authorize;
         seen += &w.arrive(&back, Some(&cookie)).await;
     }
-    let (_, list) = w
-        .app
-        .call(path_of::<ListConnectionsWithServerCounts>(), &[], &cookie)
-        .await;
-    let ids: Vec<String> = list
+    let (_, list) = w.app.call(path_of::<LoadDashboard>(), &[], &cookie).await;
+    let ids: Vec<String> = list["projects"]
         .as_array()
         .unwrap()
         .iter()

@@ -55,7 +55,6 @@ pub async fn handle(
     let to = match outcome {
         Ok(connected) => paths::connected(&connected.connection.id, connected.replaced),
         Err(AppError::NotSignedIn) => paths::with_next(paths::SIGN_IN, CONNECT_PATH),
-        Err(AppError::TokenRejected) => format!("{CONNECT_PATH}?outcome=rejected"),
         Err(err) => format!("{CONNECT_PATH}?outcome={}", outcome_word(&err)),
     };
     // 303: the browser loads the next page with GET, and the code is not in its history twice.

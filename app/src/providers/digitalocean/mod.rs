@@ -38,17 +38,29 @@ pub const PERMISSIONS: [(&str, &str); 6] = [
 ];
 
 /// The callback's outcome, as a fixed word in the connect page's URL: no
-/// free text, so a forged link can only show one of these messages.
-const OUTCOMES: [(&str, AppError); 11] = [
+/// free text, so a forged link can only show one of these messages. Errors
+/// with fields are matched by kind and stand for the value listed.
+const OUTCOMES: [(&str, AppError); 13] = [
     ("denied", AppError::OAuthDenied),
     ("expired", AppError::OAuthStateInvalid),
     ("refused", AppError::OAuthCodeRefused),
-    // DigitalOcean refused the token it had just issued.
     ("rejected", AppError::DigitalOceanAccessLost),
     ("permission", AppError::DigitalOceanMissingPermission),
     ("locked", AppError::DigitalOceanAccountLocked),
     ("unverified", AppError::DigitalOceanEmailNotVerified),
     ("unreachable", AppError::DigitalOceanUnreachable),
+    (
+        "rate-limited",
+        AppError::DigitalOceanRateLimited {
+            retry_after_secs: 60,
+        },
+    ),
+    (
+        "other-team",
+        AppError::ReconnectOtherTeam {
+            team_name: String::new(),
+        },
+    ),
     ("misconfigured", AppError::DigitalOceanMisconfigured),
     ("not-set-up", AppError::DigitalOceanNotSetUp),
     ("internal", AppError::Internal),
@@ -56,32 +68,19 @@ const OUTCOMES: [(&str, AppError); 11] = [
 
 /// The word for an outcome of the callback (`internal` for anything else).
 pub fn outcome_word(err: &AppError) -> &'static str {
-    let err = err.clone().without_free_text();
-    let by_kind = |e: &AppError| std::mem::discriminant(e) == std::mem::discriminant(&err);
-    match &err {
-        AppError::DigitalOceanRateLimited { .. } => "rate-limited",
-        AppError::ReconnectOtherTeam { .. } => "other-team",
-        _ => OUTCOMES
-            .iter()
-            .find(|(_, e)| by_kind(e))
-            .map_or("internal", |(word, _)| word),
-    }
+    let kind = std::mem::discriminant(err);
+    OUTCOMES
+        .iter()
+        .find(|(_, e)| std::mem::discriminant(e) == kind)
+        .map_or("internal", |(word, _)| word)
 }
 
 /// The error an outcome word in the URL stands for.
 pub fn outcome_error(word: &str) -> Option<AppError> {
-    match word {
-        "rate-limited" => Some(AppError::DigitalOceanRateLimited {
-            retry_after_secs: 60,
-        }),
-        "other-team" => Some(AppError::ReconnectOtherTeam {
-            team_name: String::new(),
-        }),
-        _ => OUTCOMES
-            .iter()
-            .find(|(w, _)| *w == word)
-            .map(|(_, e)| e.clone()),
-    }
+    OUTCOMES
+        .iter()
+        .find(|(w, _)| *w == word)
+        .map(|(_, e)| e.clone())
 }
 
 #[component]

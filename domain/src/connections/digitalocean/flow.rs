@@ -51,10 +51,8 @@ impl Connections {
 
     /// The origin of DigitalOcean's consent page (`https://cloud.digitalocean.com`),
     /// where Potions' forms send the browser on; none when not set up.
-    pub fn digitalocean_oauth_origin(&self) -> Option<String> {
-        let base = &self.digitalocean.as_ref()?.client.config().oauth_base_url;
-        let origin = reqwest::Url::parse(base).ok()?.origin();
-        origin.is_tuple().then(|| origin.ascii_serialization())
+    pub fn digitalocean_oauth_origin(&self) -> Option<&str> {
+        self.digitalocean.as_ref()?.oauth_origin.as_deref()
     }
 
     /// Starts connecting a team (or reconnecting `reconnect_id`): answers
@@ -126,7 +124,11 @@ impl Connections {
                 tracing::warn!(error = %err, "could not revoke a grant Potions did not keep");
             }
         }
-        stored
+        // A token refused right after it was issued: DigitalOcean took the access back.
+        stored.map_err(|err| match err {
+            DomainError::TokenRejected => DomainError::DigitalOceanAccessLost,
+            err => err,
+        })
     }
 
     /// Checks a fresh grant's account and team, puts the user's key in the

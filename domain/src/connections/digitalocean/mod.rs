@@ -26,4 +26,20 @@ pub const PROVIDER_DIGITALOCEAN: &str = "digitalocean";
 pub struct DigitalOceanSetup {
     pub client: DigitalOceanClient,
     pub app: OAuthApp,
+    /// The consent page's origin, for every page's `form-action` (worked out once).
+    oauth_origin: Option<String>,
+}
+
+impl DigitalOceanSetup {
+    pub fn new(client: DigitalOceanClient, app: OAuthApp) -> Self {
+        let origin = reqwest::Url::parse(&client.config().oauth_base_url)
+            .ok()
+            .map(|url| url.origin())
+            .filter(|origin| origin.is_tuple());
+        Self {
+            oauth_origin: origin.map(|origin| origin.ascii_serialization()),
+            client,
+            app,
+        }
+    }
 }

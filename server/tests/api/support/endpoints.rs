@@ -2,8 +2,7 @@
 
 pub use app::auth::server_fns::{CurrentUser, SignIn, SignOut, SignUp};
 pub use app::connections::server_fns::{
-    DisconnectConnection, ListConnections, ListConnectionsWithServerCounts, RecheckConnection,
-    RenameConnection,
+    DisconnectConnection, ListConnections, LoadDashboard, RecheckConnection, RenameConnection,
 };
 pub use app::projects::server_fns::{
     AddSshKey, CreateServer, DeleteServer, DeleteSshKey, ListSshKeys, LoadCreateServerChoices,
