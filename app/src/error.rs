@@ -36,6 +36,8 @@ pub enum AppError {
     AlreadyConnected { label: String },
     #[error("connection not found")]
     ConnectionNotFound,
+    #[error("session not found")]
+    SessionNotFound,
     #[error("needs attention")]
     NeedsAttention,
     #[error("invalid server name")]
@@ -127,7 +129,7 @@ impl AppError {
             Self::BadRequest | Self::OAuthStateInvalid => 400,
             Self::OAuthDenied => 403,
             Self::NotSignedIn | Self::InvalidCredentials => 401,
-            Self::ConnectionNotFound | Self::ServerNotFound => 404,
+            Self::ConnectionNotFound | Self::ServerNotFound | Self::SessionNotFound => 404,
             Self::EmailTaken
             | Self::AlreadyConnected { .. }
             | Self::ServerNameTaken
@@ -248,6 +250,7 @@ impl AppError {
             Self::AlreadyConnected { label } => {
                 format!("This project's token is already connected as \"{label}\".")
             }
+            Self::SessionNotFound => "That browser is already signed out.".into(),
             Self::ConnectionNotFound => {
                 "That connection doesn't exist. It may have been disconnected.".into()
             }
@@ -389,6 +392,7 @@ impl From<domain::DomainError> for AppError {
             D::HetznerUnreachable => Self::HetznerUnreachable,
             D::AlreadyConnected { label } => Self::AlreadyConnected { label },
             D::ConnectionNotFound => Self::ConnectionNotFound,
+            D::SessionNotFound => Self::SessionNotFound,
             D::NeedsAttention => Self::NeedsAttention,
             D::InvalidServerName => Self::InvalidServerName,
             D::ServerNameTaken => Self::ServerNameTaken,

@@ -6,6 +6,7 @@ pub const DASHBOARD: &str = "/";
 pub const SIGN_IN: &str = "/login";
 pub const SIGN_UP: &str = "/signup";
 pub const ACCOUNT: &str = "/account";
+pub const SESSIONS: &str = "/account/sessions";
 
 /// A project page: the cloud project (Hetzner) or team reached through one
 /// connection, addressed by the connection's id.

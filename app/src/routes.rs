@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
-use crate::auth::{sign_in::SignInPage, sign_up::SignUpPage};
+use crate::auth::{sessions::SessionsPage, sign_in::SignInPage, sign_up::SignUpPage};
 use crate::connections::{
     account::AccountPage, dashboard::DashboardPage, disconnect::DisconnectPage,
 };
@@ -45,6 +45,7 @@ lazy_page! {
     SignIn shows SignInPage;
     SignUp shows SignUpPage;
     Account shows AccountPage;
+    Sessions shows SessionsPage;
     Disconnect shows DisconnectPage;
     ConnectHetzner shows ConnectHetznerPage;
     ConnectDigitalOcean shows ConnectDigitalOceanPage;
@@ -62,6 +63,7 @@ pub fn AppRoutes() -> impl IntoView {
     let sign_in = Lazy::<SignIn>::new();
     let sign_up = Lazy::<SignUp>::new();
     let account = Lazy::<Account>::new();
+    let sessions = Lazy::<Sessions>::new();
     let disconnect = Lazy::<Disconnect>::new();
     let connect_hetzner = Lazy::<ConnectHetzner>::new();
     let connect_digitalocean = Lazy::<ConnectDigitalOcean>::new();
@@ -74,6 +76,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/login") view=sign_in ssr=SsrMode::Async />
             <Route path=path!("/signup") view=sign_up ssr=SsrMode::Async />
             <Route path=path!("/account") view=account ssr=SsrMode::Async />
+            <Route path=path!("/account/sessions") view=sessions ssr=SsrMode::Async />
             <Route
                 path=path!("/account/connections/:id/disconnect")
                 view=disconnect

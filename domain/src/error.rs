@@ -36,6 +36,8 @@ pub enum DomainError {
     AlreadyConnected { label: String },
     #[error("no such connection")]
     ConnectionNotFound,
+    #[error("no such session")]
+    SessionNotFound,
     #[error(transparent)]
     Crypto(#[from] crate::crypto::CryptoError),
     #[error("the connection needs attention")]

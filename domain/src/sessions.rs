@@ -1,5 +1,8 @@
 //! Server-side sessions. The cookie carries a random secret; the table keeps
-//! only its SHA-256, with an absolute expiry.
+//! only its SHA-256, with an absolute expiry, and what the user sees of each
+//! signed-in browser (user agent, address, when it was last seen). A session
+//! is named to its user by a handle derived from the stored hash, which
+//! cannot be turned back into a cookie.
 
 use base64::Engine as _;
 use rand::RngCore as _;
@@ -12,6 +15,45 @@ use crate::db::Database;
 use crate::error::DomainError;
 
 pub const SESSION_TTL_SECS: i64 = 7 * 24 * 60 * 60;
+/// "Last seen" is written at most this often per session.
+const LAST_SEEN_EVERY_SECS: i64 = 60;
+/// Longest user agent kept.
+const MAX_USER_AGENT_CHARS: usize = 256;
+
+/// Where a session was started from, as the browser and the network said.
+#[derive(Debug, Clone, Default)]
+pub struct SessionOrigin {
+    pub user_agent: String,
+    pub client_address: String,
+}
+
+/// A signed-in browser, as its user sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub handle: String,
+    pub user_agent: String,
+    pub client_address: String,
+    pub signed_in_at: i64,
+    pub last_seen_at: i64,
+    /// E.g. `password`.
+    pub factors: String,
+    /// The browser asking.
+    pub current: bool,
+}
+
+/// A user agent as stored: printable, and not too long.
+fn clean_user_agent(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_USER_AGENT_CHARS)
+        .collect()
+}
+
+/// The name a session goes by on the Sessions page.
+fn handle_of(id_hash: &str) -> String {
+    let digest = Sha256::digest(format!("potions session handle {id_hash}").as_bytes());
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
 
 /// The secret a browser presents. Never logged: `Debug` is redacted.
 pub struct SessionSecret(Zeroizing<String>);
@@ -67,16 +109,25 @@ impl Sessions {
 
     /// Starts a new session: always a fresh secret, so a session id planted
     /// before sign-in is never promoted.
-    pub async fn create(&self, user_id: &str) -> Result<SessionSecret, DomainError> {
+    pub async fn create(
+        &self,
+        user_id: &str,
+        origin: &SessionOrigin,
+    ) -> Result<SessionSecret, DomainError> {
         let secret = SessionSecret::generate();
         let now = now_unix();
         sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, user_agent, \
+             client_address, last_seen_at, factors) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(hash_secret(secret.expose()))
         .bind(user_id)
         .bind(now)
         .bind(now + SESSION_TTL_SECS)
+        .bind(clean_user_agent(&origin.user_agent))
+        .bind(&origin.client_address)
+        .bind(now)
+        .bind("password")
         .execute(self.db.pool())
         .await?;
         Ok(secret)
@@ -87,16 +138,99 @@ impl Sessions {
         if !plausible(secret) {
             return Ok(None);
         }
-        let row: Option<(String, String, i64)> = sqlx::query_as(
-            "SELECT u.id, u.email, s.expires_at FROM sessions s \
+        let id_hash = hash_secret(secret);
+        let row: Option<(String, String, i64, i64)> = sqlx::query_as(
+            "SELECT u.id, u.email, s.expires_at, s.last_seen_at FROM sessions s \
              JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
         )
-        .bind(hash_secret(secret))
+        .bind(&id_hash)
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row
-            .filter(|(_, _, expires_at)| is_live(*expires_at, now_unix()))
-            .map(|(id, email, _)| User { id, email }))
+        let now = now_unix();
+        let Some((id, email, _, last_seen_at)) =
+            row.filter(|(_, _, expires_at, _)| is_live(*expires_at, now))
+        else {
+            return Ok(None);
+        };
+        if now - last_seen_at >= LAST_SEEN_EVERY_SECS {
+            // Only what the Sessions page shows: a failure here fails no request.
+            let seen = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+                .bind(now)
+                .bind(&id_hash)
+                .execute(self.db.pool())
+                .await;
+            if let Err(err) = seen {
+                tracing::warn!(error = %err, "could not note when a session was last seen");
+            }
+        }
+        Ok(Some(User { id, email }))
+    }
+
+    /// The user's live sessions, the most recently seen first.
+    pub async fn list(
+        &self,
+        user_id: &str,
+        current_secret: &str,
+    ) -> Result<Vec<SessionInfo>, DomainError> {
+        let current = hash_secret(current_secret);
+        let rows: Vec<(String, String, String, i64, i64, String)> = sqlx::query_as(
+            "SELECT id_hash, user_agent, client_address, created_at, last_seen_at, factors \
+             FROM sessions WHERE user_id = $1 AND expires_at > $2 \
+             ORDER BY last_seen_at DESC, created_at DESC",
+        )
+        .bind(user_id)
+        .bind(now_unix())
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id_hash, user_agent, client_address, signed_in_at, last_seen_at, factors)| {
+                    SessionInfo {
+                        handle: handle_of(&id_hash),
+                        current: id_hash == current,
+                        user_agent,
+                        client_address,
+                        signed_in_at,
+                        last_seen_at,
+                        factors,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    /// Ends one of the user's sessions by its handle.
+    pub async fn end(&self, user_id: &str, handle: &str) -> Result<(), DomainError> {
+        let hashes: Vec<(String,)> =
+            sqlx::query_as("SELECT id_hash FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_all(self.db.pool())
+                .await?;
+        let (id_hash,) = hashes
+            .into_iter()
+            .find(|(id_hash,)| handle_of(id_hash) == handle)
+            .ok_or(DomainError::SessionNotFound)?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND user_id = $2")
+            .bind(id_hash)
+            .bind(user_id)
+            .execute(self.db.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of the user but the current one; returns how many.
+    pub async fn end_others(
+        &self,
+        user_id: &str,
+        current_secret: &str,
+    ) -> Result<u64, DomainError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(user_id)
+            .bind(hash_secret(current_secret))
+            .execute(self.db.pool())
+            .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn revoke(&self, secret: &str) -> Result<(), DomainError> {
@@ -143,6 +277,26 @@ mod tests {
         assert!(!plausible("short"));
         assert!(!plausible(&"a".repeat(44)));
         assert!(!plausible(&format!("{}'", "a".repeat(42))));
+    }
+
+    #[test]
+    fn handles_name_sessions_without_revealing_them() {
+        let secret = SessionSecret::generate();
+        let id_hash = hash_secret(secret.expose());
+        let handle = handle_of(&id_hash);
+        assert_eq!(handle.len(), 32);
+        assert!(!id_hash.contains(&handle) && !secret.expose().contains(&handle));
+        assert_eq!(handle, handle_of(&id_hash), "stable");
+        assert_ne!(handle, handle_of(&hash_secret("another")));
+    }
+
+    #[test]
+    fn user_agents_are_stored_printable_and_short() {
+        assert_eq!(clean_user_agent("Firefox\r\nX-Evil: 1"), "FirefoxX-Evil: 1");
+        assert_eq!(
+            clean_user_agent(&"a".repeat(1000)).len(),
+            MAX_USER_AGENT_CHARS
+        );
     }
 
     #[test]

@@ -69,6 +69,33 @@ test.describe("without JavaScript", () => {
   });
 });
 
+test("a browser signed out from Sessions in another is signed out", async ({ browser, page }) => {
+  const email = uniqueEmail("sessions");
+  await signUp(page, email);
+  const laptop = await browser.newContext({ userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" });
+  const other = await laptop.newPage();
+  await other.goto("/login");
+  await hydrated(other);
+  await other.getByLabel("Email").fill(email);
+  await other.getByLabel("Password").fill(PASSWORD);
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other).toHaveURL("/");
+
+  await page.goto("/account");
+  await page.getByRole("link", { name: "Sessions" }).click();
+  await expect(page).toHaveURL("/account/sessions");
+  await hydrated(page);
+  await expect(page.getByTestId("session")).toHaveCount(2);
+  await expect(page.getByTestId("session").filter({ hasText: "This browser" })).toHaveCount(1);
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Sign out Firefox on Linux" }).click();
+  await expect(page.getByTestId("session")).toHaveCount(1);
+
+  await other.goto("/account");
+  await expect(other).toHaveURL("/login?next=%2Faccount");
+  await laptop.close();
+});
+
 test("every page passes axe-core", async ({ page }) => {
   for (const path of ["/login", "/signup", "/no/such/page"]) {
     await page.goto(path);

@@ -2,6 +2,7 @@
 //! that is, and the guard that sends visitors to sign in.
 
 pub mod server_fns;
+pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
 
@@ -37,6 +38,20 @@ impl SignedInUser {
             initials
         }
     }
+}
+
+/// A signed-in browser, as Account → Sessions shows it: never its cookie.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// Names the session to end it; cannot be turned into a cookie.
+    pub handle: String,
+    pub user_agent: String,
+    pub client_address: String,
+    pub signed_in_at: i64,
+    pub last_seen_at: i64,
+    pub factors: String,
+    /// The browser looking at the page.
+    pub current: bool,
 }
 
 /// The signed-in user and the actions that change who that is.

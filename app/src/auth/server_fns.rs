@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::SignedInUser;
+use super::{SessionSummary, SignedInUser};
 use crate::error::AppError;
 
 /// A new session for the user, its cookie, and (for a plain form post) the
@@ -13,7 +13,10 @@ async fn start_session(
     user_id: &str,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    let secret = state.sessions.create(user_id).await?;
+    let secret = state
+        .sessions
+        .create(user_id, &crate::ssr::session_origin())
+        .await?;
     crate::ssr::set_session_cookie(secret.expose(), state.secure_cookies)?;
     crate::ssr::redirect_plain_form_post(next.as_deref().unwrap_or(crate::paths::DASHBOARD));
     Ok(())
@@ -72,5 +75,46 @@ pub async fn sign_out() -> Result<(), AppError> {
     }
     clear_session_cookie(state.secure_cookies)?;
     redirect_to(crate::paths::SIGN_IN);
+    Ok(())
+}
+
+/// The signed-in browsers of the user (Account → Sessions).
+#[server(prefix = "/api", endpoint = "list_sessions")]
+pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let current = crate::ssr::session_secret(&state)?.ok_or(AppError::NotSignedIn)?;
+    let sessions = state.sessions.list(&user.id, &current).await?;
+    Ok(sessions
+        .into_iter()
+        .map(|s| SessionSummary {
+            handle: s.handle,
+            user_agent: s.user_agent,
+            client_address: s.client_address,
+            signed_in_at: s.signed_in_at,
+            last_seen_at: s.last_seen_at,
+            factors: s.factors,
+            current: s.current,
+        })
+        .collect())
+}
+
+/// Signs one of the user's browsers out.
+#[server(prefix = "/api", endpoint = "end_session")]
+pub async fn end_session(handle: String) -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state.sessions.end(&user.id, &handle).await?;
+    tracing::info!(user_id = %user.id, "a session was ended from the Sessions page");
+    crate::ssr::redirect_to(crate::paths::SESSIONS);
+    Ok(())
+}
+
+/// Signs out every browser of the user but this one.
+#[server(prefix = "/api", endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let current = crate::ssr::session_secret(&state)?.ok_or(AppError::NotSignedIn)?;
+    let ended = state.sessions.end_others(&user.id, &current).await?;
+    tracing::info!(user_id = %user.id, ended, "other sessions ended");
+    crate::ssr::redirect_to(crate::paths::SESSIONS);
     Ok(())
 }

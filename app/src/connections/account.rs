@@ -33,7 +33,12 @@ pub fn AccountPage() -> impl IntoView {
                     <dt>"Email"</dt>
                     <dd data-testid="account-email">{move || auth.email().unwrap_or_default()}</dd>
                 </dl>
-                <SignOutButton />
+                <div class="actions">
+                    <A href=paths::SESSIONS attr:class="button button-secondary">
+                        "Sessions"
+                    </A>
+                    <SignOutButton />
+                </div>
             </section>
             <ProvidersSection connections recheck rename />
         </RequireUser>

@@ -4,7 +4,9 @@
 mod request;
 mod session;
 
-pub use request::{client_address, redirect_plain_form_post, redirect_to, ClientAddress};
+pub use request::{
+    client_address, redirect_plain_form_post, redirect_to, session_origin, ClientAddress,
+};
 pub use session::{
     clear_session_cookie, current_user, session_secret, session_secret_in, set_session_cookie,
     RequestUser,

@@ -35,6 +35,23 @@ pub fn client_address() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// Where a session starts from: the browser's user agent and the client address.
+pub fn session_origin() -> domain::sessions::SessionOrigin {
+    let user_agent = use_context::<Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    domain::sessions::SessionOrigin {
+        user_agent,
+        client_address: client_address(),
+    }
+}
+
 /// Sends the browser on to `path` after a successful form post.
 pub fn redirect_to(path: &str) {
     leptos_axum::redirect(local_path(path).unwrap_or(DASHBOARD));

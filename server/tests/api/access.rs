@@ -3,10 +3,10 @@
 
 use crate::support::{
     location, path_of, AddSshKey, ConnectHetzner, CreateServer, CurrentUser, DeleteServer,
-    DeleteSshKey, DigitaloceanSetUp, DisconnectConnection, ListConnections, ListSshKeys,
-    LoadCreateServerChoices, LoadDashboard, LoadProject, ReadProvisioningProgress,
-    RecheckConnection, RenameConnection, ReplaceToken, SignIn, SignOut, SignUp,
-    StartDigitaloceanConnect, TestApp,
+    DeleteSshKey, DigitaloceanSetUp, DisconnectConnection, EndOtherSessions, EndSession,
+    ListConnections, ListSessions, ListSshKeys, LoadCreateServerChoices, LoadDashboard,
+    LoadProject, ReadProvisioningProgress, RecheckConnection, RenameConnection, ReplaceToken,
+    SignIn, SignOut, SignUp, StartDigitaloceanConnect, TestApp,
 };
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::StatusCode;
@@ -41,6 +41,7 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
     let pages = [
         "/".to_string(),
         "/account".into(),
+        "/account/sessions".into(),
         "/connect/hetzner".into(),
         "/connect/digitalocean".into(),
         format!("/account/connections/{id}/disconnect"),
@@ -65,6 +66,8 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         );
     }
 
+    let (_, owner_sessions) = app.call(path_of::<ListSessions>(), &[], &owner).await;
+    let owner_session = owner_sessions[0]["handle"].as_str().unwrap().to_string();
     let key =
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGbPMoX0bNt1zjc8EpYw6iUR/sPVGGgVXAGdFn3jNWbp x@y";
     let functions: Vec<(&str, Vec<(&str, String)>)> = vec![
@@ -128,6 +131,12 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             ],
         ),
         (path_of::<DigitaloceanSetUp>(), vec![]),
+        (path_of::<ListSessions>(), vec![]),
+        (
+            path_of::<EndSession>(),
+            vec![("handle", owner_session.clone())],
+        ),
+        (path_of::<EndOtherSessions>(), vec![]),
         (
             path_of::<StartDigitaloceanConnect>(),
             vec![("label", "x".into()), ("reconnect", id.clone())],
@@ -165,6 +174,14 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             body == "[]"
         } else if *function == path_of::<LoadDashboard>() {
             body.starts_with("{\"projects\":[],")
+        } else if *function == path_of::<ListSessions>() {
+            // Only the other user's own browser.
+            !body.contains(&owner_session) && body.contains("\"current\":true")
+        } else if *function == path_of::<EndSession>() {
+            body.contains("SessionNotFound")
+        } else if *function == path_of::<EndOtherSessions>() {
+            // Ends the other user's other browsers: there are none.
+            body == "null"
         } else if *function == path_of::<DigitaloceanSetUp>() {
             // Whether this instance offers DigitalOcean: the same for everyone.
             body == "false"
@@ -184,7 +201,8 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             .text()
             .await
             .unwrap();
-        if *function != path_of::<ConnectHetzner>() {
+        // (A session list holds "last seen", which may move on in between.)
+        if ![path_of::<ConnectHetzner>(), path_of::<ListSessions>()].contains(function) {
             assert_eq!(
                 bare, body,
                 "{function} without either header, as another user"

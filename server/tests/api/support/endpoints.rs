@@ -1,6 +1,8 @@
 //! Server-function paths, taken from the functions themselves.
 
-pub use app::auth::server_fns::{CurrentUser, SignIn, SignOut, SignUp};
+pub use app::auth::server_fns::{
+    CurrentUser, EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp,
+};
 pub use app::connections::server_fns::{
     DisconnectConnection, ListConnections, LoadDashboard, RecheckConnection, RenameConnection,
 };

@@ -1,0 +1,142 @@
+//! Account → Sessions: each signed-in browser listed with what it said of
+//! itself, ended one at a time or all but this one, never another user's,
+//! and never named by anything a cookie could be made from.
+
+use crate::support::{
+    form_post, location, path_of, session_cookie, EndOtherSessions, EndSession, ListSessions,
+    SignIn, TestApp, PASSWORD,
+};
+use reqwest::header::USER_AGENT;
+use reqwest::StatusCode;
+
+on_both_databases!(
+    sessions_are_listed_and_ended_one_or_all,
+    another_users_sessions_stay_out_of_reach,
+);
+
+const FIREFOX: &str =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0";
+const CHROME: &str =
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+
+/// Signs `email` in from a browser that names itself `user_agent`; answers the cookie.
+async fn sign_in_from(app: &TestApp, email: &str, user_agent: &str) -> String {
+    let form = [("email", email), ("password", PASSWORD)];
+    let res = form_post(
+        &app.client,
+        &app.base_url,
+        path_of::<SignIn>(),
+        "/login",
+        &form,
+        None,
+    )
+    .header(USER_AGENT, user_agent)
+    .send()
+    .await
+    .unwrap();
+    session_cookie(res.headers()).expect("signed in")
+}
+
+async fn signed_in(app: &TestApp, cookie: &str) -> bool {
+    let (status, _) = app.call(path_of::<ListSessions>(), &[], cookie).await;
+    status == StatusCode::OK
+}
+
+async fn sessions_are_listed_and_ended_one_or_all(app: TestApp) {
+    let first = app.sign_up("ada@example.com").await;
+    let firefox = sign_in_from(&app, "ada@example.com", FIREFOX).await;
+    let chrome = sign_in_from(&app, "ada@example.com", CHROME).await;
+
+    let (status, list) = app.call(path_of::<ListSessions>(), &[], &chrome).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let list = list.as_array().unwrap().clone();
+    assert_eq!(list.len(), 3, "{list:?}");
+    let current: Vec<_> = list.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["user_agent"], CHROME);
+    assert!(list
+        .iter()
+        .all(|s| s["client_address"] == "127.0.0.1" && s["factors"] == "password"));
+    // Handles name sessions; no cookie appears anywhere.
+    let answer = serde_json::to_string(&list).unwrap();
+    for cookie in [&first, &firefox, &chrome] {
+        let secret = cookie.split('=').nth(1).unwrap();
+        assert!(!answer.contains(secret));
+    }
+    let page = app.page("/account/sessions", &chrome).await;
+    assert!(
+        page.contains("Firefox on Windows") && page.contains("This browser"),
+        "{page}"
+    );
+    assert!(!page.contains(chrome.split('=').nth(1).unwrap()));
+
+    // One browser signed out from another, without JavaScript.
+    let handle = |ua: &str| {
+        list.iter()
+            .find(|s| s["user_agent"] == ua)
+            .map(|s| s["handle"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let res = app
+        .post_form(
+            path_of::<EndSession>(),
+            "/account/sessions",
+            &[("handle", &handle(FIREFOX))],
+            Some(&chrome),
+        )
+        .await;
+    assert_eq!(location(&res), "/account/sessions");
+    assert!(!signed_in(&app, &firefox).await, "Firefox is signed out");
+    assert!(signed_in(&app, &chrome).await && signed_in(&app, &first).await);
+    // Ending it again says it is already over.
+    let (status, error) = app
+        .call(
+            path_of::<EndSession>(),
+            &[("handle", &handle(FIREFOX))],
+            &chrome,
+        )
+        .await;
+    assert_eq!(
+        (status, error),
+        (StatusCode::NOT_FOUND, "SessionNotFound".into())
+    );
+
+    // Everywhere else: only this browser stays.
+    let (status, _) = app.call(path_of::<EndOtherSessions>(), &[], &chrome).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!signed_in(&app, &first).await);
+    assert!(signed_in(&app, &chrome).await);
+    let (_, list) = app.call(path_of::<ListSessions>(), &[], &chrome).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+async fn another_users_sessions_stay_out_of_reach(app: TestApp) {
+    let ada = app.sign_up("ada@example.com").await;
+    let mallory = app.sign_up("mallory@example.com").await;
+    let (_, ada_list) = app.call(path_of::<ListSessions>(), &[], &ada).await;
+    let ada_handle = ada_list[0]["handle"].as_str().unwrap().to_string();
+    let (_, mallory_list) = app.call(path_of::<ListSessions>(), &[], &mallory).await;
+    assert_eq!(mallory_list.as_array().unwrap().len(), 1, "only her own");
+
+    let (status, error) = app
+        .call(
+            path_of::<EndSession>(),
+            &[("handle", &ada_handle)],
+            &mallory,
+        )
+        .await;
+    assert_eq!(
+        (status, error),
+        (StatusCode::NOT_FOUND, "SessionNotFound".into())
+    );
+    let (status, _) = app.call(path_of::<EndOtherSessions>(), &[], &mallory).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(signed_in(&app, &ada).await, "Ada is still signed in");
+    for hostile in ["", "%00", &"a".repeat(10_000), "' OR 1=1 --"] {
+        let (status, _) = app
+            .call(path_of::<EndSession>(), &[("handle", hostile)], &mallory)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{hostile:.20}");
+    }
+    assert!(signed_in(&app, &ada).await && signed_in(&app, &mallory).await);
+}
