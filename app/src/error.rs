@@ -38,6 +38,18 @@ pub enum AppError {
     ConnectionNotFound,
     #[error("session not found")]
     SessionNotFound,
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("second factor wrong")]
+    SecondFactorWrong,
+    #[error("second step expired")]
+    SecondStepExpired,
+    #[error("enrolment code wrong")]
+    EnrolmentCodeWrong,
+    #[error("totp not enrolling")]
+    TotpNotEnrolling,
+    #[error("totp already on")]
+    TotpAlreadyOn,
     #[error("needs attention")]
     NeedsAttention,
     #[error("invalid server name")]
@@ -130,6 +142,9 @@ impl AppError {
             Self::OAuthDenied => 403,
             Self::NotSignedIn | Self::InvalidCredentials => 401,
             Self::ConnectionNotFound | Self::ServerNotFound | Self::SessionNotFound => 404,
+            Self::SecondStepExpired => 401,
+            Self::TotpNotEnrolling | Self::TotpAlreadyOn => 409,
+            Self::WrongPassword | Self::SecondFactorWrong | Self::EnrolmentCodeWrong => 422,
             Self::EmailTaken
             | Self::AlreadyConnected { .. }
             | Self::ServerNameTaken
@@ -251,6 +266,20 @@ impl AppError {
                 format!("This project's token is already connected as \"{label}\".")
             }
             Self::SessionNotFound => "That browser is already signed out.".into(),
+            Self::WrongPassword => "That password isn't right.".into(),
+            Self::SecondFactorWrong => "That code didn't work. Each code works once: wait for the \
+                next one in your authenticator app, or use one of your recovery codes."
+                .into(),
+            Self::SecondStepExpired => "This sign-in waited too long or was already used. Sign in \
+                again."
+                .into(),
+            Self::EnrolmentCodeWrong => "That code doesn't match. Check that your device sets its \
+                clock automatically, then enter the newest code from the app."
+                .into(),
+            Self::TotpNotEnrolling => "Two-factor sign-in isn't being set up any more (set-up \
+                lasts 15 minutes). Start again."
+                .into(),
+            Self::TotpAlreadyOn => "Two-factor sign-in is already on.".into(),
             Self::ConnectionNotFound => {
                 "That connection doesn't exist. It may have been disconnected.".into()
             }
@@ -393,6 +422,12 @@ impl From<domain::DomainError> for AppError {
             D::AlreadyConnected { label } => Self::AlreadyConnected { label },
             D::ConnectionNotFound => Self::ConnectionNotFound,
             D::SessionNotFound => Self::SessionNotFound,
+            D::WrongPassword => Self::WrongPassword,
+            D::SecondFactorWrong => Self::SecondFactorWrong,
+            D::SecondStepExpired => Self::SecondStepExpired,
+            D::EnrolmentCodeWrong => Self::EnrolmentCodeWrong,
+            D::TotpNotEnrolling => Self::TotpNotEnrolling,
+            D::TotpAlreadyOn => Self::TotpAlreadyOn,
             D::NeedsAttention => Self::NeedsAttention,
             D::InvalidServerName => Self::InvalidServerName,
             D::ServerNameTaken => Self::ServerNameTaken,

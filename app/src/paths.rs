@@ -7,6 +7,9 @@ pub const SIGN_IN: &str = "/login";
 pub const SIGN_UP: &str = "/signup";
 pub const ACCOUNT: &str = "/account";
 pub const SESSIONS: &str = "/account/sessions";
+pub const SECURITY: &str = "/account/security";
+/// Where a sign-in waits for its second factor.
+pub const SECOND_STEP: &str = "/login/verify";
 
 /// A project page: the cloud project (Hetzner) or team reached through one
 /// connection, addressed by the connection's id.

@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
-use crate::auth::{sessions::SessionsPage, sign_in::SignInPage, sign_up::SignUpPage};
+use crate::auth::{
+    security::SecurityPage, sessions::SessionsPage, sign_in::SignInPage, sign_up::SignUpPage,
+    verify::SecondStepPage,
+};
 use crate::connections::{
     account::AccountPage, dashboard::DashboardPage, disconnect::DisconnectPage,
 };
@@ -46,6 +49,8 @@ lazy_page! {
     SignUp shows SignUpPage;
     Account shows AccountPage;
     Sessions shows SessionsPage;
+    Security shows SecurityPage;
+    SecondStep shows SecondStepPage;
     Disconnect shows DisconnectPage;
     ConnectHetzner shows ConnectHetznerPage;
     ConnectDigitalOcean shows ConnectDigitalOceanPage;
@@ -64,6 +69,8 @@ pub fn AppRoutes() -> impl IntoView {
     let sign_up = Lazy::<SignUp>::new();
     let account = Lazy::<Account>::new();
     let sessions = Lazy::<Sessions>::new();
+    let security = Lazy::<Security>::new();
+    let second_step = Lazy::<SecondStep>::new();
     let disconnect = Lazy::<Disconnect>::new();
     let connect_hetzner = Lazy::<ConnectHetzner>::new();
     let connect_digitalocean = Lazy::<ConnectDigitalOcean>::new();
@@ -77,6 +84,8 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/signup") view=sign_up ssr=SsrMode::Async />
             <Route path=path!("/account") view=account ssr=SsrMode::Async />
             <Route path=path!("/account/sessions") view=sessions ssr=SsrMode::Async />
+            <Route path=path!("/account/security") view=security ssr=SsrMode::Async />
+            <Route path=path!("/login/verify") view=second_step ssr=SsrMode::Async />
             <Route
                 path=path!("/account/connections/:id/disconnect")
                 view=disconnect

@@ -154,6 +154,26 @@ impl Accounts {
             _ => Err(DomainError::InvalidCredentials),
         }
     }
+
+    /// The signed-in user's password, entered again before a factor changes
+    /// (counted with the account's sign-in failures).
+    pub async fn confirm_password(&self, user: &User, password: &str) -> Result<(), DomainError> {
+        let _turn = self.turn().await?;
+        let key = account_key(&user.email);
+        let attempt = self
+            .throttle
+            .begin(&[(key.clone(), ThrottlePolicy::PER_ACCOUNT)])
+            .await?;
+        let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+            .bind(&user.id)
+            .fetch_one(self.db.pool())
+            .await?;
+        if password::verify_password(password, Some(hash)).await {
+            self.throttle.succeeded(attempt, &[&key]).await
+        } else {
+            Err(DomainError::WrongPassword)
+        }
+    }
 }
 
 #[cfg(test)]

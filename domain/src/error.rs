@@ -38,6 +38,18 @@ pub enum DomainError {
     ConnectionNotFound,
     #[error("no such session")]
     SessionNotFound,
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("the TOTP or recovery code did not match")]
+    SecondFactorWrong,
+    #[error("no sign-in is waiting for a second step")]
+    SecondStepExpired,
+    #[error("the code does not confirm the new authenticator")]
+    EnrolmentCodeWrong,
+    #[error("two-factor sign-in is not being set up")]
+    TotpNotEnrolling,
+    #[error("two-factor sign-in is already on")]
+    TotpAlreadyOn,
     #[error(transparent)]
     Crypto(#[from] crate::crypto::CryptoError),
     #[error("the connection needs attention")]

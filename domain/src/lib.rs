@@ -14,6 +14,7 @@ pub mod password;
 pub mod provider_failure;
 pub mod provider_http;
 pub mod provisioning;
+pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
 pub mod ssh;

@@ -12,7 +12,8 @@ const REQUIRED_KEY_IDS: &str = "SELECT token_key_id FROM connections \
      UNION SELECT refresh_key_id FROM connections WHERE refresh_key_id IS NOT NULL \
      UNION SELECT verifier_key_id FROM oauth_states \
      UNION SELECT private_key_id FROM user_ssh_keys \
-     UNION SELECT key_id FROM sealed_settings";
+     UNION SELECT key_id FROM sealed_settings \
+     UNION SELECT secret_key_id FROM totp_factors";
 
 /// The ids of every master key some stored secret was sealed with.
 pub async fn required_key_ids<'e, E>(executor: E) -> Result<Vec<String>, DomainError>
@@ -131,7 +132,7 @@ const TOKEN_COLUMNS: [SealedColumn; 3] = [
 ];
 
 /// Everything else sealed: SSH keys, flows under way, settings.
-const OTHER_COLUMNS: [SealedColumn; 3] = [
+const OTHER_COLUMNS: [SealedColumn; 4] = [
     SealedColumn {
         select: "SELECT user_id, user_id, private_key_id, private_nonce, private_ciphertext \
                  FROM user_ssh_keys",
@@ -151,6 +152,13 @@ const OTHER_COLUMNS: [SealedColumn; 3] = [
         update: "UPDATE sealed_settings SET key_id = $1, nonce = $2, ciphertext = $3 \
                  WHERE name = $4",
         purpose: Purpose::FingerprintKey,
+    },
+    SealedColumn {
+        select: "SELECT user_id, user_id, secret_key_id, secret_nonce, secret_ciphertext \
+                 FROM totp_factors",
+        update: "UPDATE totp_factors SET secret_key_id = $1, secret_nonce = $2, \
+                 secret_ciphertext = $3 WHERE user_id = $4",
+        purpose: Purpose::TotpSecret,
     },
 ];
 
@@ -219,10 +227,11 @@ pub async fn rotate(
     for column in &TOKEN_COLUMNS {
         report.tokens += reseal_column(&mut tx, column, old, &new).await?;
     }
-    let [ssh_keys, flows, settings] = &OTHER_COLUMNS;
+    let [ssh_keys, flows, settings, totp] = &OTHER_COLUMNS;
     report.ssh_keys = reseal_column(&mut tx, ssh_keys, old, &new).await?;
     reseal_column(&mut tx, flows, old, &new).await?;
     reseal_column(&mut tx, settings, old, &new).await?;
+    reseal_column(&mut tx, totp, old, &new).await?;
     tx.commit().await?;
     Ok((new, report))
 }

@@ -59,7 +59,7 @@ fn handle_of(id_hash: &str) -> String {
 pub struct SessionSecret(Zeroizing<String>);
 
 impl SessionSecret {
-    fn generate() -> Self {
+    pub(crate) fn generate() -> Self {
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         Self(Zeroizing::new(
@@ -109,10 +109,12 @@ impl Sessions {
 
     /// Starts a new session: always a fresh secret, so a session id planted
     /// before sign-in is never promoted.
+    /// `factors` says what the user proved, e.g. `password`.
     pub async fn create(
         &self,
         user_id: &str,
         origin: &SessionOrigin,
+        factors: &str,
     ) -> Result<SessionSecret, DomainError> {
         let secret = SessionSecret::generate();
         let now = now_unix();
@@ -127,7 +129,7 @@ impl Sessions {
         .bind(clean_user_agent(&origin.user_agent))
         .bind(&origin.client_address)
         .bind(now)
-        .bind("password")
+        .bind(factors)
         .execute(self.db.pool())
         .await?;
         Ok(secret)

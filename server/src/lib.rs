@@ -130,7 +130,7 @@ pub fn build_state(
     db: Database,
     keyring: Arc<Keyring>,
 ) -> Result<AppState, StartError> {
-    let connections = providers::connections(settings, db.clone(), keyring)?;
+    let connections = providers::connections(settings, db.clone(), keyring.clone())?;
     let leptos_options = LeptosOptions::builder()
         .output_name("potions")
         .site_root(settings.site_root.display().to_string())
@@ -141,6 +141,7 @@ pub fn build_state(
         leptos_options,
         db,
         connections,
+        keyring,
         settings.public_url().starts_with("https://"),
     ))
 }

@@ -1,10 +1,12 @@
 //! Accounts in the browser: the signed-in user, the actions that change who
 //! that is, and the guard that sends visitors to sign in.
 
+pub mod security;
 pub mod server_fns;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
+pub mod verify;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -144,13 +146,16 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
 /// After the session changed, load the next page in full, so every part of
 /// the app starts from the new session (a client-side move could still hold
 /// the signed-out state for a moment).
-fn load_after_success<S>(action: ServerAction<S>, next: impl Fn() -> String + 'static)
+fn load_after_success<S>(action: ServerAction<S>)
 where
-    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Send + Sync + Clone + 'static,
+    S: leptos::server_fn::ServerFn<Output = String, Error = AppError>
+        + Send
+        + Sync
+        + Clone
+        + 'static,
 {
     Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            let target = next();
+        if let Some(Ok(target)) = action.value().get() {
             let _ = window()
                 .location()
                 .set_href(local_path(&target).unwrap_or(DASHBOARD));

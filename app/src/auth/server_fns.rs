@@ -5,21 +5,27 @@ use leptos::prelude::*;
 use super::{SessionSummary, SignedInUser};
 use crate::error::AppError;
 
-/// A new session for the user, its cookie, and (for a plain form post) the
-/// way on to `next`.
+/// A new session for the user, its cookie, and where the browser goes on
+/// (`next`): answered, and for a plain form post, redirected to.
 #[cfg(feature = "ssr")]
 async fn start_session(
     state: &crate::ssr::AppState,
     user_id: &str,
+    factors: &str,
     next: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let secret = state
         .sessions
-        .create(user_id, &crate::ssr::session_origin())
+        .create(user_id, &crate::ssr::session_origin(), factors)
         .await?;
     crate::ssr::set_session_cookie(secret.expose(), state.secure_cookies)?;
-    crate::ssr::redirect_plain_form_post(next.as_deref().unwrap_or(crate::paths::DASHBOARD));
-    Ok(())
+    let next = next
+        .as_deref()
+        .and_then(crate::paths::local_path)
+        .unwrap_or(crate::paths::DASHBOARD)
+        .to_string();
+    crate::ssr::redirect_plain_form_post(&next);
+    Ok(next)
 }
 
 #[server(prefix = "/api", endpoint = "current_user")]
@@ -35,7 +41,7 @@ pub async fn sign_up(
     email: String,
     password: String,
     next: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     use crate::ssr::*;
     let state = state()?;
     let user = state
@@ -43,15 +49,21 @@ pub async fn sign_up(
         .sign_up(&email, &password, &client_address())
         .await?;
     tracing::info!(user_id = %user.id, "account created");
-    start_session(&state, &user.id, next).await
+    start_session(&state, &user.id, PASSWORD_ONLY, next).await
 }
 
+/// What a session proved when only the password was asked.
+#[cfg(feature = "ssr")]
+const PASSWORD_ONLY: &str = "password";
+
+/// Checks the password; answers where the browser goes next: on, or to the
+/// second step when the account has one (no session exists before it).
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(
     email: String,
     password: String,
     next: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     use crate::ssr::*;
     let state = state()?;
     let user = state
@@ -61,9 +73,37 @@ pub async fn sign_in(
     // Sign-in always starts a new session; any earlier one is ended.
     if let Some(old) = session_secret(&state)? {
         state.sessions.revoke(&old).await?;
+        clear_session_cookie(state.secure_cookies)?;
+    }
+    if state.second_factors.is_on(&user.id).await? {
+        let pending = state.second_factors.begin_sign_in(&user.id).await?;
+        set_pending_sign_in_cookie(pending.expose(), state.secure_cookies)?;
+        tracing::info!(user_id = %user.id, "password accepted; waiting for the second factor");
+        let second_step = crate::paths::with_next(
+            crate::paths::SECOND_STEP,
+            next.as_deref().unwrap_or(crate::paths::DASHBOARD),
+        );
+        redirect_plain_form_post(&second_step);
+        return Ok(second_step);
     }
     tracing::info!(user_id = %user.id, "signed in");
-    start_session(&state, &user.id, next).await
+    start_session(&state, &user.id, PASSWORD_ONLY, next).await
+}
+
+/// The second step: a code from the authenticator app or a recovery code
+/// completes the sign-in this browser started.
+#[server(prefix = "/api", endpoint = "verify_sign_in")]
+pub async fn verify_sign_in(code: String, next: Option<String>) -> Result<String, AppError> {
+    use crate::ssr::*;
+    let state = state()?;
+    let pending = pending_sign_in(&state)?.ok_or(AppError::SecondStepExpired)?;
+    let (user_id, factor) = state
+        .second_factors
+        .complete_sign_in(&pending, &code)
+        .await?;
+    clear_pending_sign_in_cookie(state.secure_cookies)?;
+    tracing::info!(%user_id, factor = factor.as_str(), "signed in with a second factor");
+    start_session(&state, &user_id, factor.as_str(), next).await
 }
 
 #[server(prefix = "/api", endpoint = "sign_out")]

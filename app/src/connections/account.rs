@@ -34,6 +34,9 @@ pub fn AccountPage() -> impl IntoView {
                     <dd data-testid="account-email">{move || auth.email().unwrap_or_default()}</dd>
                 </dl>
                 <div class="actions">
+                    <A href=paths::SECURITY attr:class="button button-secondary">
+                        "Security"
+                    </A>
                     <A href=paths::SESSIONS attr:class="button button-secondary">
                         "Sessions"
                     </A>

@@ -8,17 +8,20 @@ pub use request::{
     client_address, redirect_plain_form_post, redirect_to, session_origin, ClientAddress,
 };
 pub use session::{
-    clear_session_cookie, current_user, session_secret, session_secret_in, set_session_cookie,
-    RequestUser,
+    clear_pending_sign_in_cookie, clear_session_cookie, current_user, pending_sign_in,
+    session_secret, session_secret_in, set_pending_sign_in_cookie, set_session_cookie, RequestUser,
 };
 
 use axum::extract::FromRef;
 use domain::accounts::{Accounts, User};
 use domain::connections::Connections;
+use domain::crypto::Keyring;
 use domain::provisioning::Provisioning;
+use domain::second_factor::SecondFactors;
 use domain::sessions::Sessions;
 use domain::Database;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 use crate::error::AppError;
 
@@ -29,6 +32,7 @@ pub struct AppState {
     pub db: Database,
     pub accounts: Accounts,
     pub sessions: Sessions,
+    pub second_factors: SecondFactors,
     pub connections: Connections,
     pub provisioning: Provisioning,
     /// Mark cookies `Secure` (the public URL is https).
@@ -41,12 +45,14 @@ impl AppState {
         leptos_options: LeptosOptions,
         db: Database,
         connections: Connections,
+        keyring: Arc<Keyring>,
         secure_cookies: bool,
     ) -> Self {
         Self {
             leptos_options,
             accounts: Accounts::new(db.clone()),
             sessions: Sessions::new(db.clone()),
+            second_factors: SecondFactors::new(db.clone(), keyring),
             provisioning: Provisioning::new(connections.clone()),
             connections,
             db,

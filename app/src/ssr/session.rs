@@ -1,6 +1,8 @@
-//! The session cookie and the user it names.
+//! The session cookie and the user it names, and the cookie of a sign-in
+//! waiting for its second step.
 
 use domain::accounts::User;
+use domain::second_factor::PENDING_TTL_SECS;
 use domain::sessions::SESSION_TTL_SECS;
 use http::header::{COOKIE, SET_COOKIE};
 use http::HeaderValue;
@@ -17,6 +19,10 @@ pub const SESSION_COOKIE: &str = "potions_session";
 /// set or shadow it.
 pub const SECURE_SESSION_COOKIE: &str = "__Host-potions_session";
 
+/// A sign-in waiting for its second step (prefixed over https like the session's).
+const PENDING_COOKIE: &str = "potions_pending_sign_in";
+const SECURE_PENDING_COOKIE: &str = "__Host-potions_pending_sign_in";
+
 fn cookie_name(secure: bool) -> &'static str {
     if secure {
         SECURE_SESSION_COOKIE
@@ -25,9 +31,20 @@ fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
+fn pending_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_PENDING_COOKIE
+    } else {
+        PENDING_COOKIE
+    }
+}
+
 /// The session secret in a request's headers, for handlers outside Leptos.
 pub fn session_secret_in(headers: &http::HeaderMap, secure: bool) -> Option<String> {
-    let name = cookie_name(secure);
+    cookie_in(headers, cookie_name(secure))
+}
+
+fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -89,6 +106,30 @@ pub fn clear_session_cookie(secure: bool) -> Result<(), AppError> {
     set_cookie(format!(
         "{}=; {}",
         cookie_name(secure),
+        cookie_attributes(secure, 0)
+    ))
+}
+
+/// The secret of this browser's sign-in waiting for its second step.
+pub fn pending_sign_in(state: &AppState) -> Result<Option<String>, AppError> {
+    Ok(cookie_in(
+        &request_parts()?.headers,
+        pending_cookie_name(state.secure_cookies),
+    ))
+}
+
+pub fn set_pending_sign_in_cookie(secret: &str, secure: bool) -> Result<(), AppError> {
+    set_cookie(format!(
+        "{}={secret}; {}",
+        pending_cookie_name(secure),
+        cookie_attributes(secure, PENDING_TTL_SECS)
+    ))
+}
+
+pub fn clear_pending_sign_in_cookie(secure: bool) -> Result<(), AppError> {
+    set_cookie(format!(
+        "{}=; {}",
+        pending_cookie_name(secure),
         cookie_attributes(secure, 0)
     ))
 }

@@ -70,6 +70,8 @@ pub enum Purpose {
     SshPrivateKey,
     /// The key of the token fingerprints, kept in the database.
     FingerprintKey,
+    /// A user's TOTP secret.
+    TotpSecret,
 }
 
 impl Purpose {
@@ -81,6 +83,7 @@ impl Purpose {
             Self::PkceVerifier => "pkce-verifier",
             Self::SshPrivateKey => "ssh-private-key",
             Self::FingerprintKey => "fingerprint-key",
+            Self::TotpSecret => "totp-secret",
         }
     }
 }

@@ -2,23 +2,26 @@
 //! another user's session, and from another site, reaches nothing of the owner's.
 
 use crate::support::{
-    location, path_of, AddSshKey, ConnectHetzner, CreateServer, CurrentUser, DeleteServer,
-    DeleteSshKey, DigitaloceanSetUp, DisconnectConnection, EndOtherSessions, EndSession,
-    ListConnections, ListSessions, ListSshKeys, LoadCreateServerChoices, LoadDashboard,
-    LoadProject, ReadProvisioningProgress, RecheckConnection, RenameConnection, ReplaceToken,
-    SignIn, SignOut, SignUp, StartDigitaloceanConnect, TestApp,
+    location, path_of, AddSshKey, BeginTotp, ConfirmTotp, ConnectHetzner, CreateServer,
+    CurrentUser, DeleteServer, DeleteSshKey, DigitaloceanSetUp, DisconnectConnection,
+    EndOtherSessions, EndSession, ListConnections, ListSessions, ListSshKeys,
+    LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecurity, ReadProvisioningProgress,
+    RecheckConnection, RegenerateRecoveryCodes, RenameConnection, ReplaceToken, SignIn, SignOut,
+    SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn,
 };
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::StatusCode;
 use std::collections::BTreeSet;
 
 /// The server functions that need no session.
-fn public_functions() -> [&'static str; 4] {
+fn public_functions() -> [&'static str; 5] {
     [
         path_of::<CurrentUser>(),
         path_of::<SignUp>(),
         path_of::<SignIn>(),
         path_of::<SignOut>(),
+        // The second step of signing in: no session exists yet.
+        path_of::<VerifySignIn>(),
     ]
 }
 
@@ -42,6 +45,7 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         "/".to_string(),
         "/account".into(),
         "/account/sessions".into(),
+        "/account/security".into(),
         "/connect/hetzner".into(),
         "/connect/digitalocean".into(),
         format!("/account/connections/{id}/disconnect"),
@@ -137,6 +141,14 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             vec![("handle", owner_session.clone())],
         ),
         (path_of::<EndOtherSessions>(), vec![]),
+        (path_of::<LoadSecurity>(), vec![]),
+        (path_of::<BeginTotp>(), vec![("password", "guess".into())]),
+        (path_of::<ConfirmTotp>(), vec![("code", "123456".into())]),
+        (
+            path_of::<RegenerateRecoveryCodes>(),
+            vec![("password", "guess".into())],
+        ),
+        (path_of::<TurnOffTotp>(), vec![("password", "guess".into())]),
         (
             path_of::<StartDigitaloceanConnect>(),
             vec![("label", "x".into()), ("reconnect", id.clone())],
@@ -182,6 +194,19 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         } else if *function == path_of::<EndOtherSessions>() {
             // Ends the other user's other browsers: there are none.
             body == "null"
+        } else if *function == path_of::<LoadSecurity>() {
+            // The other user's own settings.
+            body.contains("\"totp\":\"Off\"")
+        } else if *function == path_of::<ConfirmTotp>() {
+            body.contains("TotpNotEnrolling")
+        } else if [
+            path_of::<BeginTotp>(),
+            path_of::<RegenerateRecoveryCodes>(),
+            path_of::<TurnOffTotp>(),
+        ]
+        .contains(function)
+        {
+            body.contains("WrongPassword")
         } else if *function == path_of::<DigitaloceanSetUp>() {
             // Whether this instance offers DigitalOcean: the same for everyone.
             body == "false"

@@ -80,10 +80,18 @@ async fn open_every_secret(db: &Database, keyring: &Keyring) -> usize {
     .fetch_all(db.pool())
     .await
     .unwrap();
+    let totp: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT user_id, user_id, secret_key_id, secret_nonce, secret_ciphertext \
+         FROM totp_factors",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
     let sealed = tokens
         .into_iter()
         .map(|row| (row, Purpose::HetznerToken))
-        .chain(keys.into_iter().map(|row| (row, Purpose::SshPrivateKey)));
+        .chain(keys.into_iter().map(|row| (row, Purpose::SshPrivateKey)))
+        .chain(totp.into_iter().map(|row| (row, Purpose::TotpSecret)));
     let mut opened = 0;
     for ((owner_id, row_id, key_id, nonce, ciphertext), purpose) in sealed {
         let binding = Binding {
@@ -207,6 +215,15 @@ async fn rotation_beside_an_instance_that_connects_tokens(backend: Backend) {
         return;
     };
     let cookie = a.sign_up("ada@example.com").await;
+    // A TOTP secret being set up is sealed too, and rotates with the rest.
+    let (status, _) = a
+        .call(
+            path_of::<crate::support::BeginTotp>(),
+            &[("password", crate::support::PASSWORD)],
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
     let projects: Vec<_> = (0..25)
         .map(|i| a.fake.add_project(&format!("p{i}")))
         .collect();
@@ -246,8 +263,8 @@ async fn rotation_beside_an_instance_that_connects_tokens(backend: Backend) {
     );
     assert_eq!(
         open_every_secret(&db, &both).await,
-        25 + 1,
-        "25 tokens and the SSH key"
+        25 + 2,
+        "25 tokens, the SSH key and the TOTP secret"
     );
 
     let mut b_settings = settings_of(&a);

@@ -19,6 +19,7 @@ mod misbehaving_hetzner;
 mod precompressed;
 mod provisioning;
 mod request_safety;
+mod second_factor;
 mod sessions;
 mod sign_in_abuse;
 mod token_leaks;

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use testkit::LogCapture;
 
 /// Every log line of this test binary, at every level.
-fn logs() -> &'static LogCapture {
+pub(crate) fn logs() -> &'static LogCapture {
     static LOGS: OnceLock<LogCapture> = OnceLock::new();
     LOGS.get_or_init(|| {
         let captured = LogCapture::default();

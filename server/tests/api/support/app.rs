@@ -134,6 +134,20 @@ impl TestApp {
         })
     }
 
+    /// Another instance on the same database and keys, with settings changed
+    /// by `configure`; answers its base URL.
+    pub async fn second_instance_with(&self, configure: impl FnOnce(&mut Settings)) -> String {
+        let mut settings = test_settings(self.data_dir.path(), &self.fake);
+        settings.database_url = Some(self.database_url.clone());
+        configure(&mut settings);
+        let server = Server::bind(&settings)
+            .await
+            .expect("second instance starts");
+        let base = format!("http://{}", server.local_addr());
+        tokio::spawn(server.run(std::future::pending()));
+        base
+    }
+
     /// Stops serving as a terminated instance does (its lease is released).
     pub async fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
@@ -308,12 +322,18 @@ pub fn location(res: &Response) -> String {
 
 /// `potions_session=<value>` from a response's Set-Cookie, if it sets a non-empty one.
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_set(headers, "potions_session")
+}
+
+/// `<name>=<value>` from a response's Set-Cookie, if it sets a non-empty one.
+pub fn cookie_set(headers: &HeaderMap, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     headers
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .filter_map(|v| v.split(';').next())
-        .find(|pair| pair.starts_with("potions_session=") && pair.len() > "potions_session=".len())
+        .find(|pair| pair.starts_with(&prefix) && pair.len() > prefix.len())
         .map(str::to_string)
 }
 

@@ -72,15 +72,11 @@ impl WithDigitalOcean {
 
     /// Another instance on the same database and keys; answers its base URL.
     pub async fn second_instance(&self) -> String {
-        let mut settings = super::test_settings(self.app.data_dir.path(), &self.app.fake);
-        settings.database_url = Some(self.app.database_url.clone());
-        Self::configure(&mut settings, &self.fake, &self.registered);
-        let server = server::Server::bind(&settings)
+        self.app
+            .second_instance_with(|settings| {
+                Self::configure(settings, &self.fake, &self.registered)
+            })
             .await
-            .expect("second instance starts");
-        let base = format!("http://{}", server.local_addr());
-        tokio::spawn(server.run(std::future::pending()));
-        base
     }
 
     /// Continue to DigitalOcean: answers where Potions sends the browser.

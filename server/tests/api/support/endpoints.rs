@@ -1,7 +1,10 @@
 //! Server-function paths, taken from the functions themselves.
 
+pub use app::auth::security::{
+    BeginTotp, ConfirmTotp, LoadSecurity, RegenerateRecoveryCodes, TurnOffTotp,
+};
 pub use app::auth::server_fns::{
-    CurrentUser, EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp,
+    CurrentUser, EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp, VerifySignIn,
 };
 pub use app::connections::server_fns::{
     DisconnectConnection, ListConnections, LoadDashboard, RecheckConnection, RenameConnection,

@@ -1,0 +1,311 @@
+//! Account → Security: two-factor sign-in with an authenticator app (TOTP)
+//! and recovery codes. Turning it on, off, or making new codes asks for the
+//! password again; the codes are shown once, to copy or download.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::RequireUser;
+use crate::components::{form_error, Copyable, ErrorNotice, Loaded, SubmitButton};
+use crate::error::AppError;
+use crate::paths;
+
+/// Where the user's authenticator stands, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TotpView {
+    Off,
+    /// The secret to scan (an SVG QR code) or type in, until a code confirms it.
+    Enrolling {
+        secret: String,
+        qr_svg: String,
+    },
+    On,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityOverview {
+    pub totp: TotpView,
+    pub recovery_codes_left: i64,
+}
+
+#[server(prefix = "/api", endpoint = "load_security")]
+pub async fn load_security() -> Result<SecurityOverview, AppError> {
+    use domain::second_factor::{totp, TotpState};
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let status = state.second_factors.status(&user).await?;
+    let totp = match status.totp {
+        TotpState::Off => TotpView::Off,
+        TotpState::On => TotpView::On,
+        TotpState::Enrolling { secret, uri } => TotpView::Enrolling {
+            secret: secret.to_string(),
+            qr_svg: totp::qr_svg(&uri).ok_or(AppError::Internal)?,
+        },
+    };
+    Ok(SecurityOverview {
+        totp,
+        recovery_codes_left: status.recovery_codes_left,
+    })
+}
+
+/// Starts setting up an authenticator app, once the password is confirmed.
+#[server(prefix = "/api", endpoint = "begin_totp")]
+pub async fn begin_totp(password: String) -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state.accounts.confirm_password(&user, &password).await?;
+    state.second_factors.begin_totp(&user.id).await?;
+    crate::ssr::redirect_to(paths::SECURITY);
+    Ok(())
+}
+
+/// A code from the app turns two-factor sign-in on: answers the recovery codes.
+#[server(prefix = "/api", endpoint = "confirm_totp")]
+pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let codes = state.second_factors.confirm_totp(&user.id, &code).await?;
+    Ok(codes.0.iter().map(|c| c.to_string()).collect())
+}
+
+#[server(prefix = "/api", endpoint = "regenerate_recovery_codes")]
+pub async fn regenerate_recovery_codes(password: String) -> Result<Vec<String>, AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state.accounts.confirm_password(&user, &password).await?;
+    let codes = state.second_factors.regenerate_codes(&user.id).await?;
+    Ok(codes.0.iter().map(|c| c.to_string()).collect())
+}
+
+#[server(prefix = "/api", endpoint = "turn_off_totp")]
+pub async fn turn_off_totp(password: String) -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state.accounts.confirm_password(&user, &password).await?;
+    state.second_factors.turn_off(&user.id).await?;
+    crate::ssr::redirect_to(paths::SECURITY);
+    Ok(())
+}
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let begin = ServerAction::<BeginTotp>::new();
+    let confirm = ServerAction::<ConfirmTotp>::new();
+    let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
+    let turn_off = ServerAction::<TurnOffTotp>::new();
+    let overview = Resource::new(
+        move || {
+            (
+                begin.version().get(),
+                confirm.version().get(),
+                regenerate.version().get(),
+                turn_off.version().get(),
+            )
+        },
+        |_| load_security(),
+    );
+    // The codes of the last confirm or regenerate, shown once.
+    let new_codes = move || {
+        regenerate
+            .value()
+            .get()
+            .or_else(|| confirm.value().get())
+            .and_then(Result::ok)
+    };
+    view! {
+        <leptos_meta::Title text="Security" />
+        <RequireUser>
+            <div class="page-head">
+                <h1>"Security"</h1>
+                <A href=paths::ACCOUNT attr:class="button button-secondary">
+                    "Back to Account"
+                </A>
+            </div>
+            {move || new_codes().map(|codes| view! { <RecoveryCodes codes /> })}
+            <section class="card" aria-labelledby="totp-title">
+                <h2 id="totp-title">"Two-factor sign-in"</h2>
+                <Loaded resource=overview loading="Loading…" let:overview>
+                    {match overview.totp {
+                        TotpView::Off => view! { <TurnOn begin /> }.into_any(),
+                        TotpView::Enrolling { secret, qr_svg } => {
+                            view! { <Enrol secret qr_svg confirm /> }.into_any()
+                        }
+                        TotpView::On => {
+                            view! {
+                                <IsOn
+                                    codes_left=overview.recovery_codes_left
+                                    regenerate
+                                    turn_off
+                                />
+                            }
+                                .into_any()
+                        }
+                    }}
+                </Loaded>
+            </section>
+        </RequireUser>
+    }
+}
+
+/// The password again, before a factor changes.
+#[component]
+fn PasswordAgain(id: &'static str) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>"Your password"</label>
+            <input
+                id=id
+                name="password"
+                type="password"
+                autocomplete="current-password"
+                required
+                maxlength="256"
+            />
+        </div>
+    }
+}
+
+#[component]
+fn TurnOn(begin: ServerAction<BeginTotp>) -> impl IntoView {
+    let error = form_error(begin);
+    view! {
+        <p>
+            "Off. With it on, signing in also asks for a code from an authenticator app \
+                on your phone, so a stolen password alone cannot reach your clouds."
+        </p>
+        <ActionForm action=begin>
+            <ErrorNotice error=error />
+            <PasswordAgain id="begin-password" />
+            <SubmitButton
+                pending=begin.pending()
+                label="Set up an authenticator app"
+                busy_label="Starting…"
+            />
+        </ActionForm>
+    }
+}
+
+#[component]
+fn Enrol(secret: String, qr_svg: String, confirm: ServerAction<ConfirmTotp>) -> impl IntoView {
+    let error = form_error(confirm);
+    // The SVG comes from our own QR encoder: markup only, never user input.
+    let svg = qr_svg
+        .find("<svg")
+        .map(|start| qr_svg[start..].to_string())
+        .unwrap_or_default();
+    view! {
+        <ol class="steps">
+            <li>
+                <p>"Scan this code with your authenticator app:"</p>
+                <div
+                    class="qr-code"
+                    role="img"
+                    aria-label="QR code of your two-factor secret"
+                    inner_html=svg
+                ></div>
+                <p>"Or type in this key:"</p>
+                <Copyable value=secret what="two-factor key" />
+            </li>
+            <li>
+                <ActionForm action=confirm>
+                    <ErrorNotice error=error />
+                    <div class="field">
+                        <label for="enrol-code">"Enter the 6-digit code the app shows"</label>
+                        <input
+                            id="enrol-code"
+                            name="code"
+                            type="text"
+                            inputmode="numeric"
+                            autocomplete="one-time-code"
+                            pattern="[0-9 ]{6,7}"
+                            required
+                            maxlength="7"
+                        />
+                    </div>
+                    <SubmitButton
+                        pending=confirm.pending()
+                        label="Turn on two-factor sign-in"
+                        busy_label="Checking…"
+                    />
+                </ActionForm>
+            </li>
+        </ol>
+    }
+}
+
+#[component]
+fn IsOn(
+    codes_left: i64,
+    regenerate: ServerAction<RegenerateRecoveryCodes>,
+    turn_off: ServerAction<TurnOffTotp>,
+) -> impl IntoView {
+    let regenerate_error = form_error(regenerate);
+    let turn_off_error = form_error(turn_off);
+    view! {
+        <p>
+            <span class="badge badge-success">"On"</span>
+            " Signing in asks for a code from your authenticator app."
+        </p>
+        <p data-testid="codes-left">
+            {format!("Recovery codes left: {codes_left} of 10.")}
+        </p>
+        <div class="form-grid">
+            <ActionForm action=regenerate>
+                <ErrorNotice error=regenerate_error />
+                <PasswordAgain id="regenerate-password" />
+                <SubmitButton
+                    pending=regenerate.pending()
+                    label="Make new recovery codes"
+                    busy_label="Making…"
+                    variant="secondary"
+                />
+            </ActionForm>
+            <ActionForm action=turn_off>
+                <ErrorNotice error=turn_off_error />
+                <PasswordAgain id="turn-off-password" />
+                <SubmitButton
+                    pending=turn_off.pending()
+                    label="Turn off two-factor sign-in"
+                    busy_label="Turning off…"
+                    variant="danger"
+                />
+            </ActionForm>
+        </div>
+        <p class="muted">
+            "After changing how you sign in, check " <A href=paths::SESSIONS>"your sessions"</A>
+            " and sign out any browser you don't recognise."
+        </p>
+    }
+}
+
+/// New recovery codes, shown once: to copy or download.
+#[component]
+fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
+    let text = codes.join("\n");
+    let download = percent_encoded(&text);
+    view! {
+        <section class="card notice-success" aria-labelledby="codes-title" role="status">
+            <h2 id="codes-title">"Your recovery codes"</h2>
+            <p>
+                "Each works once instead of a code from the app. Keep them somewhere safe: \
+                    Potions shows them only now."
+            </p>
+            <ul class="recovery-codes" data-testid="recovery-codes">
+                {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+            </ul>
+            <a
+                class="button button-secondary"
+                href=format!("data:text/plain;charset=utf-8,{download}")
+                download="potions-recovery-codes.txt"
+            >
+                "Download as text"
+            </a>
+        </section>
+    }
+}
+
+/// Percent-encodes text for a `data:` URL.
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,218 @@
+//! Two-factor sign-in: a TOTP authenticator (sealed with AES-256-GCM like
+//! provider tokens) and recovery codes; setting them up and turning them off
+//! (`mod.rs`, after the caller re-checked the password), the codes
+//! (`totp.rs`, `recovery.rs`), and the sign-in's second step (`sign_in.rs`).
+
+mod recovery;
+mod sign_in;
+pub mod totp;
+
+pub use recovery::{RecoveryCodes, CODES_PER_SET};
+pub use sign_in::{Factor, PendingSecret, PENDING_TTL_SECS};
+
+use std::sync::Arc;
+use zeroize::Zeroizing;
+
+use crate::accounts::User;
+use crate::clock::now_unix;
+use crate::crypto::{Binding, Keyring, Purpose, Sealed};
+use crate::db::Database;
+use crate::error::DomainError;
+use crate::throttle::Throttle;
+
+/// An unconfirmed secret is offered this long before it must be started again.
+const ENROLMENT_TTL_SECS: i64 = 15 * 60;
+
+#[derive(Clone, Debug)]
+pub struct SecondFactors {
+    db: Database,
+    keyring: Arc<Keyring>,
+    throttle: Throttle,
+}
+
+/// Where a user's authenticator stands.
+#[derive(Debug)]
+pub enum TotpState {
+    Off,
+    /// Set up but not confirmed yet: what the user's app needs.
+    Enrolling {
+        secret: Zeroizing<String>,
+        uri: Zeroizing<String>,
+    },
+    On,
+}
+
+#[derive(Debug)]
+pub struct Status {
+    pub totp: TotpState,
+    pub recovery_codes_left: i64,
+}
+
+fn binding(user_id: &str) -> Binding<'_> {
+    Binding {
+        owner_id: user_id,
+        row_id: user_id,
+        purpose: Purpose::TotpSecret,
+    }
+}
+
+impl SecondFactors {
+    pub fn new(db: Database, keyring: Arc<Keyring>) -> Self {
+        Self {
+            throttle: Throttle::new(db.clone()),
+            db,
+            keyring,
+        }
+    }
+
+    /// The stored secret and whether it was confirmed (and when it was made).
+    async fn stored(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<(Zeroizing<Vec<u8>>, Option<i64>, i64)>, DomainError> {
+        let row: Option<(String, String, String, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT secret_key_id, secret_nonce, secret_ciphertext, confirmed_at, created_at \
+             FROM totp_factors WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        let Some((key_id, nonce, ciphertext, confirmed_at, created_at)) = row else {
+            return Ok(None);
+        };
+        let sealed = Sealed {
+            key_id,
+            nonce,
+            ciphertext,
+        };
+        let secret = self.keyring.open(&sealed, binding(user_id))?;
+        Ok(Some((secret, confirmed_at, created_at)))
+    }
+
+    pub async fn is_on(&self, user_id: &str) -> Result<bool, DomainError> {
+        let on: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL",
+        )
+        .bind(user_id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(on.is_some())
+    }
+
+    pub async fn status(&self, user: &User) -> Result<Status, DomainError> {
+        let totp = match self.stored(&user.id).await? {
+            None => TotpState::Off,
+            Some((_, Some(_), _)) => TotpState::On,
+            Some((_, None, created_at)) if now_unix() - created_at > ENROLMENT_TTL_SECS => {
+                TotpState::Off
+            }
+            Some((secret, None, _)) => TotpState::Enrolling {
+                secret: totp::encoded(&secret),
+                uri: totp::otpauth_uri(&secret, &user.email),
+            },
+        };
+        let (left,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(&user.id)
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(Status {
+            totp,
+            recovery_codes_left: left,
+        })
+    }
+
+    /// Makes a new secret for the user's app, not in force until confirmed.
+    pub async fn begin_totp(&self, user_id: &str) -> Result<(), DomainError> {
+        if self.is_on(user_id).await? {
+            return Err(DomainError::TotpAlreadyOn);
+        }
+        let secret = totp::new_secret();
+        let sealed = self.keyring.seal(&secret, binding(user_id))?;
+        let mut tx = self.db.pool().begin().await?;
+        sqlx::query("DELETE FROM totp_factors WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO totp_factors (user_id, secret_key_id, secret_nonce, secret_ciphertext, \
+             created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(user_id)
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .bind(now_unix())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A code from the app turns two-factor sign-in on, and the first
+    /// recovery codes are made (shown to the user once).
+    pub async fn confirm_totp(
+        &self,
+        user_id: &str,
+        code: &str,
+    ) -> Result<RecoveryCodes, DomainError> {
+        let now = now_unix();
+        let secret = match self.stored(user_id).await? {
+            Some((secret, None, created_at)) if now - created_at <= ENROLMENT_TTL_SECS => secret,
+            Some((_, Some(_), _)) => return Err(DomainError::TotpAlreadyOn),
+            _ => return Err(DomainError::TotpNotEnrolling),
+        };
+        let step = self
+            .guarded(user_id, async {
+                Ok(totp::matching_step(&secret, code, now))
+            })
+            .await
+            .map_err(|err| match err {
+                DomainError::SecondFactorWrong => DomainError::EnrolmentCodeWrong,
+                err => err,
+            })?;
+        let mut tx = self.db.pool().begin().await?;
+        let confirmed = sqlx::query(
+            "UPDATE totp_factors SET confirmed_at = $1, last_used_step = $2 \
+             WHERE user_id = $3 AND confirmed_at IS NULL",
+        )
+        .bind(now)
+        .bind(step)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        if confirmed.rows_affected() != 1 {
+            return Err(DomainError::TotpAlreadyOn);
+        }
+        let codes = recovery::replace_all(&mut tx, user_id).await?;
+        tx.commit().await?;
+        tracing::info!(user_id, "two-factor sign-in turned on");
+        Ok(codes)
+    }
+
+    /// A new set of recovery codes; the old ones stop working.
+    pub async fn regenerate_codes(&self, user_id: &str) -> Result<RecoveryCodes, DomainError> {
+        if !self.is_on(user_id).await? {
+            return Err(DomainError::TotpNotEnrolling);
+        }
+        let mut tx = self.db.pool().begin().await?;
+        let codes = recovery::replace_all(&mut tx, user_id).await?;
+        tx.commit().await?;
+        Ok(codes)
+    }
+
+    /// Turns two-factor sign-in off: the secret and the codes are deleted.
+    pub async fn turn_off(&self, user_id: &str) -> Result<(), DomainError> {
+        let mut tx = self.db.pool().begin().await?;
+        for table in ["totp_factors", "recovery_codes"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(user_id, "two-factor sign-in turned off");
+        Ok(())
+    }
+}

@@ -1,0 +1,166 @@
+//! The second step of signing in: after the password, a sign-in waits
+//! (server-side, five minutes, bound to the browser by a secret cookie) for
+//! a TOTP code or a recovery code. Each code works once, on every instance:
+//! the database accepts it with a compare-and-swap, and guesses are
+//! throttled per account (slowed down, never locked out).
+
+use std::future::Future;
+
+use super::{recovery, totp, SecondFactors};
+use crate::clock::now_unix;
+use crate::error::DomainError;
+use crate::sessions::{hash_secret, SessionSecret};
+use crate::throttle::ThrottlePolicy;
+
+pub const PENDING_TTL_SECS: i64 = 5 * 60;
+
+/// The secret a browser holds while its sign-in waits for the second step.
+pub type PendingSecret = SessionSecret;
+
+/// What completed a sign-in, as the Sessions page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Factor {
+    Totp,
+    RecoveryCode,
+}
+
+impl Factor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Totp => "password and authenticator code",
+            Self::RecoveryCode => "password and recovery code",
+        }
+    }
+}
+
+fn throttle_key(user_id: &str) -> String {
+    format!("second-factor:{user_id}")
+}
+
+impl SecondFactors {
+    /// Runs `check` as one counted attempt of the user's codes: a wrong code
+    /// stays counted, a right one clears the count.
+    pub(super) async fn guarded<T>(
+        &self,
+        user_id: &str,
+        check: impl Future<Output = Result<Option<T>, DomainError>>,
+    ) -> Result<T, DomainError> {
+        let key = throttle_key(user_id);
+        let attempt = self
+            .throttle
+            .begin(&[(key.clone(), ThrottlePolicy::PER_ACCOUNT)])
+            .await?;
+        match check.await? {
+            Some(value) => {
+                self.throttle.succeeded(attempt, &[&key]).await?;
+                Ok(value)
+            }
+            None => Err(DomainError::SecondFactorWrong),
+        }
+    }
+
+    /// The password was right and the user has a second factor: the sign-in
+    /// waits for it. Answers the browser's secret.
+    pub async fn begin_sign_in(&self, user_id: &str) -> Result<PendingSecret, DomainError> {
+        let secret = SessionSecret::generate();
+        let now = now_unix();
+        sqlx::query("DELETE FROM pending_sign_ins WHERE expires_at <= $1")
+            .bind(now)
+            .execute(self.db.pool())
+            .await?;
+        sqlx::query(
+            "INSERT INTO pending_sign_ins (id_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(hash_secret(secret.expose()))
+        .bind(user_id)
+        .bind(now + PENDING_TTL_SECS)
+        .execute(self.db.pool())
+        .await?;
+        Ok(secret)
+    }
+
+    /// Completes a waiting sign-in with a TOTP code or a recovery code;
+    /// answers whose it is and what completed it. The waiting sign-in is
+    /// used up only by success.
+    pub async fn complete_sign_in(
+        &self,
+        pending: &str,
+        code: &str,
+    ) -> Result<(String, Factor), DomainError> {
+        let id_hash = hash_secret(pending);
+        let now = now_unix();
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT user_id, expires_at FROM pending_sign_ins WHERE id_hash = $1")
+                .bind(&id_hash)
+                .fetch_optional(self.db.pool())
+                .await?;
+        let user_id = match row {
+            Some((user_id, expires_at)) if now < expires_at => user_id,
+            _ => return Err(DomainError::SecondStepExpired),
+        };
+        let secret = match self.stored(&user_id).await? {
+            Some((secret, Some(_), _)) => secret,
+            // Turned off meanwhile: sign in again, with the password alone.
+            _ => return Err(DomainError::SecondStepExpired),
+        };
+        let factor = self
+            .guarded(&user_id, async {
+                if let Some(step) = totp::matching_step(&secret, code, now) {
+                    let accepted = sqlx::query(
+                        "UPDATE totp_factors SET last_used_step = $1 \
+                         WHERE user_id = $2 AND last_used_step < $1",
+                    )
+                    .bind(step)
+                    .bind(&user_id)
+                    .execute(self.db.pool())
+                    .await?;
+                    return Ok((accepted.rows_affected() == 1).then_some(Factor::Totp));
+                }
+                Ok(self
+                    .use_recovery_code(&user_id, code, now)
+                    .await?
+                    .then_some(Factor::RecoveryCode))
+            })
+            .await?;
+        let used = sqlx::query("DELETE FROM pending_sign_ins WHERE id_hash = $1")
+            .bind(&id_hash)
+            .execute(self.db.pool())
+            .await?;
+        if used.rows_affected() != 1 {
+            // Completed meanwhile by a parallel request: that one signs in.
+            return Err(DomainError::SecondStepExpired);
+        }
+        Ok((user_id, factor))
+    }
+
+    /// Marks the matching unused recovery code used; false if none matches.
+    async fn use_recovery_code(
+        &self,
+        user_id: &str,
+        code: &str,
+        now: i64,
+    ) -> Result<bool, DomainError> {
+        if recovery::normalise(code).len() < 16 {
+            return Ok(false);
+        }
+        let unused: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT id, salt, code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+        )
+        .bind(user_id)
+        .fetch_all(self.db.pool())
+        .await?;
+        let Some((id, _, _)) = unused
+            .into_iter()
+            .find(|(_, salt, code_hash)| recovery::hash(salt, code) == *code_hash)
+        else {
+            return Ok(false);
+        };
+        let used =
+            sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+                .bind(now)
+                .bind(&id)
+                .execute(self.db.pool())
+                .await?;
+        Ok(used.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,347 @@
+//! Two-factor sign-in with an authenticator app and recovery codes: set up
+//! behind the password, each code working once on every instance, guesses
+//! throttled, the waiting sign-in bound to its browser and short-lived.
+
+use crate::support::{
+    cookie_set, form_post, location, path_of, session_cookie, BeginTotp, ConfirmTotp, LoadSecurity,
+    RegenerateRecoveryCodes, SignIn, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
+};
+use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
+use reqwest::StatusCode;
+use totp_rs::{Algorithm, Secret, TOTP};
+
+on_both_databases!(
+    codes_work_once_across_instances,
+    set_up_and_turning_off_ask_for_the_password,
+    the_waiting_sign_in_is_bound_and_short_lived,
+    guesses_are_throttled_and_every_answer_is_the_same,
+);
+
+const EMAIL: &str = "ada@example.com";
+const PENDING: &str = "potions_pending_sign_in";
+
+/// The code of the step `offset` steps from now, computed as an app would.
+fn code(secret: &str, offset: i64) -> String {
+    let bytes = Secret::Encoded(secret.to_string()).to_bytes().unwrap();
+    let totp = TOTP::new(Algorithm::SHA1, 6, 0, 30, bytes).unwrap();
+    let now = domain::clock::now_unix();
+    totp.generate(u64::try_from(now + offset * 30).unwrap())
+}
+
+/// Signs up and turns two-factor sign-in on: (cookie, secret, recovery codes).
+async fn with_totp(app: &TestApp) -> (String, String, Vec<String>) {
+    let cookie = app.sign_up(EMAIL).await;
+    let (status, _) = app
+        .call(path_of::<BeginTotp>(), &[("password", PASSWORD)], &cookie)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, overview) = app.call(path_of::<LoadSecurity>(), &[], &cookie).await;
+    let secret = overview["totp"]["Enrolling"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(overview["totp"]["Enrolling"]["qr_svg"]
+        .as_str()
+        .unwrap()
+        .contains("<svg"));
+    let (status, codes) = app
+        .call(
+            path_of::<ConfirmTotp>(),
+            &[("code", &code(&secret, 0))],
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{codes}");
+    let codes: Vec<String> = serde_json::from_value(codes).unwrap();
+    assert_eq!(codes.len(), 10);
+    (cookie, secret, codes)
+}
+
+/// The password step from a fresh browser: answers its waiting sign-in's cookie.
+async fn password_step(app: &TestApp, base: &str) -> String {
+    let form = [
+        ("email", EMAIL),
+        ("password", PASSWORD),
+        ("next", "/account"),
+    ];
+    let res = form_post(
+        &app.client,
+        base,
+        path_of::<SignIn>(),
+        "/login",
+        &form,
+        None,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(location(&res), "/login/verify?next=%2Faccount");
+    assert_eq!(
+        session_cookie(res.headers()),
+        None,
+        "no session before the second step"
+    );
+    cookie_set(res.headers(), PENDING).expect("a waiting sign-in")
+}
+
+/// The second step through the instance at `base`, as a script would post it.
+async fn second_step(app: &TestApp, base: &str, pending: &str, code: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{base}{}", path_of::<VerifySignIn>()))
+        .header(ACCEPT, "application/json")
+        .header(ORIGIN, base)
+        .header(COOKIE, pending)
+        .form(&[("code", code), ("next", "/account")])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn codes_work_once_across_instances(app: TestApp) {
+    let logs = crate::token_leaks::logs();
+    let (_, secret, recovery) = with_totp(&app).await;
+    let other = app.second_instance_with(|_| {}).await;
+
+    // The code that confirmed the set-up was used: not again, here or there.
+    let pending = password_step(&app, &app.base_url).await;
+    let used = code(&secret, 0);
+    for base in [&app.base_url, &other] {
+        let res = second_step(&app, base, &pending, &used).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(res.text().await.unwrap(), "\"SecondFactorWrong\"");
+    }
+    // The next step's code signs in, once, through the second instance.
+    let next = code(&secret, 1);
+    let res = second_step(&app, &other, &pending, &next).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let session = session_cookie(res.headers()).expect("signed in");
+    assert_eq!(res.text().await.unwrap(), "\"/account\"");
+    assert_eq!(
+        app.get("/account", Some(&session)).await.status(),
+        StatusCode::OK
+    );
+    let replay = password_step(&app, &other).await;
+    let res = second_step(&app, &app.base_url, &replay, &next).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a code works once"
+    );
+    // The waiting sign-in was used up by its success.
+    let res = second_step(&app, &app.base_url, &pending, &code(&secret, -1)).await;
+    assert_eq!(res.text().await.unwrap(), "\"SecondStepExpired\"");
+
+    // A recovery code, typed loosely, works once.
+    let typed = recovery[3].to_uppercase().replace('-', " ");
+    let res = second_step(&app, &other, &replay, &typed).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let sessions: Vec<(String,)> =
+        sqlx::query_as("SELECT factors FROM sessions ORDER BY created_at")
+            .fetch_all(&mut app.db().await)
+            .await
+            .unwrap();
+    assert!(
+        sessions
+            .iter()
+            .any(|(f,)| f == "password and recovery code"),
+        "{sessions:?}"
+    );
+    let again = password_step(&app, &app.base_url).await;
+    let res = second_step(&app, &app.base_url, &again, &recovery[3]).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a recovery code works once"
+    );
+    let res = second_step(&app, &app.base_url, &again, &recovery[4]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let session = session_cookie(res.headers()).unwrap();
+    let (_, overview) = app.call(path_of::<LoadSecurity>(), &[], &session).await;
+    assert_eq!(overview["recovery_codes_left"], 8);
+    assert_eq!(overview["totp"], "On");
+
+    // Nothing a user could replay is stored in plain: the secret is sealed, codes hashed.
+    for (table, columns) in [
+        ("totp_factors", "secret_ciphertext || secret_nonce"),
+        ("recovery_codes", "salt || code_hash"),
+    ] {
+        let rows: Vec<(String,)> = sqlx::query_as(&format!("SELECT {columns} FROM {table}"))
+            .fetch_all(&mut app.db().await)
+            .await
+            .unwrap();
+        let stored = format!("{rows:?}").to_lowercase();
+        assert!(!stored.contains(&secret.to_lowercase()), "{table}");
+        assert!(
+            recovery
+                .iter()
+                .all(|c| !stored.contains(&c.replace('-', ""))),
+            "{table}"
+        );
+    }
+    // Nor in a log line, however it was written.
+    let logged = logs.text().to_lowercase();
+    assert!(!logged.contains(&secret.to_lowercase()));
+    assert!(recovery.iter().all(|c| !logged.contains(c.as_str())));
+}
+
+async fn set_up_and_turning_off_ask_for_the_password(app: TestApp) {
+    let cookie = app.sign_up(EMAIL).await;
+    let (status, error) = app
+        .call(
+            path_of::<BeginTotp>(),
+            &[("password", "not my password")],
+            &cookie,
+        )
+        .await;
+    assert_eq!(
+        (status, error),
+        (StatusCode::UNPROCESSABLE_ENTITY, "WrongPassword".into())
+    );
+    // Confirming before starting says so.
+    let (_, error) = app
+        .call(path_of::<ConfirmTotp>(), &[("code", "123456")], &cookie)
+        .await;
+    assert_eq!(error, "TotpNotEnrolling");
+    let (status, _) = app
+        .call(path_of::<BeginTotp>(), &[("password", PASSWORD)], &cookie)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, overview) = app.call(path_of::<LoadSecurity>(), &[], &cookie).await;
+    let secret = overview["totp"]["Enrolling"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A code from a clock far off: the message says to check the clock.
+    let (status, error) = app
+        .call(
+            path_of::<ConfirmTotp>(),
+            &[("code", &code(&secret, 10))],
+            &cookie,
+        )
+        .await;
+    assert_eq!(
+        (status, error),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "EnrolmentCodeWrong".into()
+        )
+    );
+    let page = app.page("/account/security", &cookie).await;
+    assert!(
+        page.contains("Scan this code") && page.contains(&secret),
+        "{page}"
+    );
+    // Not on yet: the password alone still signs in.
+    let res = app.sign_in(EMAIL, PASSWORD).await;
+    assert!(session_cookie(res.headers()).is_some());
+
+    let (status, _) = app
+        .call(
+            path_of::<ConfirmTotp>(),
+            &[("code", &code(&secret, 0))],
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, error) = app
+        .call(
+            path_of::<RegenerateRecoveryCodes>(),
+            &[("password", "nope")],
+            &cookie,
+        )
+        .await;
+    assert_eq!(error, "WrongPassword");
+    let (_, codes) = app
+        .call(
+            path_of::<RegenerateRecoveryCodes>(),
+            &[("password", PASSWORD)],
+            &cookie,
+        )
+        .await;
+    assert_eq!(codes.as_array().unwrap().len(), 10);
+    let (_, error) = app
+        .call(path_of::<TurnOffTotp>(), &[("password", "nope")], &cookie)
+        .await;
+    assert_eq!(error, "WrongPassword");
+    // Turned off without JavaScript: back on the Security page, and one step signs in again.
+    let res = app
+        .post_form(
+            path_of::<TurnOffTotp>(),
+            "/account/security",
+            &[("password", PASSWORD)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(location(&res), "/account/security");
+    assert_eq!(app.count("SELECT COUNT(*) FROM totp_factors").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM recovery_codes").await, 0);
+    let res = app.sign_in(EMAIL, PASSWORD).await;
+    assert!(session_cookie(res.headers()).is_some());
+}
+
+async fn the_waiting_sign_in_is_bound_and_short_lived(app: TestApp) {
+    let (cookie, secret, _) = with_totp(&app).await;
+    // No waiting sign-in, another browser's cookie, a forged one: nothing to complete.
+    for pending in ["", "potions_pending_sign_in=forged", &cookie] {
+        let res = second_step(&app, &app.base_url, pending, &code(&secret, 1)).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{pending}");
+        assert_eq!(res.text().await.unwrap(), "\"SecondStepExpired\"");
+    }
+    // The page for the second step is public, and a waiting sign-in is no session.
+    let pending = password_step(&app, &app.base_url).await;
+    assert_eq!(
+        app.get("/login/verify", None).await.status(),
+        StatusCode::OK
+    );
+    let res = app.get("/account", Some(&pending)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Five minutes later it is gone.
+    sqlx::query("UPDATE pending_sign_ins SET expires_at = expires_at - 301")
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+    let res = second_step(&app, &app.base_url, &pending, &code(&secret, 1)).await;
+    assert_eq!(res.text().await.unwrap(), "\"SecondStepExpired\"");
+
+    // Without JavaScript: the form posts, the browser lands where it was going.
+    let pending = password_step(&app, &app.base_url).await;
+    let res = app
+        .post_form(
+            path_of::<VerifySignIn>(),
+            "/login/verify?next=%2Faccount",
+            &[("code", &code(&secret, 1)), ("next", "/account")],
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(location(&res), "/account");
+    assert!(session_cookie(res.headers()).is_some());
+}
+
+async fn guesses_are_throttled_and_every_answer_is_the_same(app: TestApp) {
+    let (_, secret, _) = with_totp(&app).await;
+    let pending = password_step(&app, &app.base_url).await;
+    let guesses = futures::future::join_all((0..40).map(|n| {
+        let pending = pending.clone();
+        let app = &app;
+        async move {
+            let guess = format!("{:06}", 100_000 + n);
+            second_step(app, &app.base_url, &pending, &guess)
+                .await
+                .status()
+        }
+    }))
+    .await;
+    let throttled = guesses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(throttled > 0, "{guesses:?}");
+    assert!(guesses.iter().all(|s| *s != StatusCode::OK), "{guesses:?}");
+    // Slowed down, not locked: the right code still works once the wait is over.
+    sqlx::query("DELETE FROM login_failures")
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+    let res = second_step(&app, &app.base_url, &pending, &code(&secret, 1)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
