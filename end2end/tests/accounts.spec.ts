@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, expectAccessible, hydrated, signUp, uniqueEmail } from "./helpers";
+import { PASSWORD, enterPassword, expectAccessible, hydrated, signUp, uniqueEmail } from "./helpers";
 
 test("sign up, visit Account through the avatar, sign out, sign in again", async ({ page }) => {
   const email = uniqueEmail();
@@ -74,11 +74,7 @@ test("a browser signed out from Sessions in another is signed out", async ({ bro
   await signUp(page, email);
   const laptop = await browser.newContext({ userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0" });
   const other = await laptop.newPage();
-  await other.goto("/login");
-  await hydrated(other);
-  await other.getByLabel("Email").fill(email);
-  await other.getByLabel("Password").fill(PASSWORD);
-  await other.getByRole("button", { name: "Sign in" }).click();
+  await enterPassword(other, email);
   await expect(other).toHaveURL("/");
 
   await page.goto("/account");

@@ -33,6 +33,15 @@ export async function signUp(page: Page, email: string): Promise<void> {
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
 }
 
+/** Enters the email and password on the sign-in page; where it leads is the caller's to check. */
+export async function enterPassword(page: Page, email: string): Promise<void> {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
 export interface FakeProject {
   name: string;
   read_write_token: string;

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { expect, Page, test } from "@playwright/test";
-import { PASSWORD, expectAccessible, hydrated, signUp, uniqueEmail } from "./helpers";
+import { PASSWORD, enterPassword, expectAccessible, hydrated, signUp, uniqueEmail } from "./helpers";
 
 /** RFC 4648 base32, as authenticator apps read the key. */
 function base32Decode(text: string): Buffer {
@@ -33,11 +33,7 @@ test("the TOTP helper matches RFC 6238", () => {
 });
 
 async function signInWithCode(page: Page, email: string, code: string): Promise<void> {
-  await page.goto("/login");
-  await hydrated(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await enterPassword(page, email);
   await expect(page).toHaveURL(/\/login\/verify/);
   await expect(page.getByRole("heading", { name: "Two-factor sign-in" })).toBeVisible();
   await hydrated(page);

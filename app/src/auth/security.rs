@@ -143,10 +143,19 @@ pub fn SecurityPage() -> impl IntoView {
     }
 }
 
-/// The password again, before a factor changes.
+/// The inside of a form that changes a factor: its error, the password
+/// again, and its button.
 #[component]
-fn PasswordAgain(id: &'static str) -> impl IntoView {
+fn PasswordAgain(
+    id: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(into)] pending: Signal<bool>,
+    label: &'static str,
+    busy_label: &'static str,
+    #[prop(default = "primary")] variant: &'static str,
+) -> impl IntoView {
     view! {
+        <ErrorNotice error=error />
         <div class="field">
             <label for=id>"Your password"</label>
             <input
@@ -158,21 +167,21 @@ fn PasswordAgain(id: &'static str) -> impl IntoView {
                 maxlength="256"
             />
         </div>
+        <SubmitButton pending label busy_label variant />
     }
 }
 
 #[component]
 fn TurnOn(begin: ServerAction<BeginTotp>) -> impl IntoView {
-    let error = form_error(begin);
     view! {
         <p>
             "Off. With it on, signing in also asks for a code from an authenticator app \
                 on your phone, so a stolen password alone cannot reach your clouds."
         </p>
         <ActionForm action=begin>
-            <ErrorNotice error=error />
-            <PasswordAgain id="begin-password" />
-            <SubmitButton
+            <PasswordAgain
+                id="begin-password"
+                error=form_error(begin)
                 pending=begin.pending()
                 label="Set up an authenticator app"
                 busy_label="Starting…"
@@ -235,8 +244,6 @@ fn IsOn(
     regenerate: ServerAction<RegenerateRecoveryCodes>,
     turn_off: ServerAction<TurnOffTotp>,
 ) -> impl IntoView {
-    let regenerate_error = form_error(regenerate);
-    let turn_off_error = form_error(turn_off);
     view! {
         <p>
             <span class="badge badge-success">"On"</span>
@@ -247,9 +254,9 @@ fn IsOn(
         </p>
         <div class="form-grid">
             <ActionForm action=regenerate>
-                <ErrorNotice error=regenerate_error />
-                <PasswordAgain id="regenerate-password" />
-                <SubmitButton
+                <PasswordAgain
+                    id="regenerate-password"
+                    error=form_error(regenerate)
                     pending=regenerate.pending()
                     label="Make new recovery codes"
                     busy_label="Making…"
@@ -257,9 +264,9 @@ fn IsOn(
                 />
             </ActionForm>
             <ActionForm action=turn_off>
-                <ErrorNotice error=turn_off_error />
-                <PasswordAgain id="turn-off-password" />
-                <SubmitButton
+                <PasswordAgain
+                    id="turn-off-password"
+                    error=form_error(turn_off)
                     pending=turn_off.pending()
                     label="Turn off two-factor sign-in"
                     busy_label="Turning off…"

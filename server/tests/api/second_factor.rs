@@ -28,22 +28,22 @@ fn code(secret: &str, offset: i64) -> String {
     totp.generate(u64::try_from(now + offset * 30).unwrap())
 }
 
+/// Starts setting up an authenticator: answers the secret the app is shown.
+async fn begin(app: &TestApp, cookie: &str) -> String {
+    let (status, _) = app
+        .call(path_of::<BeginTotp>(), &[("password", PASSWORD)], cookie)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, overview) = app.call(path_of::<LoadSecurity>(), &[], cookie).await;
+    let enrolling = &overview["totp"]["Enrolling"];
+    assert!(enrolling["qr_svg"].as_str().unwrap().contains("<svg"));
+    enrolling["secret"].as_str().unwrap().to_string()
+}
+
 /// Signs up and turns two-factor sign-in on: (cookie, secret, recovery codes).
 async fn with_totp(app: &TestApp) -> (String, String, Vec<String>) {
     let cookie = app.sign_up(EMAIL).await;
-    let (status, _) = app
-        .call(path_of::<BeginTotp>(), &[("password", PASSWORD)], &cookie)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (_, overview) = app.call(path_of::<LoadSecurity>(), &[], &cookie).await;
-    let secret = overview["totp"]["Enrolling"]["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(overview["totp"]["Enrolling"]["qr_svg"]
-        .as_str()
-        .unwrap()
-        .contains("<svg"));
+    let secret = begin(app, &cookie).await;
     let (status, codes) = app
         .call(
             path_of::<ConfirmTotp>(),
@@ -202,15 +202,7 @@ async fn set_up_and_turning_off_ask_for_the_password(app: TestApp) {
         .call(path_of::<ConfirmTotp>(), &[("code", "123456")], &cookie)
         .await;
     assert_eq!(error, "TotpNotEnrolling");
-    let (status, _) = app
-        .call(path_of::<BeginTotp>(), &[("password", PASSWORD)], &cookie)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (_, overview) = app.call(path_of::<LoadSecurity>(), &[], &cookie).await;
-    let secret = overview["totp"]["Enrolling"]["secret"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let secret = begin(&app, &cookie).await;
     // A code from a clock far off: the message says to check the clock.
     let (status, error) = app
         .call(
