@@ -7,6 +7,7 @@ pub const SIGN_IN: &str = "/login";
 pub const SIGN_UP: &str = "/signup";
 pub const ACCOUNT: &str = "/account";
 pub const SESSIONS: &str = "/account/sessions";
+pub const ACTIVITY: &str = "/account/activity";
 pub const SECURITY: &str = "/account/security";
 /// Where a sign-in waits for its second factor.
 pub const SECOND_STEP: &str = "/login/verify";
@@ -30,6 +31,19 @@ pub fn project_ssh_keys(connection_id: &str) -> String {
 
 pub fn delete_server(connection_id: &str, server_id: i64) -> String {
     format!("/projects/{connection_id}/servers/{server_id}/delete")
+}
+
+/// Account → Activity, filtered by connection and area, from a page cursor.
+pub fn activity(connection: Option<&str>, area: Option<&str>, older: Option<&str>) -> String {
+    let query: Vec<String> = [("connection", connection), ("area", area), ("older", older)]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode_component(v))))
+        .collect();
+    if query.is_empty() {
+        ACTIVITY.to_string()
+    } else {
+        format!("{ACTIVITY}?{}", query.join("&"))
+    }
 }
 
 pub fn disconnect(connection_id: &str) -> String {

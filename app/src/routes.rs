@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
+use crate::activity::account_activity::AccountActivityPage;
 use crate::auth::{
     security::SecurityPage, sessions::SessionsPage, sign_in::SignInPage, sign_up::SignUpPage,
     verify::SecondStepPage,
@@ -49,6 +50,7 @@ lazy_page! {
     SignUp shows SignUpPage;
     Account shows AccountPage;
     Sessions shows SessionsPage;
+    Activity shows AccountActivityPage;
     Security shows SecurityPage;
     SecondStep shows SecondStepPage;
     Disconnect shows DisconnectPage;
@@ -69,6 +71,7 @@ pub fn AppRoutes() -> impl IntoView {
     let sign_up = Lazy::<SignUp>::new();
     let account = Lazy::<Account>::new();
     let sessions = Lazy::<Sessions>::new();
+    let activity = Lazy::<Activity>::new();
     let security = Lazy::<Security>::new();
     let second_step = Lazy::<SecondStep>::new();
     let disconnect = Lazy::<Disconnect>::new();
@@ -84,6 +87,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/signup") view=sign_up ssr=SsrMode::Async />
             <Route path=path!("/account") view=account ssr=SsrMode::Async />
             <Route path=path!("/account/sessions") view=sessions ssr=SsrMode::Async />
+            <Route path=path!("/account/activity") view=activity ssr=SsrMode::Async />
             <Route path=path!("/account/security") view=security ssr=SsrMode::Async />
             <Route path=path!("/login/verify") view=second_step ssr=SsrMode::Async />
             <Route

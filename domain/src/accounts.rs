@@ -155,6 +155,18 @@ impl Accounts {
         }
     }
 
+    /// The account an email belongs to, if any (to record a failed sign-in).
+    pub async fn user_id_for(&self, email: &str) -> Result<Option<String>, DomainError> {
+        let Ok(email) = normalize_email(email) else {
+            return Ok(None);
+        };
+        let row: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(self.db.pool())
+            .await?;
+        Ok(row.map(|(id,)| id))
+    }
+
     /// The signed-in user's password, entered again before a factor changes
     /// (counted with the account's sign-in failures).
     pub async fn confirm_password(&self, user: &User, password: &str) -> Result<(), DomainError> {

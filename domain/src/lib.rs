@@ -2,6 +2,7 @@
 //! sign-in throttling. Nothing here is compiled for the browser.
 
 pub mod accounts;
+pub mod activity;
 pub mod clock;
 pub mod connections;
 pub mod crypto;

@@ -77,6 +77,19 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await expect(page).toHaveURL(/deleted=e2e-web-1/);
   await expect(page.getByTestId("server")).toHaveCount(0);
 
+  // Both changes are in the activity log, with Hetzner's correlation id.
+  const didHere = page.getByRole("region", { name: "What Potions did here" });
+  await expect(didHere.getByTestId("activity").filter({ hasText: "Server deleted: e2e-web-1" })).toBeVisible();
+  await page.goto("/account/activity?area=cloud");
+  await hydrated(page);
+  for (const change of ["Server created: e2e-web-1", "Server deleted: e2e-web-1"]) {
+    const entry = page.getByTestId("activity").filter({ hasText: change });
+    await expect(entry).toContainText("Done");
+    await expect(entry).toContainText(/provider request \S+/);
+  }
+  await expectAccessible(page);
+  await page.goBack();
+
   // The token is deleted in the console: the project needs attention.
   const revoked = await request.delete(`${FAKE_HETZNER}/_admin/tokens/${project.read_write_token}`);
   expect(revoked.status()).toBe(204);

@@ -136,6 +136,10 @@ pub struct Settings {
     #[arg(long, env = "POTIONS_TOKEN_CHECKS_PER_TOKEN", default_value_t = 10)]
     pub token_checks_per_token: usize,
 
+    /// Days the activity log keeps an entry.
+    #[arg(long, env = "POTIONS_ACTIVITY_RETENTION_DAYS", default_value_t = domain::activity::DEFAULT_RETENTION_DAYS)]
+    pub activity_retention_days: u32,
+
     /// Reverse proxies in front of Potions (addresses or networks, comma
     /// separated, e.g. `127.0.0.1,10.0.0.0/8`): only for requests from them
     /// are `Forwarded` / `X-Forwarded-For` believed when throttling by client.
@@ -191,6 +195,7 @@ impl std::fmt::Debug for Settings {
             .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("token_checks_per_user", &self.token_checks_per_user)
             .field("token_checks_per_token", &self.token_checks_per_token)
+            .field("activity_retention_days", &self.activity_retention_days)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("site_root", &self.site_root)
             .finish()
@@ -253,6 +258,7 @@ impl Settings {
             trusted_proxies: Vec::new(),
             token_checks_per_user: 30,
             token_checks_per_token: 10,
+            activity_retention_days: domain::activity::DEFAULT_RETENTION_DAYS,
         }
     }
 }

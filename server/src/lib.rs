@@ -239,7 +239,7 @@ pub fn router(
 /// Deletes expired sessions now and then, so the table stays small; and
 /// refreshes DigitalOcean tokens in their last day, so connections nobody
 /// uses for a month still work.
-fn spawn_housekeeping(state: &AppState) {
+fn spawn_housekeeping(state: &AppState, activity_retention_days: u32) {
     let sessions = state.sessions.clone();
     let connections = state.connections.clone();
     tokio::spawn(async move {
@@ -255,6 +255,7 @@ fn spawn_housekeeping(state: &AppState) {
             }
         }
     });
+    let activity = state.activity.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -263,6 +264,11 @@ fn spawn_housekeeping(state: &AppState) {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions deleted"),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "session purge failed"),
+            }
+            match activity.purge(activity_retention_days).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "old activity deleted"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "activity purge failed"),
             }
         }
     });
@@ -294,7 +300,7 @@ impl Server {
                 });
             }
         };
-        spawn_housekeeping(&state);
+        spawn_housekeeping(&state, settings.activity_retention_days);
         let listening = listener.local_addr().unwrap_or(settings.listen);
         let origins = PublicOrigins::new(settings.public_url.as_deref(), listening);
         if settings.public_url.is_none() && listening.ip().is_unspecified() {

@@ -10,6 +10,8 @@ use crate::auth::RequireUser;
 use crate::components::{form_error, Copyable, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
 use crate::paths;
+#[cfg(feature = "ssr")]
+use domain::activity::Outcome;
 
 /// Where the user's authenticator stands, as the page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +65,8 @@ pub async fn begin_totp(password: String) -> Result<(), AppError> {
 pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let codes = state.second_factors.confirm_totp(&user.id, &code).await?;
+    let action = "account.two_factor.turned_on";
+    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     Ok(codes.0.iter().map(|c| c.to_string()).collect())
 }
 
@@ -71,6 +75,8 @@ pub async fn regenerate_recovery_codes(password: String) -> Result<Vec<String>, 
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;
     let codes = state.second_factors.regenerate_codes(&user.id).await?;
+    let action = "account.recovery_codes.replaced";
+    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     Ok(codes.0.iter().map(|c| c.to_string()).collect())
 }
 
@@ -79,6 +85,8 @@ pub async fn turn_off_totp(password: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;
     state.second_factors.turn_off(&user.id).await?;
+    let action = "account.two_factor.turned_off";
+    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_to(paths::SECURITY);
     Ok(())
 }
@@ -128,11 +136,7 @@ pub fn SecurityPage() -> impl IntoView {
                         }
                         TotpView::On => {
                             view! {
-                                <IsOn
-                                    codes_left=overview.recovery_codes_left
-                                    regenerate
-                                    turn_off
-                                />
+                                <IsOn codes_left=overview.recovery_codes_left regenerate turn_off />
                             }
                                 .into_any()
                         }
@@ -207,7 +211,7 @@ fn Enrol(secret: String, qr_svg: String, confirm: ServerAction<ConfirmTotp>) -> 
                     role="img"
                     aria-label="QR code of your two-factor secret"
                     inner_html=svg
-                ></div>
+                />
                 <p>"Or type in this key:"</p>
                 <Copyable value=secret what="two-factor key" />
             </li>
@@ -249,9 +253,7 @@ fn IsOn(
             <span class="badge badge-success">"On"</span>
             " Signing in asks for a code from your authenticator app."
         </p>
-        <p data-testid="codes-left">
-            {format!("Recovery codes left: {codes_left} of 10.")}
-        </p>
+        <p data-testid="codes-left">{format!("Recovery codes left: {codes_left} of 10.")}</p>
         <div class="form-grid">
             <ActionForm action=regenerate>
                 <PasswordAgain
@@ -285,7 +287,7 @@ fn IsOn(
 #[component]
 fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
     let text = codes.join("\n");
-    let download = percent_encoded(&text);
+    let download = paths::encode_component(&text);
     view! {
         <section class="card notice-success" aria-labelledby="codes-title" role="status">
             <h2 id="codes-title">"Your recovery codes"</h2>
@@ -294,7 +296,16 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
                     Potions shows them only now."
             </p>
             <ul class="recovery-codes" data-testid="recovery-codes">
-                {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+                {codes
+                    .into_iter()
+                    .map(|code| {
+                        view! {
+                            <li>
+                                <code>{code}</code>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
             <a
                 class="button button-secondary"
@@ -305,14 +316,4 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
             </a>
         </section>
     }
-}
-
-/// Percent-encodes text for a `data:` URL.
-fn percent_encoded(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }

@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 use super::{SessionSummary, SignedInUser};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use domain::activity::Outcome;
 
 /// A new session for the user, its cookie, and where the browser goes on
 /// (`next`): answered, and for a plain form post, redirected to.
@@ -49,6 +51,7 @@ pub async fn sign_up(
         .sign_up(&email, &password, &client_address())
         .await?;
     tracing::info!(user_id = %user.id, "account created");
+    record_account(&state, &user.id, "account.created", Outcome::Ok).await;
     start_session(&state, &user.id, PASSWORD_ONLY, next).await
 }
 
@@ -66,10 +69,26 @@ pub async fn sign_in(
 ) -> Result<String, AppError> {
     use crate::ssr::*;
     let state = state()?;
-    let user = state
+    let signed_in = state
         .accounts
         .sign_in(&email, &password, &client_address())
-        .await?;
+        .await;
+    let user = match signed_in {
+        Ok(user) => user,
+        Err(err) => {
+            // A failed attempt on an existing account is the owner's to see.
+            if let Ok(Some(user_id)) = state.accounts.user_id_for(&email).await {
+                record_account(
+                    &state,
+                    &user_id,
+                    "account.sign_in.password",
+                    Outcome::Failed,
+                )
+                .await;
+            }
+            return Err(err.into());
+        }
+    };
     // Sign-in always starts a new session; any earlier one is ended.
     if let Some(old) = session_secret(&state)? {
         state.sessions.revoke(&old).await?;
@@ -79,6 +98,7 @@ pub async fn sign_in(
         let pending = state.second_factors.begin_sign_in(&user.id).await?;
         set_pending_sign_in_cookie(pending.expose(), state.secure_cookies)?;
         tracing::info!(user_id = %user.id, "password accepted; waiting for the second factor");
+        record_account(&state, &user.id, "account.sign_in.password", Outcome::Ok).await;
         let second_step = crate::paths::with_next(
             crate::paths::SECOND_STEP,
             next.as_deref().unwrap_or(crate::paths::DASHBOARD),
@@ -87,6 +107,7 @@ pub async fn sign_in(
         return Ok(second_step);
     }
     tracing::info!(user_id = %user.id, "signed in");
+    record_account(&state, &user.id, "account.sign_in.password", Outcome::Ok).await;
     start_session(&state, &user.id, PASSWORD_ONLY, next).await
 }
 
@@ -97,12 +118,20 @@ pub async fn verify_sign_in(code: String, next: Option<String>) -> Result<String
     use crate::ssr::*;
     let state = state()?;
     let pending = pending_sign_in(&state)?.ok_or(AppError::SecondStepExpired)?;
-    let (user_id, factor) = state
-        .second_factors
-        .complete_sign_in(&pending, &code)
-        .await?;
+    let completed = state.second_factors.complete_sign_in(&pending, &code).await;
+    let (user_id, factor) = match completed {
+        Ok(completed) => completed,
+        Err(err) => {
+            if let Ok(Some(user_id)) = state.second_factors.waiting_user(&pending).await {
+                let action = "account.sign_in.second_factor";
+                record_account(&state, &user_id, action, Outcome::Failed).await;
+            }
+            return Err(err.into());
+        }
+    };
     clear_pending_sign_in_cookie(state.secure_cookies)?;
     tracing::info!(%user_id, factor = factor.as_str(), "signed in with a second factor");
+    record_account(&state, &user_id, factor.sign_in_action(), Outcome::Ok).await;
     start_session(&state, &user_id, factor.as_str(), next).await
 }
 
@@ -111,6 +140,9 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::*;
     let state = state()?;
     if let Some(secret) = session_secret(&state)? {
+        if let Some(user) = current_user(&state).await? {
+            record_account(&state, &user.id, "account.session.signed_out", Outcome::Ok).await;
+        }
         state.sessions.revoke(&secret).await?;
     }
     clear_session_cookie(state.secure_cookies)?;
@@ -144,6 +176,8 @@ pub async fn end_session(handle: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.sessions.end(&user.id, &handle).await?;
     tracing::info!(user_id = %user.id, "a session was ended from the Sessions page");
+    let action = "account.session.ended_elsewhere";
+    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_to(crate::paths::SESSIONS);
     Ok(())
 }
@@ -155,6 +189,8 @@ pub async fn end_other_sessions() -> Result<(), AppError> {
     let current = crate::ssr::session_secret(&state)?.ok_or(AppError::NotSignedIn)?;
     let ended = state.sessions.end_others(&user.id, &current).await?;
     tracing::info!(user_id = %user.id, ended, "other sessions ended");
+    let action = "account.session.ended_everywhere_else";
+    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_to(crate::paths::SESSIONS);
     Ok(())
 }

@@ -44,9 +44,7 @@ pub fn SecondStepPage() -> impl IntoView {
                 <input type="hidden" name="next" value=next />
                 <SubmitButton pending=verify.pending() label="Verify" busy_label="Verifying…" />
             </ActionForm>
-            <p class="muted">
-                "Not you, or waited too long? " <A href=SIGN_IN>"Start again"</A>
-            </p>
+            <p class="muted">"Not you, or waited too long? " <A href=SIGN_IN>"Start again"</A></p>
         </section>
     }
 }

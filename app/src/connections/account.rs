@@ -40,6 +40,9 @@ pub fn AccountPage() -> impl IntoView {
                     <A href=paths::SESSIONS attr:class="button button-secondary">
                         "Sessions"
                     </A>
+                    <A href=paths::ACTIVITY attr:class="button button-secondary">
+                        "Activity"
+                    </A>
                     <SignOutButton />
                 </div>
             </section>

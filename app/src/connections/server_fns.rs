@@ -75,15 +75,28 @@ pub async fn load_dashboard() -> Result<DashboardData, AppError> {
 
 #[server(prefix = "/api", endpoint = "recheck_connection")]
 pub async fn recheck_connection(id: String) -> Result<(), AppError> {
+    use domain::activity::{Entry, Outcome};
     let (user, state) = crate::ssr::user_and_state().await?;
-    state.connections.recheck(&user.id, &id).await?;
+    let label = state.connections.get(&user.id, &id).await?.label;
+    let checked = state.connections.recheck(&user.id, &id).await;
+    let outcome = if checked.is_ok() {
+        Outcome::Ok
+    } else {
+        Outcome::Failed
+    };
+    let entry = Entry::new("connection.rechecked", outcome).on(&id, &label);
+    crate::ssr::record(&state, &user.id, entry).await;
+    checked?;
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "rename_connection")]
 pub async fn rename_connection(id: String, label: String) -> Result<(), AppError> {
+    use domain::activity::{Entry, Outcome};
     let (user, state) = crate::ssr::user_and_state().await?;
-    state.connections.rename(&user.id, &id, &label).await?;
+    let renamed = state.connections.rename(&user.id, &id, &label).await?;
+    let entry = Entry::new("connection.renamed", Outcome::Ok).on(&id, &renamed.label);
+    crate::ssr::record(&state, &user.id, entry).await;
     Ok(())
 }
 
@@ -91,9 +104,13 @@ pub async fn rename_connection(id: String, label: String) -> Result<(), AppError
 /// grant first); the Account page says if the user must revoke by hand.
 #[server(prefix = "/api", endpoint = "disconnect_connection")]
 pub async fn disconnect_connection(id: String) -> Result<(), AppError> {
+    use domain::activity::{Entry, Outcome};
     use domain::connections::digitalocean::Disconnected;
     let (user, state) = crate::ssr::user_and_state().await?;
+    let label = state.connections.get(&user.id, &id).await?.label;
     let done = state.connections.disconnect(&user.id, &id).await?;
+    let entry = Entry::new("connection.disconnected", Outcome::Ok).on(&id, &label);
+    crate::ssr::record(&state, &user.id, entry).await;
     crate::ssr::redirect_to(match done {
         Disconnected::NotRevoked => "/account?disconnected=1&revoke=digitalocean",
         Disconnected::Forgotten | Disconnected::Revoked => "/account?disconnected=1",

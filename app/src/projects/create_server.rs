@@ -32,11 +32,7 @@ pub fn CreateServerForm(
     view! {
         <section class="card" aria-labelledby="create-title">
             <h2 id="create-title">"Create a server"</h2>
-            <Loaded
-                resource=choices
-                loading=provider.loading_catalogue()
-                let:choices
-            >
+            <Loaded resource=choices loading=provider.loading_catalogue() let:choices>
                 {
                     let choices = StoredValue::new(choices);
                     let form_connection_id = connection_id.clone();

@@ -86,7 +86,9 @@ pub fn CreationProgress(
                             {match (p.done, p.percent) {
                                 (true, _) => "The server is running.".to_string(),
                                 (false, Some(percent)) => {
-                                    format!("{percent}% — the server is being created and started.")
+                                    format!(
+                                        "{percent}% — the server is being created and started.",
+                                    )
                                 }
                                 (false, None) => "The server is being created and started.".into(),
                             }}

@@ -8,6 +8,7 @@ use super::create_server::CreateServerForm;
 use super::progress::{CreationProgress, Following};
 use super::server_fns::{load_create_server_choices, load_project};
 use super::{connection_id_param, project_error, ServerSummary};
+use crate::activity::recent::WhatPotionsDidHere;
 use crate::auth::RequireUser;
 use crate::components::{Copyable, Loaded};
 use crate::connections::ConnectionStatus;
@@ -94,6 +95,7 @@ pub fn ProjectPage() -> impl IntoView {
                                         provider
                                         choices
                                     />
+                                    <WhatPotionsDidHere connection_id=connection_id.clone() />
                                 }
                             })}
                     }
@@ -129,9 +131,7 @@ fn ServersCard(connection_id: String, servers: Vec<ServerSummary>) -> impl IntoV
                         {servers
                             .into_iter()
                             .map(|server| {
-                                view! {
-                                    <ServerRow connection_id=connection_id.clone() server />
-                                }
+                                view! { <ServerRow connection_id=connection_id.clone() server /> }
                             })
                             .collect_view()}
                     </tbody>

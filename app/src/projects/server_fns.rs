@@ -87,6 +87,74 @@ mod convert {
     }
 }
 
+/// Changes Potions makes in a cloud, for the activity log.
+#[cfg(feature = "ssr")]
+mod cloud_changes {
+    use domain::activity::{Entry, Outcome, Target};
+    use domain::provisioning::Changed;
+    use domain::DomainError;
+
+    use crate::ssr::AppState;
+
+    /// How a change turned out; `None` when it was refused before anything
+    /// was sent (a bad name, an unconfirmed delete), so nothing changed.
+    fn outcome<T>(result: &Result<Changed<T>, DomainError>) -> Option<Outcome> {
+        use DomainError as D;
+        match result {
+            Ok(_) => Some(Outcome::Ok),
+            // No answer in time: it may have happened.
+            Err(D::HetznerUnreachable | D::DigitalOceanUnreachable) => Some(Outcome::Unknown),
+            Err(
+                D::InvalidServerName
+                | D::InvalidServerRequest { .. }
+                | D::ServerTypeUnavailable { .. }
+                | D::ConfirmationMismatch
+                | D::InvalidKeyName
+                | D::InvalidPublicKey
+                | D::NeedsAttention
+                | D::ConnectionNotFound
+                | D::DigitalOceanAccessLost
+                | D::DigitalOceanNotSetUp
+                | D::Database(_)
+                | D::Crypto(_),
+            ) => None,
+            Err(_) => Some(Outcome::Failed),
+        }
+    }
+
+    /// Records `action` on the resource `(id, name)` of connection `connection_id`.
+    pub async fn record<T>(
+        state: &AppState,
+        user_id: &str,
+        connection_id: &str,
+        action: &'static str,
+        resource: (String, &str),
+        result: &Result<Changed<T>, DomainError>,
+    ) {
+        let Some(outcome) = outcome(result) else {
+            return;
+        };
+        let Ok(connection) = state.connections.get(user_id, connection_id).await else {
+            return;
+        };
+        let (id, name) = resource;
+        let entry = Entry::new(action, outcome)
+            .on(connection_id, &connection.label)
+            .target(Target {
+                provider: connection.provider,
+                id,
+                name: name.trim().to_string(),
+            })
+            .provider_request(
+                result
+                    .as_ref()
+                    .ok()
+                    .and_then(|c| c.provider_request_id.clone()),
+            );
+        crate::ssr::record(state, user_id, entry).await;
+    }
+}
+
 #[server(prefix = "/api", endpoint = "load_project")]
 pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
     use crate::connections::server_fns::{provider_of, status_of};
@@ -142,13 +210,29 @@ pub async fn create_server(
 ) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let new = domain::provisioning::NewServer {
-        name,
+        name: name.clone(),
         location,
         size: server_type,
         image,
         ssh_keys,
     };
-    let created = state.provisioning.create_server(&user.id, &id, new).await?;
+    let created = state.provisioning.create_server(&user.id, &id, new).await;
+    let server_id = created
+        .as_ref()
+        .map(|c| c.value.server_id.to_string())
+        .unwrap_or_default();
+    let name = name.to_ascii_lowercase();
+    let resource = (server_id, name.as_str());
+    cloud_changes::record(
+        &state,
+        &user.id,
+        &id,
+        "cloud.server.created",
+        resource,
+        &created,
+    )
+    .await;
+    let created = created?.value;
     let actions: Vec<String> = created.actions.iter().map(i64::to_string).collect();
     crate::ssr::redirect_to(&format!(
         "{}?watch={}&actions={}",
@@ -189,10 +273,21 @@ pub async fn delete_server(
     confirm_name: String,
 ) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    state
+    let deleted = state
         .provisioning
         .delete_server(&user.id, &id, server_id, &confirm_name)
-        .await?;
+        .await;
+    let resource = (server_id.to_string(), confirm_name.as_str());
+    cloud_changes::record(
+        &state,
+        &user.id,
+        &id,
+        "cloud.server.deleted",
+        resource,
+        &deleted,
+    )
+    .await;
+    deleted?;
     crate::ssr::redirect_to(&format!(
         "{}?deleted={}",
         crate::paths::project(&id),
@@ -220,8 +315,27 @@ pub async fn add_ssh_key(
     let added = state
         .provisioning
         .add_ssh_key(&user.id, &id, &name, &public_key)
-        .await?;
-    Ok(match added {
+        .await;
+    // A key already there changed nothing.
+    if !matches!(&added, Ok(changed) if matches!(changed.value, AddedKey::AlreadyThere(_))) {
+        let key_id = match &added {
+            Ok(changed) => match &changed.value {
+                AddedKey::Created(key) | AddedKey::AlreadyThere(key) => key.id.to_string(),
+            },
+            Err(_) => String::new(),
+        };
+        let resource = (key_id, name.as_str());
+        cloud_changes::record(
+            &state,
+            &user.id,
+            &id,
+            "cloud.ssh_key.added",
+            resource,
+            &added,
+        )
+        .await;
+    }
+    Ok(match added?.value {
         AddedKey::Created(_) => None,
         AddedKey::AlreadyThere(key) => Some(format!(
             "This key is already in the project as \u{201c}{}\u{201d} ({}).",
@@ -233,9 +347,20 @@ pub async fn add_ssh_key(
 #[server(prefix = "/api", endpoint = "delete_ssh_key")]
 pub async fn delete_ssh_key(id: String, key_id: i64) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    state
+    let deleted = state
         .provisioning
         .delete_ssh_key(&user.id, &id, key_id)
-        .await?;
+        .await;
+    let resource = (key_id.to_string(), "");
+    cloud_changes::record(
+        &state,
+        &user.id,
+        &id,
+        "cloud.ssh_key.removed",
+        resource,
+        &deleted,
+    )
+    .await;
+    deleted?;
     Ok(())
 }

@@ -78,9 +78,7 @@ fn KeyItem(
                 />
             </p>
             // DigitalOcean does not say when a key was added.
-            {key
-                .created_at
-                .map(|at| view! { <p class="muted">"Added " {format_time(at)}</p> })}
+            {key.created_at.map(|at| view! { <p class="muted">"Added " {format_time(at)}</p> })}
             <ActionForm action=delete>
                 <input type="hidden" name="id" value=connection_id />
                 <input type="hidden" name="key_id" value=key.id.to_string() />

@@ -14,6 +14,7 @@ pub use session::{
 
 use axum::extract::FromRef;
 use domain::accounts::{Accounts, User};
+use domain::activity::{ActivityLog, Entry};
 use domain::connections::Connections;
 use domain::crypto::Keyring;
 use domain::provisioning::Provisioning;
@@ -33,6 +34,7 @@ pub struct AppState {
     pub accounts: Accounts,
     pub sessions: Sessions,
     pub second_factors: SecondFactors,
+    pub activity: ActivityLog,
     pub connections: Connections,
     pub provisioning: Provisioning,
     /// Mark cookies `Secure` (the public URL is https).
@@ -53,6 +55,7 @@ impl AppState {
             accounts: Accounts::new(db.clone()),
             sessions: Sessions::new(db.clone()),
             second_factors: SecondFactors::new(db.clone(), keyring),
+            activity: ActivityLog::new(db.clone()),
             provisioning: Provisioning::new(connections.clone()),
             connections,
             db,
@@ -63,6 +66,24 @@ impl AppState {
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or(AppError::Internal)
+}
+
+/// Appends to the user's activity log, with the request's metadata. Never fails.
+pub async fn record(state: &AppState, user_id: &str, entry: Entry) {
+    state
+        .activity
+        .record(user_id, &request::request_info(), entry)
+        .await;
+}
+
+/// Records a plain account event (`account.…`) that went `outcome`.
+pub async fn record_account(
+    state: &AppState,
+    user_id: &str,
+    action: &'static str,
+    outcome: domain::activity::Outcome,
+) {
+    record(state, user_id, Entry::new(action, outcome)).await;
 }
 
 /// The signed-in user and the state, which nearly every server function needs.

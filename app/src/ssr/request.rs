@@ -35,20 +35,32 @@ pub fn client_address() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// A request header as text, if the request has it.
+fn header(name: &str) -> Option<String> {
+    use_context::<Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    })
+}
+
 /// Where a session starts from: the browser's user agent and the client address.
 pub fn session_origin() -> domain::sessions::SessionOrigin {
-    let user_agent = use_context::<Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        })
-        .unwrap_or_default();
     domain::sessions::SessionOrigin {
-        user_agent,
+        user_agent: header("user-agent").unwrap_or_default(),
         client_address: client_address(),
+    }
+}
+
+/// The request as the activity log records it: Potions' request id (set
+/// for every request by the server), the client address and user agent.
+pub(super) fn request_info() -> domain::activity::RequestInfo {
+    domain::activity::RequestInfo {
+        request_id: header("x-request-id"),
+        client_address: client_address(),
+        user_agent: header("user-agent").unwrap_or_default(),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use super::{
-    AddedKey, Catalogue, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
+    AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
     Progress, Provisioner, Provisioning, ServerInfo, Size,
 };
 use crate::clock::parse_rfc3339;
@@ -62,7 +62,8 @@ impl<'a> DigitalOceanTeam<'a> {
         })
     }
 
-    async fn call<T, F, Fut>(&self, call: F) -> Result<T, DomainError>
+    /// DigitalOcean's answer to `call`, with its request id.
+    async fn call<T, F, Fut>(&self, call: F) -> Result<Answer<T>, DomainError>
     where
         F: Fn(AccessToken) -> Fut,
         Fut: Future<Output = Result<Answer<T>, DigitalOceanError>>,
@@ -76,6 +77,15 @@ impl<'a> DigitalOceanTeam<'a> {
                 provisioning_failure,
             )
             .await
+    }
+
+    /// What `call` read.
+    async fn read<T, F, Fut>(&self, call: F) -> Result<T, DomainError>
+    where
+        F: Fn(AccessToken) -> Fut,
+        Fut: Future<Output = Result<Answer<T>, DigitalOceanError>>,
+    {
+        self.call(call).await.map(|answer| answer.value)
     }
 
     fn client(&self) -> &'a digitalocean::DigitalOceanClient {
@@ -106,14 +116,14 @@ impl Provisioner for DigitalOceanTeam<'_> {
     async fn load_catalogue(&self) -> Result<Catalogue, DomainError> {
         let client = self.client();
         let (regions, sizes, images) = futures::try_join!(
-            self.call(|token| async move { client.regions(&token).await }),
-            self.call(|token| async move { client.sizes(&token).await }),
-            self.call(|token| async move { client.distribution_images(&token).await }),
+            self.read(|token| async move { client.regions(&token).await }),
+            self.read(|token| async move { client.sizes(&token).await }),
+            self.read(|token| async move { client.distribution_images(&token).await }),
         )?;
         Ok(catalogue(regions, sizes, images))
     }
 
-    async fn create_server(&self, new: NewServer) -> Result<CreatedServer, DomainError> {
+    async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, DomainError> {
         let potions_key = self
             .provisioning
             .connections
@@ -139,10 +149,11 @@ impl Provisioner for DigitalOceanTeam<'_> {
                 async move { client.create_droplet(&token, droplet).await }
             })
             .await?;
-        Ok(CreatedServer {
-            server_id: created.droplet.id,
-            actions: vec![created.action_id],
-        })
+        let server = CreatedServer {
+            server_id: created.value.droplet.id,
+            actions: vec![created.value.action_id],
+        };
+        Ok(Changed::new(server, created.request_id))
     }
 
     async fn progress(&self, actions: &[i64]) -> Result<Progress, DomainError> {
@@ -150,7 +161,7 @@ impl Provisioner for DigitalOceanTeam<'_> {
         let mut done = true;
         for &id in actions.iter().take(MAX_FOLLOWED_ACTIONS) {
             let action = self
-                .call(|token| async move { client.action(&token, id).await })
+                .read(|token| async move { client.action(&token, id).await })
                 .await?;
             match action.status {
                 ActionStatus::Completed => {}
@@ -171,10 +182,14 @@ impl Provisioner for DigitalOceanTeam<'_> {
         })
     }
 
-    async fn delete_server(&self, server_id: i64, confirm_name: &str) -> Result<(), DomainError> {
+    async fn delete_server(
+        &self,
+        server_id: i64,
+        confirm_name: &str,
+    ) -> Result<Changed<()>, DomainError> {
         let client = self.client();
         let droplet = self
-            .call(|token| async move { client.droplet(&token, server_id).await })
+            .read(|token| async move { client.droplet(&token, server_id).await })
             .await?;
         if droplet.name != confirm_name {
             return Err(DomainError::ConfirmationMismatch);
@@ -182,13 +197,13 @@ impl Provisioner for DigitalOceanTeam<'_> {
         // Deleted now, or already gone (404): either way it is gone.
         self.call(|token| async move { client.delete_droplet(&token, server_id).await })
             .await
-            .map(|_| ())
+            .map(|answer| Changed::new((), answer.request_id))
     }
 
     async fn ssh_keys(&self) -> Result<Vec<KeyInfo>, DomainError> {
         let client = self.client();
         let keys = self
-            .call(|token| async move { client.ssh_keys(&token).await })
+            .read(|token| async move { client.ssh_keys(&token).await })
             .await?;
         Ok(keys.into_iter().map(|k| self.key_info(k)).collect())
     }
@@ -198,28 +213,38 @@ impl Provisioner for DigitalOceanTeam<'_> {
         name: &str,
         public_key: &str,
         fingerprint: &str,
-    ) -> Result<AddedKey, DomainError> {
+    ) -> Result<Changed<AddedKey>, DomainError> {
         let client = self.client();
-        let existing =
-            || self.call(|token| async move { client.ssh_key(&token, fingerprint).await });
-        if let Some(key) = existing().await? {
-            return Ok(AddedKey::AlreadyThere(self.key_info(key)));
+        let existing = || async {
+            let answer = self
+                .call(|token| async move { client.ssh_key(&token, fingerprint).await })
+                .await?;
+            let found = answer.value.map(|key| self.key_info(key));
+            Ok::<_, DomainError>(
+                found.map(|key| Changed::new(AddedKey::AlreadyThere(key), answer.request_id)),
+            )
+        };
+        if let Some(found) = existing().await? {
+            return Ok(found);
         }
         match self
             .call(|token| async move { client.create_ssh_key(&token, name, public_key).await })
             .await
         {
-            Ok(key) => Ok(AddedKey::Created(self.key_info(key))),
+            Ok(answer) => Ok(Changed::new(
+                AddedKey::Created(self.key_info(answer.value)),
+                answer.request_id,
+            )),
             // "SSH Key is already in use on your account": added meanwhile.
             Err(DomainError::DigitalOceanRefused { message }) => match existing().await? {
-                Some(key) => Ok(AddedKey::AlreadyThere(self.key_info(key))),
+                Some(found) => Ok(found),
                 None => Err(DomainError::DigitalOceanRefused { message }),
             },
             Err(err) => Err(err),
         }
     }
 
-    async fn delete_ssh_key(&self, key_id: i64) -> Result<(), DomainError> {
+    async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, DomainError> {
         let client = self.client();
         let id = key_id.to_string();
         self.call(|token| {
@@ -227,7 +252,7 @@ impl Provisioner for DigitalOceanTeam<'_> {
             async move { client.delete_ssh_key(&token, id).await }
         })
         .await
-        .map(|_| ())
+        .map(|answer| Changed::new((), answer.request_id))
     }
 }
 

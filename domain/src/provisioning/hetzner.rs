@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{
-    AddedKey, Catalogue, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
+    AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
     Progress, Provisioner, Provisioning, ServerInfo, Size,
 };
 use crate::clock::parse_rfc3339;
@@ -104,7 +104,7 @@ impl Provisioner for HetznerProject<'_> {
         }
     }
 
-    async fn create_server(&self, new: NewServer) -> Result<CreatedServer, DomainError> {
+    async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, DomainError> {
         let potions_key = self.connection.ssh_key_id;
         let mut ssh_keys = vec![potions_key];
         ssh_keys.extend(new.ssh_keys.iter().copied().filter(|k| *k != potions_key));
@@ -119,7 +119,7 @@ impl Provisioner for HetznerProject<'_> {
         };
         let client = self.client();
         let created = match client.create_server(&self.token, &request).await {
-            Ok(created) => created.value,
+            Ok(created) => created,
             // The Potions key was deleted from the project: add it again, once.
             Err(err) if err.kind.names_field_of_invalid_input("ssh_keys") => {
                 let key_id = self
@@ -130,19 +130,20 @@ impl Provisioner for HetznerProject<'_> {
                 let mut retry = request.clone();
                 retry.ssh_keys[0] = key_id;
                 match client.create_server(&self.token, &retry).await {
-                    Ok(created) => created.value,
+                    Ok(created) => created,
                     Err(err) => return Err(self.fail(err).await),
                 }
             }
             Err(err) => return Err(self.fail(err).await),
         };
-        Ok(CreatedServer {
-            server_id: created.server.id,
-            actions: std::iter::once(&created.action)
-                .chain(&created.next_actions)
+        let server = CreatedServer {
+            server_id: created.value.server.id,
+            actions: std::iter::once(&created.value.action)
+                .chain(&created.value.next_actions)
                 .map(|a| a.id)
                 .collect(),
-        })
+        };
+        Ok(Changed::new(server, created.correlation_id))
     }
 
     async fn progress(&self, actions: &[i64]) -> Result<Progress, DomainError> {
@@ -167,7 +168,11 @@ impl Provisioner for HetznerProject<'_> {
         })
     }
 
-    async fn delete_server(&self, server_id: i64, confirm_name: &str) -> Result<(), DomainError> {
+    async fn delete_server(
+        &self,
+        server_id: i64,
+        confirm_name: &str,
+    ) -> Result<Changed<()>, DomainError> {
         let client = self.client();
         let server = match client.get_server(&self.token, server_id).await {
             Ok(answer) => answer.value,
@@ -180,7 +185,7 @@ impl Provisioner for HetznerProject<'_> {
             return Err(DomainError::ServerProtected);
         }
         match client.delete_server(&self.token, server_id).await {
-            Ok(_) => Ok(()),
+            Ok(answer) => Ok(Changed::new((), answer.correlation_id)),
             Err(err) => Err(self.fail(err).await),
         }
     }
@@ -197,20 +202,20 @@ impl Provisioner for HetznerProject<'_> {
         name: &str,
         public_key: &str,
         fingerprint: &str,
-    ) -> Result<AddedKey, DomainError> {
+    ) -> Result<Changed<AddedKey>, DomainError> {
         let client = self.client();
         let existing = || async {
             let params = ListParams {
                 fingerprint: Some(fingerprint.to_string()),
                 ..ListParams::default()
             };
-            client
-                .list_ssh_keys(&self.token, &params)
-                .await
-                .map(|a| a.value.items.into_iter().next().map(|k| self.key_info(k)))
+            client.list_ssh_keys(&self.token, &params).await.map(|a| {
+                let found = a.value.items.into_iter().next().map(|k| self.key_info(k));
+                found.map(|key| Changed::new(AddedKey::AlreadyThere(key), a.correlation_id))
+            })
         };
         match existing().await {
-            Ok(Some(key)) => return Ok(AddedKey::AlreadyThere(key)),
+            Ok(Some(found)) => return Ok(found),
             Ok(None) => {}
             Err(err) => return Err(self.fail(err).await),
         }
@@ -218,13 +223,16 @@ impl Provisioner for HetznerProject<'_> {
             .create_ssh_key(&self.token, name, public_key, &BTreeMap::new())
             .await
         {
-            Ok(created) => Ok(AddedKey::Created(self.key_info(created.value))),
+            Ok(created) => Ok(Changed::new(
+                AddedKey::Created(self.key_info(created.value)),
+                created.correlation_id,
+            )),
             Err(err) if matches!(&err.kind, ErrorKind::Uniqueness { fields } if fields.iter().any(|f| f == "name")) => {
                 Err(DomainError::KeyNameTaken)
             }
             Err(err) if matches!(err.kind, ErrorKind::Uniqueness { .. }) => {
                 match existing().await {
-                    Ok(Some(key)) => Ok(AddedKey::AlreadyThere(key)),
+                    Ok(Some(found)) => Ok(found),
                     Ok(None) => Err(DomainError::KeyNameTaken),
                     Err(err) => Err(self.fail(err).await),
                 }
@@ -233,9 +241,9 @@ impl Provisioner for HetznerProject<'_> {
         }
     }
 
-    async fn delete_ssh_key(&self, key_id: i64) -> Result<(), DomainError> {
+    async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, DomainError> {
         match self.client().delete_ssh_key(&self.token, key_id).await {
-            Ok(_) => Ok(()),
+            Ok(answer) => Ok(Changed::new((), answer.correlation_id)),
             Err(err) => Err(self.fail(err).await),
         }
     }

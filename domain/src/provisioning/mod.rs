@@ -9,7 +9,7 @@ mod hetzner;
 mod model;
 
 pub use model::{
-    AddedKey, Catalogue, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
+    AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
     Progress, ServerInfo, Size,
 };
 
@@ -32,10 +32,14 @@ pub(crate) trait Provisioner {
     async fn servers(&self) -> Result<Vec<ServerInfo>, DomainError>;
     async fn load_catalogue(&self) -> Result<Catalogue, DomainError>;
     /// `new` has been checked against the catalogue.
-    async fn create_server(&self, new: NewServer) -> Result<CreatedServer, DomainError>;
+    async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, DomainError>;
     async fn progress(&self, actions: &[i64]) -> Result<Progress, DomainError>;
     /// Deletes the server if `confirm_name` is its name.
-    async fn delete_server(&self, server_id: i64, confirm_name: &str) -> Result<(), DomainError>;
+    async fn delete_server(
+        &self,
+        server_id: i64,
+        confirm_name: &str,
+    ) -> Result<Changed<()>, DomainError>;
     async fn ssh_keys(&self) -> Result<Vec<KeyInfo>, DomainError>;
     /// `name` and `public_key` are trimmed and checked; `fingerprint` is the key's MD5.
     async fn add_ssh_key(
@@ -43,8 +47,8 @@ pub(crate) trait Provisioner {
         name: &str,
         public_key: &str,
         fingerprint: &str,
-    ) -> Result<AddedKey, DomainError>;
-    async fn delete_ssh_key(&self, key_id: i64) -> Result<(), DomainError>;
+    ) -> Result<Changed<AddedKey>, DomainError>;
+    async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, DomainError>;
 }
 
 #[derive(Clone, Debug)]
@@ -125,7 +129,7 @@ impl Provisioning {
         user_id: &str,
         id: &str,
         new: NewServer,
-    ) -> Result<CreatedServer, DomainError> {
+    ) -> Result<Changed<CreatedServer>, DomainError> {
         let new = self.catalogue(user_id, id).await?.check(new)?;
         let created = on_provider!(self.open(user_id, id).await?, |p| p
             .create_server(new)
@@ -151,13 +155,13 @@ impl Provisioning {
         id: &str,
         server_id: i64,
         confirm_name: &str,
-    ) -> Result<(), DomainError> {
+    ) -> Result<Changed<()>, DomainError> {
         let confirm_name = confirm_name.trim();
-        on_provider!(self.open(user_id, id).await?, |p| p
+        let deleted = on_provider!(self.open(user_id, id).await?, |p| p
             .delete_server(server_id, confirm_name)
             .await)?;
         self.project_changed(user_id, id).await;
-        Ok(())
+        Ok(deleted)
     }
 
     /// The project's keys; a listing is reused until Potions changes the
@@ -180,7 +184,7 @@ impl Provisioning {
         id: &str,
         name: &str,
         public_key: &str,
-    ) -> Result<AddedKey, DomainError> {
+    ) -> Result<Changed<AddedKey>, DomainError> {
         let (name, public_key) = (name.trim(), public_key.trim());
         if name.is_empty() || name.chars().count() > 64 {
             return Err(DomainError::InvalidKeyName);
@@ -199,12 +203,12 @@ impl Provisioning {
         user_id: &str,
         id: &str,
         key_id: i64,
-    ) -> Result<(), DomainError> {
-        on_provider!(self.open(user_id, id).await?, |p| p
+    ) -> Result<Changed<()>, DomainError> {
+        let deleted = on_provider!(self.open(user_id, id).await?, |p| p
             .delete_ssh_key(key_id)
             .await)?;
         self.project_changed(user_id, id).await;
-        Ok(())
+        Ok(deleted)
     }
 
     /// The change happened at the provider whatever happens here: a failure

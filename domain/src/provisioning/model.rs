@@ -134,6 +134,23 @@ impl Catalogue {
     }
 }
 
+/// A change made at the provider, with the id the provider gave its request
+/// (Hetzner's correlation id, DigitalOcean's request id) for the activity log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed<T> {
+    pub value: T,
+    pub provider_request_id: Option<String>,
+}
+
+impl<T> Changed<T> {
+    pub fn new(value: T, provider_request_id: Option<String>) -> Self {
+        Self {
+            value,
+            provider_request_id,
+        }
+    }
+}
+
 /// A server just accepted, and the provider's actions creating it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedServer {

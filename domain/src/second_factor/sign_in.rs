@@ -31,6 +31,14 @@ impl Factor {
             Self::RecoveryCode => "password and recovery code",
         }
     }
+
+    /// The activity log's name for a sign-in completed with this factor.
+    pub fn sign_in_action(self) -> &'static str {
+        match self {
+            Self::Totp => "account.sign_in.authenticator_code",
+            Self::RecoveryCode => "account.sign_in.recovery_code",
+        }
+    }
 }
 
 fn throttle_key(user_id: &str) -> String {
@@ -77,6 +85,18 @@ impl SecondFactors {
         .execute(self.db.pool())
         .await?;
         Ok(secret)
+    }
+
+    /// Whose sign-in `pending` is, while it waits (to record a wrong code).
+    pub async fn waiting_user(&self, pending: &str) -> Result<Option<String>, DomainError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT user_id FROM pending_sign_ins WHERE id_hash = $1 AND expires_at > $2",
+        )
+        .bind(hash_secret(pending))
+        .bind(now_unix())
+        .fetch_optional(self.db.pool())
+        .await?;
+        Ok(row.map(|(id,)| id))
     }
 
     /// Completes a waiting sign-in with a TOTP code or a recovery code;

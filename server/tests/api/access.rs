@@ -4,7 +4,7 @@
 use crate::support::{
     location, path_of, AddSshKey, BeginTotp, ConfirmTotp, ConnectHetzner, CreateServer,
     CurrentUser, DeleteServer, DeleteSshKey, DigitaloceanSetUp, DisconnectConnection,
-    EndOtherSessions, EndSession, ListConnections, ListSessions, ListSshKeys,
+    EndOtherSessions, EndSession, ListActivity, ListConnections, ListSessions, ListSshKeys,
     LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecurity, ReadProvisioningProgress,
     RecheckConnection, RegenerateRecoveryCodes, RenameConnection, ReplaceToken, SignIn, SignOut,
     SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn,
@@ -46,6 +46,8 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         "/account".into(),
         "/account/sessions".into(),
         "/account/security".into(),
+        "/account/activity".into(),
+        format!("/account/activity?connection={id}"),
         "/connect/hetzner".into(),
         "/connect/digitalocean".into(),
         format!("/account/connections/{id}/disconnect"),
@@ -142,6 +144,7 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         ),
         (path_of::<EndOtherSessions>(), vec![]),
         (path_of::<LoadSecurity>(), vec![]),
+        (path_of::<ListActivity>(), vec![("connection", id.clone())]),
         (path_of::<BeginTotp>(), vec![("password", "guess".into())]),
         (path_of::<ConfirmTotp>(), vec![("code", "123456".into())]),
         (
@@ -194,6 +197,9 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         } else if *function == path_of::<EndOtherSessions>() {
             // Ends the other user's other browsers: there are none.
             body == "null"
+        } else if *function == path_of::<ListActivity>() {
+            // Only the other user's own entries, none of this connection.
+            body.starts_with("{\"items\":[]")
         } else if *function == path_of::<LoadSecurity>() {
             // The other user's own settings.
             body.contains("\"totp\":\"Off\"")

@@ -8,6 +8,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod activity;
 mod connect;
 mod crash;
 mod digitalocean;

@@ -5,6 +5,7 @@
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::activity::{Entry, Outcome, RequestInfo};
 use domain::connections::digitalocean::Callback;
 use domain::digitalocean::AuthorizationCode;
 use http::HeaderMap;
@@ -13,7 +14,7 @@ use serde::Deserialize;
 use super::{outcome_word, CONNECT_PATH};
 use crate::error::AppError;
 use crate::paths;
-use crate::ssr::{session_secret_in, AppState};
+use crate::ssr::{session_secret_in, AppState, ClientAddress};
 
 #[derive(Deserialize)]
 pub struct CallbackQuery {
@@ -24,6 +25,7 @@ pub struct CallbackQuery {
 
 pub async fn handle(
     State(state): State<AppState>,
+    client: Option<axum::Extension<ClientAddress>>,
     headers: HeaderMap,
     query: Result<Query<CallbackQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
@@ -44,12 +46,22 @@ pub async fn handle(
             code: query.code.map(AuthorizationCode::new),
             error: query.error,
         };
-        Ok::<_, AppError>(
-            state
-                .connections
-                .complete_digitalocean(&user.id, &secret, callback)
-                .await?,
-        )
+        let connected = state
+            .connections
+            .complete_digitalocean(&user.id, &secret, callback)
+            .await?;
+        let action = if connected.replaced {
+            "connection.token_replaced"
+        } else {
+            "connection.connected"
+        };
+        let entry = Entry::new(action, Outcome::Ok)
+            .on(&connected.connection.id, &connected.connection.label);
+        state
+            .activity
+            .record(&user.id, &request_info(&headers, client), entry)
+            .await;
+        Ok::<_, AppError>(connected)
     }
     .await;
     let to = match outcome {
@@ -59,4 +71,22 @@ pub async fn handle(
     };
     // 303: the browser loads the next page with GET, and the code is not in its history twice.
     Redirect::to(&to).into_response()
+}
+
+/// This handler runs outside Leptos: the request's metadata from its headers.
+fn request_info(
+    headers: &HeaderMap,
+    client: Option<axum::Extension<ClientAddress>>,
+) -> RequestInfo {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    RequestInfo {
+        request_id: header("x-request-id"),
+        client_address: client.map(|c| c.0 .0).unwrap_or_default(),
+        user_agent: header("user-agent").unwrap_or_default(),
+    }
 }

@@ -14,6 +14,9 @@ pub async fn connect_hetzner(label: String, token: String) -> Result<(), AppErro
     let token = zeroize::Zeroizing::new(token);
     let (user, state) = crate::ssr::user_and_state().await?;
     let connection = state.connections.connect(&user.id, &label, &token).await?;
+    let entry = domain::activity::Entry::new("connection.connected", domain::activity::Outcome::Ok)
+        .on(&connection.id, &connection.label);
+    crate::ssr::record(&state, &user.id, entry).await;
     crate::ssr::redirect_to(&crate::paths::connected(&connection.id, false));
     Ok(())
 }

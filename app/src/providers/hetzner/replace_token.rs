@@ -11,10 +11,14 @@ use crate::error::AppError;
 pub async fn replace_token(id: String, token: String) -> Result<(), AppError> {
     let token = zeroize::Zeroizing::new(token);
     let (user, state) = crate::ssr::user_and_state().await?;
-    state
+    let connection = state
         .connections
         .replace_token(&user.id, &id, &token)
         .await?;
+    let entry =
+        domain::activity::Entry::new("connection.token_replaced", domain::activity::Outcome::Ok)
+            .on(&connection.id, &connection.label);
+    crate::ssr::record(&state, &user.id, entry).await;
     crate::ssr::redirect_to(&crate::paths::project(&id));
     Ok(())
 }

@@ -18,17 +18,17 @@ impl Connections {
         id: &str,
         call: F,
         fail: fn(&DigitalOceanError) -> DomainError,
-    ) -> Result<T, DomainError>
+    ) -> Result<Answer<T>, DomainError>
     where
         F: Fn(AccessToken) -> Fut,
         Fut: Future<Output = Result<Answer<T>, DigitalOceanError>>,
     {
         let token = self.digitalocean_token(user_id, id).await?;
         match call(token).await {
-            Ok(answer) => Ok(answer.value),
+            Ok(answer) => Ok(answer),
             Err(err) if err.kind == ErrorKind::Unauthorized => {
                 let token = self.refresh_digitalocean(user_id, id).await?;
-                call(token).await.map(|a| a.value).map_err(|err| fail(&err))
+                call(token).await.map_err(|err| fail(&err))
             }
             Err(err) => Err(fail(&err)),
         }
@@ -43,6 +43,7 @@ impl Connections {
         };
         self.with_digitalocean_token(user_id, id, call, api_failure)
             .await
+            .map(|answer| answer.value)
     }
 
     /// The id of the user's Potions key in the team, put back (and its new

@@ -1,5 +1,6 @@
 //! Server-function paths, taken from the functions themselves.
 
+pub use app::activity::server_fns::ListActivity;
 pub use app::auth::security::{
     BeginTotp, ConfirmTotp, LoadSecurity, RegenerateRecoveryCodes, TurnOffTotp,
 };

@@ -1,0 +1,111 @@
+//! Account → Activity: every entry of the user's activity log, newest
+//! first, filtered by connection and area, a page at a time. The filters
+//! are a plain GET form and the pages plain links: no JavaScript needed.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::server_fns::list_activity;
+use super::ActivityList;
+use crate::auth::RequireUser;
+use crate::components::Loaded;
+use crate::connections::server_fns::list_connections;
+use crate::paths;
+
+const AREAS: [(&str, &str); 4] = [
+    ("", "Everything"),
+    ("account", "Sign-ins and account"),
+    ("connection", "Connections"),
+    ("cloud", "Changes in your clouds"),
+];
+
+#[component]
+pub fn AccountActivityPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
+    let page = Resource::new(
+        move || (param("connection"), param("area"), param("older")),
+        |(connection, area, older)| list_activity(connection, area, older),
+    );
+    let connections = Resource::new(|| (), |_| list_connections());
+    view! {
+        <leptos_meta::Title text="Activity" />
+        <RequireUser>
+            <div class="page-head">
+                <h1>"Activity"</h1>
+                <A href=paths::ACCOUNT attr:class="button button-secondary">
+                    "Back to Account"
+                </A>
+            </div>
+            <section class="card" aria-labelledby="activity-title">
+                <h2 id="activity-title">"What happened, newest first"</h2>
+                <form method="get" action=paths::ACTIVITY class="form-grid">
+                    <div class="field">
+                        <label for="activity-area">"Show"</label>
+                        <select id="activity-area" name="area">
+                            {AREAS
+                                .into_iter()
+                                .map(|(value, text)| {
+                                    let selected = param("area").unwrap_or_default() == value;
+                                    view! {
+                                        <option value=value selected=selected>
+                                            {text}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="activity-connection">"Connection"</label>
+                        <select id="activity-connection" name="connection">
+                            <option value="">"All"</option>
+                            <Transition>
+                                {move || {
+                                    connections
+                                        .get()
+                                        .and_then(Result::ok)
+                                        .unwrap_or_default()
+                                        .into_iter()
+                                        .map(|c| {
+                                            let selected = param("connection").as_deref()
+                                                == Some(c.id.as_str());
+                                            view! {
+                                                <option value=c.id selected=selected>
+                                                    {c.label}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()
+                                }}
+                            </Transition>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <button type="submit" class="button button-secondary">
+                            "Filter"
+                        </button>
+                    </div>
+                </form>
+                <Loaded resource=page loading="Loading activity…" let:page>
+                    <ActivityList items=page.items />
+                    {page
+                        .older
+                        .map(|older| {
+                            let href = paths::activity(
+                                param("connection").as_deref(),
+                                param("area").as_deref(),
+                                Some(&older),
+                            );
+                            view! {
+                                <a href=href class="button button-secondary">
+                                    "Older entries"
+                                </a>
+                            }
+                        })}
+                </Loaded>
+            </section>
+        </RequireUser>
+    }
+}

@@ -1,0 +1,270 @@
+//! The activity log: what happened to an account and what Potions did in
+//! its clouds, newest first, with the request ids; filtered and paged
+//! within the user's own entries; never holding up the request it records.
+
+use crate::support::{
+    location, path_of, AddSshKey, CreateServer, DeleteServer, DeleteSshKey, DisconnectConnection,
+    ListActivity, RenameConnection, TestApp,
+};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+on_both_databases!(
+    what_happened_is_listed_newest_first_with_its_ids,
+    filters_and_pages_keep_to_the_user,
+    a_failing_log_fails_no_request,
+);
+
+const KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGbPMoX0bNt1zjc8EpYw6iUR/sPVGGgVXAGdFn3jNWbp ada@laptop";
+
+async fn activity(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Value {
+    let (status, page) = app.call(path_of::<ListActivity>(), form, cookie).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    page
+}
+
+fn actions(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {}",
+                i["action"].as_str().unwrap(),
+                i["outcome"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let wrong = app.sign_in("ada@example.com", "not the password").await;
+    assert_eq!(wrong.status(), StatusCode::FOUND);
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(
+            &cookie,
+            "<script>alert(1)</script>",
+            &project.read_write_token,
+        )
+        .await;
+    let (status, _) = app
+        .call(
+            path_of::<RenameConnection>(),
+            &[("id", &id), ("label", "Prod <b>")],
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let create = [
+        ("id", id.as_str()),
+        ("name", "web-1"),
+        ("location", "fsn1"),
+        ("server_type", "cx22"),
+        ("image", "161547269"),
+    ];
+    let res = app
+        .post_form(
+            path_of::<CreateServer>(),
+            &format!("/projects/{id}"),
+            &create,
+            Some(&cookie),
+        )
+        .await;
+    let server_id = location(&res)
+        .split("watch=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap()
+        .to_string();
+    // Refused before anything was sent: not a change, not recorded.
+    let (status, _) = app
+        .call(
+            path_of::<DeleteServer>(),
+            &[
+                ("id", &id),
+                ("server_id", &server_id),
+                ("confirm_name", "web-2"),
+            ],
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app
+        .call(
+            path_of::<DeleteServer>(),
+            &[
+                ("id", &id),
+                ("server_id", &server_id),
+                ("confirm_name", "web-1"),
+            ],
+            &cookie,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    app.call(
+        path_of::<AddSshKey>(),
+        &[("id", &id), ("name", "laptop"), ("public_key", KEY)],
+        &cookie,
+    )
+    .await;
+    let laptop = app
+        .fake
+        .ssh_keys(&project)
+        .into_iter()
+        .find(|k| k.name == "laptop")
+        .unwrap();
+    app.call(
+        path_of::<DeleteSshKey>(),
+        &[("id", &id), ("key_id", &laptop.id.to_string())],
+        &cookie,
+    )
+    .await;
+    // Hetzner failing to answer: the outcome is unknown, not "failed".
+    app.fake
+        .inject(hetzner_fake::Fault::new(hetzner_fake::FaultKind::Hang).on("POST", "/v1/servers"));
+    let mut again = create;
+    again[1] = ("name", "web-3");
+    app.post_form(
+        path_of::<CreateServer>(),
+        &format!("/projects/{id}"),
+        &again,
+        Some(&cookie),
+    )
+    .await;
+    app.fake.clear_faults();
+    let (status, _) = app
+        .call(path_of::<DisconnectConnection>(), &[("id", &id)], &cookie)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let page = activity(&app, &cookie, &[]).await;
+    assert_eq!(
+        actions(&page),
+        [
+            "connection.disconnected ok",
+            "cloud.server.created unknown",
+            "cloud.ssh_key.removed ok",
+            "cloud.ssh_key.added ok",
+            "cloud.server.deleted ok",
+            "cloud.server.created ok",
+            "connection.renamed ok",
+            "connection.connected ok",
+            "account.sign_in.password failed",
+            "account.created ok",
+        ]
+    );
+    let items = page["items"].as_array().unwrap();
+    let created = &items[5];
+    assert_eq!(created["target_name"], "web-1");
+    assert_eq!(created["target_id"], server_id.as_str());
+    assert_eq!(created["connection_label"], "Prod <b>");
+    assert!(
+        created["provider_request_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{created}"
+    );
+    assert!(
+        created["request_id"]
+            .as_str()
+            .is_some_and(|id| id.len() >= 16),
+        "{created}"
+    );
+    assert_eq!(items[8]["client_address"], "127.0.0.1");
+    assert!(page["older"].is_null());
+
+    // Shown as text; the project page was the connection's, which is gone.
+    let html = app.page("/account/activity", &cookie).await;
+    assert!(
+        html.contains("Server created: web-1") && html.contains("Prod &lt;b&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>") && !html.contains("<script>alert"));
+    // Nothing secret is in the table: a token only ever reaches the connection's sealed columns.
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT action || coalesce(target_name, '') || coalesce(connection_label, '') FROM activity",
+    )
+    .fetch_all(&mut app.db().await)
+    .await
+    .unwrap();
+    assert!(!format!("{rows:?}").contains(&project.read_write_token));
+}
+
+async fn filters_and_pages_keep_to_the_user(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let other = app.sign_up("mallory@example.com").await;
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(&cookie, "Prod", &project.read_write_token)
+        .await;
+    for n in 0..30 {
+        let label = format!("Prod {n}");
+        app.call(
+            path_of::<RenameConnection>(),
+            &[("id", &id), ("label", &label)],
+            &cookie,
+        )
+        .await;
+    }
+    // 32 entries: a page of 25, then the rest, none twice.
+    let first = activity(&app, &cookie, &[]).await;
+    assert_eq!(first["items"].as_array().unwrap().len(), 25);
+    assert_eq!(first["items"][0]["connection_label"], "Prod 29");
+    let older = first["older"].as_str().unwrap().to_string();
+    let second = activity(&app, &cookie, &[("older", &older)]).await;
+    assert_eq!(actions(&second).len(), 7);
+    assert_eq!(actions(&second).last().unwrap(), "account.created ok");
+    assert!(second["older"].is_null());
+    let html = app
+        .page(&format!("/account/activity?older={older}"), &cookie)
+        .await;
+    assert!(html.contains("Account created"), "{html}");
+
+    let cloud = activity(&app, &cookie, &[("area", "account")]).await;
+    assert_eq!(actions(&cloud), ["account.created ok"]);
+    let this = activity(&app, &cookie, &[("connection", &id)]).await;
+    assert_eq!(this["items"].as_array().unwrap().len(), 25);
+    // Another user's filter by this connection, a forged cursor or area: only their own.
+    let theirs = activity(&app, &other, &[("connection", &id)]).await;
+    assert_eq!(actions(&theirs), Vec::<String>::new());
+    let theirs = activity(&app, &other, &[("older", "x.y"), ("area", "' OR 1=1 --")]).await;
+    assert_eq!(actions(&theirs), ["account.created ok"]);
+}
+
+async fn a_failing_log_fails_no_request(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(&cookie, "Prod", &project.read_write_token)
+        .await;
+    let mut db = app.db().await;
+    sqlx::query("ALTER TABLE activity RENAME TO activity_gone")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let (status, _) = app
+        .call(
+            path_of::<RenameConnection>(),
+            &[("id", &id), ("label", "Renamed")],
+            &cookie,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the rename stands without its log entry"
+    );
+    sqlx::query("ALTER TABLE activity_gone RENAME TO activity")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let page = activity(&app, &cookie, &[]).await;
+    assert_eq!(
+        actions(&page),
+        ["connection.connected ok", "account.created ok"]
+    );
+}
