@@ -52,6 +52,7 @@ pub fn describe(action: &str) -> &'static str {
         "connection.rechecked" => "Re-checked",
         "connection.renamed" => "Renamed",
         "connection.token_replaced" => "Access replaced",
+        "connection.refreshed" => "Access renewed",
         "connection.disconnected" => "Disconnected",
         "cloud.server.created" => "Server created",
         "cloud.server.deleted" => "Server deleted",
@@ -130,6 +131,7 @@ mod tests {
             "cloud.server.created",
             "cloud.ssh_key.removed",
             "connection.disconnected",
+            "connection.refreshed",
         ] {
             assert_ne!(describe(action), "Other", "{action}");
         }

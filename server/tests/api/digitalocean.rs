@@ -390,6 +390,10 @@ async fn refresh_runs_once_across_instances(backend: Backend) {
         w.fake.request_count("POST", "/v1/oauth/token") - exchanges_before,
         2
     );
+    // Each refresh is in the activity log, once.
+    let refreshed = "SELECT COUNT(*) FROM activity WHERE action = 'connection.refreshed' \
+                     AND outcome = 'ok'";
+    assert_eq!(w.app.count(refreshed).await, 2);
 }
 
 async fn access_lost_then_reconnect_keeps_the_connection(backend: Backend) {

@@ -10,6 +10,7 @@ use std::time::Duration;
 use super::failure::api_failure;
 use super::flow::{Connected, GrantedTeam};
 use super::{DigitalOceanSetup, PROVIDER_DIGITALOCEAN};
+use crate::activity::{ActivityLog, Entry, Outcome, RequestInfo};
 use crate::clock::now_unix;
 use crate::connections::record::{normalize_label, ConnectionStatus, MAX_LABEL_CHARS};
 use crate::connections::user_key::UserKey;
@@ -389,6 +390,7 @@ impl Connections {
                     );
                     self.mark_needs_attention(user_id, id).await?;
                     self.release_claim(user_id, id).await?;
+                    self.note_refresh(user_id, id, Outcome::Failed).await;
                     return Err(DomainError::DigitalOceanAccessLost);
                 }
                 self.release_claim(user_id, id).await?;
@@ -415,7 +417,22 @@ impl Connections {
             return Err(DomainError::ConnectionNotFound);
         }
         tracing::info!(connection_id = id, "digitalocean tokens refreshed");
+        self.note_refresh(user_id, id, Outcome::Ok).await;
         Ok(grant.access_token)
+    }
+
+    /// Puts a refresh in the owner's activity log (it may run in the
+    /// background sweep, outside any request).
+    async fn note_refresh(&self, user_id: &str, id: &str, outcome: Outcome) {
+        let label = self
+            .get(user_id, id)
+            .await
+            .map(|c| c.label)
+            .unwrap_or_default();
+        let entry = Entry::new("connection.refreshed", outcome).on(id, &label);
+        ActivityLog::new(self.db.clone())
+            .record(user_id, &RequestInfo::default(), entry)
+            .await;
     }
 
     /// The background sweep: refreshes every connected team whose token
