@@ -13,8 +13,11 @@ use crate::Result;
 /// The issue's budget is 250 KB; until the main module gets there this is a
 /// ratchet at today's size, so the bundle cannot grow unnoticed. Raised from
 /// 320 KB to 340 KB when DigitalOcean connections came (measured 337.5 KB:
-/// the main module grew from 226 to 242 KB); the performance issue wins it back.
-pub const DASHBOARD_BUDGET_BYTES: u64 = 340 * 1024;
+/// the main module grew from 226 to 242 KB), and to 350 KB when two-factor
+/// sign-in, sessions and the activity log came (measured 346.6 KB: four more
+/// lazy routes and eight more error kinds, the main module at 249 KB); the
+/// performance issue wins it back.
+pub const DASHBOARD_BUDGET_BYTES: u64 = 350 * 1024;
 
 /// One file or set of files: as built, gzip -9, and brotli as served.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
