@@ -78,7 +78,7 @@ test("a browser signed out from Sessions in another is signed out", async ({ bro
   await expect(other).toHaveURL("/");
 
   await page.goto("/account");
-  await page.getByRole("link", { name: "Sessions" }).click();
+  await page.getByRole("link", { name: "Sessions", exact: true }).click();
   await expect(page).toHaveURL("/account/sessions");
   await hydrated(page);
   await expect(page.getByTestId("session")).toHaveCount(2);

@@ -2,9 +2,11 @@
 //! server, which trusts nothing. No dependencies, so both builds share it.
 
 /// The same rule as [`is_valid_server_name`] for the browser's `pattern`
-/// attribute, which checks before anything is posted.
+/// attribute, which checks before anything is posted. Browsers compile it
+/// with the `v` flag, where a hyphen in a class must be escaped (unescaped,
+/// the whole pattern is refused and the check silently skipped).
 pub const SERVER_NAME_PATTERN: &str =
-    "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*";
+    "[A-Za-z0-9]([A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?)*";
 
 /// RFC 1123 host names: dot-separated labels of letters, digits and hyphens,
 /// 1–63 characters each, no hyphen at either end, 253 in all.

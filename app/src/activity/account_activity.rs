@@ -57,31 +57,26 @@ pub fn AccountActivityPage() -> impl IntoView {
                                 .collect_view()}
                         </select>
                     </div>
-                    <div class="field">
-                        <label for="activity-connection">"Connection"</label>
-                        <select id="activity-connection" name="connection">
-                            <option value="">"All"</option>
-                            <Transition>
-                                {move || {
-                                    connections
-                                        .get()
-                                        .and_then(Result::ok)
-                                        .unwrap_or_default()
-                                        .into_iter()
-                                        .map(|c| {
-                                            let selected = param("connection").as_deref()
-                                                == Some(c.id.as_str());
-                                            view! {
-                                                <option value=c.id selected=selected>
-                                                    {c.label}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()
-                                }}
-                            </Transition>
-                        </select>
-                    </div>
+                    <Loaded resource=connections loading="Loading connections…" let:list>
+                        <div class="field">
+                            <label for="activity-connection">"Connection"</label>
+                            <select id="activity-connection" name="connection">
+                                <option value="">"All"</option>
+                                {list
+                                    .into_iter()
+                                    .map(|c| {
+                                        let selected = param("connection").as_deref()
+                                            == Some(c.id.as_str());
+                                        view! {
+                                            <option value=c.id selected=selected>
+                                                {c.label}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                    </Loaded>
                     <div class="field">
                         <button type="submit" class="button button-secondary">
                             "Filter"

@@ -4,17 +4,29 @@
 use leptos::prelude::*;
 
 use super::server_fns::list_activity;
-use super::ActivityList;
+use super::{ActivityList, ActivityPage};
 use crate::components::Loaded;
+use crate::error::AppError;
 use crate::paths;
 
+/// The page's latest cloud changes. Made at the top of the page, like every
+/// resource: one made inside another's Suspense would not hydrate.
+/// `refresh` is bumped when a creation the page follows is done.
+pub fn recent_changes(
+    connection_id: Memo<String>,
+    refresh: RwSignal<u32>,
+) -> Resource<Result<ActivityPage, AppError>> {
+    Resource::new(
+        move || (connection_id.get(), refresh.get()),
+        |(id, _)| list_activity(Some(id), Some("cloud".into()), None),
+    )
+}
+
 #[component]
-pub fn WhatPotionsDidHere(connection_id: String) -> impl IntoView {
-    let id = connection_id.clone();
-    let page = Resource::new(
-        move || id.clone(),
-        |id| list_activity(Some(id), Some("cloud".into()), None),
-    );
+pub fn WhatPotionsDidHere(
+    connection_id: String,
+    page: Resource<Result<ActivityPage, AppError>>,
+) -> impl IntoView {
     let everything = paths::activity(Some(&connection_id), None, None);
     view! {
         <section class="card" aria-labelledby="did-here-title">

@@ -8,7 +8,7 @@ use super::create_server::CreateServerForm;
 use super::progress::{CreationProgress, Following};
 use super::server_fns::{load_create_server_choices, load_project};
 use super::{connection_id_param, project_error, ServerSummary};
-use crate::activity::recent::WhatPotionsDidHere;
+use crate::activity::recent::{recent_changes, WhatPotionsDidHere};
 use crate::auth::RequireUser;
 use crate::components::{Copyable, Loaded};
 use crate::connections::ConnectionStatus;
@@ -26,6 +26,7 @@ pub fn ProjectPage() -> impl IntoView {
         |(id, _)| load_project(id),
     );
     let choices = Resource::new(move || id.get(), load_create_server_choices);
+    let recent = recent_changes(id, refresh);
     let follow = Following::default();
     let watched = move || query.read().get("actions");
     let deleted = move || query.read().get("deleted");
@@ -95,7 +96,10 @@ pub fn ProjectPage() -> impl IntoView {
                                         provider
                                         choices
                                     />
-                                    <WhatPotionsDidHere connection_id=connection_id.clone() />
+                                    <WhatPotionsDidHere
+                                        connection_id=connection_id.clone()
+                                        page=recent
+                                    />
                                 }
                             })}
                     }
