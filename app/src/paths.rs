@@ -9,6 +9,9 @@ pub const ACCOUNT: &str = "/account";
 pub const SESSIONS: &str = "/account/sessions";
 pub const ACTIVITY: &str = "/account/activity";
 pub const SECURITY: &str = "/account/security";
+/// The Security page after a factor changed (without JavaScript): it offers
+/// to sign out every other browser.
+pub const SECURITY_AFTER_CHANGE: &str = "/account/security?changed=1";
 /// Where a sign-in waits for its second factor.
 pub const SECOND_STEP: &str = "/login/verify";
 

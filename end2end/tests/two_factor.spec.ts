@@ -70,6 +70,8 @@ test("turn on two-factor sign-in, then sign in with a code and with a recovery c
   await expect(codes).toHaveCount(10);
   const recovery = await codes.allTextContents();
   await expect(page.getByText("Recovery codes left: 10 of 10.")).toBeVisible();
+  // Right after the change, signing out every other browser is offered.
+  await expect(page.getByRole("button", { name: "Sign out everywhere else" })).toBeVisible();
   await expectAccessible(page);
 
   // The code of the next step: the current one was used to turn it on.

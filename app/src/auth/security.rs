@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
+use crate::auth::server_fns::EndOtherSessions;
 use crate::auth::RequireUser;
 use crate::components::{form_error, Copyable, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
@@ -87,7 +88,7 @@ pub async fn turn_off_totp(password: String) -> Result<(), AppError> {
     state.second_factors.turn_off(&user.id).await?;
     let action = "account.two_factor.turned_off";
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    crate::ssr::redirect_to(paths::SECURITY);
+    crate::ssr::redirect_to(paths::SECURITY_AFTER_CHANGE);
     Ok(())
 }
 
@@ -108,6 +109,13 @@ pub fn SecurityPage() -> impl IntoView {
         },
         |_| load_security(),
     );
+    let query = leptos_router::hooks::use_query_map();
+    let changed = move || {
+        query.read().get("changed").is_some()
+            || [confirm.version(), regenerate.version(), turn_off.version()]
+                .iter()
+                .any(|version| version.get() > 0)
+    };
     // The codes of the last confirm or regenerate, shown once.
     let new_codes = move || {
         regenerate
@@ -126,6 +134,7 @@ pub fn SecurityPage() -> impl IntoView {
                 </A>
             </div>
             {move || new_codes().map(|codes| view! { <RecoveryCodes codes /> })}
+            {move || changed().then(|| view! { <SignOutElsewhere /> })}
             <section class="card" aria-labelledby="totp-title">
                 <h2 id="totp-title">"Two-factor sign-in"</h2>
                 <Loaded resource=overview loading="Loading…" let:overview>
@@ -280,6 +289,31 @@ fn IsOn(
             "After changing how you sign in, check " <A href=paths::SESSIONS>"your sessions"</A>
             " and sign out any browser you don't recognise."
         </p>
+    }
+}
+
+/// Offered right after a factor changed: a browser signed in before the
+/// change keeps its session until it is ended.
+#[component]
+fn SignOutElsewhere() -> impl IntoView {
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    view! {
+        <section class="card" aria-labelledby="elsewhere-title">
+            <h2 id="elsewhere-title">"Sign out other browsers?"</h2>
+            <p>
+                "You changed how you sign in. Browsers already signed in stay signed in \
+                    until you sign them out."
+            </p>
+            <ActionForm action=end_others>
+                <ErrorNotice error=form_error(end_others) />
+                <SubmitButton
+                    pending=end_others.pending()
+                    label="Sign out everywhere else"
+                    busy_label="Signing out…"
+                    variant="secondary"
+                />
+            </ActionForm>
+        </section>
     }
 }
 

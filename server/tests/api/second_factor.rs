@@ -264,7 +264,12 @@ async fn set_up_and_turning_off_ask_for_the_password(app: TestApp) {
             Some(&cookie),
         )
         .await;
-    assert_eq!(location(&res), "/account/security");
+    assert_eq!(location(&res), "/account/security?changed=1");
+    let page = app.page("/account/security?changed=1", &cookie).await;
+    assert!(
+        page.contains("Sign out everywhere else"),
+        "offered after the change"
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM totp_factors").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM recovery_codes").await, 0);
     let res = app.sign_in(EMAIL, PASSWORD).await;
