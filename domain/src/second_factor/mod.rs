@@ -30,8 +30,7 @@ pub struct SecondFactors {
     throttle: Throttle,
 }
 
-/// Where a user's authenticator stands.
-#[derive(Debug)]
+/// Where a user's authenticator stands. `Debug` never prints the secret.
 pub enum TotpState {
     Off,
     /// Set up but not confirmed yet: what the user's app needs.
@@ -40,6 +39,16 @@ pub enum TotpState {
         uri: Zeroizing<String>,
     },
     On,
+}
+
+impl std::fmt::Debug for TotpState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Off => "Off",
+            Self::Enrolling { .. } => "Enrolling(<redacted>)",
+            Self::On => "On",
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -214,5 +223,25 @@ impl SecondFactors {
         tx.commit().await?;
         tracing::info!(user_id, "two-factor sign-in turned off");
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_never_prints_the_secret() {
+        let secret = totp::new_secret();
+        let status = Status {
+            totp: TotpState::Enrolling {
+                secret: totp::encoded(&secret),
+                uri: totp::otpauth_uri(&secret, "ada@example.com"),
+            },
+            recovery_codes_left: 0,
+        };
+        let shown = format!("{status:?}");
+        assert!(!shown.contains(totp::encoded(&secret).as_str()), "{shown}");
+        assert!(shown.contains("Enrolling(<redacted>)"));
     }
 }
