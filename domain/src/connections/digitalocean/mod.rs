@@ -1,20 +1,21 @@
 //! DigitalOcean teams connected by OAuth: the flow (`flow.rs`: start, and
 //! the callback), the state that binds a flow to its browser (`states.rs`),
-//! tokens stored, used and refreshed one instance at a time (`tokens.rs`),
-//! re-checking and disconnecting (`upkeep.rs`), calls with a token that
-//! works (`access.rs`), and what a DigitalOcean error means for a
-//! connection (`failure.rs`).
+//! tokens stored and used (`tokens.rs`) and refreshed one instance at a
+//! time (`refresh.rs`), re-checking and disconnecting (`upkeep.rs`), calls
+//! with a token that works (`access.rs`), and what a DigitalOcean error
+//! means for a connection (`failure.rs`).
 
 mod access;
 mod failure;
 mod flow;
+mod refresh;
 mod states;
 mod tokens;
 mod upkeep;
 
 pub(crate) use failure::api_failure;
 pub use flow::{Callback, Connected};
-pub use tokens::REFRESH_AHEAD_SECS;
+pub use refresh::REFRESH_AHEAD_SECS;
 pub use upkeep::Disconnected;
 
 use crate::digitalocean::{DigitalOceanClient, OAuthApp};
