@@ -3,13 +3,12 @@
 //! are a plain GET form and the pages plain links: no JavaScript needed.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::server_fns::list_activity;
 use super::ActivityList;
 use crate::auth::RequireUser;
-use crate::components::Loaded;
+use crate::components::{AccountPageHead, Loaded};
 use crate::connections::server_fns::list_connections;
 use crate::paths;
 
@@ -32,12 +31,7 @@ pub fn AccountActivityPage() -> impl IntoView {
     view! {
         <leptos_meta::Title text="Activity" />
         <RequireUser>
-            <div class="page-head">
-                <h1>"Activity"</h1>
-                <A href=paths::ACCOUNT attr:class="button button-secondary">
-                    "Back to Account"
-                </A>
-            </div>
+            <AccountPageHead title="Activity" />
             <section class="card" aria-labelledby="activity-title">
                 <h2 id="activity-title">"What happened, newest first"</h2>
                 <form method="get" action=paths::ACTIVITY class="form-grid">

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::server_fns::EndOtherSessions;
 use crate::auth::RequireUser;
-use crate::components::{form_error, Copyable, ErrorNotice, Loaded, SubmitButton};
+use crate::components::{form_error, AccountPageHead, Copyable, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
 use crate::paths;
 #[cfg(feature = "ssr")]
@@ -127,12 +127,7 @@ pub fn SecurityPage() -> impl IntoView {
     view! {
         <leptos_meta::Title text="Security" />
         <RequireUser>
-            <div class="page-head">
-                <h1>"Security"</h1>
-                <A href=paths::ACCOUNT attr:class="button button-secondary">
-                    "Back to Account"
-                </A>
-            </div>
+            <AccountPageHead title="Security" />
             {move || new_codes().map(|codes| view! { <RecoveryCodes codes /> })}
             {move || changed().then(|| view! { <SignOutElsewhere /> })}
             <section class="card" aria-labelledby="totp-title">

@@ -2,14 +2,12 @@
 //! and for every other.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use super::server_fns::{list_sessions, EndOtherSessions, EndSession};
 use super::SessionSummary;
 use crate::auth::RequireUser;
-use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
+use crate::components::{form_error, AccountPageHead, ErrorNotice, Loaded, SubmitButton};
 use crate::format::format_time;
-use crate::paths;
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
@@ -24,12 +22,7 @@ pub fn SessionsPage() -> impl IntoView {
     view! {
         <leptos_meta::Title text="Sessions" />
         <RequireUser>
-            <div class="page-head">
-                <h1>"Sessions"</h1>
-                <A href=paths::ACCOUNT attr:class="button button-secondary">
-                    "Back to Account"
-                </A>
-            </div>
+            <AccountPageHead title="Sessions" />
             <section class="card" aria-labelledby="sessions-title">
                 <h2 id="sessions-title">"Signed-in browsers"</h2>
                 <p class="muted">

@@ -3,7 +3,9 @@
 mod copyable;
 mod form;
 mod loaded;
+mod page_head;
 
 pub use copyable::Copyable;
 pub use form::{form_error, ErrorNotice, SubmitButton};
 pub use loaded::Loaded;
+pub use page_head::AccountPageHead;
