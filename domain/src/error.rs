@@ -50,6 +50,16 @@ pub enum DomainError {
     TotpNotEnrolling,
     #[error("two-factor sign-in is already on")]
     TotpAlreadyOn,
+    #[error("passkeys need Potions at a domain name")]
+    PasskeysUnavailable,
+    #[error("the passkey request expired or was used")]
+    PasskeyExpired,
+    #[error("the passkey was refused")]
+    PasskeyRefused,
+    #[error("no such passkey")]
+    PasskeyNotFound,
+    #[error("invalid passkey name")]
+    InvalidPasskeyName,
     #[error(transparent)]
     Crypto(#[from] crate::crypto::CryptoError),
     #[error("the connection needs attention")]

@@ -19,6 +19,7 @@ use axum::routing::get;
 use axum::Router;
 use domain::crypto::Keyring;
 use domain::instances::InstanceLease;
+use domain::second_factor::RelyingParty;
 use domain::Database;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -137,12 +138,18 @@ pub fn build_state(
         .site_pkg_dir("pkg")
         .site_addr(settings.listen)
         .build();
+    let public_url = settings.public_url();
+    let relying_party = RelyingParty::for_public_url(&public_url);
+    if relying_party.is_none() {
+        tracing::warn!(%public_url, "passkeys need a domain name: set --public-url to offer them");
+    }
     Ok(AppState::new(
         leptos_options,
         db,
         connections,
         keyring,
-        settings.public_url().starts_with("https://"),
+        relying_party,
+        public_url.starts_with("https://"),
     ))
 }
 

@@ -1,12 +1,14 @@
 //! Accounts in the browser: the signed-in user, the actions that change who
 //! that is, and the guard that sends visitors to sign in.
 
+pub mod passkeys;
 pub mod security;
 pub mod server_fns;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
 pub mod verify;
+mod webauthn;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -146,16 +148,9 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
 /// After the session changed, load the next page in full, so every part of
 /// the app starts from the new session (a client-side move could still hold
 /// the signed-out state for a moment).
-fn load_after_success<S>(action: ServerAction<S>)
-where
-    S: leptos::server_fn::ServerFn<Output = String, Error = AppError>
-        + Send
-        + Sync
-        + Clone
-        + 'static,
-{
+fn load_after_success(answer: impl Fn() -> Option<Result<String, AppError>> + 'static) {
     Effect::new(move |_| {
-        if let Some(Ok(target)) = action.value().get() {
+        if let Some(Ok(target)) = answer() {
             let _ = window()
                 .location()
                 .set_href(local_path(&target).unwrap_or(DASHBOARD));

@@ -1,11 +1,15 @@
-//! Account → Security: two-factor sign-in with an authenticator app (TOTP)
-//! and recovery codes. Turning it on, off, or making new codes asks for the
-//! password again; the codes are shown once, to copy or download.
+//! Account → Security: two-factor sign-in with an authenticator app (TOTP),
+//! passkeys (`passkeys.rs`) and recovery codes. Turning a factor on or off,
+//! or making new codes, asks for the password again; the codes are shown
+//! once, to copy or download.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
+use super::passkeys::{
+    add_passkey_action, PasskeySummary, PasskeysSection, RemovePasskey, RenamePasskey,
+};
 use crate::auth::server_fns::EndOtherSessions;
 use crate::auth::RequireUser;
 use crate::components::{form_error, AccountPageHead, Copyable, ErrorNotice, Loaded, SubmitButton};
@@ -29,7 +33,17 @@ pub enum TotpView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityOverview {
     pub totp: TotpView,
+    pub passkeys: Vec<PasskeySummary>,
+    /// Where passkeys work; `None` where this instance cannot offer them.
+    pub passkey_origin: Option<String>,
     pub recovery_codes_left: i64,
+}
+
+impl SecurityOverview {
+    /// Recovery codes stand in for a second factor, so they exist with one.
+    fn any_factor_on(&self) -> bool {
+        self.totp == TotpView::On || !self.passkeys.is_empty()
+    }
 }
 
 #[server(prefix = "/api", endpoint = "load_security")]
@@ -45,8 +59,20 @@ pub async fn load_security() -> Result<SecurityOverview, AppError> {
             qr_svg: totp::qr_svg(&uri).ok_or(AppError::Internal)?,
         },
     };
+    let passkeys = status
+        .passkeys
+        .into_iter()
+        .map(|p| PasskeySummary {
+            id: p.id,
+            name: p.name,
+            created_at: p.created_at,
+            last_used_at: p.last_used_at,
+        })
+        .collect();
     Ok(SecurityOverview {
         totp,
+        passkeys,
+        passkey_origin: state.second_factors.passkey_origin(),
         recovery_codes_left: status.recovery_codes_left,
     })
 }
@@ -98,31 +124,46 @@ pub fn SecurityPage() -> impl IntoView {
     let confirm = ServerAction::<ConfirmTotp>::new();
     let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
     let turn_off = ServerAction::<TurnOffTotp>::new();
+    let add_passkey = add_passkey_action();
+    let rename_passkey = ServerAction::<RenamePasskey>::new();
+    let remove_passkey = ServerAction::<RemovePasskey>::new();
     let overview = Resource::new(
         move || {
-            (
-                begin.version().get(),
-                confirm.version().get(),
-                regenerate.version().get(),
-                turn_off.version().get(),
-            )
+            [
+                begin.version(),
+                confirm.version(),
+                regenerate.version(),
+                turn_off.version(),
+                add_passkey.version(),
+                rename_passkey.version(),
+                remove_passkey.version(),
+            ]
+            .map(|version| version.get())
         },
         |_| load_security(),
     );
     let query = leptos_router::hooks::use_query_map();
     let changed = move || {
         query.read().get("changed").is_some()
-            || [confirm.version(), regenerate.version(), turn_off.version()]
-                .iter()
-                .any(|version| version.get() > 0)
+            || [
+                confirm.version(),
+                regenerate.version(),
+                turn_off.version(),
+                remove_passkey.version(),
+            ]
+            .iter()
+            .any(|version| version.get() > 0)
+            || add_passkey.value().get().is_some_and(|added| added.is_ok())
     };
-    // The codes of the last confirm or regenerate, shown once.
+    // The codes of the last confirm, regenerate or first passkey, shown once.
     let new_codes = move || {
         regenerate
             .value()
             .get()
             .or_else(|| confirm.value().get())
+            .or_else(|| add_passkey.value().get())
             .and_then(Result::ok)
+            .filter(|codes| !codes.is_empty())
     };
     view! {
         <leptos_meta::Title text="Security" />
@@ -130,23 +171,35 @@ pub fn SecurityPage() -> impl IntoView {
             <AccountPageHead title="Security" />
             {move || new_codes().map(|codes| view! { <RecoveryCodes codes /> })}
             {move || changed().then(|| view! { <SignOutElsewhere /> })}
-            <section class="card" aria-labelledby="totp-title">
-                <h2 id="totp-title">"Two-factor sign-in"</h2>
-                <Loaded resource=overview loading="Loading…" let:overview>
-                    {match overview.totp {
+            <Loaded resource=overview loading="Loading…" let:overview>
+                <section class="card" aria-labelledby="totp-title">
+                    <h2 id="totp-title">"Two-factor sign-in"</h2>
+                    {match overview.totp.clone() {
                         TotpView::Off => view! { <TurnOn begin /> }.into_any(),
                         TotpView::Enrolling { secret, qr_svg } => {
                             view! { <Enrol secret qr_svg confirm /> }.into_any()
                         }
-                        TotpView::On => {
-                            view! {
-                                <IsOn codes_left=overview.recovery_codes_left regenerate turn_off />
-                            }
-                                .into_any()
-                        }
+                        TotpView::On => view! { <IsOn turn_off /> }.into_any(),
                     }}
-                </Loaded>
-            </section>
+                </section>
+                <section class="card" aria-labelledby="passkeys-title">
+                    <h2 id="passkeys-title">"Passkeys"</h2>
+                    <PasskeysSection
+                        passkeys=overview.passkeys.clone()
+                        origin=overview.passkey_origin.clone()
+                        add=add_passkey
+                        rename=rename_passkey
+                        remove=remove_passkey
+                    />
+                </section>
+                {overview
+                    .any_factor_on()
+                    .then(|| {
+                        view! {
+                            <RecoveryCodesLeft codes_left=overview.recovery_codes_left regenerate />
+                        }
+                    })}
+            </Loaded>
         </RequireUser>
     }
 }
@@ -247,18 +300,39 @@ fn Enrol(secret: String, qr_svg: String, confirm: ServerAction<ConfirmTotp>) -> 
 }
 
 #[component]
-fn IsOn(
-    codes_left: i64,
-    regenerate: ServerAction<RegenerateRecoveryCodes>,
-    turn_off: ServerAction<TurnOffTotp>,
-) -> impl IntoView {
+fn IsOn(turn_off: ServerAction<TurnOffTotp>) -> impl IntoView {
     view! {
         <p>
             <span class="badge badge-success">"On"</span>
             " Signing in asks for a code from your authenticator app."
         </p>
-        <p data-testid="codes-left">{format!("Recovery codes left: {codes_left} of 10.")}</p>
-        <div class="form-grid">
+        <ActionForm action=turn_off>
+            <PasswordAgain
+                id="turn-off-password"
+                error=form_error(turn_off)
+                pending=turn_off.pending()
+                label="Turn off two-factor sign-in"
+                busy_label="Turning off…"
+                variant="danger"
+            />
+        </ActionForm>
+        <p class="muted">
+            "After changing how you sign in, check " <A href=paths::SESSIONS>"your sessions"</A>
+            " and sign out any browser you don't recognise."
+        </p>
+    }
+}
+
+/// How many recovery codes are left, and new ones after the password.
+#[component]
+fn RecoveryCodesLeft(
+    codes_left: i64,
+    regenerate: ServerAction<RegenerateRecoveryCodes>,
+) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="recovery-title">
+            <h2 id="recovery-title">"Recovery codes"</h2>
+            <p data-testid="codes-left">{format!("Recovery codes left: {codes_left} of 10.")}</p>
             <ActionForm action=regenerate>
                 <PasswordAgain
                     id="regenerate-password"
@@ -269,21 +343,7 @@ fn IsOn(
                     variant="secondary"
                 />
             </ActionForm>
-            <ActionForm action=turn_off>
-                <PasswordAgain
-                    id="turn-off-password"
-                    error=form_error(turn_off)
-                    pending=turn_off.pending()
-                    label="Turn off two-factor sign-in"
-                    busy_label="Turning off…"
-                    variant="danger"
-                />
-            </ActionForm>
-        </div>
-        <p class="muted">
-            "After changing how you sign in, check " <A href=paths::SESSIONS>"your sessions"</A>
-            " and sign out any browser you don't recognise."
-        </p>
+        </section>
     }
 }
 

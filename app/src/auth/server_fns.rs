@@ -10,7 +10,7 @@ use domain::activity::Outcome;
 /// A new session for the user, its cookie, and where the browser goes on
 /// (`next`): answered, and for a plain form post, redirected to.
 #[cfg(feature = "ssr")]
-async fn start_session(
+pub(super) async fn start_session(
     state: &crate::ssr::AppState,
     user_id: &str,
     factors: &str,
@@ -94,7 +94,7 @@ pub async fn sign_in(
         state.sessions.revoke(&old).await?;
         clear_session_cookie(state.secure_cookies)?;
     }
-    if state.second_factors.is_on(&user.id).await? {
+    if state.second_factors.any_on(&user.id).await? {
         let pending = state.second_factors.begin_sign_in(&user.id).await?;
         set_pending_sign_in_cookie(pending.expose(), state.secure_cookies)?;
         tracing::info!(user_id = %user.id, "password accepted; waiting for the second factor");

@@ -12,7 +12,7 @@ pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
     let next = next_from_query();
     let error = form_error(auth.sign_in);
-    load_after_success(auth.sign_in);
+    load_after_success(move || auth.sign_in.value().get());
     view! {
         <leptos_meta::Title text="Sign in" />
         <section class="auth-card card" aria-labelledby="sign-in-title">

@@ -12,7 +12,7 @@ pub fn SignUpPage() -> impl IntoView {
     let auth = use_auth();
     let next = next_from_query();
     let error = form_error(auth.sign_up);
-    load_after_success(auth.sign_up);
+    load_after_success(move || auth.sign_up.value().get());
     view! {
         <leptos_meta::Title text="Create your account" />
         <section class="auth-card card" aria-labelledby="sign-up-title">

@@ -79,6 +79,20 @@ impl AppError {
                 lasts 15 minutes). Start again."
                 .into(),
             Self::TotpAlreadyOn => "Two-factor sign-in is already on.".into(),
+            Self::PasskeysUnavailable => "Passkeys can't be used here. They need a browser that \
+                supports them, with Potions opened at its own address (a domain name, or \
+                localhost)."
+                .into(),
+            Self::PasskeyExpired => "That passkey request expired or was already used. Try \
+                again."
+                .into(),
+            Self::PasskeyRefused => "That passkey didn't work: the request was cancelled or \
+                timed out, or the passkey isn't one this account can use here. Try again."
+                .into(),
+            Self::PasskeyNotFound => "That passkey doesn't exist. It may have been removed.".into(),
+            Self::InvalidPasskeyName => {
+                "Name the passkey in 1 to 64 characters, such as \"Laptop\" or \"YubiKey\".".into()
+            }
             Self::ConnectionNotFound => {
                 "That connection doesn't exist. It may have been disconnected.".into()
             }

@@ -53,6 +53,16 @@ pub enum AppError {
     TotpNotEnrolling,
     #[error("totp already on")]
     TotpAlreadyOn,
+    #[error("passkeys unavailable")]
+    PasskeysUnavailable,
+    #[error("passkey expired")]
+    PasskeyExpired,
+    #[error("passkey refused")]
+    PasskeyRefused,
+    #[error("passkey not found")]
+    PasskeyNotFound,
+    #[error("invalid passkey name")]
+    InvalidPasskeyName,
     #[error("needs attention")]
     NeedsAttention,
     #[error("invalid server name")]
@@ -121,10 +131,18 @@ impl AppError {
             Self::BadRequest | Self::OAuthStateInvalid => 400,
             Self::OAuthDenied => 403,
             Self::NotSignedIn | Self::InvalidCredentials => 401,
-            Self::ConnectionNotFound | Self::ServerNotFound | Self::SessionNotFound => 404,
+            Self::ConnectionNotFound
+            | Self::ServerNotFound
+            | Self::SessionNotFound
+            | Self::PasskeyNotFound => 404,
             Self::SecondStepExpired => 401,
-            Self::TotpNotEnrolling | Self::TotpAlreadyOn => 409,
-            Self::WrongPassword | Self::SecondFactorWrong | Self::EnrolmentCodeWrong => 422,
+            Self::TotpNotEnrolling | Self::TotpAlreadyOn | Self::PasskeyExpired => 409,
+            Self::PasskeysUnavailable => 503,
+            Self::WrongPassword
+            | Self::SecondFactorWrong
+            | Self::EnrolmentCodeWrong
+            | Self::PasskeyRefused
+            | Self::InvalidPasskeyName => 422,
             Self::EmailTaken
             | Self::AlreadyConnected { .. }
             | Self::ServerNameTaken
@@ -249,6 +267,11 @@ impl From<domain::DomainError> for AppError {
             D::EnrolmentCodeWrong => Self::EnrolmentCodeWrong,
             D::TotpNotEnrolling => Self::TotpNotEnrolling,
             D::TotpAlreadyOn => Self::TotpAlreadyOn,
+            D::PasskeysUnavailable => Self::PasskeysUnavailable,
+            D::PasskeyExpired => Self::PasskeyExpired,
+            D::PasskeyRefused => Self::PasskeyRefused,
+            D::PasskeyNotFound => Self::PasskeyNotFound,
+            D::InvalidPasskeyName => Self::InvalidPasskeyName,
             D::NeedsAttention => Self::NeedsAttention,
             D::InvalidServerName => Self::InvalidServerName,
             D::ServerNameTaken => Self::ServerNameTaken,

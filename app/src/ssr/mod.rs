@@ -18,7 +18,7 @@ use domain::activity::{ActivityLog, Entry};
 use domain::connections::Connections;
 use domain::crypto::Keyring;
 use domain::provisioning::Provisioning;
-use domain::second_factor::SecondFactors;
+use domain::second_factor::{RelyingParty, SecondFactors};
 use domain::sessions::Sessions;
 use domain::Database;
 use leptos::prelude::*;
@@ -48,13 +48,14 @@ impl AppState {
         db: Database,
         connections: Connections,
         keyring: Arc<Keyring>,
+        relying_party: Option<RelyingParty>,
         secure_cookies: bool,
     ) -> Self {
         Self {
             leptos_options,
             accounts: Accounts::new(db.clone()),
             sessions: Sessions::new(db.clone()),
-            second_factors: SecondFactors::new(db.clone(), keyring),
+            second_factors: SecondFactors::new(db.clone(), keyring, relying_party),
             activity: ActivityLog::new(db.clone()),
             provisioning: Provisioning::new(connections.clone()),
             connections,

@@ -1,12 +1,15 @@
 //! Two-factor sign-in: a TOTP authenticator (sealed with AES-256-GCM like
-//! provider tokens) and recovery codes; setting them up and turning them off
-//! (`mod.rs`, after the caller re-checked the password), the codes
-//! (`totp.rs`, `recovery.rs`), and the sign-in's second step (`sign_in.rs`).
+//! provider tokens), passkeys and recovery codes; setting the authenticator
+//! up and turning it off (`mod.rs`, after the caller re-checked the
+//! password), the codes (`totp.rs`, `recovery.rs`), passkeys (`passkey.rs`),
+//! and the sign-in's second step (`sign_in.rs`).
 
+mod passkey;
 mod recovery;
 mod sign_in;
 pub mod totp;
 
+pub use passkey::{PasskeyChallenge, PasskeyInfo, RelyingParty, MAX_PASSKEYS, NAME_MAX_CHARS};
 pub use recovery::{RecoveryCodes, CODES_PER_SET};
 pub use sign_in::{Factor, PendingSecret, PENDING_TTL_SECS};
 
@@ -28,6 +31,8 @@ pub struct SecondFactors {
     db: Database,
     keyring: Arc<Keyring>,
     throttle: Throttle,
+    /// `None` where Potions is reached at an IP address: no passkeys there.
+    relying_party: Option<RelyingParty>,
 }
 
 /// Where a user's authenticator stands. `Debug` never prints the secret.
@@ -54,6 +59,7 @@ impl std::fmt::Debug for TotpState {
 #[derive(Debug)]
 pub struct Status {
     pub totp: TotpState,
+    pub passkeys: Vec<PasskeyInfo>,
     pub recovery_codes_left: i64,
 }
 
@@ -66,11 +72,12 @@ fn binding(user_id: &str) -> Binding<'_> {
 }
 
 impl SecondFactors {
-    pub fn new(db: Database, keyring: Arc<Keyring>) -> Self {
+    pub fn new(db: Database, keyring: Arc<Keyring>, relying_party: Option<RelyingParty>) -> Self {
         Self {
             throttle: Throttle::new(db.clone()),
             db,
             keyring,
+            relying_party,
         }
     }
 
@@ -98,7 +105,12 @@ impl SecondFactors {
         Ok(Some((secret, confirmed_at, created_at)))
     }
 
-    pub async fn is_on(&self, user_id: &str) -> Result<bool, DomainError> {
+    /// Whether signing in asks for a second step: an authenticator or a passkey.
+    pub async fn any_on(&self, user_id: &str) -> Result<bool, DomainError> {
+        Ok(self.totp_on(user_id).await? || self.has_passkey(user_id).await?)
+    }
+
+    pub(super) async fn totp_on(&self, user_id: &str) -> Result<bool, DomainError> {
         let on: Option<(i64,)> = sqlx::query_as(
             "SELECT 1 FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL",
         )
@@ -128,13 +140,14 @@ impl SecondFactors {
         .await?;
         Ok(Status {
             totp,
+            passkeys: self.passkeys(&user.id).await?,
             recovery_codes_left: left,
         })
     }
 
     /// Makes a new secret for the user's app, not in force until confirmed.
     pub async fn begin_totp(&self, user_id: &str) -> Result<(), DomainError> {
-        if self.is_on(user_id).await? {
+        if self.totp_on(user_id).await? {
             return Err(DomainError::TotpAlreadyOn);
         }
         let secret = totp::new_secret();
@@ -202,7 +215,7 @@ impl SecondFactors {
 
     /// A new set of recovery codes; the old ones stop working.
     pub async fn regenerate_codes(&self, user_id: &str) -> Result<RecoveryCodes, DomainError> {
-        if !self.is_on(user_id).await? {
+        if !self.any_on(user_id).await? {
             return Err(DomainError::TotpNotEnrolling);
         }
         let mut tx = self.db.pool().begin().await?;
@@ -211,17 +224,29 @@ impl SecondFactors {
         Ok(codes)
     }
 
-    /// Turns two-factor sign-in off: the secret and the codes are deleted.
+    /// Turns the authenticator off. With no passkey left either, the
+    /// recovery codes go too.
     pub async fn turn_off(&self, user_id: &str) -> Result<(), DomainError> {
-        let mut tx = self.db.pool().begin().await?;
-        for table in ["totp_factors", "recovery_codes"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        tracing::info!(user_id, "two-factor sign-in turned off");
+        sqlx::query("DELETE FROM totp_factors WHERE user_id = $1")
+            .bind(user_id)
+            .execute(self.db.pool())
+            .await?;
+        self.forget_codes_without_factor(user_id).await?;
+        tracing::info!(user_id, "authenticator turned off");
+        Ok(())
+    }
+
+    /// Recovery codes stand in for a factor: without one they are deleted.
+    async fn forget_codes_without_factor(&self, user_id: &str) -> Result<(), DomainError> {
+        sqlx::query(
+            "DELETE FROM recovery_codes WHERE user_id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1) \
+             AND NOT EXISTS (SELECT 1 FROM totp_factors \
+                             WHERE user_id = $1 AND confirmed_at IS NOT NULL)",
+        )
+        .bind(user_id)
+        .execute(self.db.pool())
+        .await?;
         Ok(())
     }
 }
@@ -238,6 +263,7 @@ mod tests {
                 secret: totp::encoded(&secret),
                 uri: totp::otpauth_uri(&secret, "ada@example.com"),
             },
+            passkeys: Vec::new(),
             recovery_codes_left: 0,
         };
         let shown = format!("{status:?}");

@@ -1,6 +1,7 @@
 //! The second step of signing in: after the password, a sign-in waits
 //! (server-side, five minutes, bound to the browser by a secret cookie) for
-//! a TOTP code or a recovery code. Each code works once, on every instance:
+//! a TOTP code, a recovery code or a passkey (`passkey.rs`). Each code
+//! works once, on every instance:
 //! the database accepts it with a compare-and-swap, and guesses are
 //! throttled per account (slowed down, never locked out).
 
@@ -22,6 +23,7 @@ pub type PendingSecret = SessionSecret;
 pub enum Factor {
     Totp,
     RecoveryCode,
+    Passkey,
 }
 
 impl Factor {
@@ -29,6 +31,7 @@ impl Factor {
         match self {
             Self::Totp => "password and authenticator code",
             Self::RecoveryCode => "password and recovery code",
+            Self::Passkey => "password and passkey",
         }
     }
 
@@ -37,6 +40,7 @@ impl Factor {
         match self {
             Self::Totp => "account.sign_in.authenticator_code",
             Self::RecoveryCode => "account.sign_in.recovery_code",
+            Self::Passkey => "account.sign_in.passkey",
         }
     }
 }
@@ -89,14 +93,47 @@ impl SecondFactors {
 
     /// Whose sign-in `pending` is, while it waits (to record a wrong code).
     pub async fn waiting_user(&self, pending: &str) -> Result<Option<String>, DomainError> {
+        match self.waiting(&hash_secret(pending)).await {
+            Ok(user_id) => Ok(Some(user_id)),
+            Err(DomainError::SecondStepExpired) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Which second steps the waiting sign-in's account has: (an
+    /// authenticator, a passkey).
+    pub async fn waiting_steps(&self, pending: &str) -> Result<(bool, bool), DomainError> {
+        let user_id = self.waiting(&hash_secret(pending)).await?;
+        Ok((
+            self.totp_on(&user_id).await?,
+            self.has_passkey(&user_id).await?,
+        ))
+    }
+
+    /// The user whose sign-in (by the hash of its secret) still waits.
+    pub(super) async fn waiting(&self, pending_hash: &str) -> Result<String, DomainError> {
         let row: Option<(String,)> = sqlx::query_as(
             "SELECT user_id FROM pending_sign_ins WHERE id_hash = $1 AND expires_at > $2",
         )
-        .bind(hash_secret(pending))
+        .bind(pending_hash)
         .bind(now_unix())
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.map(|(id,)| id))
+        row.map(|(user_id,)| user_id)
+            .ok_or(DomainError::SecondStepExpired)
+    }
+
+    /// Ends a waiting sign-in that its second step completed.
+    pub(super) async fn use_up(&self, pending_hash: &str) -> Result<(), DomainError> {
+        let used = sqlx::query("DELETE FROM pending_sign_ins WHERE id_hash = $1")
+            .bind(pending_hash)
+            .execute(self.db.pool())
+            .await?;
+        if used.rows_affected() != 1 {
+            // Completed meanwhile by a parallel request: that one signs in.
+            return Err(DomainError::SecondStepExpired);
+        }
+        Ok(())
     }
 
     /// Completes a waiting sign-in with a TOTP code or a recovery code;
@@ -107,25 +144,23 @@ impl SecondFactors {
         pending: &str,
         code: &str,
     ) -> Result<(String, Factor), DomainError> {
-        let id_hash = hash_secret(pending);
+        let pending_hash = hash_secret(pending);
         let now = now_unix();
-        let row: Option<(String, i64)> =
-            sqlx::query_as("SELECT user_id, expires_at FROM pending_sign_ins WHERE id_hash = $1")
-                .bind(&id_hash)
-                .fetch_optional(self.db.pool())
-                .await?;
-        let user_id = match row {
-            Some((user_id, expires_at)) if now < expires_at => user_id,
-            _ => return Err(DomainError::SecondStepExpired),
-        };
+        let user_id = self.waiting(&pending_hash).await?;
         let secret = match self.stored(&user_id).await? {
-            Some((secret, Some(_), _)) => secret,
-            // Turned off meanwhile: sign in again, with the password alone.
-            _ => return Err(DomainError::SecondStepExpired),
+            Some((secret, Some(_), _)) => Some(secret),
+            _ => None,
         };
+        if secret.is_none() && !self.has_passkey(&user_id).await? {
+            // Turned off meanwhile: sign in again, with the password alone.
+            return Err(DomainError::SecondStepExpired);
+        }
         let factor = self
             .guarded(&user_id, async {
-                if let Some(step) = totp::matching_step(&secret, code, now) {
+                let step = secret
+                    .as_ref()
+                    .and_then(|secret| totp::matching_step(secret, code, now));
+                if let Some(step) = step {
                     let accepted = sqlx::query(
                         "UPDATE totp_factors SET last_used_step = $1 \
                          WHERE user_id = $2 AND last_used_step < $1",
@@ -142,14 +177,7 @@ impl SecondFactors {
                     .then_some(Factor::RecoveryCode))
             })
             .await?;
-        let used = sqlx::query("DELETE FROM pending_sign_ins WHERE id_hash = $1")
-            .bind(&id_hash)
-            .execute(self.db.pool())
-            .await?;
-        if used.rows_affected() != 1 {
-            // Completed meanwhile by a parallel request: that one signs in.
-            return Err(DomainError::SecondStepExpired);
-        }
+        self.use_up(&pending_hash).await?;
         Ok((user_id, factor))
     }
 

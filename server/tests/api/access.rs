@@ -2,26 +2,32 @@
 //! another user's session, and from another site, reaches nothing of the owner's.
 
 use crate::support::{
-    location, path_of, AddSshKey, BeginTotp, ConfirmTotp, ConnectHetzner, CreateServer,
-    CurrentUser, DeleteServer, DeleteSshKey, DigitaloceanSetUp, DisconnectConnection,
-    EndOtherSessions, EndSession, ListActivity, ListConnections, ListSessions, ListSshKeys,
-    LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecurity, ReadProvisioningProgress,
-    RecheckConnection, RegenerateRecoveryCodes, RenameConnection, ReplaceToken, SignIn, SignOut,
-    SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn,
+    location, path_of, AddSshKey, Authenticator, BeginPasskeyRegistration, BeginPasskeySignIn,
+    BeginTotp, ConfirmTotp, ConnectHetzner, CreateServer, CurrentUser, DeleteServer, DeleteSshKey,
+    DigitaloceanSetUp, DisconnectConnection, EndOtherSessions, EndSession,
+    FinishPasskeyRegistration, FinishPasskeySignIn, ListActivity, ListConnections, ListSessions,
+    ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecondSteps,
+    LoadSecurity, ReadProvisioningProgress, RecheckConnection, RegenerateRecoveryCodes,
+    RemovePasskey, RenameConnection, RenamePasskey, ReplaceToken, SignIn, SignOut, SignUp,
+    StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
 };
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::StatusCode;
 use std::collections::BTreeSet;
 
 /// The server functions that need no session.
-fn public_functions() -> [&'static str; 5] {
+fn public_functions() -> [&'static str; 8] {
     [
         path_of::<CurrentUser>(),
         path_of::<SignUp>(),
         path_of::<SignIn>(),
         path_of::<SignOut>(),
-        // The second step of signing in: no session exists yet.
+        // The second step of signing in: no session exists yet; each needs
+        // its browser's waiting sign-in.
         path_of::<VerifySignIn>(),
+        path_of::<LoadSecondSteps>(),
+        path_of::<BeginPasskeySignIn>(),
+        path_of::<FinishPasskeySignIn>(),
     ]
 }
 
@@ -38,6 +44,11 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
     let id = app
         .connect_ok(&owner, "Owner's project", &project.read_write_token)
         .await;
+    Authenticator::new(&app)
+        .register(&app, &owner, "Owner's laptop")
+        .await;
+    let (_, security) = app.call(path_of::<LoadSecurity>(), &[], &owner).await;
+    let passkey = security["passkeys"][0]["id"].as_str().unwrap().to_string();
     let other = app.sign_up("other@example.com").await;
     let calls_before = app.fake.exchanges().len();
 
@@ -153,6 +164,22 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         ),
         (path_of::<TurnOffTotp>(), vec![("password", "guess".into())]),
         (
+            path_of::<BeginPasskeyRegistration>(),
+            vec![("name", "x".into()), ("password", "guess".into())],
+        ),
+        (
+            path_of::<FinishPasskeyRegistration>(),
+            vec![("ceremony", "x".into()), ("credential", "{}".into())],
+        ),
+        (
+            path_of::<RenamePasskey>(),
+            vec![("id", passkey.clone()), ("name", "taken over".into())],
+        ),
+        (
+            path_of::<RemovePasskey>(),
+            vec![("id", passkey.clone()), ("password", PASSWORD.into())],
+        ),
+        (
             path_of::<StartDigitaloceanConnect>(),
             vec![("label", "x".into()), ("reconnect", id.clone())],
         ),
@@ -205,7 +232,13 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
             body.contains("\"totp\":\"Off\"")
         } else if *function == path_of::<ConfirmTotp>() {
             body.contains("TotpNotEnrolling")
+        } else if *function == path_of::<FinishPasskeyRegistration>() {
+            body.contains("PasskeyRefused")
+        } else if [path_of::<RenamePasskey>(), path_of::<RemovePasskey>()].contains(function) {
+            // The owner's passkey, named by its id: not the other user's.
+            body.contains("PasskeyNotFound")
         } else if [
+            path_of::<BeginPasskeyRegistration>(),
             path_of::<BeginTotp>(),
             path_of::<RegenerateRecoveryCodes>(),
             path_of::<TurnOffTotp>(),

@@ -17,6 +17,7 @@ mod files_at_rest;
 mod hostile_input;
 mod keys;
 mod misbehaving_hetzner;
+mod passkeys;
 mod precompressed;
 mod provisioning;
 mod request_safety;

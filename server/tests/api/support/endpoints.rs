@@ -1,12 +1,16 @@
 //! Server-function paths, taken from the functions themselves.
 
 pub use app::activity::server_fns::ListActivity;
+pub use app::auth::passkeys::{
+    BeginPasskeyRegistration, FinishPasskeyRegistration, RemovePasskey, RenamePasskey,
+};
 pub use app::auth::security::{
     BeginTotp, ConfirmTotp, LoadSecurity, RegenerateRecoveryCodes, TurnOffTotp,
 };
 pub use app::auth::server_fns::{
     CurrentUser, EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp, VerifySignIn,
 };
+pub use app::auth::verify::{BeginPasskeySignIn, FinishPasskeySignIn, LoadSecondSteps};
 pub use app::connections::server_fns::{
     DisconnectConnection, ListConnections, LoadDashboard, RecheckConnection, RenameConnection,
 };

@@ -7,8 +7,12 @@ mod app;
 mod digitalocean;
 mod endpoints;
 mod form;
+mod passkey;
 
 pub use app::*;
 pub use digitalocean::WithDigitalOcean;
 pub use endpoints::*;
 pub use form::form_post;
+pub use passkey::{
+    begin_sign_in as begin_passkey_sign_in, finish_sign_in as finish_passkey_sign_in, Authenticator,
+};

@@ -1,0 +1,313 @@
+//! Passkeys on Account → Security: add one (after the password), rename
+//! and remove (after the password) them. Adding runs a WebAuthn ceremony in
+//! the browser, so it needs JavaScript; renaming and removing do not.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::webauthn::{self, Ceremony};
+use crate::components::{form_error, ErrorNotice, SubmitButton};
+use crate::error::AppError;
+use crate::format::{format_optional_time, format_time};
+#[cfg(feature = "ssr")]
+use domain::activity::Outcome;
+
+/// A registered passkey as the page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeySummary {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// A ceremony the server started: the id its answer goes back with, and
+/// the options for the browser (WebAuthn JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyChallenge {
+    pub ceremony: String,
+    pub options: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<domain::second_factor::PasskeyChallenge> for PasskeyChallenge {
+    fn from(challenge: domain::second_factor::PasskeyChallenge) -> Self {
+        Self {
+            ceremony: challenge.ceremony,
+            options: challenge.options,
+        }
+    }
+}
+
+/// First half of adding a passkey, once the password is confirmed.
+#[server(prefix = "/api", endpoint = "begin_passkey_registration")]
+pub async fn begin_passkey_registration(
+    name: String,
+    password: String,
+) -> Result<PasskeyChallenge, AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state.accounts.confirm_password(&user, &password).await?;
+    let challenge = state
+        .second_factors
+        .begin_passkey_registration(&user, &name)
+        .await?;
+    Ok(challenge.into())
+}
+
+/// Second half: keeps the browser's new passkey. Answers the first
+/// recovery codes when this is the account's first second factor.
+#[server(prefix = "/api", endpoint = "finish_passkey_registration")]
+pub async fn finish_passkey_registration(
+    ceremony: String,
+    credential: String,
+) -> Result<Vec<String>, AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let added = state
+        .second_factors
+        .finish_passkey_registration(&user.id, &ceremony, &credential)
+        .await;
+    let outcome = if added.is_ok() {
+        Outcome::Ok
+    } else {
+        Outcome::Failed
+    };
+    crate::ssr::record_account(&state, &user.id, "account.passkey.added", outcome).await;
+    let codes = added?;
+    Ok(codes
+        .map(|codes| codes.0.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_default())
+}
+
+#[server(prefix = "/api", endpoint = "rename_passkey")]
+pub async fn rename_passkey(id: String, name: String) -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state
+        .second_factors
+        .rename_passkey(&user.id, &id, &name)
+        .await?;
+    let action = "account.passkey.renamed";
+    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
+    crate::ssr::redirect_to(crate::paths::SECURITY);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "remove_passkey")]
+pub async fn remove_passkey(id: String, password: String) -> Result<(), AppError> {
+    let (user, state) = crate::ssr::user_and_state().await?;
+    state.accounts.confirm_password(&user, &password).await?;
+    state.second_factors.remove_passkey(&user.id, &id).await?;
+    let action = "account.passkey.removed";
+    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
+    crate::ssr::redirect_to(crate::paths::SECURITY_AFTER_CHANGE);
+    Ok(())
+}
+
+/// What the add form sends: the passkey's name and the password.
+#[derive(Clone, Debug)]
+pub struct NewPasskey {
+    pub name: String,
+    pub password: String,
+}
+
+/// Adds a passkey: the server's challenge, the browser's ceremony, the
+/// server's check. Answers any first recovery codes.
+pub async fn add_passkey(new: NewPasskey) -> Result<Vec<String>, AppError> {
+    let challenge = begin_passkey_registration(new.name, new.password).await?;
+    let credential = webauthn::run(Ceremony::Create, &challenge.options).await?;
+    finish_passkey_registration(challenge.ceremony, credential).await
+}
+
+/// The action that adds a passkey; its future runs browser APIs, so it is local.
+pub type AddPasskey = Action<NewPasskey, Result<Vec<String>, AppError>>;
+
+pub fn add_passkey_action() -> AddPasskey {
+    Action::new_local(|new: &NewPasskey| add_passkey(new.clone()))
+}
+
+/// True once the page is interactive: a ceremony needs JavaScript.
+pub fn hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
+#[component]
+pub fn PasskeysSection(
+    passkeys: Vec<PasskeySummary>,
+    /// Where passkeys work; `None` where this instance cannot offer them.
+    origin: Option<String>,
+    add: AddPasskey,
+    rename: ServerAction<RenamePasskey>,
+    remove: ServerAction<RemovePasskey>,
+) -> impl IntoView {
+    let Some(origin) = origin else {
+        return view! {
+            <p class="muted">
+                "Passkeys need Potions to be reached at a domain name. Ask whoever runs this \
+                    instance to set its public URL."
+            </p>
+        }
+        .into_any();
+    };
+    let has_passkeys = !passkeys.is_empty();
+    let choices = passkeys.clone();
+    view! {
+        <p>
+            "A passkey (your device's screen lock, or a security key) can be the second step \
+                instead of a code. Passkeys made here work at "<code>{origin}</code>"."
+        </p>
+        {if has_passkeys {
+            view! { <PasskeyList passkeys /> }.into_any()
+        } else {
+            view! { <p data-testid="no-passkeys">"No passkeys yet."</p> }.into_any()
+        }}
+        <div class="form-grid">
+            <AddPasskeyForm add />
+            {has_passkeys
+                .then(|| view! { <ChangePasskeyForms passkeys=choices rename remove /> })}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn PasskeyList(passkeys: Vec<PasskeySummary>) -> impl IntoView {
+    view! {
+        <ul class="passkey-list" aria-label="Your passkeys">
+            {passkeys
+                .into_iter()
+                .map(|passkey| {
+                    view! {
+                        <li>
+                            <strong>{passkey.name}</strong>
+                            <span class="muted">
+                                " Added " {format_time(passkey.created_at)} ", last used "
+                                {format_optional_time(passkey.last_used_at)}
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn AddPasskeyForm(add: AddPasskey) -> impl IntoView {
+    let hydrated = hydrated();
+    let name = NodeRef::<leptos::html::Input>::new();
+    let password = NodeRef::<leptos::html::Input>::new();
+    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = |input: NodeRef<leptos::html::Input>| {
+            input.get().map(|el| el.value()).unwrap_or_default()
+        };
+        add.dispatch(NewPasskey {
+            name: value(name),
+            password: value(password),
+        });
+    };
+    view! {
+        <form on:submit=submit aria-labelledby="add-passkey-title">
+            <h3 id="add-passkey-title">"Add a passkey"</h3>
+            <ErrorNotice error=error />
+            <div class="field">
+                <label for="passkey-name">"Name"</label>
+                <input
+                    id="passkey-name"
+                    name="name"
+                    type="text"
+                    required
+                    maxlength="64"
+                    placeholder="Laptop"
+                    node_ref=name
+                />
+            </div>
+            <div class="field">
+                <label for="passkey-password">"Your password"</label>
+                <input
+                    id="passkey-password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    maxlength="256"
+                    node_ref=password
+                />
+            </div>
+            <noscript>
+                <p class="hint">"Adding a passkey needs JavaScript."</p>
+            </noscript>
+            <SubmitButton
+                pending=Signal::derive(move || add.pending().get() || !hydrated.get())
+                label="Add a passkey"
+                busy_label="Waiting for your passkey…"
+                variant="secondary"
+            />
+        </form>
+    }
+}
+
+/// Renaming and removing: plain forms, one passkey chosen from a menu.
+#[component]
+fn ChangePasskeyForms(
+    passkeys: Vec<PasskeySummary>,
+    rename: ServerAction<RenamePasskey>,
+    remove: ServerAction<RemovePasskey>,
+) -> impl IntoView {
+    let rename_menu = passkey_menu("rename-passkey-id", &passkeys);
+    let remove_menu = passkey_menu("remove-passkey-id", &passkeys);
+    view! {
+        <ActionForm action=rename attr:aria-labelledby="rename-passkey-title">
+            <h3 id="rename-passkey-title">"Rename a passkey"</h3>
+            <ErrorNotice error=form_error(rename) />
+            <div class="field">{rename_menu}</div>
+            <div class="field">
+                <label for="rename-passkey-name">"New name"</label>
+                <input id="rename-passkey-name" name="name" type="text" required maxlength="64" />
+            </div>
+            <SubmitButton
+                pending=rename.pending()
+                label="Rename"
+                busy_label="Renaming…"
+                variant="secondary"
+            />
+        </ActionForm>
+        <ActionForm action=remove attr:aria-labelledby="remove-passkey-title">
+            <h3 id="remove-passkey-title">"Remove a passkey"</h3>
+            <ErrorNotice error=form_error(remove) />
+            <div class="field">{remove_menu}</div>
+            <div class="field">
+                <label for="remove-passkey-password">"Your password"</label>
+                <input
+                    id="remove-passkey-password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    maxlength="256"
+                />
+            </div>
+            <SubmitButton
+                pending=remove.pending()
+                label="Remove passkey"
+                busy_label="Removing…"
+                variant="danger"
+            />
+        </ActionForm>
+    }
+}
+
+fn passkey_menu(id: &'static str, passkeys: &[PasskeySummary]) -> impl IntoView {
+    let options = passkeys
+        .iter()
+        .map(|p| view! { <option value=p.id.clone()>{p.name.clone()}</option> })
+        .collect_view();
+    view! {
+        <label for=id>"Passkey"</label>
+        <select id=id name="id" required>
+            {options}
+        </select>
+    }
+}
