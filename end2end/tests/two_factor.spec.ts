@@ -58,8 +58,9 @@ test("turn on two-factor sign-in, then sign in with a code and with a recovery c
   await hydrated(page);
   await expectAccessible(page);
 
-  await page.getByLabel("Your password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  const authenticator = page.getByRole("region", { name: "Two-factor sign-in" });
+  await authenticator.getByLabel("Your password").fill(PASSWORD);
+  await authenticator.getByRole("button", { name: "Set up an authenticator app" }).click();
   await expect(page.getByRole("img", { name: "QR code of your two-factor secret" })).toBeVisible();
   await expectAccessible(page);
   const key = (await page.locator("ol.steps .copyable-value").textContent()) ?? "";
