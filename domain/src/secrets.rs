@@ -13,7 +13,8 @@ const REQUIRED_KEY_IDS: &str = "SELECT token_key_id FROM connections \
      UNION SELECT verifier_key_id FROM oauth_states \
      UNION SELECT private_key_id FROM user_ssh_keys \
      UNION SELECT key_id FROM sealed_settings \
-     UNION SELECT secret_key_id FROM totp_factors";
+     UNION SELECT secret_key_id FROM totp_factors \
+     UNION SELECT codes_key_id FROM fresh_recovery_codes";
 
 /// The ids of every master key some stored secret was sealed with.
 pub async fn required_key_ids<'e, E>(executor: E) -> Result<Vec<String>, DomainError>
@@ -132,7 +133,7 @@ const TOKEN_COLUMNS: [SealedColumn; 3] = [
 ];
 
 /// Everything else sealed: SSH keys, flows under way, settings.
-const OTHER_COLUMNS: [SealedColumn; 4] = [
+const OTHER_COLUMNS: [SealedColumn; 5] = [
     SealedColumn {
         select: "SELECT user_id, user_id, private_key_id, private_nonce, private_ciphertext \
                  FROM user_ssh_keys",
@@ -159,6 +160,13 @@ const OTHER_COLUMNS: [SealedColumn; 4] = [
         update: "UPDATE totp_factors SET secret_key_id = $1, secret_nonce = $2, \
                  secret_ciphertext = $3 WHERE user_id = $4",
         purpose: Purpose::TotpSecret,
+    },
+    SealedColumn {
+        select: "SELECT user_id, user_id, codes_key_id, codes_nonce, codes_ciphertext \
+                 FROM fresh_recovery_codes",
+        update: "UPDATE fresh_recovery_codes SET codes_key_id = $1, codes_nonce = $2, \
+                 codes_ciphertext = $3 WHERE user_id = $4",
+        purpose: Purpose::FreshRecoveryCodes,
     },
 ];
 
@@ -227,11 +235,11 @@ pub async fn rotate(
     for column in &TOKEN_COLUMNS {
         report.tokens += reseal_column(&mut tx, column, old, &new).await?;
     }
-    let [ssh_keys, flows, settings, totp] = &OTHER_COLUMNS;
+    let [ssh_keys, others @ ..] = &OTHER_COLUMNS;
     report.ssh_keys = reseal_column(&mut tx, ssh_keys, old, &new).await?;
-    reseal_column(&mut tx, flows, old, &new).await?;
-    reseal_column(&mut tx, settings, old, &new).await?;
-    reseal_column(&mut tx, totp, old, &new).await?;
+    for column in others {
+        reseal_column(&mut tx, column, old, &new).await?;
+    }
     tx.commit().await?;
     Ok((new, report))
 }

@@ -37,6 +37,8 @@ pub struct SecurityOverview {
     /// Where passkeys work; `None` where this instance cannot offer them.
     pub passkey_origin: Option<String>,
     pub recovery_codes_left: i64,
+    /// New codes not shown yet (after a form posted without JavaScript).
+    pub fresh_recovery_codes: Vec<String>,
 }
 
 impl SecurityOverview {
@@ -74,7 +76,14 @@ pub async fn load_security() -> Result<SecurityOverview, AppError> {
         passkeys,
         passkey_origin: state.second_factors.passkey_origin(),
         recovery_codes_left: status.recovery_codes_left,
+        fresh_recovery_codes: shown(state.second_factors.take_fresh_codes(&user.id).await?),
     })
+}
+
+/// Recovery codes as the page shows them.
+#[cfg(feature = "ssr")]
+fn shown(codes: domain::second_factor::RecoveryCodes) -> Vec<String> {
+    codes.0.iter().map(|c| c.to_string()).collect()
 }
 
 /// Starts setting up an authenticator app, once the password is confirmed.
@@ -94,7 +103,8 @@ pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     let codes = state.second_factors.confirm_totp(&user.id, &code).await?;
     let action = "account.two_factor.turned_on";
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    Ok(codes.0.iter().map(|c| c.to_string()).collect())
+    crate::ssr::redirect_plain_form_post(paths::SECURITY_AFTER_CHANGE);
+    Ok(shown(codes))
 }
 
 #[server(prefix = "/api", endpoint = "regenerate_recovery_codes")]
@@ -104,7 +114,8 @@ pub async fn regenerate_recovery_codes(password: String) -> Result<Vec<String>, 
     let codes = state.second_factors.regenerate_codes(&user.id).await?;
     let action = "account.recovery_codes.replaced";
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    Ok(codes.0.iter().map(|c| c.to_string()).collect())
+    crate::ssr::redirect_plain_form_post(paths::SECURITY_AFTER_CHANGE);
+    Ok(shown(codes))
 }
 
 #[server(prefix = "/api", endpoint = "turn_off_totp")]
@@ -156,7 +167,7 @@ pub fn SecurityPage() -> impl IntoView {
             || add_passkey.value().get().is_some_and(|added| added.is_ok())
     };
     // The codes of the last confirm, regenerate or first passkey, shown once.
-    let new_codes = move || {
+    let answered_codes = move || {
         regenerate
             .value()
             .get()
@@ -169,9 +180,16 @@ pub fn SecurityPage() -> impl IntoView {
         <leptos_meta::Title text="Security" />
         <RequireUser>
             <AccountPageHead title="Security" />
-            {move || new_codes().map(|codes| view! { <RecoveryCodes codes /> })}
             {move || changed().then(|| view! { <SignOutElsewhere /> })}
             <Loaded resource=overview loading="Loading…" let:overview>
+                {
+                    let fresh = overview.fresh_recovery_codes.clone();
+                    move || {
+                        answered_codes()
+                            .or_else(|| (!fresh.is_empty()).then(|| fresh.clone()))
+                            .map(|codes| view! { <RecoveryCodes codes /> })
+                    }
+                }
                 <section class="card" aria-labelledby="totp-title">
                     <h2 id="totp-title">"Two-factor sign-in"</h2>
                     {match overview.totp.clone() {

@@ -72,6 +72,8 @@ pub enum Purpose {
     FingerprintKey,
     /// A user's TOTP secret.
     TotpSecret,
+    /// New recovery codes until the Security page shows them.
+    FreshRecoveryCodes,
 }
 
 impl Purpose {
@@ -84,6 +86,7 @@ impl Purpose {
             Self::SshPrivateKey => "ssh-private-key",
             Self::FingerprintKey => "fingerprint-key",
             Self::TotpSecret => "totp-secret",
+            Self::FreshRecoveryCodes => "fresh-recovery-codes",
         }
     }
 }

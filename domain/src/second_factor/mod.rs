@@ -25,6 +25,8 @@ use crate::throttle::Throttle;
 
 /// An unconfirmed secret is offered this long before it must be started again.
 const ENROLMENT_TTL_SECS: i64 = 15 * 60;
+/// New recovery codes wait this long for the page that shows them.
+const FRESH_CODES_TTL_SECS: i64 = 10 * 60;
 
 #[derive(Clone, Debug)]
 pub struct SecondFactors {
@@ -68,6 +70,14 @@ fn binding(user_id: &str) -> Binding<'_> {
         owner_id: user_id,
         row_id: user_id,
         purpose: Purpose::TotpSecret,
+    }
+}
+
+fn fresh_codes_binding(user_id: &str) -> Binding<'_> {
+    Binding {
+        owner_id: user_id,
+        row_id: user_id,
+        purpose: Purpose::FreshRecoveryCodes,
     }
 }
 
@@ -207,7 +217,7 @@ impl SecondFactors {
         if confirmed.rows_affected() != 1 {
             return Err(DomainError::TotpAlreadyOn);
         }
-        let codes = recovery::replace_all(&mut tx, user_id).await?;
+        let codes = self.replace_codes(&mut tx, user_id).await?;
         tx.commit().await?;
         tracing::info!(user_id, "two-factor sign-in turned on");
         Ok(codes)
@@ -219,9 +229,79 @@ impl SecondFactors {
             return Err(DomainError::TotpNotEnrolling);
         }
         let mut tx = self.db.pool().begin().await?;
-        let codes = recovery::replace_all(&mut tx, user_id).await?;
+        let codes = self.replace_codes(&mut tx, user_id).await?;
         tx.commit().await?;
         Ok(codes)
+    }
+
+    /// A new set of recovery codes, also kept sealed for a few minutes
+    /// until the Security page shows them (after a form posted without
+    /// JavaScript, the answer itself is a redirect).
+    pub(super) async fn replace_codes(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        user_id: &str,
+    ) -> Result<RecoveryCodes, DomainError> {
+        let codes = recovery::replace_all(tx, user_id).await?;
+        let joined = Zeroizing::new(
+            codes
+                .0
+                .iter()
+                .map(|code| code.as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        let sealed = self
+            .keyring
+            .seal(joined.as_bytes(), fresh_codes_binding(user_id))?;
+        sqlx::query("DELETE FROM fresh_recovery_codes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO fresh_recovery_codes \
+             (user_id, codes_key_id, codes_nonce, codes_ciphertext, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(user_id)
+        .bind(&sealed.key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .bind(now_unix() + FRESH_CODES_TTL_SECS)
+        .execute(&mut **tx)
+        .await?;
+        Ok(codes)
+    }
+
+    /// The newest recovery codes if they have not been shown yet: answered
+    /// once, then forgotten.
+    pub async fn take_fresh_codes(&self, user_id: &str) -> Result<RecoveryCodes, DomainError> {
+        let row: Option<(String, String, String, i64)> = sqlx::query_as(
+            "DELETE FROM fresh_recovery_codes WHERE user_id = $1 \
+             RETURNING codes_key_id, codes_nonce, codes_ciphertext, expires_at",
+        )
+        .bind(user_id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        let Some((key_id, nonce, ciphertext, expires_at)) = row else {
+            return Ok(RecoveryCodes(Vec::new()));
+        };
+        if expires_at <= now_unix() {
+            return Ok(RecoveryCodes(Vec::new()));
+        }
+        let sealed = Sealed {
+            key_id,
+            nonce,
+            ciphertext,
+        };
+        let joined = self.keyring.open(&sealed, fresh_codes_binding(user_id))?;
+        let joined = String::from_utf8_lossy(&joined);
+        Ok(RecoveryCodes(
+            joined
+                .lines()
+                .map(|code| Zeroizing::new(code.to_string()))
+                .collect(),
+        ))
     }
 
     /// Turns the authenticator off. With no passkey left either, the

@@ -15,7 +15,7 @@ use webauthn_rs::prelude::{
     RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
 };
 
-use super::{recovery, Factor, RecoveryCodes, SecondFactors};
+use super::{Factor, RecoveryCodes, SecondFactors};
 use crate::accounts::User;
 use crate::clock::now_unix;
 use crate::db::new_id;
@@ -314,7 +314,7 @@ impl SecondFactors {
                 .fetch_one(&mut *tx)
                 .await?;
         let codes = if codes_made == 0 {
-            Some(recovery::replace_all(&mut tx, user_id).await?)
+            Some(self.replace_codes(&mut tx, user_id).await?)
         } else {
             None
         };

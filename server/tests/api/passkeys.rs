@@ -99,7 +99,10 @@ async fn a_passkey_is_a_second_factor(app: TestApp) {
     );
 
     // A name is plain text, wherever it shows.
-    let phone_id = named(&overview, "Phone")["id"].as_str().unwrap().to_string();
+    let phone_id = named(&overview, "Phone")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let markup = "<img src=x onerror=alert(1)>";
     let (status, _) = app
         .call(
@@ -116,7 +119,10 @@ async fn a_passkey_is_a_second_factor(app: TestApp) {
     );
 
     // Removing asks for the password; the last one takes the codes with it.
-    let laptop_id = named(&overview, "Laptop")["id"].as_str().unwrap().to_string();
+    let laptop_id = named(&overview, "Laptop")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (status, error) = app
         .call(
             path_of::<RemovePasskey>(),

@@ -15,6 +15,7 @@ on_both_databases!(
     set_up_and_turning_off_ask_for_the_password,
     the_waiting_sign_in_is_bound_and_short_lived,
     guesses_are_throttled_and_every_answer_is_the_same,
+    without_javascript_the_codes_show_once_after_the_redirect,
 );
 
 const EMAIL: &str = "ada@example.com";
@@ -182,6 +183,72 @@ async fn codes_work_once_across_instances(app: TestApp) {
     let logged = logs.text().to_lowercase();
     assert!(!logged.contains(&secret.to_lowercase()));
     assert!(recovery.iter().all(|c| !logged.contains(c.as_str())));
+}
+
+async fn without_javascript_the_codes_show_once_after_the_redirect(app: TestApp) {
+    let cookie = app.sign_up(EMAIL).await;
+    let secret = begin(&app, &cookie).await;
+    let confirmed = form_post(
+        &app.client,
+        &app.base_url,
+        path_of::<ConfirmTotp>(),
+        "/account/security",
+        &[("code", &code(&secret, 0))],
+        Some(&cookie),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert!(confirmed.status().is_redirection());
+    assert_eq!(location(&confirmed), "/account/security?changed=1");
+    // Waiting for the page, they are sealed: no code reads in any column.
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT codes_nonce, codes_ciphertext FROM fresh_recovery_codes")
+            .fetch_all(&mut app.db().await)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 1);
+    let page = app.page("/account/security?changed=1", &cookie).await;
+    let shown: Vec<&str> = page
+        .split("<code>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</code>").next())
+        .filter(|code| code.len() == 29 && code.matches('-').count() == 5)
+        .collect();
+    assert_eq!(shown.len(), 10, "{page}");
+    assert!(page.contains("Sign out everywhere else"));
+    let stored = format!("{rows:?}");
+    assert!(shown.iter().all(|c| !stored.contains(c)));
+    // Shown once: a reload no longer has them, and one of them signs in.
+    let again = app.page("/account/security", &cookie).await;
+    assert!(shown.iter().all(|c| !again.contains(c)));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM fresh_recovery_codes").await,
+        0
+    );
+    let pending = password_step(&app, &app.base_url).await;
+    let res = second_step(&app, &app.base_url, &pending, shown[0]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // New codes made without JavaScript show the same way.
+    let made = form_post(
+        &app.client,
+        &app.base_url,
+        path_of::<RegenerateRecoveryCodes>(),
+        "/account/security",
+        &[("password", PASSWORD)],
+        Some(&cookie),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(location(&made), "/account/security?changed=1");
+    let page = app.page("/account/security?changed=1", &cookie).await;
+    assert!(!page.contains(shown[1]), "the old set is gone");
+    assert_eq!(
+        page.matches("<code>").count() - again.matches("<code>").count(),
+        10
+    );
 }
 
 async fn set_up_and_turning_off_ask_for_the_password(app: TestApp) {
