@@ -1,7 +1,8 @@
 //! Who sent a request, as throttles count it. The TCP peer, unless it is a
 //! configured trusted proxy: then the nearest address its `Forwarded` or
 //! `X-Forwarded-For` header names that is not itself a trusted proxy. IPv6
-//! clients are counted by their /64, the block one subscriber usually holds.
+//! clients are counted by their /64, the block one subscriber usually holds,
+//! and shown (on Sessions, in the activity log) by their whole address.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -120,9 +121,10 @@ pub async fn identify_client(
         .map(|info| info.0.ip());
     if let Some(peer) = peer {
         let client = proxies.client_of(peer, request.headers());
-        request
-            .extensions_mut()
-            .insert(ClientAddress(throttle_key(client)));
+        request.extensions_mut().insert(ClientAddress {
+            throttle_key: throttle_key(client),
+            shown: client.to_canonical().to_string(),
+        });
     }
     next.run(request).await
 }

@@ -12,19 +12,33 @@ pub(super) fn request_parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or(AppError::Internal)
 }
 
-/// The client as throttles count it, set by the server for each request
-/// (the peer, or the client a trusted proxy names; IPv6 by its /64).
+/// The client of a request, set by the server for each request (the peer,
+/// or the client a trusted proxy names).
 #[derive(Clone, Debug)]
-pub struct ClientAddress(pub String);
+pub struct ClientAddress {
+    /// As throttles count it: IPv6 by its /64.
+    pub throttle_key: String,
+    /// As Sessions and the activity log show it: the whole address.
+    pub shown: String,
+}
 
 /// The per-address throttle key of the request at hand.
 pub fn client_address() -> String {
+    client(|c| c.throttle_key.clone())
+}
+
+/// The address of the request at hand as users read it.
+fn shown_client_address() -> String {
+    client(|c| c.shown.clone())
+}
+
+fn client(field: impl Fn(&ClientAddress) -> String) -> String {
     use_context::<Parts>()
         .and_then(|parts| {
             parts
                 .extensions
                 .get::<ClientAddress>()
-                .map(|c| c.0.clone())
+                .map(&field)
                 .or_else(|| {
                     parts
                         .extensions
@@ -50,7 +64,7 @@ fn header(name: &str) -> Option<String> {
 pub fn session_origin() -> domain::sessions::SessionOrigin {
     domain::sessions::SessionOrigin {
         user_agent: header("user-agent").unwrap_or_default(),
-        client_address: client_address(),
+        client_address: shown_client_address(),
     }
 }
 
@@ -59,7 +73,7 @@ pub fn session_origin() -> domain::sessions::SessionOrigin {
 pub(super) fn request_info() -> domain::activity::RequestInfo {
     domain::activity::RequestInfo {
         request_id: header("x-request-id"),
-        client_address: client_address(),
+        client_address: shown_client_address(),
         user_agent: header("user-agent").unwrap_or_default(),
     }
 }

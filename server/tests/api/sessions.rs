@@ -12,6 +12,7 @@ use reqwest::StatusCode;
 on_both_databases!(
     sessions_are_listed_and_ended_one_or_all,
     another_users_sessions_stay_out_of_reach,
+    an_ipv6_client_shows_its_whole_address,
 );
 
 const FIREFOX: &str =
@@ -139,4 +140,45 @@ async fn another_users_sessions_stay_out_of_reach(app: TestApp) {
         assert_eq!(status, StatusCode::NOT_FOUND, "{hostile:.20}");
     }
     assert!(signed_in(&app, &ada).await && signed_in(&app, &mallory).await);
+}
+
+/// Throttles count an IPv6 client by its /64; Sessions and the activity log
+/// show the address it came from.
+async fn an_ipv6_client_shows_its_whole_address(app: TestApp) {
+    app.sign_up("ada@example.com").await;
+    let proxied = app
+        .second_instance_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()])
+        .await;
+    let client = "2001:db8:1:2:3:4:5:6";
+    let form = [("email", "ada@example.com"), ("password", PASSWORD)];
+    let res = form_post(
+        &app.client,
+        &proxied,
+        path_of::<SignIn>(),
+        "/login",
+        &form,
+        None,
+    )
+    .header("x-forwarded-for", client)
+    .send()
+    .await
+    .unwrap();
+    let cookie = session_cookie(res.headers()).expect("signed in");
+    let (_, list) = app.call(path_of::<ListSessions>(), &[], &cookie).await;
+    let current = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["current"] == true)
+        .unwrap()
+        .clone();
+    assert_eq!(current["client_address"], client);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM activity WHERE client_address = '{client}'"
+        ))
+        .await,
+        1,
+        "the sign-in's entry"
+    );
 }

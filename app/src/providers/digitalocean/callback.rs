@@ -86,7 +86,7 @@ fn request_info(
     };
     RequestInfo {
         request_id: header("x-request-id"),
-        client_address: client.map(|c| c.0 .0).unwrap_or_default(),
+        client_address: client.map(|c| c.0.shown).unwrap_or_default(),
         user_agent: header("user-agent").unwrap_or_default(),
     }
 }
