@@ -309,6 +309,14 @@ impl From<domain::DomainError> for AppError {
     }
 }
 
+/// A change that did not happen reads as its error.
+#[cfg(feature = "ssr")]
+impl From<domain::provisioning::Refused> for AppError {
+    fn from(refused: domain::provisioning::Refused) -> Self {
+        refused.error.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,33 +91,22 @@ mod convert {
 #[cfg(feature = "ssr")]
 mod cloud_changes {
     use domain::activity::{Entry, Outcome, Target};
-    use domain::provisioning::Changed;
+    use domain::provisioning::{Changed, Refused};
     use domain::DomainError;
 
     use crate::ssr::AppState;
 
     /// How a change turned out; `None` when it was refused before anything
     /// was sent (a bad name, an unconfirmed delete), so nothing changed.
-    fn outcome<T>(result: &Result<Changed<T>, DomainError>) -> Option<Outcome> {
-        use DomainError as D;
+    fn outcome<T>(result: &Result<Changed<T>, Refused>) -> Option<Outcome> {
         match result {
             Ok(_) => Some(Outcome::Ok),
+            Err(refused) if !refused.sent => None,
             // No answer in time: it may have happened.
-            Err(D::HetznerUnreachable | D::DigitalOceanUnreachable) => Some(Outcome::Unknown),
-            Err(
-                D::InvalidServerName
-                | D::InvalidServerRequest { .. }
-                | D::ServerTypeUnavailable { .. }
-                | D::ConfirmationMismatch
-                | D::InvalidKeyName
-                | D::InvalidPublicKey
-                | D::NeedsAttention
-                | D::ConnectionNotFound
-                | D::DigitalOceanAccessLost
-                | D::DigitalOceanNotSetUp
-                | D::Database(_)
-                | D::Crypto(_),
-            ) => None,
+            Err(Refused {
+                error: DomainError::HetznerUnreachable | DomainError::DigitalOceanUnreachable,
+                ..
+            }) => Some(Outcome::Unknown),
             Err(_) => Some(Outcome::Failed),
         }
     }
@@ -129,7 +118,7 @@ mod cloud_changes {
         connection_id: &str,
         action: &'static str,
         resource: (String, &str),
-        result: &Result<Changed<T>, DomainError>,
+        result: &Result<Changed<T>, Refused>,
     ) {
         let Some(outcome) = outcome(result) else {
             return;
@@ -145,12 +134,10 @@ mod cloud_changes {
                 id,
                 name: name.trim().to_string(),
             })
-            .provider_request(
-                result
-                    .as_ref()
-                    .ok()
-                    .and_then(|c| c.provider_request_id.clone()),
-            );
+            .provider_request(match result {
+                Ok(changed) => changed.provider_request_id.clone(),
+                Err(refused) => refused.provider_request_id.clone(),
+            });
         crate::ssr::record(state, user_id, entry).await;
     }
 }

@@ -5,7 +5,7 @@ use std::future::Future;
 
 use super::{
     AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
-    Progress, Provisioner, Provisioning, ServerInfo, Size,
+    Progress, Provisioner, Provisioning, Refused, ServerInfo, Size,
 };
 use crate::clock::parse_rfc3339;
 use crate::connections::digitalocean::{api_failure, DigitalOceanSetup};
@@ -79,6 +79,21 @@ impl<'a> DigitalOceanTeam<'a> {
             .await
     }
 
+    /// DigitalOcean's answer to `call`, which changes something: a refusal
+    /// keeps its request id.
+    async fn change<T, F, Fut>(&self, call: F) -> Result<Answer<T>, Refused>
+    where
+        F: Fn(AccessToken) -> Fut,
+        Fut: Future<Output = Result<Answer<T>, DigitalOceanError>>,
+    {
+        self.provisioning
+            .connections
+            .with_digitalocean_token(self.user_id, &self.connection.id, call, |err| {
+                Refused::by_provider(provisioning_failure(err), err.request_id.clone())
+            })
+            .await
+    }
+
     /// What `call` read.
     async fn read<T, F, Fut>(&self, call: F) -> Result<T, DomainError>
     where
@@ -123,7 +138,7 @@ impl Provisioner for DigitalOceanTeam<'_> {
         Ok(catalogue(regions, sizes, images))
     }
 
-    async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, DomainError> {
+    async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, Refused> {
         let potions_key = self
             .provisioning
             .connections
@@ -144,7 +159,7 @@ impl Provisioner for DigitalOceanTeam<'_> {
         let client = self.client();
         // Repeated only after a 401, which DigitalOcean answers before doing anything.
         let created = self
-            .call(|token| {
+            .change(|token| {
                 let droplet = &droplet;
                 async move { client.create_droplet(&token, droplet).await }
             })
@@ -186,16 +201,16 @@ impl Provisioner for DigitalOceanTeam<'_> {
         &self,
         server_id: i64,
         confirm_name: &str,
-    ) -> Result<Changed<()>, DomainError> {
+    ) -> Result<Changed<()>, Refused> {
         let client = self.client();
         let droplet = self
             .read(|token| async move { client.droplet(&token, server_id).await })
             .await?;
         if droplet.name != confirm_name {
-            return Err(DomainError::ConfirmationMismatch);
+            return Err(DomainError::ConfirmationMismatch.into());
         }
         // Deleted now, or already gone (404): either way it is gone.
-        self.call(|token| async move { client.delete_droplet(&token, server_id).await })
+        self.change(|token| async move { client.delete_droplet(&token, server_id).await })
             .await
             .map(|answer| Changed::new((), answer.request_id))
     }
@@ -213,7 +228,7 @@ impl Provisioner for DigitalOceanTeam<'_> {
         name: &str,
         public_key: &str,
         fingerprint: &str,
-    ) -> Result<Changed<AddedKey>, DomainError> {
+    ) -> Result<Changed<AddedKey>, Refused> {
         let client = self.client();
         let existing = || async {
             let answer = self
@@ -228,7 +243,7 @@ impl Provisioner for DigitalOceanTeam<'_> {
             return Ok(found);
         }
         match self
-            .call(|token| async move { client.create_ssh_key(&token, name, public_key).await })
+            .change(|token| async move { client.create_ssh_key(&token, name, public_key).await })
             .await
         {
             Ok(answer) => Ok(Changed::new(
@@ -236,18 +251,20 @@ impl Provisioner for DigitalOceanTeam<'_> {
                 answer.request_id,
             )),
             // "SSH Key is already in use on your account": added meanwhile.
-            Err(DomainError::DigitalOceanRefused { message }) => match existing().await? {
-                Some(found) => Ok(found),
-                None => Err(DomainError::DigitalOceanRefused { message }),
-            },
-            Err(err) => Err(err),
+            Err(refused) if matches!(refused.error, DomainError::DigitalOceanRefused { .. }) => {
+                match existing().await? {
+                    Some(found) => Ok(found),
+                    None => Err(refused),
+                }
+            }
+            Err(refused) => Err(refused),
         }
     }
 
-    async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, DomainError> {
+    async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, Refused> {
         let client = self.client();
         let id = key_id.to_string();
-        self.call(|token| {
+        self.change(|token| {
             let id = id.as_str();
             async move { client.delete_ssh_key(&token, id).await }
         })

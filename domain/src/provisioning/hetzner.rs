@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::{
     AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
-    Progress, Provisioner, Provisioning, ServerInfo, Size,
+    Progress, Provisioner, Provisioning, Refused, ServerInfo, Size,
 };
 use crate::clock::parse_rfc3339;
 use crate::connections::{is_managed_by_potions, managed_labels, Connection, ConnectionStatus};
@@ -62,6 +62,12 @@ impl<'a> HetznerProject<'a> {
         failure
     }
 
+    /// A change Hetzner refused or never answered, with its correlation id.
+    async fn refuse(&self, err: HetznerError) -> Refused {
+        let correlation_id = err.correlation_id.clone();
+        Refused::by_provider(self.fail(err).await, correlation_id)
+    }
+
     fn key_info(&self, key: hetzner::SshKey) -> KeyInfo {
         KeyInfo {
             is_potions_key: key.id == self.connection.ssh_key_id,
@@ -104,7 +110,7 @@ impl Provisioner for HetznerProject<'_> {
         }
     }
 
-    async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, DomainError> {
+    async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, Refused> {
         let potions_key = self.connection.ssh_key_id;
         let mut ssh_keys = vec![potions_key];
         ssh_keys.extend(new.ssh_keys.iter().copied().filter(|k| *k != potions_key));
@@ -131,10 +137,10 @@ impl Provisioner for HetznerProject<'_> {
                 retry.ssh_keys[0] = key_id;
                 match client.create_server(&self.token, &retry).await {
                     Ok(created) => created,
-                    Err(err) => return Err(self.fail(err).await),
+                    Err(err) => return Err(self.refuse(err).await),
                 }
             }
-            Err(err) => return Err(self.fail(err).await),
+            Err(err) => return Err(self.refuse(err).await),
         };
         let server = CreatedServer {
             server_id: created.value.server.id,
@@ -172,21 +178,21 @@ impl Provisioner for HetznerProject<'_> {
         &self,
         server_id: i64,
         confirm_name: &str,
-    ) -> Result<Changed<()>, DomainError> {
+    ) -> Result<Changed<()>, Refused> {
         let client = self.client();
         let server = match client.get_server(&self.token, server_id).await {
             Ok(answer) => answer.value,
-            Err(err) => return Err(self.fail(err).await),
+            Err(err) => return Err(self.refuse(err).await),
         };
         if server.name != confirm_name {
-            return Err(DomainError::ConfirmationMismatch);
+            return Err(DomainError::ConfirmationMismatch.into());
         }
         if server.protection.delete {
-            return Err(DomainError::ServerProtected);
+            return Err(DomainError::ServerProtected.into());
         }
         match client.delete_server(&self.token, server_id).await {
             Ok(answer) => Ok(Changed::new((), answer.correlation_id)),
-            Err(err) => Err(self.fail(err).await),
+            Err(err) => Err(self.refuse(err).await),
         }
     }
 
@@ -202,7 +208,7 @@ impl Provisioner for HetznerProject<'_> {
         name: &str,
         public_key: &str,
         fingerprint: &str,
-    ) -> Result<Changed<AddedKey>, DomainError> {
+    ) -> Result<Changed<AddedKey>, Refused> {
         let client = self.client();
         let existing = || async {
             let params = ListParams {
@@ -217,7 +223,7 @@ impl Provisioner for HetznerProject<'_> {
         match existing().await {
             Ok(Some(found)) => return Ok(found),
             Ok(None) => {}
-            Err(err) => return Err(self.fail(err).await),
+            Err(err) => return Err(self.refuse(err).await),
         }
         match client
             .create_ssh_key(&self.token, name, public_key, &BTreeMap::new())
@@ -228,23 +234,29 @@ impl Provisioner for HetznerProject<'_> {
                 created.correlation_id,
             )),
             Err(err) if matches!(&err.kind, ErrorKind::Uniqueness { fields } if fields.iter().any(|f| f == "name")) => {
-                Err(DomainError::KeyNameTaken)
+                Err(Refused::by_provider(
+                    DomainError::KeyNameTaken,
+                    err.correlation_id,
+                ))
             }
             Err(err) if matches!(err.kind, ErrorKind::Uniqueness { .. }) => {
                 match existing().await {
                     Ok(Some(found)) => Ok(found),
-                    Ok(None) => Err(DomainError::KeyNameTaken),
-                    Err(err) => Err(self.fail(err).await),
+                    Ok(None) => Err(Refused::by_provider(
+                        DomainError::KeyNameTaken,
+                        err.correlation_id,
+                    )),
+                    Err(err) => Err(self.refuse(err).await),
                 }
             }
-            Err(err) => Err(self.fail(err).await),
+            Err(err) => Err(self.refuse(err).await),
         }
     }
 
-    async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, DomainError> {
+    async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, Refused> {
         match self.client().delete_ssh_key(&self.token, key_id).await {
             Ok(answer) => Ok(Changed::new((), answer.correlation_id)),
-            Err(err) => Err(self.fail(err).await),
+            Err(err) => Err(self.refuse(err).await),
         }
     }
 }

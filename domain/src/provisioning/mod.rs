@@ -10,7 +10,7 @@ mod model;
 
 pub use model::{
     AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
-    Progress, ServerInfo, Size,
+    Progress, Refused, ServerInfo, Size,
 };
 
 use std::time::Duration;
@@ -32,14 +32,14 @@ pub(crate) trait Provisioner {
     async fn servers(&self) -> Result<Vec<ServerInfo>, DomainError>;
     async fn load_catalogue(&self) -> Result<Catalogue, DomainError>;
     /// `new` has been checked against the catalogue.
-    async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, DomainError>;
+    async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, Refused>;
     async fn progress(&self, actions: &[i64]) -> Result<Progress, DomainError>;
     /// Deletes the server if `confirm_name` is its name.
     async fn delete_server(
         &self,
         server_id: i64,
         confirm_name: &str,
-    ) -> Result<Changed<()>, DomainError>;
+    ) -> Result<Changed<()>, Refused>;
     async fn ssh_keys(&self) -> Result<Vec<KeyInfo>, DomainError>;
     /// `name` and `public_key` are trimmed and checked; `fingerprint` is the key's MD5.
     async fn add_ssh_key(
@@ -47,8 +47,8 @@ pub(crate) trait Provisioner {
         name: &str,
         public_key: &str,
         fingerprint: &str,
-    ) -> Result<Changed<AddedKey>, DomainError>;
-    async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, DomainError>;
+    ) -> Result<Changed<AddedKey>, Refused>;
+    async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, Refused>;
 }
 
 #[derive(Clone, Debug)]
@@ -129,7 +129,7 @@ impl Provisioning {
         user_id: &str,
         id: &str,
         new: NewServer,
-    ) -> Result<Changed<CreatedServer>, DomainError> {
+    ) -> Result<Changed<CreatedServer>, Refused> {
         let new = self.catalogue(user_id, id).await?.check(new)?;
         let created = on_provider!(self.open(user_id, id).await?, |p| p
             .create_server(new)
@@ -155,7 +155,7 @@ impl Provisioning {
         id: &str,
         server_id: i64,
         confirm_name: &str,
-    ) -> Result<Changed<()>, DomainError> {
+    ) -> Result<Changed<()>, Refused> {
         let confirm_name = confirm_name.trim();
         let deleted = on_provider!(self.open(user_id, id).await?, |p| p
             .delete_server(server_id, confirm_name)
@@ -184,10 +184,10 @@ impl Provisioning {
         id: &str,
         name: &str,
         public_key: &str,
-    ) -> Result<Changed<AddedKey>, DomainError> {
+    ) -> Result<Changed<AddedKey>, Refused> {
         let (name, public_key) = (name.trim(), public_key.trim());
         if name.is_empty() || name.chars().count() > 64 {
-            return Err(DomainError::InvalidKeyName);
+            return Err(DomainError::InvalidKeyName.into());
         }
         let fingerprint =
             crate::ssh::md5_fingerprint(public_key).ok_or(DomainError::InvalidPublicKey)?;
@@ -203,7 +203,7 @@ impl Provisioning {
         user_id: &str,
         id: &str,
         key_id: i64,
-    ) -> Result<Changed<()>, DomainError> {
+    ) -> Result<Changed<()>, Refused> {
         let deleted = on_provider!(self.open(user_id, id).await?, |p| p
             .delete_ssh_key(key_id)
             .await)?;

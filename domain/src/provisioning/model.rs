@@ -151,6 +151,38 @@ impl<T> Changed<T> {
     }
 }
 
+/// A change that did not happen, or may have: the error, whether the
+/// request reached the provider (a change refused by Potions' own checks
+/// never did), and the id the provider gave the request when it answered.
+#[derive(Debug)]
+pub struct Refused {
+    pub error: DomainError,
+    pub sent: bool,
+    pub provider_request_id: Option<String>,
+}
+
+impl Refused {
+    /// The provider refused the request, or never answered it.
+    pub fn by_provider(error: DomainError, provider_request_id: Option<String>) -> Self {
+        Self {
+            error,
+            sent: true,
+            provider_request_id,
+        }
+    }
+}
+
+/// Refused before anything was sent.
+impl From<DomainError> for Refused {
+    fn from(error: DomainError) -> Self {
+        Self {
+            error,
+            sent: false,
+            provider_request_id: None,
+        }
+    }
+}
+
 /// A server just accepted, and the provider's actions creating it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedServer {

@@ -136,6 +136,16 @@ async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
     )
     .await;
     app.fake.clear_faults();
+    // Hetzner refusing: failed, with the correlation id of its refusal.
+    app.fake
+        .seed_server(&project, "taken", "cx22", "fsn1")
+        .unwrap();
+    again[1] = ("name", "taken");
+    let (status, error) = app.call(path_of::<CreateServer>(), &again, &cookie).await;
+    assert_eq!(
+        (status, error),
+        (StatusCode::CONFLICT, "ServerNameTaken".into())
+    );
     let (status, _) = app
         .call(path_of::<DisconnectConnection>(), &[("id", &id)], &cookie)
         .await;
@@ -146,6 +156,7 @@ async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
         actions(&page),
         [
             "connection.disconnected ok",
+            "cloud.server.created failed",
             "cloud.server.created unknown",
             "cloud.ssh_key.removed ok",
             "cloud.ssh_key.added ok",
@@ -158,7 +169,15 @@ async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
         ]
     );
     let items = page["items"].as_array().unwrap();
-    let created = &items[5];
+    let refused = &items[1];
+    assert_eq!(refused["target_name"], "taken");
+    assert!(
+        refused["provider_request_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{refused}"
+    );
+    let created = &items[6];
     assert_eq!(created["target_name"], "web-1");
     assert_eq!(created["target_id"], server_id.as_str());
     assert_eq!(created["connection_label"], "Prod <b>");
@@ -174,7 +193,7 @@ async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
             .is_some_and(|id| id.len() >= 16),
         "{created}"
     );
-    assert_eq!(items[8]["client_address"], "127.0.0.1");
+    assert_eq!(items[9]["client_address"], "127.0.0.1");
     assert!(page["older"].is_null());
 
     // Shown as text; the project page was the connection's, which is gone.

@@ -12,14 +12,15 @@ impl Connections {
     /// Runs `call` with the connection's token; if DigitalOcean refuses the
     /// token, refreshes it (once, across instances) and runs `call` again.
     /// Other errors read as `fail` says.
-    pub(crate) async fn with_digitalocean_token<T, F, Fut>(
+    pub(crate) async fn with_digitalocean_token<T, E, F, Fut>(
         &self,
         user_id: &str,
         id: &str,
         call: F,
-        fail: fn(&DigitalOceanError) -> DomainError,
-    ) -> Result<Answer<T>, DomainError>
+        fail: fn(&DigitalOceanError) -> E,
+    ) -> Result<Answer<T>, E>
     where
+        E: From<DomainError>,
         F: Fn(AccessToken) -> Fut,
         Fut: Future<Output = Result<Answer<T>, DigitalOceanError>>,
     {
