@@ -163,8 +163,7 @@ pub fn PasskeysSection(
         }}
         <div class="form-grid">
             <AddPasskeyForm add />
-            {has_passkeys
-                .then(|| view! { <ChangePasskeyForms passkeys=choices rename remove /> })}
+            {has_passkeys.then(|| view! { <ChangePasskeyForms passkeys=choices rename remove /> })}
         </div>
     }
     .into_any()
