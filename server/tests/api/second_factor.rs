@@ -384,7 +384,7 @@ async fn the_waiting_sign_in_is_bound_and_short_lived(app: TestApp) {
 async fn guesses_are_throttled_and_every_answer_is_the_same(app: TestApp) {
     let (_, secret, _) = with_totp(&app).await;
     let pending = password_step(&app, &app.base_url).await;
-    let guesses = futures::future::join_all((0..40).map(|n| {
+    let guesses = futures::future::join_all((0..1000).map(|n| {
         let pending = pending.clone();
         let app = &app;
         async move {
@@ -399,8 +399,16 @@ async fn guesses_are_throttled_and_every_answer_is_the_same(app: TestApp) {
         .iter()
         .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
         .count();
-    assert!(throttled > 0, "{guesses:?}");
+    let checked = guesses
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
     assert!(guesses.iter().all(|s| *s != StatusCode::OK), "{guesses:?}");
+    // Ten wrong codes are checked (the policy's allowance, counted before
+    // each check, so parallel guesses cannot race past it); every other
+    // guess waits.
+    assert!(checked <= 10, "{checked} guesses were checked");
+    assert_eq!(checked + throttled, 1000, "{guesses:?}");
     // Slowed down, not locked: the right code still works once the wait is over.
     sqlx::query("DELETE FROM login_failures")
         .execute(&mut app.db().await)
