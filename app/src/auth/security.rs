@@ -12,7 +12,9 @@ use super::passkeys::{
 };
 use crate::auth::server_fns::EndOtherSessions;
 use crate::auth::RequireUser;
-use crate::components::{form_error, AccountPageHead, Copyable, ErrorNotice, Loaded, SubmitButton};
+use crate::components::{
+    form_error, AccountPageHead, CopyButton, Copyable, ErrorNotice, Loaded, SubmitButton,
+};
 use crate::error::AppError;
 use crate::paths;
 #[cfg(feature = "ssr")]
@@ -414,13 +416,16 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <a
-                class="button button-secondary"
-                href=format!("data:text/plain;charset=utf-8,{download}")
-                download="potions-recovery-codes.txt"
-            >
-                "Download as text"
-            </a>
+            <div class="actions">
+                <a
+                    class="button button-secondary"
+                    href=format!("data:text/plain;charset=utf-8,{download}")
+                    download="potions-recovery-codes.txt"
+                >
+                    "Download as text"
+                </a>
+                <CopyButton text what="all recovery codes" />
+            </div>
         </section>
     }
 }

@@ -12,24 +12,31 @@ pub fn Copyable(
     #[prop(into)]
     what: String,
 ) -> impl IntoView {
+    view! {
+        <span class="copyable">
+            <code class="copyable-value">{value.clone()}</code>
+            <CopyButton text=value what />
+        </span>
+    }
+}
+
+/// A button that puts `text` on the clipboard and says so.
+#[component]
+pub fn CopyButton(
+    text: String,
+    /// Names what is copied for screen readers.
+    #[prop(into)]
+    what: String,
+) -> impl IntoView {
     let copied = RwSignal::new(false);
-    let text = value.clone();
     let copy = move |_| {
         copy_to_clipboard(&text);
         copied.set(true);
     };
     view! {
-        <span class="copyable">
-            <code class="copyable-value">{value}</code>
-            <button
-                type="button"
-                class="copy-button"
-                aria-label=format!("Copy {what}")
-                on:click=copy
-            >
-                {move || if copied.get() { "Copied" } else { "Copy" }}
-            </button>
-        </span>
+        <button type="button" class="copy-button" aria-label=format!("Copy {what}") on:click=copy>
+            {move || if copied.get() { "Copied" } else { "Copy" }}
+        </button>
     }
 }
 

@@ -5,7 +5,7 @@ mod form;
 mod loaded;
 mod page_head;
 
-pub use copyable::Copyable;
+pub use copyable::{CopyButton, Copyable};
 pub use form::{form_error, ErrorNotice, SubmitButton};
 pub use loaded::Loaded;
 pub use page_head::AccountPageHead;
