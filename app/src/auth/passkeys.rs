@@ -239,7 +239,8 @@ fn AddPasskeyForm(add: AddPasskey) -> impl IntoView {
                 <p class="hint">"Adding a passkey needs JavaScript."</p>
             </noscript>
             <SubmitButton
-                pending=Signal::derive(move || add.pending().get() || !hydrated.get())
+                pending=add.pending()
+                unavailable=Signal::derive(move || !hydrated.get())
                 label="Add a passkey"
                 busy_label="Waiting for your passkey…"
                 variant="secondary"

@@ -52,12 +52,15 @@ pub fn SubmitButton(
     label: &'static str,
     busy_label: &'static str,
     #[prop(default = "primary")] variant: &'static str,
+    /// Disabled without being busy, e.g. until the page is interactive.
+    #[prop(optional, into)]
+    unavailable: Signal<bool>,
 ) -> impl IntoView {
     view! {
         <button
             type="submit"
             class=format!("button button-{variant}")
-            disabled=pending
+            disabled=move || pending.get() || unavailable.get()
             aria-busy=move || pending.get().to_string()
         >
             {move || {
