@@ -216,6 +216,28 @@ fn PasswordField(new: bool) -> impl IntoView {
     }
 }
 
+/// The password asked again before a second factor changes.
+#[component]
+fn CurrentPassword(
+    id: &'static str,
+    #[prop(optional)] node_ref: NodeRef<leptos::html::Input>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>"Your password"</label>
+            <input
+                id=id
+                name="password"
+                type="password"
+                autocomplete="current-password"
+                required
+                maxlength="256"
+                node_ref=node_ref
+            />
+        </div>
+    }
+}
+
 /// A button that ends the session.
 #[component]
 pub fn SignOutButton() -> impl IntoView {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::webauthn::{self, Ceremony};
+use super::CurrentPassword;
 use crate::components::{form_error, ErrorNotice, SubmitButton};
 use crate::error::AppError;
 use crate::format::{format_optional_time, format_time};
@@ -223,18 +224,7 @@ fn AddPasskeyForm(add: AddPasskey) -> impl IntoView {
                     node_ref=name
                 />
             </div>
-            <div class="field">
-                <label for="passkey-password">"Your password"</label>
-                <input
-                    id="passkey-password"
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                    maxlength="256"
-                    node_ref=password
-                />
-            </div>
+            <CurrentPassword id="passkey-password" node_ref=password />
             <noscript>
                 <p class="hint">"Adding a passkey needs JavaScript."</p>
             </noscript>
@@ -278,17 +268,7 @@ fn ChangePasskeyForms(
             <h3 id="remove-passkey-title">"Remove a passkey"</h3>
             <ErrorNotice error=form_error(remove) />
             <div class="field">{remove_menu}</div>
-            <div class="field">
-                <label for="remove-passkey-password">"Your password"</label>
-                <input
-                    id="remove-passkey-password"
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                    maxlength="256"
-                />
-            </div>
+            <CurrentPassword id="remove-passkey-password" />
             <SubmitButton
                 pending=remove.pending()
                 label="Remove passkey"

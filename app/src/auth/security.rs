@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::passkeys::{
     add_passkey_action, PasskeySummary, PasskeysSection, RemovePasskey, RenamePasskey,
 };
+use super::CurrentPassword;
 use crate::auth::server_fns::EndOtherSessions;
 use crate::auth::RequireUser;
 use crate::components::{
@@ -237,17 +238,7 @@ fn PasswordAgain(
 ) -> impl IntoView {
     view! {
         <ErrorNotice error=error />
-        <div class="field">
-            <label for=id>"Your password"</label>
-            <input
-                id=id
-                name="password"
-                type="password"
-                autocomplete="current-password"
-                required
-                maxlength="256"
-            />
-        </div>
+        <CurrentPassword id />
         <SubmitButton pending label busy_label variant />
     }
 }

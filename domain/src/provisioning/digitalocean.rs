@@ -26,6 +26,11 @@ pub(super) struct DigitalOceanTeam<'a> {
     setup: &'a DigitalOceanSetup,
 }
 
+/// A change DigitalOcean refused, with the request id of its answer.
+fn refused(err: &DigitalOceanError) -> Refused {
+    Refused::by_provider(provisioning_failure(err), err.request_id.clone())
+}
+
 /// What a failed provisioning call means to the user.
 fn provisioning_failure(err: &DigitalOceanError) -> DomainError {
     match &err.kind {
@@ -62,35 +67,21 @@ impl<'a> DigitalOceanTeam<'a> {
         })
     }
 
-    /// DigitalOcean's answer to `call`, with its request id.
-    async fn call<T, F, Fut>(&self, call: F) -> Result<Answer<T>, DomainError>
+    /// DigitalOcean's answer to `call`, with its request id; a failure
+    /// reads as `fail` says.
+    async fn call<T, E, F, Fut>(
+        &self,
+        call: F,
+        fail: fn(&DigitalOceanError) -> E,
+    ) -> Result<Answer<T>, E>
     where
+        E: From<DomainError>,
         F: Fn(AccessToken) -> Fut,
         Fut: Future<Output = Result<Answer<T>, DigitalOceanError>>,
     {
         self.provisioning
             .connections
-            .with_digitalocean_token(
-                self.user_id,
-                &self.connection.id,
-                call,
-                provisioning_failure,
-            )
-            .await
-    }
-
-    /// DigitalOcean's answer to `call`, which changes something: a refusal
-    /// keeps its request id.
-    async fn change<T, F, Fut>(&self, call: F) -> Result<Answer<T>, Refused>
-    where
-        F: Fn(AccessToken) -> Fut,
-        Fut: Future<Output = Result<Answer<T>, DigitalOceanError>>,
-    {
-        self.provisioning
-            .connections
-            .with_digitalocean_token(self.user_id, &self.connection.id, call, |err| {
-                Refused::by_provider(provisioning_failure(err), err.request_id.clone())
-            })
+            .with_digitalocean_token(self.user_id, &self.connection.id, call, fail)
             .await
     }
 
@@ -100,7 +91,9 @@ impl<'a> DigitalOceanTeam<'a> {
         F: Fn(AccessToken) -> Fut,
         Fut: Future<Output = Result<Answer<T>, DigitalOceanError>>,
     {
-        self.call(call).await.map(|answer| answer.value)
+        self.call(call, provisioning_failure)
+            .await
+            .map(|answer| answer.value)
     }
 
     fn client(&self) -> &'a digitalocean::DigitalOceanClient {
@@ -159,10 +152,13 @@ impl Provisioner for DigitalOceanTeam<'_> {
         let client = self.client();
         // Repeated only after a 401, which DigitalOcean answers before doing anything.
         let created = self
-            .change(|token| {
-                let droplet = &droplet;
-                async move { client.create_droplet(&token, droplet).await }
-            })
+            .call(
+                |token| {
+                    let droplet = &droplet;
+                    async move { client.create_droplet(&token, droplet).await }
+                },
+                refused,
+            )
             .await?;
         let server = CreatedServer {
             server_id: created.value.droplet.id,
@@ -210,9 +206,12 @@ impl Provisioner for DigitalOceanTeam<'_> {
             return Err(DomainError::ConfirmationMismatch.into());
         }
         // Deleted now, or already gone (404): either way it is gone.
-        self.change(|token| async move { client.delete_droplet(&token, server_id).await })
-            .await
-            .map(|answer| Changed::new((), answer.request_id))
+        self.call(
+            |token| async move { client.delete_droplet(&token, server_id).await },
+            refused,
+        )
+        .await
+        .map(|answer| Changed::new((), answer.request_id))
     }
 
     async fn ssh_keys(&self) -> Result<Vec<KeyInfo>, DomainError> {
@@ -232,7 +231,10 @@ impl Provisioner for DigitalOceanTeam<'_> {
         let client = self.client();
         let existing = || async {
             let answer = self
-                .call(|token| async move { client.ssh_key(&token, fingerprint).await })
+                .call(
+                    |token| async move { client.ssh_key(&token, fingerprint).await },
+                    provisioning_failure,
+                )
                 .await?;
             let found = answer.value.map(|key| self.key_info(key));
             Ok::<_, DomainError>(
@@ -243,7 +245,10 @@ impl Provisioner for DigitalOceanTeam<'_> {
             return Ok(found);
         }
         match self
-            .change(|token| async move { client.create_ssh_key(&token, name, public_key).await })
+            .call(
+                |token| async move { client.create_ssh_key(&token, name, public_key).await },
+                refused,
+            )
             .await
         {
             Ok(answer) => Ok(Changed::new(
@@ -264,10 +269,13 @@ impl Provisioner for DigitalOceanTeam<'_> {
     async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, Refused> {
         let client = self.client();
         let id = key_id.to_string();
-        self.change(|token| {
-            let id = id.as_str();
-            async move { client.delete_ssh_key(&token, id).await }
-        })
+        self.call(
+            |token| {
+                let id = id.as_str();
+                async move { client.delete_ssh_key(&token, id).await }
+            },
+            refused,
+        )
         .await
         .map(|answer| Changed::new((), answer.request_id))
     }

@@ -4,9 +4,10 @@
 
 use crate::support::{
     begin_passkey_sign_in, cookie_set, finish_passkey_sign_in, location, path_of, session_cookie,
-    Authenticator, BeginPasskeyRegistration, FinishPasskeyRegistration, LoadSecondSteps,
-    LoadSecurity, RemovePasskey, RenamePasskey, TestApp, PASSWORD,
+    Authenticator, BeginPasskeyRegistration, FinishPasskeyRegistration, FinishPasskeySignIn,
+    LoadSecondSteps, LoadSecurity, RemovePasskey, RenamePasskey, TestApp, PASSWORD,
 };
+use reqwest::header::{COOKIE, ORIGIN};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -196,9 +197,25 @@ async fn assertions_that_must_fail_do(app: TestApp) {
 
     // Malformed and oversized answers.
     let (ceremony, options) = begin_passkey_sign_in(&app, &pending).await;
-    for hostile in ["{not json".to_string(), "[]".into(), "x".repeat(300_000)] {
-        let res = finish_passkey_sign_in(&app, &pending, &ceremony, &hostile).await;
-        refused(answer(res).await);
+    for hostile in ["{not json", "[]", "{\"id\": 1}"] {
+        let res = finish_passkey_sign_in(&app, &pending, &ceremony, hostile).await;
+        assert_eq!(refused(answer(res).await), "\"PasskeyRefused\"");
+    }
+    // Its own client: the server may close that connection mid-upload.
+    let huge = "x".repeat(300_000);
+    let oversized = reqwest::Client::new()
+        .post(app.url(path_of::<FinishPasskeySignIn>()))
+        .header(ORIGIN, &app.base_url)
+        .header(COOKIE, &pending)
+        .form(&[
+            ("ceremony", ceremony.as_str()),
+            ("credential", huge.as_str()),
+        ])
+        .send()
+        .await;
+    match oversized {
+        Ok(res) => assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE),
+        Err(err) => assert!(err.is_request(), "{err}"),
     }
 
     // A ceremony started by another browser (another waiting sign-in of the
