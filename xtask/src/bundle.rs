@@ -15,9 +15,10 @@ use crate::Result;
 /// 320 KB to 340 KB when DigitalOcean connections came (measured 337.5 KB:
 /// the main module grew from 226 to 242 KB), and to 350 KB when two-factor
 /// sign-in, sessions and the activity log came (measured 346.6 KB: four more
-/// lazy routes and eight more error kinds, the main module at 249 KB); the
-/// performance issue wins it back.
-pub const DASHBOARD_BUDGET_BYTES: u64 = 350 * 1024;
+/// lazy routes and eight more error kinds, the main module at 249 KB), and
+/// to 352 KB when passkeys came (measured 350.5 KB: five more error kinds,
+/// the main module at 250.6 KB); the performance issue wins it back.
+pub const DASHBOARD_BUDGET_BYTES: u64 = 352 * 1024;
 
 /// One file or set of files: as built, gzip -9, and brotli as served.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
