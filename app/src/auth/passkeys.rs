@@ -104,7 +104,7 @@ pub async fn remove_passkey(id: String, password: String) -> Result<(), AppError
 }
 
 /// What the add form sends: the passkey's name and the password.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct NewPasskey {
     pub name: String,
     pub password: String,
