@@ -23,8 +23,9 @@ pub struct PasskeySummary {
 }
 
 /// A ceremony the server started: the id its answer goes back with, and
-/// the options for the browser (WebAuthn JSON).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// the options for the browser (WebAuthn JSON). No `Debug`: the ceremony id
+/// answers for its user for five minutes, so no log line may print it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasskeyChallenge {
     pub ceremony: String,
     pub options: String,

@@ -26,9 +26,13 @@ use std::sync::Arc;
 
 use crate::error::AppError;
 
-/// Everything server functions and the router share.
-#[derive(Clone, Debug, FromRef)]
-pub struct AppState {
+/// Everything server functions and the router share. Every request and
+/// server function takes a copy, so the services sit behind one `Arc`.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Services>);
+
+#[derive(Debug)]
+pub struct Services {
     pub leptos_options: LeptosOptions,
     pub db: Database,
     pub accounts: Accounts,
@@ -38,8 +42,21 @@ pub struct AppState {
     pub connections: Connections,
     pub provisioning: Provisioning,
     /// Mark cookies `Secure` (the public URL is https).
-    #[from_ref(skip)]
     pub secure_cookies: bool,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
 }
 
 impl AppState {
@@ -51,7 +68,7 @@ impl AppState {
         relying_party: Option<RelyingParty>,
         secure_cookies: bool,
     ) -> Self {
-        Self {
+        Self(Arc::new(Services {
             leptos_options,
             accounts: Accounts::new(db.clone()),
             sessions: Sessions::new(db.clone()),
@@ -61,7 +78,7 @@ impl AppState {
             connections,
             db,
             secure_cookies,
-        }
+        }))
     }
 }
 
