@@ -195,10 +195,17 @@ impl SecondFactors {
         let id = SessionSecret::generate();
         let state = serde_json::to_string(state).map_err(|_| DomainError::PasskeyRefused)?;
         let now = now_unix();
-        sqlx::query("DELETE FROM passkey_ceremonies WHERE expires_at <= $1")
-            .bind(now)
-            .execute(self.db.pool())
-            .await?;
+        // A new ceremony replaces the user's earlier one of the same purpose,
+        // so a loop of starts keeps one row, not one per call.
+        sqlx::query(
+            "DELETE FROM passkey_ceremonies WHERE expires_at <= $1 \
+             OR (user_id = $2 AND purpose = $3)",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(purpose)
+        .execute(self.db.pool())
+        .await?;
         sqlx::query(
             "INSERT INTO passkey_ceremonies (id_hash, user_id, purpose, state, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",

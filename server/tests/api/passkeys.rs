@@ -195,6 +195,14 @@ async fn assertions_that_must_fail_do(app: TestApp) {
     let res = finish_passkey_sign_in(&app, &pending, &ceremony, &unverified).await;
     assert_eq!(refused(answer(res).await), "\"PasskeyRefused\"");
 
+    // A new ceremony replaces the waiting sign-in's earlier one, so starting
+    // them in a loop keeps one row: the earlier id is spent.
+    let (earlier, earlier_options) = begin_passkey_sign_in(&app, &pending).await;
+    begin_passkey_sign_in(&app, &pending).await;
+    let good = ada_key.get(&earlier_options, |_| {});
+    let res = finish_passkey_sign_in(&app, &pending, &earlier, &good).await;
+    assert_eq!(refused(answer(res).await), "\"PasskeyExpired\"");
+
     // Malformed and oversized answers.
     let (ceremony, options) = begin_passkey_sign_in(&app, &pending).await;
     for hostile in ["{not json", "[]", "{\"id\": 1}"] {
