@@ -2,6 +2,7 @@
 //! that is, and the guard that sends visitors to sign in.
 
 pub mod passkeys;
+pub mod recovery_codes;
 pub mod security;
 pub mod server_fns;
 pub mod sessions;
@@ -235,6 +236,24 @@ fn CurrentPassword(
                 node_ref=node_ref
             />
         </div>
+    }
+}
+
+/// The inside of a form that changes a factor: its error, the password
+/// again, and its button.
+#[component]
+fn PasswordAgain(
+    id: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(into)] pending: Signal<bool>,
+    label: &'static str,
+    busy_label: &'static str,
+    #[prop(default = "primary")] variant: &'static str,
+) -> impl IntoView {
+    view! {
+        <ErrorNotice error=error />
+        <CurrentPassword id />
+        <SubmitButton pending label busy_label variant />
     }
 }
 

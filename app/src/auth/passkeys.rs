@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::webauthn::{self, Ceremony};
 use super::CurrentPassword;
-use crate::components::{form_error, ErrorNotice, SubmitButton};
+use crate::components::{form_error, hydrated, ErrorNotice, SubmitButton};
 use crate::error::AppError;
 use crate::format::{format_optional_time, format_time};
 #[cfg(feature = "ssr")]
@@ -124,13 +124,6 @@ pub type AddPasskey = Action<NewPasskey, Result<Vec<String>, AppError>>;
 
 pub fn add_passkey_action() -> AddPasskey {
     Action::new_local(|new: &NewPasskey| add_passkey(new.clone()))
-}
-
-/// True once the page is interactive: a ceremony needs JavaScript.
-pub fn hydrated() -> ReadSignal<bool> {
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
-    hydrated
 }
 
 #[component]

@@ -1,7 +1,7 @@
 //! Account → Security: two-factor sign-in with an authenticator app (TOTP),
-//! passkeys (`passkeys.rs`) and recovery codes. Turning a factor on or off,
-//! or making new codes, asks for the password again; the codes are shown
-//! once, to copy or download.
+//! passkeys (`passkeys.rs`) and recovery codes (`recovery_codes.rs`).
+//! Turning a factor on or off, or making new codes, asks for the password
+//! again; the codes are shown once, to copy or download.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 use super::passkeys::{
     add_passkey_action, PasskeySummary, PasskeysSection, RemovePasskey, RenamePasskey,
 };
-use super::CurrentPassword;
+#[cfg(feature = "ssr")]
+use super::recovery_codes::shown;
+use super::recovery_codes::{RecoveryCodes, RecoveryCodesLeft, RegenerateRecoveryCodes};
+use super::PasswordAgain;
 use crate::auth::server_fns::EndOtherSessions;
 use crate::auth::RequireUser;
-use crate::components::{
-    form_error, AccountPageHead, CopyButton, Copyable, ErrorNotice, Loaded, SubmitButton,
-};
+use crate::components::{form_error, AccountPageHead, Copyable, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
 use crate::paths;
 #[cfg(feature = "ssr")]
@@ -83,12 +84,6 @@ pub async fn load_security() -> Result<SecurityOverview, AppError> {
     })
 }
 
-/// Recovery codes as the page shows them.
-#[cfg(feature = "ssr")]
-fn shown(codes: domain::second_factor::RecoveryCodes) -> Vec<String> {
-    codes.0.iter().map(|c| c.to_string()).collect()
-}
-
 /// Starts setting up an authenticator app, once the password is confirmed.
 #[server(prefix = "/api", endpoint = "begin_totp")]
 pub async fn begin_totp(password: String) -> Result<(), AppError> {
@@ -105,17 +100,6 @@ pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let codes = state.second_factors.confirm_totp(&user.id, &code).await?;
     let action = "account.two_factor.turned_on";
-    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    crate::ssr::redirect_plain_form_post(paths::SECURITY_AFTER_CHANGE);
-    Ok(shown(codes))
-}
-
-#[server(prefix = "/api", endpoint = "regenerate_recovery_codes")]
-pub async fn regenerate_recovery_codes(password: String) -> Result<Vec<String>, AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    state.accounts.confirm_password(&user, &password).await?;
-    let codes = state.second_factors.regenerate_codes(&user.id).await?;
-    let action = "account.recovery_codes.replaced";
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_plain_form_post(paths::SECURITY_AFTER_CHANGE);
     Ok(shown(codes))
@@ -225,24 +209,6 @@ pub fn SecurityPage() -> impl IntoView {
     }
 }
 
-/// The inside of a form that changes a factor: its error, the password
-/// again, and its button.
-#[component]
-fn PasswordAgain(
-    id: &'static str,
-    error: Signal<Option<AppError>>,
-    #[prop(into)] pending: Signal<bool>,
-    label: &'static str,
-    busy_label: &'static str,
-    #[prop(default = "primary")] variant: &'static str,
-) -> impl IntoView {
-    view! {
-        <ErrorNotice error=error />
-        <CurrentPassword id />
-        <SubmitButton pending label busy_label variant />
-    }
-}
-
 #[component]
 fn TurnOn(begin: ServerAction<BeginTotp>) -> impl IntoView {
     view! {
@@ -334,30 +300,6 @@ fn IsOn(turn_off: ServerAction<TurnOffTotp>) -> impl IntoView {
     }
 }
 
-/// How many recovery codes are left, and new ones after the password.
-#[component]
-fn RecoveryCodesLeft(
-    codes_left: i64,
-    regenerate: ServerAction<RegenerateRecoveryCodes>,
-) -> impl IntoView {
-    view! {
-        <section class="card" aria-labelledby="recovery-title">
-            <h2 id="recovery-title">"Recovery codes"</h2>
-            <p data-testid="codes-left">{format!("Recovery codes left: {codes_left} of 10.")}</p>
-            <ActionForm action=regenerate>
-                <PasswordAgain
-                    id="regenerate-password"
-                    error=form_error(regenerate)
-                    pending=regenerate.pending()
-                    label="Make new recovery codes"
-                    busy_label="Making…"
-                    variant="secondary"
-                />
-            </ActionForm>
-        </section>
-    }
-}
-
 /// Offered right after a factor changed: a browser signed in before the
 /// change keeps its session until it is ended.
 #[component]
@@ -379,44 +321,6 @@ fn SignOutElsewhere() -> impl IntoView {
                     variant="secondary"
                 />
             </ActionForm>
-        </section>
-    }
-}
-
-/// New recovery codes, shown once: to copy or download.
-#[component]
-fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
-    let text = codes.join("\n");
-    let download = paths::encode_component(&text);
-    view! {
-        <section class="card notice-success" aria-labelledby="codes-title" role="status">
-            <h2 id="codes-title">"Your recovery codes"</h2>
-            <p>
-                "Each works once instead of a code from the app. Keep them somewhere safe: \
-                    Potions shows them only now."
-            </p>
-            <ul class="recovery-codes" data-testid="recovery-codes">
-                {codes
-                    .into_iter()
-                    .map(|code| {
-                        view! {
-                            <li>
-                                <code>{code}</code>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-            <div class="actions">
-                <a
-                    class="button button-secondary"
-                    href=format!("data:text/plain;charset=utf-8,{download}")
-                    download="potions-recovery-codes.txt"
-                >
-                    "Download as text"
-                </a>
-                <CopyButton text what="all recovery codes" />
-            </div>
         </section>
     }
 }

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 
-use super::passkeys::{hydrated, PasskeyChallenge};
+use super::passkeys::PasskeyChallenge;
 use super::server_fns::VerifySignIn;
 use super::webauthn::{self, Ceremony};
 use super::{load_after_success, next_from_query};
-use crate::components::{form_error, ErrorNotice, SubmitButton};
+use crate::components::{form_error, hydrated, ErrorNotice, SubmitButton};
 use crate::error::AppError;
 use crate::paths::SIGN_IN;
 #[cfg(feature = "ssr")]

@@ -4,6 +4,7 @@
 //! password), the codes (`totp.rs`, `recovery.rs`), passkeys (`passkey.rs`),
 //! and the sign-in's second step (`sign_in.rs`).
 
+mod ceremony;
 mod passkey;
 mod recovery;
 mod sign_in;

@@ -4,9 +4,8 @@ pub use app::activity::server_fns::ListActivity;
 pub use app::auth::passkeys::{
     BeginPasskeyRegistration, FinishPasskeyRegistration, RemovePasskey, RenamePasskey,
 };
-pub use app::auth::security::{
-    BeginTotp, ConfirmTotp, LoadSecurity, RegenerateRecoveryCodes, TurnOffTotp,
-};
+pub use app::auth::recovery_codes::RegenerateRecoveryCodes;
+pub use app::auth::security::{BeginTotp, ConfirmTotp, LoadSecurity, TurnOffTotp};
 pub use app::auth::server_fns::{
     CurrentUser, EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp, VerifySignIn,
 };
