@@ -42,20 +42,19 @@ async fn begin(app: &TestApp, cookie: &str) -> String {
 }
 
 /// Signs up and turns two-factor sign-in on: (cookie, secret, recovery codes).
-async fn with_totp(app: &TestApp) -> (String, String, Vec<String>) {
+/// Answers the cookie, the secret, the recovery codes and the code that
+/// confirmed the set-up (kept: a 30 s step may end before the test reuses it).
+async fn with_totp(app: &TestApp) -> (String, String, Vec<String>, String) {
     let cookie = app.sign_up(EMAIL).await;
     let secret = begin(app, &cookie).await;
+    let confirmed = code(&secret, 0);
     let (status, codes) = app
-        .call(
-            path_of::<ConfirmTotp>(),
-            &[("code", &code(&secret, 0))],
-            &cookie,
-        )
+        .call(path_of::<ConfirmTotp>(), &[("code", &confirmed)], &cookie)
         .await;
     assert_eq!(status, StatusCode::OK, "{codes}");
     let codes: Vec<String> = serde_json::from_value(codes).unwrap();
     assert_eq!(codes.len(), 10);
-    (cookie, secret, codes)
+    (cookie, secret, codes, confirmed)
 }
 
 /// The password step from a fresh browser: answers its waiting sign-in's cookie.
@@ -100,12 +99,12 @@ async fn second_step(app: &TestApp, base: &str, pending: &str, code: &str) -> re
 
 async fn codes_work_once_across_instances(app: TestApp) {
     let logs = crate::token_leaks::logs();
-    let (_, secret, recovery) = with_totp(&app).await;
+    let (_, secret, recovery, confirmed) = with_totp(&app).await;
     let other = app.second_instance_with(|_| {}).await;
 
     // The code that confirmed the set-up was used: not again, here or there.
     let pending = password_step(&app, &app.base_url).await;
-    let used = code(&secret, 0);
+    let used = confirmed;
     for base in [&app.base_url, &other] {
         let res = second_step(&app, base, &pending, &used).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -344,7 +343,7 @@ async fn set_up_and_turning_off_ask_for_the_password(app: TestApp) {
 }
 
 async fn the_waiting_sign_in_is_bound_and_short_lived(app: TestApp) {
-    let (cookie, secret, _) = with_totp(&app).await;
+    let (cookie, secret, _, _) = with_totp(&app).await;
     // No waiting sign-in, another browser's cookie, a forged one: nothing to complete.
     for pending in ["", "potions_pending_sign_in=forged", &cookie] {
         let res = second_step(&app, &app.base_url, pending, &code(&secret, 1)).await;
@@ -382,7 +381,7 @@ async fn the_waiting_sign_in_is_bound_and_short_lived(app: TestApp) {
 }
 
 async fn guesses_are_throttled_and_every_answer_is_the_same(app: TestApp) {
-    let (_, secret, _) = with_totp(&app).await;
+    let (_, secret, _, _) = with_totp(&app).await;
     let pending = password_step(&app, &app.base_url).await;
     let guesses = futures::future::join_all((0..1000).map(|n| {
         let pending = pending.clone();
