@@ -38,7 +38,7 @@ pub fn bundle_size(root: &Path) -> Result<Vec<Row>> {
         .map(|(name, s)| Row::new(&format!("  {name}"), sizes(*s), ""))
         .collect();
     rows.push(Row::new(
-        "Dashboard interactive (main + its chunks + JS + CSS)",
+        "Dashboard interactive (main module, JS, CSS, loader)",
         sizes(bundle.dashboard_total()),
         "≤ 250 KB gzip",
     ));
