@@ -35,7 +35,9 @@ impl SecondFactors {
         let state = serde_json::to_string(state).map_err(|_| DomainError::PasskeyRefused)?;
         let now = now_unix();
         // A new ceremony replaces the user's earlier one of the same purpose,
-        // so a loop of starts keeps one row, not one per call.
+        // so a loop of starts keeps one row, not one per call; in one
+        // transaction, so a failed insert leaves the earlier one in place.
+        let mut tx = self.db.pool().begin().await?;
         sqlx::query(
             "DELETE FROM passkey_ceremonies WHERE expires_at <= $1 \
              OR (user_id = $2 AND purpose = $3)",
@@ -43,7 +45,7 @@ impl SecondFactors {
         .bind(now)
         .bind(user_id)
         .bind(purpose)
-        .execute(self.db.pool())
+        .execute(&mut *tx)
         .await?;
         sqlx::query(
             "INSERT INTO passkey_ceremonies (id_hash, user_id, purpose, state, expires_at) \
@@ -54,8 +56,9 @@ impl SecondFactors {
         .bind(purpose)
         .bind(state)
         .bind(now + CEREMONY_TTL_SECS)
-        .execute(self.db.pool())
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(id.expose().to_string())
     }
 

@@ -4,18 +4,16 @@
 //! minutes, bound to its user (and, when signing in, to the waiting
 //! sign-in), and is deleted as it is used.
 
-use std::net::IpAddr;
-use std::sync::Arc;
-
 use base64::Engine as _;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use webauthn_rs::prelude::{
     AuthenticationResult, Passkey, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential,
-    RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
+    RegisterPublicKeyCredential, Uuid,
 };
 
 use super::ceremony::{sign_in_purpose, stored_json, REGISTER};
+use super::relying_party::RelyingParty;
 use super::{Factor, RecoveryCodes, SecondFactors};
 use crate::accounts::User;
 use crate::clock::now_unix;
@@ -25,56 +23,6 @@ use crate::sessions::hash_secret;
 
 pub const MAX_PASSKEYS: i64 = 10;
 pub const NAME_MAX_CHARS: usize = 64;
-
-/// Who passkeys are made for: the host users reach Potions at.
-#[derive(Clone)]
-pub struct RelyingParty(Arc<Webauthn>);
-
-impl std::fmt::Debug for RelyingParty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("RelyingParty")
-            .field(&self.0.get_allowed_origins())
-            .finish()
-    }
-}
-
-impl RelyingParty {
-    /// From the public URL, whose host names the relying party. WebAuthn
-    /// needs a domain: a loopback address (the default public URL) becomes
-    /// `localhost` on any port; any other IP address cannot hold passkeys.
-    pub fn for_public_url(public_url: &str) -> Option<Self> {
-        let url = Url::parse(public_url).ok()?;
-        let host = url.host_str()?.trim_matches(['[', ']']);
-        let (origin, any_port) = match host.parse::<IpAddr>() {
-            Ok(ip) if ip.is_loopback() => {
-                let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
-                (
-                    Url::parse(&format!("{}://localhost{port}", url.scheme())).ok()?,
-                    true,
-                )
-            }
-            Ok(_) => return None,
-            Err(_) => (Url::parse(&url.origin().ascii_serialization()).ok()?, false),
-        };
-        let rp_id = origin.host_str()?.to_string();
-        let webauthn = WebauthnBuilder::new(&rp_id, &origin)
-            .ok()?
-            .rp_name("Potions")
-            .allow_any_port(any_port)
-            .build()
-            .ok()?;
-        Some(Self(Arc::new(webauthn)))
-    }
-
-    /// Where passkeys work: the origin browsers must be at.
-    pub fn origin(&self) -> String {
-        self.0
-            .get_allowed_origins()
-            .first()
-            .map(|o| o.origin().ascii_serialization())
-            .unwrap_or_default()
-    }
-}
 
 /// A ceremony started: the id that brings the browser's answer back, and
 /// the options (JSON) the browser hands to `navigator.credentials`.
@@ -388,17 +336,6 @@ impl SecondFactors {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_relying_party_is_the_public_hosts_domain() {
-        let rp = RelyingParty::for_public_url("https://potions.example/app/").unwrap();
-        assert_eq!(rp.origin(), "https://potions.example");
-        let local = RelyingParty::for_public_url("http://127.0.0.1:3000").unwrap();
-        assert_eq!(local.origin(), "http://localhost:3000");
-        assert!(RelyingParty::for_public_url("http://[::1]:3000").is_some());
-        assert!(RelyingParty::for_public_url("http://192.0.2.7:3000").is_none());
-        assert!(RelyingParty::for_public_url("not a url").is_none());
-    }
 
     #[test]
     fn names_are_short_plain_text() {
