@@ -151,6 +151,45 @@ pub struct ActivityLog {
     db: Database,
 }
 
+/// Writes one entry with `executor`: the pool, or the transaction of the
+/// change it records, so that both are committed or neither.
+pub(crate) async fn append<'e, E>(
+    executor: E,
+    user_id: &str,
+    request: &RequestInfo,
+    entry: Entry,
+) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let (connection_id, connection_label) = entry.connection.unzip();
+    let target = entry.target.unwrap_or_default();
+    let some = |text: String| (!text.is_empty()).then(|| clip(&text));
+    sqlx::query(
+        "INSERT INTO activity (id, user_id, at_us, action, outcome, connection_id, \
+         connection_label, target_provider, target_id, target_name, request_id, \
+         provider_request_id, client_address, user_agent) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(new_id())
+    .bind(user_id)
+    .bind(now_micros())
+    .bind(entry.action)
+    .bind(entry.outcome.as_str())
+    .bind(connection_id)
+    .bind(connection_label.map(|l| clip(&l)))
+    .bind(some(target.provider))
+    .bind(some(target.id))
+    .bind(some(target.name))
+    .bind(request.request_id.as_deref().map(clip))
+    .bind(entry.provider_request_id.as_deref().map(clip))
+    .bind(clip(&request.client_address))
+    .bind(clip(&request.user_agent))
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 impl ActivityLog {
     pub fn new(db: Database) -> Self {
         Self { db }
@@ -159,33 +198,9 @@ impl ActivityLog {
     /// Appends an entry. A failure is logged, never returned: the change it
     /// records has happened whatever the log says.
     pub async fn record(&self, user_id: &str, request: &RequestInfo, entry: Entry) {
-        let (connection_id, connection_label) = entry.connection.unzip();
-        let target = entry.target.unwrap_or_default();
-        let some = |text: String| (!text.is_empty()).then(|| clip(&text));
-        let written = sqlx::query(
-            "INSERT INTO activity (id, user_id, at_us, action, outcome, connection_id, \
-             connection_label, target_provider, target_id, target_name, request_id, \
-             provider_request_id, client_address, user_agent) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(new_id())
-        .bind(user_id)
-        .bind(now_micros())
-        .bind(entry.action)
-        .bind(entry.outcome.as_str())
-        .bind(connection_id)
-        .bind(connection_label.map(|l| clip(&l)))
-        .bind(some(target.provider))
-        .bind(some(target.id))
-        .bind(some(target.name))
-        .bind(request.request_id.as_deref().map(clip))
-        .bind(entry.provider_request_id.as_deref().map(clip))
-        .bind(clip(&request.client_address))
-        .bind(clip(&request.user_agent))
-        .execute(self.db.pool())
-        .await;
-        if let Err(err) = written {
-            tracing::warn!(error = %err, action = entry.action, "activity not recorded");
+        let action = entry.action;
+        if let Err(err) = append(self.db.pool(), user_id, request, entry).await {
+            tracing::warn!(error = %err, action, "activity not recorded");
         }
     }
 

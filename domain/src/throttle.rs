@@ -3,6 +3,8 @@
 //! sees them; each is counted before its password is checked, so parallel
 //! guesses cannot slip by.
 
+use futures::future::try_join_all;
+
 use crate::clock::now_unix;
 use crate::db::{new_id, Database};
 use crate::error::DomainError;
@@ -135,14 +137,20 @@ impl Throttle {
     /// parallel, on any number of instances, at most the limit pass: each one
     /// sees at least every attempt committed before its own. A refused attempt
     /// is taken back, so hammering a locked account does not lengthen its wait.
+    /// Every key is written in one transaction (one commit, one sync to disk),
+    /// in sorted order so concurrent transactions cannot deadlock on
+    /// PostgreSQL, and the keys are read back concurrently.
     pub async fn begin(&self, keys: &[(String, ThrottlePolicy)]) -> Result<Attempt, DomainError> {
         let now = now_unix();
         let attempt = Attempt { id: new_id() };
-        for (key, policy) in keys {
+        let mut in_lock_order: Vec<_> = keys.iter().collect();
+        in_lock_order.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut tx = self.db.pool().begin().await?;
+        for (key, policy) in in_lock_order {
             sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1 AND failed_at <= $2")
                 .bind(key)
                 .bind(now - policy.window_secs)
-                .execute(self.db.pool())
+                .execute(&mut *tx)
                 .await?;
             sqlx::query(
                 "INSERT INTO login_failures (throttle_key, failed_at, attempt_id) VALUES ($1, $2, $3)",
@@ -150,17 +158,18 @@ impl Throttle {
             .bind(key)
             .bind(now)
             .bind(&attempt.id)
-            .execute(self.db.pool())
+            .execute(&mut *tx)
             .await?;
         }
-        let mut wait = None;
-        for (key, policy) in keys {
+        tx.commit().await?;
+        let waits = try_join_all(keys.iter().map(|(key, policy)| async {
             let failures = self
                 .failures(key, now - policy.window_secs, &attempt.id)
                 .await?;
-            wait = wait.max(policy.retry_after(&failures, now));
-        }
-        match wait {
+            Ok::<_, DomainError>(policy.retry_after(&failures, now))
+        }))
+        .await?;
+        match waits.into_iter().flatten().max() {
             None => Ok(attempt),
             Some(retry_after_secs) => {
                 self.forgive(&attempt).await?;

@@ -3,6 +3,7 @@
 //! nothing, even when a caller forgot to check ownership first.
 
 use domain::accounts::Accounts;
+use domain::activity::RequestInfo;
 use domain::connections::{ConnectionStatus, Connections};
 use domain::crypto::{Keyring, MasterKey};
 use domain::hetzner::{ClientConfig, ErrorKind, HetznerClient, HetznerError};
@@ -35,7 +36,12 @@ async fn a_rejected_token_is_only_noted_by_its_owner() {
     let connections = Connections::new(db, keyring, client);
     let project = fake.add_project("owned");
     let connection = connections
-        .connect(&owner.id, "Owned", &project.read_write_token)
+        .connect(
+            &owner.id,
+            "Owned",
+            &project.read_write_token,
+            &RequestInfo::default(),
+        )
         .await
         .unwrap();
     let rejected = HetznerError::new(ErrorKind::Unauthorized);

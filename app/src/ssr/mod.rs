@@ -5,7 +5,8 @@ mod request;
 mod session;
 
 pub use request::{
-    client_address, redirect_plain_form_post, redirect_to, session_origin, ClientAddress,
+    client_address, redirect_plain_form_post, redirect_to, request_info, session_origin,
+    ClientAddress,
 };
 pub use session::{
     clear_pending_sign_in_cookie, clear_session_cookie, current_user, pending_sign_in,
@@ -88,10 +89,7 @@ pub fn state() -> Result<AppState, AppError> {
 
 /// Appends to the user's activity log, with the request's metadata. Never fails.
 pub async fn record(state: &AppState, user_id: &str, entry: Entry) {
-    state
-        .activity
-        .record(user_id, &request::request_info(), entry)
-        .await;
+    state.activity.record(user_id, &request_info(), entry).await;
 }
 
 /// Records a plain account event (`account.…`) that went `outcome`.

@@ -70,7 +70,7 @@ pub fn session_origin() -> domain::sessions::SessionOrigin {
 
 /// The request as the activity log records it: Potions' request id (set
 /// for every request by the server), the client address and user agent.
-pub(super) fn request_info() -> domain::activity::RequestInfo {
+pub fn request_info() -> domain::activity::RequestInfo {
     domain::activity::RequestInfo {
         request_id: header("x-request-id"),
         client_address: shown_client_address(),

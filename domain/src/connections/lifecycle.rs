@@ -7,6 +7,7 @@ use super::digitalocean::{Disconnected, PROVIDER_DIGITALOCEAN};
 use super::record::{normalize_label, Connection};
 use super::store::NewToken;
 use super::{Connections, PROVIDER_HETZNER};
+use crate::activity::RequestInfo;
 use crate::crypto::{Binding, CryptoError, Purpose};
 use crate::error::DomainError;
 use crate::hetzner::{ApiToken, ErrorKind, HetznerError};
@@ -17,13 +18,15 @@ fn parse_token(raw: &str) -> Result<ApiToken, DomainError> {
 }
 
 impl Connections {
-    /// Checks and stores a Hetzner project's token. Nothing is written
-    /// unless every check passed.
+    /// Checks and stores a Hetzner project's token, with its entry in the
+    /// activity log (one commit: both or neither). Nothing is written unless
+    /// every check passed.
     pub async fn connect(
         &self,
         user_id: &str,
         label: &str,
         raw_token: &str,
+        request: &RequestInfo,
     ) -> Result<Connection, DomainError> {
         let token = parse_token(raw_token)?;
         let label = normalize_label(label)?;
@@ -31,18 +34,29 @@ impl Connections {
         if let Some(label) = self.label_for_hmac(user_id, &hmac).await? {
             return Err(DomainError::AlreadyConnected { label });
         }
-        self.count_token_check(user_id, &hmac).await?;
+        let (counted, key) = futures::join!(
+            self.count_token_check(user_id, &hmac),
+            self.user_key(user_id)
+        );
+        counted?;
+        let mut key = key?;
         // Twice at most: if a concurrent connect stored a different key pair
         // for this user first, check again with the stored one.
         for _ in 0..2 {
-            let key = self.user_key(user_id).await?;
             let checked = self.check_token(&token, &key).await?;
             let new_token = NewToken {
                 token: &token,
                 hmac: &hmac,
             };
             if let Some(connection) = self
-                .insert(user_id, &label, new_token, &key, checked.ssh_key_id)
+                .insert(
+                    user_id,
+                    &label,
+                    new_token,
+                    &key,
+                    checked.ssh_key_id,
+                    request,
+                )
                 .await?
             {
                 self.counts
@@ -51,6 +65,7 @@ impl Connections {
                 tracing::info!(user_id, connection_id = %connection.id, "hetzner project connected");
                 return Ok(connection);
             }
+            key = self.user_key(user_id).await?;
         }
         Err(DomainError::HetznerUnreachable)
     }

@@ -4,6 +4,7 @@
 use super::record::{Connection, ConnectionStatus};
 use super::user_key::UserKey;
 use super::{Connections, PROVIDER_HETZNER};
+use crate::activity::{self, Entry, Outcome, RequestInfo};
 use crate::clock::now_unix;
 use crate::crypto::{Binding, Purpose, Sealed};
 use crate::db::new_id;
@@ -101,7 +102,8 @@ impl Connections {
         Ok(stored == key.fingerprint)
     }
 
-    /// Stores the connection (and a new key pair) in one transaction. `None`
+    /// Stores the connection (and a new key pair) with its activity entry in
+    /// one transaction. `None`
     /// when another request stored a different key pair for the user first.
     pub(super) async fn insert(
         &self,
@@ -110,6 +112,7 @@ impl Connections {
         token: NewToken<'_>,
         key: &UserKey,
         ssh_key_id: i64,
+        request: &RequestInfo,
     ) -> Result<Option<Connection>, DomainError> {
         let mut tx = self.db.pool().begin().await?;
         let now = now_unix();
@@ -141,6 +144,8 @@ impl Connections {
             tx.rollback().await?;
             return Err(already_connected_or(self, user_id, token.hmac, err).await);
         }
+        let entry = Entry::new("connection.connected", Outcome::Ok).on(&id, label);
+        activity::append(&mut *tx, user_id, request, entry).await?;
         tx.commit().await?;
         Ok(Some(Connection {
             id,

@@ -37,6 +37,24 @@ pub fn new_project(name: &str) -> Result<String> {
         .ok_or_else(|| format!("fake answered {}", answer.body))
 }
 
+/// One request to the fake as Potions' token check makes it (a one-server
+/// page), timed from the first byte sent to the last received: what a Hetzner
+/// round trip really takes here, the injected latency and the fake's own work.
+pub fn fake_round_trip_ms(token: &str) -> Result<f64> {
+    let bearer = format!("Bearer {token}");
+    let started = std::time::Instant::now();
+    let answer = FAKE.request(
+        "GET",
+        "/v1/servers?per_page=1",
+        &[("Authorization", &bearer)],
+        "",
+    )?;
+    if answer.status != 200 {
+        return Err(format!("the fake answered {}", answer.status));
+    }
+    Ok(started.elapsed().as_secs_f64() * 1000.0)
+}
+
 pub fn connect(cookie: &str, label: &str, token: &str) -> Result<Answer> {
     POTIONS.post_form(
         "/api/connect_hetzner",

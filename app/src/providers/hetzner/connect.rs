@@ -13,10 +13,11 @@ pub async fn connect_hetzner(label: String, token: String) -> Result<(), AppErro
     // The pasted token is zeroed when this function ends, whatever the outcome.
     let token = zeroize::Zeroizing::new(token);
     let (user, state) = crate::ssr::user_and_state().await?;
-    let connection = state.connections.connect(&user.id, &label, &token).await?;
-    let entry = domain::activity::Entry::new("connection.connected", domain::activity::Outcome::Ok)
-        .on(&connection.id, &connection.label);
-    crate::ssr::record(&state, &user.id, entry).await;
+    let request = crate::ssr::request_info();
+    let connection = state
+        .connections
+        .connect(&user.id, &label, &token, &request)
+        .await?;
     crate::ssr::redirect_to(&crate::paths::connected(&connection.id, false));
     Ok(())
 }
