@@ -103,8 +103,8 @@ impl Connections {
     }
 
     /// Stores the connection (and a new key pair) with its activity entry in
-    /// one transaction. `None`
-    /// when another request stored a different key pair for the user first.
+    /// one transaction. `None` when another request stored a different key
+    /// pair for the user first.
     pub(super) async fn insert(
         &self,
         user_id: &str,
