@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::auth::use_auth;
+use crate::components::built_once_on_the_server;
 use crate::paths::{ACCOUNT, DASHBOARD, SIGN_IN, SIGN_UP};
 
 #[component]
@@ -19,44 +20,41 @@ pub fn TopNav() -> impl IntoView {
                     "Potions"
                 </A>
                 <Transition fallback=|| ()>
-                    {move || {
-                        auth.user
-                            .get()
-                            .map(|user| match user {
-                                Ok(Some(user)) => {
-                                    let label = format!("Account ({})", user.email);
-                                    let initials = user.initials();
-                                    view! {
-                                        <A href=DASHBOARD attr:class="nav-link">
-                                            "Dashboard"
-                                        </A>
-                                        <A
-                                            href=ACCOUNT
-                                            attr:class="avatar"
-                                            attr:aria-label=label
-                                            attr:title=user.email
-                                        >
-                                            <span aria-hidden="true">{initials}</span>
-                                        </A>
-                                    }
-                                        .into_any()
+                    {move || Suspend::new(async move {
+                        let user = auth.user.await;
+                        built_once_on_the_server().await;
+                        match user {
+                            Ok(Some(user)) => {
+                                let label = format!("Account ({})", user.email);
+                                let initials = user.initials();
+                                view! {
+                                    <A href=DASHBOARD attr:class="nav-link">
+                                        "Dashboard"
+                                    </A>
+                                    <A
+                                        href=ACCOUNT
+                                        attr:class="avatar"
+                                        attr:aria-label=label
+                                        attr:title=user.email
+                                    >
+                                        <span aria-hidden="true">{initials}</span>
+                                    </A>
                                 }
-                                _ => {
-                                    view! {
-                                        <A href=SIGN_IN attr:class="nav-link">
-                                            "Sign in"
-                                        </A>
-                                        <A
-                                            href=SIGN_UP
-                                            attr:class="button button-primary button-small"
-                                        >
-                                            "Sign up"
-                                        </A>
-                                    }
-                                        .into_any()
+                                    .into_any()
+                            }
+                            _ => {
+                                view! {
+                                    <A href=SIGN_IN attr:class="nav-link">
+                                        "Sign in"
+                                    </A>
+                                    <A href=SIGN_UP attr:class="button button-primary button-small">
+                                        "Sign up"
+                                    </A>
                                 }
-                            })
-                    }}
+                                    .into_any()
+                            }
+                        }
+                    })}
                 </Transition>
             </nav>
         </header>

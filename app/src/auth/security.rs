@@ -15,7 +15,6 @@ use super::recovery_codes::shown;
 use super::recovery_codes::{RecoveryCodes, RecoveryCodesLeft, RegenerateRecoveryCodes};
 use super::PasswordAgain;
 use crate::auth::server_fns::EndOtherSessions;
-use crate::auth::RequireUser;
 use crate::components::{form_error, AccountPageHead, Copyable, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
 use crate::paths;
@@ -165,47 +164,45 @@ pub fn SecurityPage() -> impl IntoView {
     };
     view! {
         <leptos_meta::Title text="Security" />
-        <RequireUser>
-            <AccountPageHead title="Security" />
-            {move || changed().then(|| view! { <SignOutElsewhere /> })}
-            <Loaded resource=overview loading="Loading…" let:overview>
-                {
-                    let fresh = overview.fresh_recovery_codes.clone();
-                    move || {
-                        answered_codes()
-                            .or_else(|| (!fresh.is_empty()).then(|| fresh.clone()))
-                            .map(|codes| view! { <RecoveryCodes codes /> })
-                    }
+        <AccountPageHead title="Security" />
+        {move || changed().then(|| view! { <SignOutElsewhere /> })}
+        <Loaded resource=overview signed_in=true loading="Loading…" let:overview>
+            {
+                let fresh = overview.fresh_recovery_codes.clone();
+                move || {
+                    answered_codes()
+                        .or_else(|| (!fresh.is_empty()).then(|| fresh.clone()))
+                        .map(|codes| view! { <RecoveryCodes codes /> })
                 }
-                <section class="card" aria-labelledby="totp-title">
-                    <h2 id="totp-title">"Two-factor sign-in"</h2>
-                    {match overview.totp.clone() {
-                        TotpView::Off => view! { <TurnOn begin /> }.into_any(),
-                        TotpView::Enrolling { secret, qr_svg } => {
-                            view! { <Enrol secret qr_svg confirm /> }.into_any()
-                        }
-                        TotpView::On => view! { <IsOn turn_off /> }.into_any(),
-                    }}
-                </section>
-                <section class="card" aria-labelledby="passkeys-title">
-                    <h2 id="passkeys-title">"Passkeys"</h2>
-                    <PasskeysSection
-                        passkeys=overview.passkeys.clone()
-                        origin=overview.passkey_origin.clone()
-                        add=add_passkey
-                        rename=rename_passkey
-                        remove=remove_passkey
-                    />
-                </section>
-                {overview
-                    .any_factor_on()
-                    .then(|| {
-                        view! {
-                            <RecoveryCodesLeft codes_left=overview.recovery_codes_left regenerate />
-                        }
-                    })}
-            </Loaded>
-        </RequireUser>
+            }
+            <section class="card" aria-labelledby="totp-title">
+                <h2 id="totp-title">"Two-factor sign-in"</h2>
+                {match overview.totp.clone() {
+                    TotpView::Off => view! { <TurnOn begin /> }.into_any(),
+                    TotpView::Enrolling { secret, qr_svg } => {
+                        view! { <Enrol secret qr_svg confirm /> }.into_any()
+                    }
+                    TotpView::On => view! { <IsOn turn_off /> }.into_any(),
+                }}
+            </section>
+            <section class="card" aria-labelledby="passkeys-title">
+                <h2 id="passkeys-title">"Passkeys"</h2>
+                <PasskeysSection
+                    passkeys=overview.passkeys.clone()
+                    origin=overview.passkey_origin.clone()
+                    add=add_passkey
+                    rename=rename_passkey
+                    remove=remove_passkey
+                />
+            </section>
+            {overview
+                .any_factor_on()
+                .then(|| {
+                    view! {
+                        <RecoveryCodesLeft codes_left=overview.recovery_codes_left regenerate />
+                    }
+                })}
+        </Loaded>
     }
 }
 

@@ -1,13 +1,17 @@
 //! One way to show data that is still loading or failed to load.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
+use crate::auth::{signed_in_or, use_auth};
 use crate::components::ErrorNotice;
 use crate::error::AppError;
 
 /// Shows `loading` until `resource` has answered, then `children` with the
 /// value, or the error (by default as an [`ErrorNotice`]; `on_error` chooses
 /// another view). A refetch keeps the last content until the new one is in.
+/// With `signed_in`, it also waits for the user, in the same boundary, and
+/// sends a visitor to sign in.
 #[component]
 pub fn Loaded<T, V, F>(
     resource: Resource<Result<T, AppError>>,
@@ -17,6 +21,9 @@ pub fn Loaded<T, V, F>(
     /// Renders an error differently, e.g. a project that is not connected.
     #[prop(optional, into)]
     on_error: Option<Callback<AppError, AnyView>>,
+    /// Only for a signed-in user (what [`RequireUser`](crate::auth::RequireUser) does).
+    #[prop(optional)]
+    signed_in: bool,
     children: F,
 ) -> impl IntoView
 where
@@ -25,6 +32,7 @@ where
     F: Fn(T) -> V + Send + Sync + 'static,
 {
     let children = StoredValue::new(children);
+    let user = signed_in.then(|| (use_auth().user, use_location()));
     view! {
         <Transition fallback=move || {
             view! {
@@ -34,9 +42,16 @@ where
             }
         }>
             {move || {
-                resource
-                    .get()
-                    .map(|result| match result {
+                let user = user.clone();
+                Suspend::new(async move {
+                    if let Some((user, location)) = user {
+                        if let Err(elsewhere) = signed_in_or(user.await, &location) {
+                            return elsewhere;
+                        }
+                    }
+                    let result = resource.await;
+                    built_once_on_the_server().await;
+                    match result {
                         Ok(value) => children.with_value(|render| render(value)).into_any(),
                         Err(err) => {
                             match on_error {
@@ -44,8 +59,18 @@ where
                                 None => view! { <ErrorNotice error=err /> }.into_any(),
                             }
                         }
-                    })
+                    }
+                })
             }}
         </Transition>
     }
+}
+
+/// On the server a boundary walks its content twice to find every resource
+/// it must wait for, then renders it: pausing once here, after the data is
+/// in, keeps those walks from building the whole view each time (leptos#4688).
+/// The browser builds the view once anyway.
+pub async fn built_once_on_the_server() {
+    #[cfg(feature = "ssr")]
+    tokio::task::yield_now().await;
 }

@@ -9,5 +9,5 @@ mod page_head;
 pub use copyable::{CopyButton, Copyable};
 pub use form::{form_error, ErrorNotice, SubmitButton};
 pub use interactive::hydrated;
-pub use loaded::Loaded;
+pub use loaded::{built_once_on_the_server, Loaded};
 pub use page_head::AccountPageHead;

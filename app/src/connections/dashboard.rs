@@ -1,13 +1,11 @@
 //! The Dashboard: providers to connect, and every connected project.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::server_fns::load_dashboard;
 use super::status::StatusBadge;
 use super::{ConnectionStatus, ConnectionSummary};
-use crate::auth::RequireUser;
 use crate::components::Loaded;
 use crate::format::{age_phrase, count_of};
 use crate::paths;
@@ -21,34 +19,32 @@ pub fn DashboardPage() -> impl IntoView {
     let replaced = move || query.read().get("replaced").is_some();
     view! {
         <leptos_meta::Title text="Dashboard" />
-        <RequireUser>
-            <h1>"Dashboard"</h1>
-            <Loaded resource=dashboard loading="Loading your projects…" let:dashboard>
-                {just_connected()
-                    .and_then(|id| {
-                        dashboard.projects.iter().find(|c| c.id == id).map(|c| c.label.clone())
-                    })
-                    .map(|label| {
-                        view! {
-                            <p class="notice notice-success" role="status">
-                                {if replaced() {
-                                    format!(
-                                        "Reconnected \u{201c}{label}\u{201d}: Potions replaced its \
-                                            tokens and uses the new ones from now on.",
-                                    )
-                                } else {
-                                    format!(
-                                        "Connected \u{201c}{label}\u{201d}. Potions can now create \
-                                            servers in this project.",
-                                    )
-                                }}
-                            </p>
-                        }
-                    })}
-                <ProvidersCard digitalocean=dashboard.digitalocean_set_up />
-                <ProjectsCard projects=dashboard.projects />
-            </Loaded>
-        </RequireUser>
+        <h1>"Dashboard"</h1>
+        <Loaded resource=dashboard signed_in=true loading="Loading your projects…" let:dashboard>
+            {just_connected()
+                .and_then(|id| {
+                    dashboard.projects.iter().find(|c| c.id == id).map(|c| c.label.clone())
+                })
+                .map(|label| {
+                    view! {
+                        <p class="notice notice-success" role="status">
+                            {if replaced() {
+                                format!(
+                                    "Reconnected \u{201c}{label}\u{201d}: Potions replaced its \
+                                        tokens and uses the new ones from now on.",
+                                )
+                            } else {
+                                format!(
+                                    "Connected \u{201c}{label}\u{201d}. Potions can now create \
+                                        servers in this project.",
+                                )
+                            }}
+                        </p>
+                    }
+                })}
+            <ProvidersCard digitalocean=dashboard.digitalocean_set_up />
+            <ProjectsCard projects=dashboard.projects />
+        </Loaded>
     }
 }
 
@@ -76,13 +72,13 @@ fn ProvidersCard(digitalocean: bool) -> impl IntoView {
                         };
                         let connect = if ready {
                             view! {
-                                <A
+                                <a
                                     href=provider.connect_path()
-                                    attr:class="button button-primary"
-                                    attr:aria-label=format!("Connect {}", provider.name())
+                                    class="button button-primary"
+                                    aria-label=format!("Connect {}", provider.name())
                                 >
                                     "Connect"
-                                </A>
+                                </a>
                             }
                                 .into_any()
                         } else {
@@ -142,6 +138,8 @@ fn ProjectsCard(projects: Vec<ConnectionSummary>) -> impl IntoView {
 /// Counts younger than this need no age beside them.
 const FRESH_SECS: i64 = 5;
 
+/// Links here are plain `<a>`: the router still moves without a reload, and
+/// an `<A>`'s active-state tracking costs every server render.
 #[component]
 fn ProjectItem(project: ConnectionSummary) -> impl IntoView {
     // A count Potions just fetched (or its own change just invalidated) is
@@ -163,7 +161,7 @@ fn ProjectItem(project: ConnectionSummary) -> impl IntoView {
         <li class="project" data-testid="project">
             <div>
                 <h3 class="project-name">
-                    <A href=paths::project(&project.id)>{project.label}</A>
+                    <a href=paths::project(&project.id)>{project.label}</a>
                 </h3>
                 <p class="muted">{provider.name()} " · " {servers}</p>
                 {attention.then(|| view! { <NeedsAttentionAdvice provider /> })}

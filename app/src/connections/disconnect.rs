@@ -6,7 +6,6 @@ use leptos_router::hooks::use_params_map;
 
 use super::server_fns::{list_connections, DisconnectConnection};
 use super::ConnectionSummary;
-use crate::auth::RequireUser;
 use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
 use crate::paths::ACCOUNT;
@@ -20,22 +19,18 @@ pub fn DisconnectPage() -> impl IntoView {
     let disconnect = ServerAction::<DisconnectConnection>::new();
     view! {
         <leptos_meta::Title text="Disconnect" />
-        <RequireUser>
-            <Loaded resource=connections let:list>
-                {match list.into_iter().find(|c| c.id == id()) {
-                    None => {
-                        view! {
-                            <ErrorNotice error=AppError::ConnectionNotFound />
-                            <A href=ACCOUNT>"Back to Account"</A>
-                        }
-                            .into_any()
+        <Loaded resource=connections signed_in=true let:list>
+            {match list.into_iter().find(|c| c.id == id()) {
+                None => {
+                    view! {
+                        <ErrorNotice error=AppError::ConnectionNotFound />
+                        <A href=ACCOUNT>"Back to Account"</A>
                     }
-                    Some(connection) => {
-                        view! { <ConfirmDisconnect connection disconnect /> }.into_any()
-                    }
-                }}
-            </Loaded>
-        </RequireUser>
+                        .into_any()
+                }
+                Some(connection) => view! { <ConfirmDisconnect connection disconnect /> }.into_any(),
+            }}
+        </Loaded>
     }
 }
 

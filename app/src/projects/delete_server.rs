@@ -6,7 +6,6 @@ use leptos_router::hooks::use_params_map;
 
 use super::server_fns::{load_project, DeleteServer};
 use super::{connection_id_param, project_error, ServerSummary};
-use crate::auth::RequireUser;
 use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
 use crate::paths;
@@ -27,24 +26,22 @@ pub fn DeleteServerPage() -> impl IntoView {
     let delete = ServerAction::<DeleteServer>::new();
     view! {
         <leptos_meta::Title text="Delete server" />
-        <RequireUser>
-            <Loaded resource=project on_error=project_error let:project>
-                {match project.servers.into_iter().find(|s| Some(s.id) == server_id()) {
-                    None => view! { <ErrorNotice error=AppError::ServerNotFound /> }.into_any(),
-                    Some(server) => {
-                        view! {
-                            <ConfirmDelete
-                                connection_id=project.connection_id.clone()
-                                provider=project.provider
-                                server
-                                delete
-                            />
-                        }
-                            .into_any()
+        <Loaded resource=project signed_in=true on_error=project_error let:project>
+            {match project.servers.into_iter().find(|s| Some(s.id) == server_id()) {
+                None => view! { <ErrorNotice error=AppError::ServerNotFound /> }.into_any(),
+                Some(server) => {
+                    view! {
+                        <ConfirmDelete
+                            connection_id=project.connection_id.clone()
+                            provider=project.provider
+                            server
+                            delete
+                        />
                     }
-                }}
-            </Loaded>
-        </RequireUser>
+                        .into_any()
+                }
+            }}
+        </Loaded>
     }
 }
 

@@ -9,7 +9,6 @@ use super::progress::{CreationProgress, Following};
 use super::server_fns::{load_create_server_choices, load_project};
 use super::{connection_id_param, project_error, ServerSummary};
 use crate::activity::recent::{recent_changes, WhatPotionsDidHere};
-use crate::auth::RequireUser;
 use crate::components::{Copyable, Loaded};
 use crate::connections::ConnectionStatus;
 use crate::format::format_optional_time;
@@ -32,80 +31,84 @@ pub fn ProjectPage() -> impl IntoView {
     let deleted = move || query.read().get("deleted");
     view! {
         <leptos_meta::Title text="Project" />
-        <RequireUser>
-            <Loaded resource=project loading="Loading the project…" on_error=project_error let:p>
-                {
-                    let attention = p.status == ConnectionStatus::NeedsAttention;
-                    let connection_id = p.connection_id.clone();
-                    let provider = p.provider;
-                    view! {
-                        <div class="page-head">
-                            <h1>{p.label.clone()}</h1>
-                            <nav aria-label="Project" class="actions">
-                                <A
-                                    href=paths::project_ssh_keys(&connection_id)
-                                    attr:class="button button-secondary"
-                                >
-                                    "SSH keys"
-                                </A>
-                            </nav>
-                        </div>
-                        // The name in the URL is not echoed: anyone can write a link.
-                        {deleted()
-                            .map(|_| {
-                                view! {
-                                    <p class="notice notice-success" role="status">
-                                        {format!(
-                                            "Deleting the server. {} removes it in a moment.",
-                                            provider.name(),
-                                        )}
-                                    </p>
-                                }
-                            })}
-                        {attention
-                            .then(|| {
-                                view! {
-                                    <RestoreAccess
-                                        provider=p.provider
-                                        connection_id=connection_id.clone()
-                                    />
-                                }
-                            })}
-                        {watched()
-                            .filter(|_| !attention)
-                            .map(|actions| {
-                                view! {
-                                    <CreationProgress
-                                        connection_id=connection_id.clone()
-                                        provider
-                                        actions
-                                        refresh
-                                        follow
-                                    />
-                                }
-                            })}
-                        {(!attention)
-                            .then(|| {
-                                view! {
-                                    <ServersCard
-                                        connection_id=connection_id.clone()
-                                        servers=p.servers.clone()
-                                    />
-                                    <CreateServerForm
-                                        connection_id=connection_id.clone()
-                                        provider
-                                        choices
-                                    />
-                                    <WhatPotionsDidHere
-                                        connection_id=connection_id.clone()
-                                        page=recent
-                                    />
-                                }
-                            })}
-                    }
+        <Loaded
+            resource=project
+            signed_in=true
+            loading="Loading the project…"
+            on_error=project_error
+            let:p
+        >
+            {
+                let attention = p.status == ConnectionStatus::NeedsAttention;
+                let connection_id = p.connection_id.clone();
+                let provider = p.provider;
+                view! {
+                    <div class="page-head">
+                        <h1>{p.label.clone()}</h1>
+                        <nav aria-label="Project" class="actions">
+                            <A
+                                href=paths::project_ssh_keys(&connection_id)
+                                attr:class="button button-secondary"
+                            >
+                                "SSH keys"
+                            </A>
+                        </nav>
+                    </div>
+                    // The name in the URL is not echoed: anyone can write a link.
+                    {deleted()
+                        .map(|_| {
+                            view! {
+                                <p class="notice notice-success" role="status">
+                                    {format!(
+                                        "Deleting the server. {} removes it in a moment.",
+                                        provider.name(),
+                                    )}
+                                </p>
+                            }
+                        })}
+                    {attention
+                        .then(|| {
+                            view! {
+                                <RestoreAccess
+                                    provider=p.provider
+                                    connection_id=connection_id.clone()
+                                />
+                            }
+                        })}
+                    {watched()
+                        .filter(|_| !attention)
+                        .map(|actions| {
+                            view! {
+                                <CreationProgress
+                                    connection_id=connection_id.clone()
+                                    provider
+                                    actions
+                                    refresh
+                                    follow
+                                />
+                            }
+                        })}
+                    {(!attention)
+                        .then(|| {
+                            view! {
+                                <ServersCard
+                                    connection_id=connection_id.clone()
+                                    servers=p.servers.clone()
+                                />
+                                <CreateServerForm
+                                    connection_id=connection_id.clone()
+                                    provider
+                                    choices
+                                />
+                                <WhatPotionsDidHere
+                                    connection_id=connection_id.clone()
+                                    page=recent
+                                />
+                            }
+                        })}
                 }
-            </Loaded>
-        </RequireUser>
+            }
+        </Loaded>
     }
 }
 

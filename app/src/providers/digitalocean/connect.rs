@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{outcome_error, PERMISSIONS};
-use crate::auth::RequireUser;
 use crate::components::{form_error, ErrorNotice, Loaded};
 use crate::error::AppError;
 use leptos::server_fn::ServerFn as _;
@@ -42,21 +41,19 @@ pub fn ConnectDigitalOceanPage() -> impl IntoView {
     let set_up = Resource::new(|| (), |_| digitalocean_set_up());
     view! {
         <leptos_meta::Title text="Connect DigitalOcean" />
-        <RequireUser>
-            <h1>"Connect DigitalOcean"</h1>
-            <Loaded resource=set_up loading="Loading…" let:set_up>
-                {if set_up {
-                    view! { <ConnectForm /> }.into_any()
-                } else {
-                    view! {
-                        <p class="notice notice-error" role="status">
-                            {AppError::DigitalOceanNotSetUp.message()}
-                        </p>
-                    }
-                        .into_any()
-                }}
-            </Loaded>
-        </RequireUser>
+        <h1>"Connect DigitalOcean"</h1>
+        <Loaded resource=set_up signed_in=true loading="Loading…" let:set_up>
+            {if set_up {
+                view! { <ConnectForm /> }.into_any()
+            } else {
+                view! {
+                    <p class="notice notice-error" role="status">
+                        {AppError::DigitalOceanNotSetUp.message()}
+                    </p>
+                }
+                    .into_any()
+            }}
+        </Loaded>
     }
 }
 
