@@ -1,11 +1,17 @@
 //! One connection pool over SQLite (the embedded default) or PostgreSQL
-//! (scale-out), chosen by the URL. Queries are written once, in the common
+//! (scale-out), chosen by the URL, and for SQLite two connections kept
+//! beside it for the reads every page makes. Queries are written once, in the common
 //! subset of both dialects, with `$n` placeholders.
 
 use crate::error::DomainError;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
-use sqlx::AnyPool;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, AnyPool};
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -31,6 +37,67 @@ impl Backend {
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
+    readers: Option<Arc<Readers>>,
+}
+
+/// SQLite only: connections kept out of the pool for the reads every page
+/// makes (the session, the connection list). sqlx pings a connection each
+/// time it returns to the pool, from a task of its own: for SQLite another
+/// round trip to the connection's worker thread, so a pooled read costs two.
+#[derive(Debug)]
+struct Readers {
+    connections: Vec<Mutex<AnyConnection>>,
+    next: AtomicUsize,
+}
+
+const SQLITE_READERS: usize = 2;
+
+impl Readers {
+    async fn take_from(pool: &AnyPool) -> Result<Self, DomainError> {
+        let mut connections = Vec::with_capacity(SQLITE_READERS);
+        for _ in 0..SQLITE_READERS {
+            connections.push(Mutex::new(pool.acquire().await?.detach()));
+        }
+        Ok(Self {
+            connections,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// A free reader if there is one, else the next in turn.
+    async fn lock(&self) -> MutexGuard<'_, AnyConnection> {
+        if let Some(free) = self.connections.iter().find_map(|c| c.try_lock().ok()) {
+            return free;
+        }
+        let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.connections.len();
+        self.connections[turn].lock().await
+    }
+}
+
+/// A connection for one read-only statement; see [`Database::reader`].
+pub enum Reader<'a> {
+    Kept(MutexGuard<'a, AnyConnection>),
+    Pooled(PoolConnection<Any>),
+}
+
+impl Deref for Reader<'_> {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Self::Kept(guard) => guard,
+            Self::Pooled(pooled) => pooled,
+        }
+    }
+}
+
+impl DerefMut for Reader<'_> {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Self::Kept(guard) => &mut *guard,
+            Self::Pooled(pooled) => &mut *pooled,
+        }
+    }
 }
 
 impl Database {
@@ -71,11 +138,29 @@ impl Database {
         };
         let pool = options.connect(url).await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool, backend })
+        let readers = match backend {
+            Backend::Sqlite => Some(Arc::new(Readers::take_from(&pool).await?)),
+            Backend::Postgres => None,
+        };
+        Ok(Self {
+            pool,
+            backend,
+            readers,
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A connection for one read-only statement outside any transaction,
+    /// for the reads every page makes. Only such statements: a dropped
+    /// request leaves nothing open on it.
+    pub async fn reader(&self) -> Result<Reader<'_>, DomainError> {
+        Ok(match &self.readers {
+            Some(readers) => Reader::Kept(readers.lock().await),
+            None => Reader::Pooled(self.pool.acquire().await?),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -90,4 +175,66 @@ pub fn new_id() -> String {
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use futures::future::join_all;
+
+    async fn count(db: &Database) -> i64 {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM notes")
+            .fetch_one(&mut *db.reader().await.unwrap())
+            .await
+            .unwrap();
+        n
+    }
+
+    #[tokio::test]
+    async fn sqlite_readers_see_every_commit_and_survive_dropped_reads() {
+        let dir = std::env::temp_dir().join(format!("potions-readers-{}", new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("r.db").display());
+        let db = Database::connect(&url).await.unwrap();
+        assert!(
+            db.readers.is_some(),
+            "SQLite keeps its readers out of the pool"
+        );
+        sqlx::query("CREATE TABLE notes (n INTEGER)")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        for n in 0..50 {
+            sqlx::query("INSERT INTO notes (n) VALUES ($1)")
+                .bind(n)
+                .execute(db.pool())
+                .await
+                .unwrap();
+        }
+
+        // Reads dropped before they finish, more at once than there are
+        // readers: some are dropped while the worker runs their statement,
+        // the others while they wait for a reader.
+        let mut dropped: Vec<_> = (0..3 * SQLITE_READERS)
+            .map(|_| Box::pin(count(&db)))
+            .collect();
+        for read in &mut dropped {
+            let _ = futures::poll!(read);
+        }
+        drop(dropped);
+        let counts = join_all((0..3 * SQLITE_READERS).map(|_| count(&db))).await;
+        assert!(counts.iter().all(|&n| n == 50), "{counts:?}");
+
+        // A commit through the pool shows in the very next read.
+        let mut tx = db.pool().begin().await.unwrap();
+        sqlx::query("INSERT INTO notes (n) VALUES (50)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(count(&db).await, 50, "not committed yet");
+        tx.commit().await.unwrap();
+        assert_eq!(count(&db).await, 51);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

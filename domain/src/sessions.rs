@@ -146,7 +146,7 @@ impl Sessions {
              JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
         )
         .bind(&id_hash)
-        .fetch_optional(self.db.pool())
+        .fetch_optional(&mut *self.db.reader().await?)
         .await?;
         let now = now_unix();
         let Some((id, email, _, last_seen_at)) =

@@ -165,7 +165,7 @@ impl Connections {
             "SELECT {CONNECTION_COLUMNS} FROM connections WHERE user_id = $1 ORDER BY connected_at, id"
         ))
         .bind(user_id)
-        .fetch_all(self.db.pool())
+        .fetch_all(&mut *self.db.reader().await?)
         .await?)
     }
 
