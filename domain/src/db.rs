@@ -1,7 +1,7 @@
 //! One connection pool over SQLite (the embedded default) or PostgreSQL
 //! (scale-out), chosen by the URL, and for SQLite two connections kept
-//! beside it for the reads every page makes. Queries are written once, in the common
-//! subset of both dialects, with `$n` placeholders.
+//! beside it for the reads every page makes. Queries are written once, in
+//! the common subset of both dialects, with `$n` placeholders.
 
 use crate::error::DomainError;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
