@@ -179,7 +179,7 @@ pub fn new_id() -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use futures::future::join_all;
 
@@ -223,7 +223,13 @@ mod tests {
             let _ = futures::poll!(read);
         }
         drop(dropped);
-        let counts = join_all((0..3 * SQLITE_READERS).map(|_| count(&db))).await;
+        // A reader left locked would hang here: fail instead.
+        let counts = tokio::time::timeout(
+            Duration::from_secs(10),
+            join_all((0..3 * SQLITE_READERS).map(|_| count(&db))),
+        )
+        .await
+        .expect("every reader is free again");
         assert!(counts.iter().all(|&n| n == 50), "{counts:?}");
 
         // A commit through the pool shows in the very next read.
