@@ -18,6 +18,7 @@ pub mod provisioning;
 pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
+pub mod signed_in;
 pub mod ssh;
 pub mod throttle;
 

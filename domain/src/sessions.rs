@@ -9,7 +9,6 @@ use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::accounts::User;
 use crate::clock::now_unix;
 use crate::db::Database;
 use crate::error::DomainError;
@@ -92,6 +91,27 @@ pub(crate) fn hash_secret(secret: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The key a secret is looked up by, if it is well-formed enough to look up.
+pub(crate) fn lookup_key(secret: &str) -> Option<String> {
+    plausible(secret).then(|| hash_secret(secret))
+}
+
+/// Notes that a live session was seen, at most once a minute. Only the
+/// Sessions page shows it, so a failure here fails no request.
+pub(crate) async fn note_seen(db: &Database, id_hash: &str, last_seen_at: i64, now: i64) {
+    if now - last_seen_at < LAST_SEEN_EVERY_SECS {
+        return;
+    }
+    let seen = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+        .bind(now)
+        .bind(id_hash)
+        .execute(db.pool())
+        .await;
+    if let Err(err) = seen {
+        tracing::warn!(error = %err, "could not note when a session was last seen");
+    }
+}
+
 /// Whether a session whose row says `expires_at` is still valid at `now`.
 pub fn is_live(expires_at: i64, now: i64) -> bool {
     now < expires_at
@@ -133,39 +153,6 @@ impl Sessions {
         .execute(self.db.pool())
         .await?;
         Ok(secret)
-    }
-
-    /// The signed-in user for a cookie secret, if the session exists and is live.
-    pub async fn user(&self, secret: &str) -> Result<Option<User>, DomainError> {
-        if !plausible(secret) {
-            return Ok(None);
-        }
-        let id_hash = hash_secret(secret);
-        let row: Option<(String, String, i64, i64)> = sqlx::query_as(
-            "SELECT u.id, u.email, s.expires_at, s.last_seen_at FROM sessions s \
-             JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
-        )
-        .bind(&id_hash)
-        .fetch_optional(&mut *self.db.reader().await?)
-        .await?;
-        let now = now_unix();
-        let Some((id, email, _, last_seen_at)) =
-            row.filter(|(_, _, expires_at, _)| is_live(*expires_at, now))
-        else {
-            return Ok(None);
-        };
-        if now - last_seen_at >= LAST_SEEN_EVERY_SECS {
-            // Only what the Sessions page shows: a failure here fails no request.
-            let seen = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-                .bind(now)
-                .bind(&id_hash)
-                .execute(self.db.pool())
-                .await;
-            if let Err(err) = seen {
-                tracing::warn!(error = %err, "could not note when a session was last seen");
-            }
-        }
-        Ok(Some(User { id, email }))
     }
 
     /// The user's live sessions, the most recently seen first.

@@ -51,9 +51,10 @@ pub(crate) use convert::{provider as provider_of, status as status_of};
 /// The user's connections, without server counts (Account, Disconnect).
 #[server(prefix = "/api", endpoint = "list_connections")]
 pub async fn list_connections() -> Result<Vec<ConnectionSummary>, AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let list = state.connections.list(&user.id).await?;
-    list.into_iter()
+    let (signed_in, _) = crate::ssr::signed_in_and_state().await?;
+    signed_in
+        .connections
+        .into_iter()
         .map(|c| convert::summary(c, None))
         .collect()
 }
@@ -62,8 +63,11 @@ pub async fn list_connections() -> Result<Vec<ConnectionSummary>, AppError> {
 /// DigitalOcean is offered (Dashboard).
 #[server(prefix = "/api", endpoint = "load_dashboard")]
 pub async fn load_dashboard() -> Result<DashboardData, AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let counted = state.connections.list_with_server_counts(&user.id).await?;
+    let (signed_in, state) = crate::ssr::signed_in_and_state().await?;
+    let counted = state
+        .connections
+        .with_server_counts(&signed_in.user.id, signed_in.connections)
+        .await;
     Ok(DashboardData {
         projects: counted
             .into_iter()

@@ -10,7 +10,8 @@ pub use request::{
 };
 pub use session::{
     clear_pending_sign_in_cookie, clear_session_cookie, current_user, pending_sign_in,
-    session_secret, session_secret_in, set_pending_sign_in_cookie, set_session_cookie, RequestUser,
+    session_secret, session_secret_in, set_pending_sign_in_cookie, set_session_cookie, signed_in,
+    RequestUser,
 };
 
 use axum::extract::FromRef;
@@ -21,6 +22,7 @@ use domain::crypto::Keyring;
 use domain::provisioning::Provisioning;
 use domain::second_factor::{RelyingParty, SecondFactors};
 use domain::sessions::Sessions;
+use domain::signed_in::SignedIn;
 use domain::Database;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -107,4 +109,12 @@ pub async fn user_and_state() -> Result<(User, AppState), AppError> {
     let state = state()?;
     let user = current_user(&state).await?.ok_or(AppError::NotSignedIn)?;
     Ok((user, state))
+}
+
+/// The signed-in user with their connections as the request found them,
+/// and the state: what pages listing connections need, in one read.
+pub async fn signed_in_and_state() -> Result<(SignedIn, AppState), AppError> {
+    let state = state()?;
+    let signed_in = signed_in(&state).await?.ok_or(AppError::NotSignedIn)?;
+    Ok((signed_in, state))
 }

@@ -4,6 +4,7 @@
 use domain::accounts::User;
 use domain::second_factor::PENDING_TTL_SECS;
 use domain::sessions::SESSION_TTL_SECS;
+use domain::signed_in::SignedIn;
 use http::header::{COOKIE, SET_COOKIE};
 use http::HeaderValue;
 use leptos::prelude::*;
@@ -62,24 +63,28 @@ pub fn session_secret(state: &AppState) -> Result<Option<String>, AppError> {
     ))
 }
 
-/// The request's signed-in user, looked up once however many of a page's
-/// resources and server functions ask. It lives as long as the request, so
-/// sign-out and revoked sessions take effect on the next one, on every
-/// instance.
+/// The request's signed-in user and their connections, looked up once
+/// however many of a page's resources and server functions ask. It lives as
+/// long as the request, so sign-out, revoked sessions and other requests'
+/// changes take effect on the next one, on every instance.
 #[derive(Clone, Default)]
-pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<User>>>);
+pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<SignedIn>>>);
 
-pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
+pub async fn signed_in(state: &AppState) -> Result<Option<SignedIn>, AppError> {
     let look_up = || async {
         let Some(secret) = session_secret(state)? else {
             return Ok(None);
         };
-        Ok::<_, AppError>(state.sessions.user(&secret).await?)
+        Ok::<_, AppError>(SignedIn::look_up(&state.db, &secret).await?)
     };
     match use_context::<RequestUser>() {
         Some(cached) => cached.0.get_or_try_init(look_up).await.cloned(),
         None => look_up().await,
     }
+}
+
+pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
+    Ok(signed_in(state).await?.map(|signed_in| signed_in.user))
 }
 
 fn set_cookie(value: String) -> Result<(), AppError> {

@@ -24,6 +24,7 @@ mod user_key;
 pub use check_limits::CheckLimits;
 pub use record::{normalize_label, Connection, ConnectionStatus, DEFAULT_LABEL, MAX_LABEL_CHARS};
 pub use server_counts::Counted;
+pub(crate) use store::CONNECTION_COLUMNS;
 
 use std::sync::Arc;
 

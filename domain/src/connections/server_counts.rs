@@ -155,14 +155,13 @@ impl Connections {
     /// The user's connections, each with its server count when known in
     /// time, fetched concurrently. A connection whose token Hetzner rejected
     /// while counting comes back as needing attention.
-    pub async fn list_with_server_counts(
+    pub async fn with_server_counts(
         &self,
         user_id: &str,
-    ) -> Result<Vec<(Connection, Option<Counted>)>, DomainError> {
-        let list = self.list(user_id).await?;
+        list: Vec<Connection>,
+    ) -> Vec<(Connection, Option<Counted>)> {
         let counts = join_all(list.iter().map(|c| self.count_within_budget(user_id, c))).await;
-        Ok(list
-            .into_iter()
+        list.into_iter()
             .zip(counts)
             .map(|(mut connection, count)| match count {
                 ServerCount::Known(n) => (connection, Some(n)),
@@ -172,6 +171,6 @@ impl Connections {
                     (connection, None)
                 }
             })
-            .collect())
+            .collect()
     }
 }

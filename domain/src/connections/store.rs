@@ -1,5 +1,6 @@
-//! Every SQL statement on `connections`. A connection and its sealed token
-//! are one row, so they are written and deleted together.
+//! Every SQL statement on `connections` (but the signed-in read, which
+//! joins them to the session: `crate::signed_in`). A connection and its
+//! sealed token are one row, so they are written and deleted together.
 
 use super::record::{Connection, ConnectionStatus};
 use super::user_key::UserKey;
@@ -11,7 +12,8 @@ use crate::db::new_id;
 use crate::error::DomainError;
 use crate::hetzner::ApiToken;
 
-const CONNECTION_COLUMNS: &str =
+/// The columns a [`Connection`] is read from.
+pub(crate) const CONNECTION_COLUMNS: &str =
     "id, provider, label, status, ssh_key_id, connected_at, last_verified_at, generation, team_name";
 
 /// A checked token about to be stored, with its duplicate-check HMAC.
@@ -158,15 +160,6 @@ impl Connections {
             generation: 0,
             team_name: None,
         }))
-    }
-
-    pub async fn list(&self, user_id: &str) -> Result<Vec<Connection>, DomainError> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {CONNECTION_COLUMNS} FROM connections WHERE user_id = $1 ORDER BY connected_at, id"
-        ))
-        .bind(user_id)
-        .fetch_all(&mut *self.db.reader().await?)
-        .await?)
     }
 
     /// One of the user's connections; another user's id is simply not found.

@@ -3,7 +3,8 @@
 
 use crate::support::{location, TestApp};
 use crate::support::{
-    path_of, ConnectHetzner, DisconnectConnection, RecheckConnection, RenameConnection,
+    path_of, ConnectHetzner, DisconnectConnection, ListConnections, RecheckConnection,
+    RenameConnection,
 };
 use hetzner_fake::{Fault, FaultKind};
 use reqwest::StatusCode;
@@ -267,6 +268,33 @@ async fn two_users_connect_the_same_project_independently(app: TestApp) {
     );
     let ada_account = app.page("/account", &ada).await;
     assert!(ada_account.contains("Ada's view") && !ada_account.contains("Grace's view"));
+
+    // The list comes with the session in one read: each user's own (in
+    // connection order, which within one second is by random id), and an
+    // empty one for a user with none.
+    let second = app.fake.add_project("second");
+    app.connect_ok(&ada, "Ada's second", &second.read_write_token)
+        .await;
+    let labels = |list: serde_json::Value| -> Vec<String> {
+        let list = list.as_array().expect("a list").clone();
+        let mut labels: Vec<String> = list
+            .iter()
+            .map(|c| c["label"].as_str().unwrap().into())
+            .collect();
+        labels.sort();
+        labels
+    };
+    let (status, list) = app.call(path_of::<ListConnections>(), &[], &ada).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(labels(list), ["Ada's second", "Ada's view"]);
+    let (_, list) = app.call(path_of::<ListConnections>(), &[], &grace).await;
+    assert_eq!(labels(list), ["Grace's view"]);
+    let newcomer = app.sign_up("newcomer@example.com").await;
+    let (status, list) = app.call(path_of::<ListConnections>(), &[], &newcomer).await;
+    assert_eq!(
+        (status, labels(list)),
+        (StatusCode::OK, Vec::<String>::new())
+    );
 }
 
 async fn disconnect_forgets_the_token_and_leaves_hetzner_alone(app: TestApp) {

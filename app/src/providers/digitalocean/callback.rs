@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::activity::{Entry, Outcome, RequestInfo};
 use domain::connections::digitalocean::Callback;
 use domain::digitalocean::AuthorizationCode;
+use domain::signed_in::SignedIn;
 use http::HeaderMap;
 use serde::Deserialize;
 
@@ -36,11 +37,10 @@ pub async fn handle(
         return Redirect::to(&paths::with_next(paths::SIGN_IN, CONNECT_PATH)).into_response();
     };
     let outcome = async {
-        let user = state
-            .sessions
-            .user(&secret)
+        let user = SignedIn::look_up(&state.db, &secret)
             .await?
-            .ok_or(AppError::NotSignedIn)?;
+            .ok_or(AppError::NotSignedIn)?
+            .user;
         let callback = Callback {
             state: query.state,
             code: query.code.map(AuthorizationCode::new),
