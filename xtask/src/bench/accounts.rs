@@ -41,18 +41,34 @@ pub fn new_project(name: &str) -> Result<String> {
 /// page), timed from the first byte sent to the last received: what a Hetzner
 /// round trip really takes here, the injected latency and the fake's own work.
 pub fn fake_round_trip_ms(token: &str) -> Result<f64> {
-    let bearer = format!("Bearer {token}");
     let started = std::time::Instant::now();
-    let answer = FAKE.request(
-        "GET",
-        "/v1/servers?per_page=1",
-        &[("Authorization", &bearer)],
-        "",
-    )?;
+    fake_read(token, "/v1/servers?per_page=1")?;
+    Ok(started.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// Two requests to the fake sent at once, as Potions checks a new project's
+/// token (a read and a write together), timed until both are answered: the
+/// slower of two round trips. The write is stood in for by a read of the
+/// project's keys, which leaves the fake as it was.
+pub fn fake_concurrent_round_trips_ms(token: &str) -> Result<f64> {
+    let started = std::time::Instant::now();
+    let (servers, keys) = std::thread::scope(|scope| {
+        let keys = scope.spawn(|| fake_read(token, "/v1/ssh_keys"));
+        let servers = fake_read(token, "/v1/servers?per_page=1");
+        (servers, keys.join())
+    });
+    servers?;
+    keys.map_err(|_| "the request thread panicked".to_string())??;
+    Ok(started.elapsed().as_secs_f64() * 1000.0)
+}
+
+fn fake_read(token: &str, path: &str) -> Result {
+    let bearer = format!("Bearer {token}");
+    let answer = FAKE.request("GET", path, &[("Authorization", &bearer)], "")?;
     if answer.status != 200 {
         return Err(format!("the fake answered {}", answer.status));
     }
-    Ok(started.elapsed().as_secs_f64() * 1000.0)
+    Ok(())
 }
 
 pub fn connect(cookie: &str, label: &str, token: &str) -> Result<Answer> {
