@@ -27,8 +27,8 @@ pub struct SignedIn {
 /// none); the session's columns are aliased apart from the connection's.
 static SIGNED_IN_QUERY: LazyLock<String> = LazyLock::new(|| {
     let connection_columns = CONNECTION_COLUMNS
-        .split(", ")
-        .map(|column| format!("c.{column}"))
+        .split(',')
+        .map(|column| format!("c.{}", column.trim()))
         .collect::<Vec<_>>()
         .join(", ");
     format!(
@@ -62,14 +62,13 @@ impl SignedIn {
             id: first.try_get("session_user_id")?,
             email: first.try_get("session_user_email")?,
         };
-        let connections = rows
-            .iter()
-            .filter_map(|row| match row.try_get::<Option<String>, _>("id") {
-                Ok(Some(_)) => Some(Connection::from_row(row)),
-                Ok(None) => None,
-                Err(err) => Some(Err(err)),
-            })
-            .collect::<Result<_, _>>()?;
+        let mut connections = Vec::with_capacity(rows.len());
+        for row in &rows {
+            // A user with no connection has one row, its connection columns empty.
+            if row.try_get::<Option<String>, _>("id")?.is_some() {
+                connections.push(Connection::from_row(row)?);
+            }
+        }
         note_seen(db, &id_hash, first.try_get("session_last_seen_at")?, now).await;
         Ok(Some(Self { user, connections }))
     }

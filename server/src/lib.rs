@@ -9,7 +9,7 @@ pub mod security;
 pub mod statuses;
 pub mod telemetry;
 
-use app::ssr::{AppState, RequestUser};
+use app::ssr::{AppState, RequestSignedIn};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::State;
@@ -210,7 +210,7 @@ pub fn router(
         .leptos_routes_with_context(
             &state,
             routes,
-            || provide_context(RequestUser::default()),
+            || provide_context(RequestSignedIn::default()),
             {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())

@@ -54,8 +54,8 @@ pub async fn list_connections() -> Result<Vec<ConnectionSummary>, AppError> {
     let (signed_in, _) = crate::ssr::signed_in_and_state().await?;
     signed_in
         .connections
-        .into_iter()
-        .map(|c| convert::summary(c, None))
+        .iter()
+        .map(|c| convert::summary(c.clone(), None))
         .collect()
 }
 
@@ -66,7 +66,7 @@ pub async fn load_dashboard() -> Result<DashboardData, AppError> {
     let (signed_in, state) = crate::ssr::signed_in_and_state().await?;
     let counted = state
         .connections
-        .with_server_counts(&signed_in.user.id, signed_in.connections)
+        .with_server_counts(&signed_in.user.id, signed_in.connections.clone())
         .await;
     Ok(DashboardData {
         projects: counted

@@ -11,7 +11,7 @@ pub use request::{
 pub use session::{
     clear_pending_sign_in_cookie, clear_session_cookie, current_user, pending_sign_in,
     session_secret, session_secret_in, set_pending_sign_in_cookie, set_session_cookie, signed_in,
-    RequestUser,
+    RequestSignedIn,
 };
 
 use axum::extract::FromRef;
@@ -106,14 +106,13 @@ pub async fn record_account(
 
 /// The signed-in user and the state, which nearly every server function needs.
 pub async fn user_and_state() -> Result<(User, AppState), AppError> {
-    let state = state()?;
-    let user = current_user(&state).await?.ok_or(AppError::NotSignedIn)?;
-    Ok((user, state))
+    let (signed_in, state) = signed_in_and_state().await?;
+    Ok((signed_in.user.clone(), state))
 }
 
 /// The signed-in user with their connections as the request found them,
 /// and the state: what pages listing connections need, in one read.
-pub async fn signed_in_and_state() -> Result<(SignedIn, AppState), AppError> {
+pub async fn signed_in_and_state() -> Result<(Arc<SignedIn>, AppState), AppError> {
     let state = state()?;
     let signed_in = signed_in(&state).await?.ok_or(AppError::NotSignedIn)?;
     Ok((signed_in, state))

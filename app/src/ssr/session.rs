@@ -9,6 +9,7 @@ use http::header::{COOKIE, SET_COOKIE};
 use http::HeaderValue;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
+use std::sync::Arc;
 
 use super::request::request_parts;
 use super::AppState;
@@ -67,24 +68,27 @@ pub fn session_secret(state: &AppState) -> Result<Option<String>, AppError> {
 /// however many of a page's resources and server functions ask. It lives as
 /// long as the request, so sign-out, revoked sessions and other requests'
 /// changes take effect on the next one, on every instance.
+/// Shared, so each asker gets it without copying the connections.
 #[derive(Clone, Default)]
-pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<SignedIn>>>);
+pub struct RequestSignedIn(Arc<tokio::sync::OnceCell<Option<Arc<SignedIn>>>>);
 
-pub async fn signed_in(state: &AppState) -> Result<Option<SignedIn>, AppError> {
+pub async fn signed_in(state: &AppState) -> Result<Option<Arc<SignedIn>>, AppError> {
     let look_up = || async {
         let Some(secret) = session_secret(state)? else {
             return Ok(None);
         };
-        Ok::<_, AppError>(SignedIn::look_up(&state.db, &secret).await?)
+        Ok::<_, AppError>(SignedIn::look_up(&state.db, &secret).await?.map(Arc::new))
     };
-    match use_context::<RequestUser>() {
+    match use_context::<RequestSignedIn>() {
         Some(cached) => cached.0.get_or_try_init(look_up).await.cloned(),
         None => look_up().await,
     }
 }
 
 pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
-    Ok(signed_in(state).await?.map(|signed_in| signed_in.user))
+    Ok(signed_in(state)
+        .await?
+        .map(|signed_in| signed_in.user.clone()))
 }
 
 fn set_cookie(value: String) -> Result<(), AppError> {
