@@ -16,6 +16,7 @@ pub mod providers;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod wire;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -96,8 +97,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Everything inside the router. Actions are made here, where the router has
-/// restored a no-JavaScript form error from the URL for them to pick up.
+/// Everything inside the router. Actions are made inside it (here, or on
+/// their pages), where the router has restored a no-JavaScript form error
+/// from the URL for them to pick up.
 #[component]
 fn Layout() -> impl IntoView {
     Auth::provide();

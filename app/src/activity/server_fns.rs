@@ -8,7 +8,7 @@ use crate::error::AppError;
 /// One page of the user's entries, newest first, optionally of one
 /// connection and one area (`account`, `connection`, `cloud`); `older`
 /// continues from a previous page's cursor.
-#[server(prefix = "/api", endpoint = "list_activity")]
+#[server(prefix = "/api", endpoint = "list_activity", output = crate::wire::TextJson)]
 pub async fn list_activity(
     #[server(default)] connection: Option<String>,
     #[server(default)] area: Option<String>,

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::components::{built_once_on_the_server, ErrorNotice, SubmitButton};
 use crate::error::AppError;
 use crate::paths::{local_path, with_next, DASHBOARD, SIGN_IN};
-use server_fns::{current_user, SignIn, SignOut, SignUp};
+use server_fns::{current_user, SignOut};
 
 /// What the browser may know about the signed-in user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,13 +30,15 @@ pub struct SignedInUser {
 
 impl SignedInUser {
     /// Up to two initials from the email's local part: `ada.lovelace@…` → `AL`.
+    /// Only ASCII letters are upper-cased (`émile@…` → `é`): full Unicode
+    /// case mapping would bring its tables (12 KB gzip) into the browser.
     pub fn initials(&self) -> String {
         let local = self.email.split('@').next().unwrap_or_default();
         let initials: String = local
             .split(['.', '_', '-', '+'])
             .filter_map(|part| part.chars().find(|c| c.is_alphanumeric()))
             .take(2)
-            .flat_map(char::to_uppercase)
+            .map(|c| c.to_ascii_uppercase())
             .collect();
         if initials.is_empty() {
             "?".into()
@@ -60,38 +62,22 @@ pub struct SessionSummary {
     pub current: bool,
 }
 
-/// The signed-in user and the actions that change who that is.
+/// The signed-in user, and signing out. Signing in or up loads the next page
+/// in full (`load_after_success`), so those actions live on their own pages
+/// and their code loads with them.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<SignedInUser>, AppError>>,
-    pub sign_in: ServerAction<SignIn>,
-    pub sign_up: ServerAction<SignUp>,
     pub sign_out: ServerAction<SignOut>,
 }
 
 impl Auth {
     /// Made once, inside the router, where a no-JavaScript form error from
-    /// the URL is there for the actions to pick up.
+    /// the URL is there for sign-out to pick up.
     pub fn provide() -> Self {
-        let sign_in = ServerAction::<SignIn>::new();
-        let sign_up = ServerAction::<SignUp>::new();
         let sign_out = ServerAction::<SignOut>::new();
-        let user = Resource::new(
-            move || {
-                (
-                    sign_in.version().get(),
-                    sign_up.version().get(),
-                    sign_out.version().get(),
-                )
-            },
-            |_| current_user(),
-        );
-        let auth = Self {
-            user,
-            sign_in,
-            sign_up,
-            sign_out,
-        };
+        let user = Resource::new(move || sign_out.version().get(), |_| current_user());
+        let auth = Self { user, sign_out };
         provide_context(auth);
         auth
     }
@@ -306,5 +292,6 @@ mod tests {
         assert_eq!(initials("grace@example.com"), "G");
         assert_eq!(initials("j_r-r_tolkien@example.com"), "JR");
         assert_eq!(initials("...@example.com"), "?");
+        assert_eq!(initials("émile.zola@example.com"), "éZ");
     }
 }

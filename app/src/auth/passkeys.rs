@@ -42,7 +42,7 @@ impl From<domain::second_factor::PasskeyChallenge> for PasskeyChallenge {
 }
 
 /// First half of adding a passkey, once the password is confirmed.
-#[server(prefix = "/api", endpoint = "begin_passkey_registration")]
+#[server(prefix = "/api", endpoint = "begin_passkey_registration", output = crate::wire::TextJson)]
 pub async fn begin_passkey_registration(
     name: String,
     password: String,
@@ -58,7 +58,7 @@ pub async fn begin_passkey_registration(
 
 /// Second half: keeps the browser's new passkey. Answers the first
 /// recovery codes when this is the account's first second factor.
-#[server(prefix = "/api", endpoint = "finish_passkey_registration")]
+#[server(prefix = "/api", endpoint = "finish_passkey_registration", output = crate::wire::TextJson)]
 pub async fn finish_passkey_registration(
     ceremony: String,
     credential: String,
@@ -80,7 +80,7 @@ pub async fn finish_passkey_registration(
         .unwrap_or_default())
 }
 
-#[server(prefix = "/api", endpoint = "rename_passkey")]
+#[server(prefix = "/api", endpoint = "rename_passkey", output = crate::wire::TextJson)]
 pub async fn rename_passkey(id: String, name: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state
@@ -93,7 +93,7 @@ pub async fn rename_passkey(id: String, name: String) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "remove_passkey")]
+#[server(prefix = "/api", endpoint = "remove_passkey", output = crate::wire::TextJson)]
 pub async fn remove_passkey(id: String, password: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;

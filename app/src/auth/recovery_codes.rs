@@ -16,7 +16,7 @@ pub(super) fn shown(codes: domain::second_factor::RecoveryCodes) -> Vec<String> 
     codes.0.iter().map(|c| c.to_string()).collect()
 }
 
-#[server(prefix = "/api", endpoint = "regenerate_recovery_codes")]
+#[server(prefix = "/api", endpoint = "regenerate_recovery_codes", output = crate::wire::TextJson)]
 pub async fn regenerate_recovery_codes(password: String) -> Result<Vec<String>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;

@@ -51,7 +51,7 @@ impl SecurityOverview {
     }
 }
 
-#[server(prefix = "/api", endpoint = "load_security")]
+#[server(prefix = "/api", endpoint = "load_security", output = crate::wire::TextJson)]
 pub async fn load_security() -> Result<SecurityOverview, AppError> {
     use domain::second_factor::{totp, TotpState};
     let (user, state) = crate::ssr::user_and_state().await?;
@@ -84,7 +84,7 @@ pub async fn load_security() -> Result<SecurityOverview, AppError> {
 }
 
 /// Starts setting up an authenticator app, once the password is confirmed.
-#[server(prefix = "/api", endpoint = "begin_totp")]
+#[server(prefix = "/api", endpoint = "begin_totp", output = crate::wire::TextJson)]
 pub async fn begin_totp(password: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;
@@ -94,7 +94,7 @@ pub async fn begin_totp(password: String) -> Result<(), AppError> {
 }
 
 /// A code from the app turns two-factor sign-in on: answers the recovery codes.
-#[server(prefix = "/api", endpoint = "confirm_totp")]
+#[server(prefix = "/api", endpoint = "confirm_totp", output = crate::wire::TextJson)]
 pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let codes = state.second_factors.confirm_totp(&user.id, &code).await?;
@@ -104,7 +104,7 @@ pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     Ok(shown(codes))
 }
 
-#[server(prefix = "/api", endpoint = "turn_off_totp")]
+#[server(prefix = "/api", endpoint = "turn_off_totp", output = crate::wire::TextJson)]
 pub async fn turn_off_totp(password: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;

@@ -30,7 +30,7 @@ pub(super) async fn start_session(
     Ok(next)
 }
 
-#[server(prefix = "/api", endpoint = "current_user")]
+#[server(prefix = "/api", endpoint = "current_user", output = crate::wire::TextJson)]
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
     Ok(crate::ssr::current_user(&crate::ssr::state()?)
         .await?
@@ -38,7 +38,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 }
 
 /// Creates the account and signs it in; a plain form post then goes to `next`.
-#[server(prefix = "/api", endpoint = "sign_up")]
+#[server(prefix = "/api", endpoint = "sign_up", output = crate::wire::TextJson)]
 pub async fn sign_up(
     email: String,
     password: String,
@@ -61,7 +61,7 @@ const PASSWORD_ONLY: &str = "password";
 
 /// Checks the password; answers where the browser goes next: on, or to the
 /// second step when the account has one (no session exists before it).
-#[server(prefix = "/api", endpoint = "sign_in")]
+#[server(prefix = "/api", endpoint = "sign_in", output = crate::wire::TextJson)]
 pub async fn sign_in(
     email: String,
     password: String,
@@ -113,7 +113,7 @@ pub async fn sign_in(
 
 /// The second step: a code from the authenticator app or a recovery code
 /// completes the sign-in this browser started.
-#[server(prefix = "/api", endpoint = "verify_sign_in")]
+#[server(prefix = "/api", endpoint = "verify_sign_in", output = crate::wire::TextJson)]
 pub async fn verify_sign_in(code: String, next: Option<String>) -> Result<String, AppError> {
     use crate::ssr::*;
     let state = state()?;
@@ -135,7 +135,7 @@ pub async fn verify_sign_in(code: String, next: Option<String>) -> Result<String
     start_session(&state, &user_id, factor.as_str(), next).await
 }
 
-#[server(prefix = "/api", endpoint = "sign_out")]
+#[server(prefix = "/api", endpoint = "sign_out", output = crate::wire::TextJson)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::*;
     let state = state()?;
@@ -151,7 +151,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The signed-in browsers of the user (Account → Sessions).
-#[server(prefix = "/api", endpoint = "list_sessions")]
+#[server(prefix = "/api", endpoint = "list_sessions", output = crate::wire::TextJson)]
 pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let current = crate::ssr::session_secret(&state)?.ok_or(AppError::NotSignedIn)?;
@@ -171,7 +171,7 @@ pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
 }
 
 /// Signs one of the user's browsers out.
-#[server(prefix = "/api", endpoint = "end_session")]
+#[server(prefix = "/api", endpoint = "end_session", output = crate::wire::TextJson)]
 pub async fn end_session(handle: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.sessions.end(&user.id, &handle).await?;
@@ -183,7 +183,7 @@ pub async fn end_session(handle: String) -> Result<(), AppError> {
 }
 
 /// Signs out every browser of the user but this one.
-#[server(prefix = "/api", endpoint = "end_other_sessions")]
+#[server(prefix = "/api", endpoint = "end_other_sessions", output = crate::wire::TextJson)]
 pub async fn end_other_sessions() -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let current = crate::ssr::session_secret(&state)?.ok_or(AppError::NotSignedIn)?;

@@ -22,7 +22,7 @@ pub struct SecondSteps {
     pub passkey: bool,
 }
 
-#[server(prefix = "/api", endpoint = "load_second_steps")]
+#[server(prefix = "/api", endpoint = "load_second_steps", output = crate::wire::TextJson)]
 pub async fn load_second_steps() -> Result<SecondSteps, AppError> {
     use crate::ssr::*;
     let state = state()?;
@@ -34,7 +34,7 @@ pub async fn load_second_steps() -> Result<SecondSteps, AppError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "begin_passkey_sign_in")]
+#[server(prefix = "/api", endpoint = "begin_passkey_sign_in", output = crate::wire::TextJson)]
 pub async fn begin_passkey_sign_in() -> Result<PasskeyChallenge, AppError> {
     use crate::ssr::*;
     let state = state()?;
@@ -44,7 +44,7 @@ pub async fn begin_passkey_sign_in() -> Result<PasskeyChallenge, AppError> {
 }
 
 /// Completes the sign-in this browser started with the passkey's answer.
-#[server(prefix = "/api", endpoint = "finish_passkey_sign_in")]
+#[server(prefix = "/api", endpoint = "finish_passkey_sign_in", output = crate::wire::TextJson)]
 pub async fn finish_passkey_sign_in(
     ceremony: String,
     credential: String,

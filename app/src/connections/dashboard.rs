@@ -60,10 +60,7 @@ fn ProvidersCard(digitalocean: bool) -> impl IntoView {
                     .into_iter()
                     .map(|provider| {
                         let ready = provider != Provider::DigitalOcean || digitalocean;
-                        let hint_id = format!(
-                            "provider-{}-hint",
-                            provider.short_name().to_lowercase(),
-                        );
+                        let hint_id = format!("provider-{}-hint", provider.id_part());
                         let hint = if ready {
                             provider.how_to_connect()
                         } else {

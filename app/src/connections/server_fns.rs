@@ -49,7 +49,7 @@ mod convert {
 pub(crate) use convert::{provider as provider_of, status as status_of};
 
 /// The user's connections, without server counts (Account, Disconnect).
-#[server(prefix = "/api", endpoint = "list_connections")]
+#[server(prefix = "/api", endpoint = "list_connections", output = crate::wire::TextJson)]
 pub async fn list_connections() -> Result<Vec<ConnectionSummary>, AppError> {
     let (signed_in, _) = crate::ssr::signed_in_and_state().await?;
     signed_in
@@ -61,7 +61,7 @@ pub async fn list_connections() -> Result<Vec<ConnectionSummary>, AppError> {
 
 /// The user's connections with each project's server count, and whether
 /// DigitalOcean is offered (Dashboard).
-#[server(prefix = "/api", endpoint = "load_dashboard")]
+#[server(prefix = "/api", endpoint = "load_dashboard", output = crate::wire::TextJson)]
 pub async fn load_dashboard() -> Result<DashboardData, AppError> {
     let (signed_in, state) = crate::ssr::signed_in_and_state().await?;
     let counted = state
@@ -77,7 +77,7 @@ pub async fn load_dashboard() -> Result<DashboardData, AppError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "recheck_connection")]
+#[server(prefix = "/api", endpoint = "recheck_connection", output = crate::wire::TextJson)]
 pub async fn recheck_connection(id: String) -> Result<(), AppError> {
     use domain::activity::{Entry, Outcome};
     let (user, state) = crate::ssr::user_and_state().await?;
@@ -94,7 +94,7 @@ pub async fn recheck_connection(id: String) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "rename_connection")]
+#[server(prefix = "/api", endpoint = "rename_connection", output = crate::wire::TextJson)]
 pub async fn rename_connection(id: String, label: String) -> Result<(), AppError> {
     use domain::activity::{Entry, Outcome};
     let (user, state) = crate::ssr::user_and_state().await?;
@@ -106,7 +106,7 @@ pub async fn rename_connection(id: String, label: String) -> Result<(), AppError
 
 /// Forgets the connection and its sealed tokens (revoking a DigitalOcean
 /// grant first); the Account page says if the user must revoke by hand.
-#[server(prefix = "/api", endpoint = "disconnect_connection")]
+#[server(prefix = "/api", endpoint = "disconnect_connection", output = crate::wire::TextJson)]
 pub async fn disconnect_connection(id: String) -> Result<(), AppError> {
     use domain::activity::{Entry, Outcome};
     use domain::connections::digitalocean::Disconnected;

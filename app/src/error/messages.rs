@@ -35,9 +35,9 @@ impl AppError {
                 "An account with this email already exists. Sign in instead.".into()
             }
             Self::InvalidCredentials => "Wrong email or password.".into(),
-            Self::Throttled { retry_after_secs } => format!(
+            Self::Throttled(secs) => format!(
                 "Too many attempts. Try again in {}.",
-                wait_phrase(*retry_after_secs)
+                wait_phrase(*secs)
             ),
             Self::NotSignedIn => "Your session has ended. Sign in again.".into(),
             Self::Internal => "Something went wrong on our side. Try again in a moment.".into(),
@@ -51,17 +51,17 @@ impl AppError {
             Self::TokenReadOnly => "This token is Read-only. Potions needs Read & Write to create \
                 servers: generate a new token with Read & Write permissions."
                 .into(),
-            Self::HetznerRateLimited { retry_after_secs } => format!(
+            Self::HetznerRateLimited(secs) => format!(
                 "Hetzner is limiting requests for this project right now. Try again in {}.",
-                minutes_phrase(*retry_after_secs)
+                minutes_phrase(*secs)
             ),
             Self::HetznerUnreachable => "Potions couldn't reach Hetzner, so nothing was saved. \
                 Try again in a moment."
                 .into(),
-            Self::AlreadyConnected { label } if label.is_empty() => {
+            Self::AlreadyConnected(label) if label.is_empty() => {
                 "This project's token is already connected.".into()
             }
-            Self::AlreadyConnected { label } => {
+            Self::AlreadyConnected(label) => {
                 format!("This project's token is already connected as \"{label}\".")
             }
             Self::SessionNotFound => "That browser is already signed out.".into(),
@@ -106,12 +106,12 @@ impl AppError {
             Self::ServerNameTaken => "A server with this name already exists in this project. \
                 Choose another name."
                 .into(),
-            Self::ServerTypeUnavailable { available_in } if available_in.is_empty() => {
+            Self::ServerTypeUnavailable(available_in) if available_in.is_empty() => {
                 "This server type isn't available in that location. Choose another type or \
                  location."
                     .into()
             }
-            Self::ServerTypeUnavailable { available_in } => format!(
+            Self::ServerTypeUnavailable(available_in) => format!(
                 "This server type isn't \
                 available in that location. It is available in: {}.",
                 available_in.join(", ")
@@ -123,10 +123,10 @@ impl AppError {
                 the Hetzner Cloud Console first."
                 .into(),
             Self::ServerNotFound => "That server no longer exists in this project.".into(),
-            Self::InvalidServerRequest { fields } if fields.is_empty() => {
+            Self::InvalidServerRequest(fields) if fields.is_empty() => {
                 "The provider didn't accept the request. Reload the page and try again.".into()
             }
-            Self::InvalidServerRequest { fields } => format!(
+            Self::InvalidServerRequest(fields) => format!(
                 "The {} you chose can't be used here. \
                 Reload the page and try again.",
                 fields.join(", ").replace('_', " ")
@@ -169,25 +169,25 @@ impl AppError {
             Self::DigitalOceanUnreachable => "Potions couldn't reach DigitalOcean, so nothing was \
                 saved. Try again in a moment."
                 .into(),
-            Self::DigitalOceanRateLimited { retry_after_secs } => format!(
+            Self::DigitalOceanRateLimited(secs) => format!(
                 "DigitalOcean is limiting requests right now. Try again in {}.",
-                wait_phrase(*retry_after_secs)
+                wait_phrase(*secs)
             ),
             Self::DigitalOceanAccessLost => "DigitalOcean no longer accepts Potions' access to this \
                 team (it may have been revoked there), so Potions has stopped using it. Reconnect to \
                 give access again."
                 .into(),
-            Self::DigitalOceanRefused { message } if message.is_empty() => "DigitalOcean didn't \
+            Self::DigitalOceanRefused(message) if message.is_empty() => "DigitalOcean didn't \
                 accept the request. Check your choices and try again."
                 .into(),
-            Self::DigitalOceanRefused { message } => {
+            Self::DigitalOceanRefused(message) => {
                 format!("DigitalOcean didn't accept the request: {message}")
             }
-            Self::ReconnectOtherTeam { team_name } if team_name.is_empty() => "You chose another \
+            Self::ReconnectOtherTeam(team_name) if team_name.is_empty() => "You chose another \
                 team than this connection's. Reconnect and choose the same team, or connect the other \
                 team from the Dashboard."
                 .into(),
-            Self::ReconnectOtherTeam { team_name } => format!(
+            Self::ReconnectOtherTeam(team_name) => format!(
                 "You chose another team than this connection's (\"{team_name}\"). Reconnect and \
                 choose that team, or connect the other team from the Dashboard."
             ),
@@ -207,20 +207,11 @@ mod tests {
 
     #[test]
     fn throttle_message_says_when_to_try_again() {
-        let msg = AppError::Throttled {
-            retry_after_secs: 61,
-        }
-        .message();
+        let msg = AppError::Throttled(61).message();
         assert!(msg.contains("Try again in 2 minutes"), "{msg}");
-        let msg = AppError::Throttled {
-            retry_after_secs: 60,
-        }
-        .message();
+        let msg = AppError::Throttled(60).message();
         assert!(msg.contains("Try again in 1 minute."), "{msg}");
-        let msg = AppError::Throttled {
-            retry_after_secs: 5,
-        }
-        .message();
+        let msg = AppError::Throttled(5).message();
         assert!(msg.contains("Try again in 5 seconds."), "{msg}");
     }
 }

@@ -17,8 +17,9 @@ pub enum AppError {
     EmailTaken,
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// Seconds until another attempt is allowed.
     #[error("throttled")]
-    Throttled { retry_after_secs: i64 },
+    Throttled(i64),
     #[error("not signed in")]
     NotSignedIn,
     #[error("internal error")]
@@ -31,12 +32,14 @@ pub enum AppError {
     TokenRejected,
     #[error("read-only token")]
     TokenReadOnly,
+    /// Seconds until Hetzner's limit resets.
     #[error("hetzner rate limited")]
-    HetznerRateLimited { retry_after_secs: i64 },
+    HetznerRateLimited(i64),
     #[error("hetzner unreachable")]
     HetznerUnreachable,
+    /// The label of the connection that holds this project.
     #[error("already connected")]
-    AlreadyConnected { label: String },
+    AlreadyConnected(String),
     #[error("connection not found")]
     ConnectionNotFound,
     #[error("session not found")]
@@ -69,16 +72,18 @@ pub enum AppError {
     InvalidServerName,
     #[error("server name taken")]
     ServerNameTaken,
+    /// The locations that do offer the type.
     #[error("server type unavailable")]
-    ServerTypeUnavailable { available_in: Vec<String> },
+    ServerTypeUnavailable(Vec<String>),
     #[error("project limit")]
     ProjectLimitReached,
     #[error("protected")]
     ServerProtected,
     #[error("server not found")]
     ServerNotFound,
+    /// The fields the provider refused.
     #[error("invalid server request")]
-    InvalidServerRequest { fields: Vec<String> },
+    InvalidServerRequest(Vec<String>),
     #[error("confirmation mismatch")]
     ConfirmationMismatch,
     #[error("invalid key name")]
@@ -105,15 +110,17 @@ pub enum AppError {
     DigitalOceanEmailNotVerified,
     #[error("digitalocean unreachable")]
     DigitalOceanUnreachable,
+    /// Seconds until DigitalOcean's limit resets.
     #[error("digitalocean rate limited")]
-    DigitalOceanRateLimited { retry_after_secs: i64 },
+    DigitalOceanRateLimited(i64),
     #[error("digitalocean access lost")]
     DigitalOceanAccessLost,
     /// DigitalOcean's own words; dropped when read back from a URL.
     #[error("digitalocean refused")]
-    DigitalOceanRefused { message: String },
+    DigitalOceanRefused(String),
+    /// The team chosen instead.
     #[error("reconnected with another team")]
-    ReconnectOtherTeam { team_name: String },
+    ReconnectOtherTeam(String),
     /// The request's arguments were missing or malformed.
     #[error("bad request")]
     BadRequest,
@@ -144,7 +151,7 @@ impl AppError {
             | Self::PasskeyRefused
             | Self::InvalidPasskeyName => 422,
             Self::EmailTaken
-            | Self::AlreadyConnected { .. }
+            | Self::AlreadyConnected(_)
             | Self::ServerNameTaken
             | Self::KeyNameTaken
             | Self::NeedsAttention
@@ -152,7 +159,7 @@ impl AppError {
             | Self::ServerProtected
             | Self::DigitalOceanNotSetUp
             | Self::DigitalOceanAccessLost
-            | Self::ReconnectOtherTeam { .. } => 409,
+            | Self::ReconnectOtherTeam(_) => 409,
             Self::InvalidEmail
             | Self::WeakPassword
             | Self::MalformedToken
@@ -160,8 +167,8 @@ impl AppError {
             | Self::TokenRejected
             | Self::TokenReadOnly
             | Self::InvalidServerName
-            | Self::ServerTypeUnavailable { .. }
-            | Self::InvalidServerRequest { .. }
+            | Self::ServerTypeUnavailable(_)
+            | Self::InvalidServerRequest(_)
             | Self::ConfirmationMismatch
             | Self::InvalidKeyName
             | Self::InvalidPublicKey
@@ -169,13 +176,13 @@ impl AppError {
             | Self::DigitalOceanMissingPermission
             | Self::DigitalOceanAccountLocked
             | Self::DigitalOceanEmailNotVerified
-            | Self::DigitalOceanRefused { .. } => 422,
-            Self::Throttled { .. } => 429,
+            | Self::DigitalOceanRefused(_) => 422,
+            Self::Throttled(_) => 429,
             Self::HetznerUnreachable
             | Self::Transport
             | Self::DigitalOceanUnreachable
             | Self::DigitalOceanMisconfigured => 502,
-            Self::HetznerRateLimited { .. } | Self::DigitalOceanRateLimited { .. } => 503,
+            Self::HetznerRateLimited(_) | Self::DigitalOceanRateLimited(_) => 503,
             Self::Internal => 500,
         }
     }
@@ -183,11 +190,9 @@ impl AppError {
     /// Seconds to wait before trying again, for a `Retry-After` header.
     pub fn retry_after_secs(&self) -> Option<i64> {
         match self {
-            Self::Throttled { retry_after_secs }
-            | Self::HetznerRateLimited { retry_after_secs }
-            | Self::DigitalOceanRateLimited { retry_after_secs } => {
-                Some((*retry_after_secs).max(1))
-            }
+            Self::Throttled(secs)
+            | Self::HetznerRateLimited(secs)
+            | Self::DigitalOceanRateLimited(secs) => Some((*secs).max(1)),
             _ => None,
         }
     }
@@ -207,28 +212,20 @@ impl AppError {
             names.into_iter().filter(is_name).collect()
         }
         match self {
-            Self::AlreadyConnected { .. } => Self::AlreadyConnected {
-                label: String::new(),
-            },
-            Self::ReconnectOtherTeam { .. } => Self::ReconnectOtherTeam {
-                team_name: String::new(),
-            },
-            Self::DigitalOceanRefused { .. } => Self::DigitalOceanRefused {
-                message: String::new(),
-            },
-            Self::InvalidServerRequest { fields } => Self::InvalidServerRequest {
-                fields: names_only(fields),
-            },
-            Self::ServerTypeUnavailable { available_in } => Self::ServerTypeUnavailable {
-                available_in: names_only(available_in),
-            },
+            Self::AlreadyConnected(_) => Self::AlreadyConnected(String::new()),
+            Self::ReconnectOtherTeam(_) => Self::ReconnectOtherTeam(String::new()),
+            Self::DigitalOceanRefused(_) => Self::DigitalOceanRefused(String::new()),
+            Self::InvalidServerRequest(fields) => Self::InvalidServerRequest(names_only(fields)),
+            Self::ServerTypeUnavailable(available_in) => {
+                Self::ServerTypeUnavailable(names_only(available_in))
+            }
             other => other,
         }
     }
 }
 
 impl server_fn::error::FromServerFnError for AppError {
-    type Encoder = server_fn::codec::JsonEncoding;
+    type Encoder = crate::wire::TextJsonEncoding;
 
     fn from_server_fn_error(err: server_fn::error::ServerFnErrorErr) -> Self {
         use server_fn::error::ServerFnErrorErr as E;
@@ -249,16 +246,16 @@ impl From<domain::DomainError> for AppError {
             D::WeakPassword => Self::WeakPassword,
             D::EmailTaken => Self::EmailTaken,
             D::InvalidCredentials => Self::InvalidCredentials,
-            D::Throttled { retry_after_secs } => Self::Throttled { retry_after_secs },
+            D::Throttled { retry_after_secs } => Self::Throttled(retry_after_secs),
             D::MalformedToken => Self::MalformedToken,
             D::LabelTooLong => Self::LabelTooLong,
             D::TokenRejected => Self::TokenRejected,
             D::TokenReadOnly => Self::TokenReadOnly,
             D::HetznerRateLimited { retry_after_secs } => {
-                Self::HetznerRateLimited { retry_after_secs }
+                Self::HetznerRateLimited(retry_after_secs)
             }
             D::HetznerUnreachable => Self::HetznerUnreachable,
-            D::AlreadyConnected { label } => Self::AlreadyConnected { label },
+            D::AlreadyConnected { label } => Self::AlreadyConnected(label),
             D::ConnectionNotFound => Self::ConnectionNotFound,
             D::SessionNotFound => Self::SessionNotFound,
             D::WrongPassword => Self::WrongPassword,
@@ -275,13 +272,11 @@ impl From<domain::DomainError> for AppError {
             D::NeedsAttention => Self::NeedsAttention,
             D::InvalidServerName => Self::InvalidServerName,
             D::ServerNameTaken => Self::ServerNameTaken,
-            D::ServerTypeUnavailable { available_in } => {
-                Self::ServerTypeUnavailable { available_in }
-            }
+            D::ServerTypeUnavailable { available_in } => Self::ServerTypeUnavailable(available_in),
             D::ProjectLimitReached => Self::ProjectLimitReached,
             D::ServerProtected => Self::ServerProtected,
             D::ServerNotFound => Self::ServerNotFound,
-            D::InvalidServerRequest { fields } => Self::InvalidServerRequest { fields },
+            D::InvalidServerRequest { fields } => Self::InvalidServerRequest(fields),
             D::ConfirmationMismatch => Self::ConfirmationMismatch,
             D::InvalidKeyName => Self::InvalidKeyName,
             D::InvalidPublicKey => Self::InvalidPublicKey,
@@ -296,11 +291,11 @@ impl From<domain::DomainError> for AppError {
             D::DigitalOceanEmailNotVerified => Self::DigitalOceanEmailNotVerified,
             D::DigitalOceanUnreachable => Self::DigitalOceanUnreachable,
             D::DigitalOceanRateLimited { retry_after_secs } => {
-                Self::DigitalOceanRateLimited { retry_after_secs }
+                Self::DigitalOceanRateLimited(retry_after_secs)
             }
             D::DigitalOceanAccessLost => Self::DigitalOceanAccessLost,
-            D::DigitalOceanRefused { message } => Self::DigitalOceanRefused { message },
-            D::ReconnectOtherTeam { team_name } => Self::ReconnectOtherTeam { team_name },
+            D::DigitalOceanRefused { message } => Self::DigitalOceanRefused(message),
+            D::ReconnectOtherTeam { team_name } => Self::ReconnectOtherTeam(team_name),
             D::Database(_) | D::Migration(_) | D::Hashing | D::Crypto(_) => {
                 tracing::error!(error = %err, "internal error");
                 Self::Internal
@@ -323,18 +318,12 @@ mod tests {
 
     #[test]
     fn errors_from_a_url_lose_their_words() {
-        let forged = AppError::AlreadyConnected {
-            label: "Send your token to evil.example".into(),
-        };
+        let forged = AppError::AlreadyConnected("Send your token to evil.example".into());
         let shown = forged.without_free_text().message();
         assert_eq!(shown, "This project's token is already connected.");
-        let forged = AppError::InvalidServerRequest {
-            fields: vec!["call evil.example".into()],
-        };
+        let forged = AppError::InvalidServerRequest(vec!["call evil.example".into()]);
         assert!(!forged.without_free_text().message().contains("evil"));
-        let forged = AppError::ServerTypeUnavailable {
-            available_in: vec!["evil.example".into(), "fsn1".into()],
-        };
+        let forged = AppError::ServerTypeUnavailable(vec!["evil.example".into(), "fsn1".into()]);
         let shown = forged.without_free_text().message();
         assert!(!shown.contains("evil") && shown.contains("fsn1"), "{shown}");
     }

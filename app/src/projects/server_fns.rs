@@ -142,7 +142,7 @@ mod cloud_changes {
     }
 }
 
-#[server(prefix = "/api", endpoint = "load_project")]
+#[server(prefix = "/api", endpoint = "load_project", output = crate::wire::TextJson)]
 pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
     use crate::connections::server_fns::{provider_of, status_of};
     use crate::connections::ConnectionStatus;
@@ -175,7 +175,7 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
     Ok(overview)
 }
 
-#[server(prefix = "/api", endpoint = "load_create_server_choices")]
+#[server(prefix = "/api", endpoint = "load_create_server_choices", output = crate::wire::TextJson)]
 pub async fn load_create_server_choices(id: String) -> Result<CreateServerChoices, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let (catalogue, keys) = tokio::try_join!(
@@ -186,7 +186,7 @@ pub async fn load_create_server_choices(id: String) -> Result<CreateServerChoice
 }
 
 /// Sends the create request; a plain form post then follows its progress.
-#[server(prefix = "/api", endpoint = "create_server")]
+#[server(prefix = "/api", endpoint = "create_server", output = crate::wire::TextJson)]
 pub async fn create_server(
     id: String,
     name: String,
@@ -231,7 +231,7 @@ pub async fn create_server(
 }
 
 /// The combined progress of up to ten of the project's actions.
-#[server(prefix = "/api", endpoint = "read_provisioning_progress")]
+#[server(prefix = "/api", endpoint = "read_provisioning_progress", output = crate::wire::TextJson)]
 pub async fn read_provisioning_progress(
     id: String,
     actions: String,
@@ -253,7 +253,7 @@ pub async fn read_provisioning_progress(
     })
 }
 
-#[server(prefix = "/api", endpoint = "delete_server")]
+#[server(prefix = "/api", endpoint = "delete_server", output = crate::wire::TextJson)]
 pub async fn delete_server(
     id: String,
     server_id: i64,
@@ -283,7 +283,7 @@ pub async fn delete_server(
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "list_ssh_keys")]
+#[server(prefix = "/api", endpoint = "list_ssh_keys", output = crate::wire::TextJson)]
 pub async fn list_ssh_keys(id: String) -> Result<Vec<SshKeySummary>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let keys = state.provisioning.ssh_keys(&user.id, &id).await?;
@@ -291,7 +291,7 @@ pub async fn list_ssh_keys(id: String) -> Result<Vec<SshKeySummary>, AppError> {
 }
 
 /// Adds a key; answers with a note when the fingerprint was already there.
-#[server(prefix = "/api", endpoint = "add_ssh_key")]
+#[server(prefix = "/api", endpoint = "add_ssh_key", output = crate::wire::TextJson)]
 pub async fn add_ssh_key(
     id: String,
     name: String,
@@ -331,7 +331,7 @@ pub async fn add_ssh_key(
     })
 }
 
-#[server(prefix = "/api", endpoint = "delete_ssh_key")]
+#[server(prefix = "/api", endpoint = "delete_ssh_key", output = crate::wire::TextJson)]
 pub async fn delete_ssh_key(id: String, key_id: i64) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let deleted = state

@@ -34,6 +34,16 @@ impl Provider {
         }
     }
 
+    /// The provider in element ids (`provider-hetzner-hint`). Written out, not
+    /// lower-cased: lower-casing would bring Unicode's case tables (12 KB
+    /// gzip) into the browser's bundle.
+    pub fn id_part(self) -> &'static str {
+        match self {
+            Self::Hetzner => "hetzner",
+            Self::DigitalOcean => "digitalocean",
+        }
+    }
+
     /// Where users manage their servers without Potions.
     pub fn console_name(self) -> &'static str {
         match self {
@@ -42,7 +52,6 @@ impl Provider {
         }
     }
 
-    /// The page that connects a new project of this provider.
     /// Shown while the create form's menus load.
     pub fn loading_catalogue(self) -> &'static str {
         match self {
@@ -51,6 +60,7 @@ impl Provider {
         }
     }
 
+    /// The page that connects a new project of this provider.
     pub fn connect_path(self) -> &'static str {
         match self {
             Self::Hetzner => hetzner::CONNECT_PATH,

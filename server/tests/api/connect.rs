@@ -211,10 +211,7 @@ async fn a_token_is_connected_once_per_user(app: TestApp) {
             &cookie,
         )
         .await;
-    assert_eq!(
-        answer["AlreadyConnected"]["label"], "Staging <b>",
-        "{answer}"
-    );
+    assert_eq!(answer["AlreadyConnected"], "Staging <b>", "{answer}");
     assert_eq!(rows(&app).await, (1, 1));
     // A second project of the same user is a second connection.
     let other = app.fake.add_project("q");
@@ -525,10 +522,7 @@ async fn token_checks_are_limited(backend: crate::support::Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
-    assert!(
-        answer["Throttled"]["retry_after_secs"].as_i64() > Some(60),
-        "{answer}"
-    );
+    assert!(answer["Throttled"].as_i64() > Some(60), "{answer}");
     assert_eq!(
         app.fake.request_count("GET", "/v1/servers"),
         calls,

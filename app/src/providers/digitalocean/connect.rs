@@ -12,7 +12,7 @@ use leptos::server_fn::ServerFn as _;
 
 /// Whether this instance can connect DigitalOcean teams (the operator
 /// configured an OAuth app).
-#[server(prefix = "/api", endpoint = "digitalocean_set_up")]
+#[server(prefix = "/api", endpoint = "digitalocean_set_up", output = crate::wire::TextJson)]
 pub async fn digitalocean_set_up() -> Result<bool, AppError> {
     let (_, state) = crate::ssr::user_and_state().await?;
     Ok(state.connections.digitalocean_is_set_up())
@@ -20,7 +20,7 @@ pub async fn digitalocean_set_up() -> Result<bool, AppError> {
 
 /// Starts the OAuth flow and sends the browser to DigitalOcean's consent
 /// page. `reconnect` names a connection whose tokens the flow replaces.
-#[server(prefix = "/api", endpoint = "start_digitalocean_connect")]
+#[server(prefix = "/api", endpoint = "start_digitalocean_connect", output = crate::wire::TextJson)]
 pub async fn start_digitalocean_connect(
     label: String,
     reconnect: Option<String>,

@@ -49,18 +49,8 @@ const OUTCOMES: [(&str, AppError); 13] = [
     ("locked", AppError::DigitalOceanAccountLocked),
     ("unverified", AppError::DigitalOceanEmailNotVerified),
     ("unreachable", AppError::DigitalOceanUnreachable),
-    (
-        "rate-limited",
-        AppError::DigitalOceanRateLimited {
-            retry_after_secs: 60,
-        },
-    ),
-    (
-        "other-team",
-        AppError::ReconnectOtherTeam {
-            team_name: String::new(),
-        },
-    ),
+    ("rate-limited", AppError::DigitalOceanRateLimited(60)),
+    ("other-team", AppError::ReconnectOtherTeam(String::new())),
     ("misconfigured", AppError::DigitalOceanMisconfigured),
     ("not-set-up", AppError::DigitalOceanNotSetUp),
     ("internal", AppError::Internal),
@@ -104,9 +94,7 @@ mod tests {
             assert_eq!(outcome_word(&err), word);
             assert_eq!(outcome_error(word), Some(err));
         }
-        let team = AppError::ReconnectOtherTeam {
-            team_name: "Send tokens to evil.example".into(),
-        };
+        let team = AppError::ReconnectOtherTeam("Send tokens to evil.example".into());
         assert_eq!(outcome_word(&team), "other-team");
         assert!(!outcome_error("other-team")
             .map(|e| e.message())

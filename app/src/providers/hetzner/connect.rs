@@ -8,7 +8,7 @@ use crate::components::{form_error, ErrorNotice, SubmitButton};
 use crate::error::AppError;
 
 /// Validates the token with Hetzner and stores it; then to the Dashboard.
-#[server(prefix = "/api", endpoint = "connect_hetzner")]
+#[server(prefix = "/api", endpoint = "connect_hetzner", output = crate::wire::TextJson)]
 pub async fn connect_hetzner(label: String, token: String) -> Result<(), AppError> {
     // The pasted token is zeroed when this function ends, whatever the outcome.
     let token = zeroize::Zeroizing::new(token);

@@ -7,7 +7,7 @@ use crate::error::AppError;
 
 /// Replaces the token after the same checks as connecting; nothing changes
 /// unless they pass.
-#[server(prefix = "/api", endpoint = "replace_token")]
+#[server(prefix = "/api", endpoint = "replace_token", output = crate::wire::TextJson)]
 pub async fn replace_token(id: String, token: String) -> Result<(), AppError> {
     let token = zeroize::Zeroizing::new(token);
     let (user, state) = crate::ssr::user_and_state().await?;
