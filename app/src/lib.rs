@@ -97,9 +97,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Everything inside the router. Actions are made inside it (here, or on
-/// their pages), where the router has restored a no-JavaScript form error
-/// from the URL for them to pick up.
+/// Everything inside the router. Actions are made inside it, on their pages,
+/// where the router has restored a no-JavaScript form error from the URL for
+/// them to pick up.
 #[component]
 fn Layout() -> impl IntoView {
     Auth::provide();

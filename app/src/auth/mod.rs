@@ -62,22 +62,25 @@ pub struct SessionSummary {
     pub current: bool,
 }
 
-/// The signed-in user, and signing out. Signing in or up loads the next page
-/// in full (`load_after_success`), so those actions live on their own pages
-/// and their code loads with them.
+/// The signed-in user. The actions that change who that is live on their
+/// pages, so their code loads with those pages' chunks: signing in or up
+/// loads the next page in full (`load_after_success`), and signing out
+/// counts a session change, which loads the user again.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<SignedInUser>, AppError>>,
-    pub sign_out: ServerAction<SignOut>,
+    session_changes: RwSignal<u32>,
 }
 
 impl Auth {
-    /// Made once, inside the router, where a no-JavaScript form error from
-    /// the URL is there for sign-out to pick up.
+    /// Made once, inside the router.
     pub fn provide() -> Self {
-        let sign_out = ServerAction::<SignOut>::new();
-        let user = Resource::new(move || sign_out.version().get(), |_| current_user());
-        let auth = Self { user, sign_out };
+        let session_changes = RwSignal::new(0);
+        let user = Resource::new(move || session_changes.get(), |_| current_user());
+        let auth = Self {
+            user,
+            session_changes,
+        };
         provide_context(auth);
         auth
     }
@@ -263,10 +266,16 @@ fn PasswordAgain(
 #[component]
 pub fn SignOutButton() -> impl IntoView {
     let auth = use_auth();
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if sign_out.version().get() > 0 {
+            auth.session_changes.update(|changes| *changes += 1);
+        }
+    });
     view! {
-        <ActionForm action=auth.sign_out>
+        <ActionForm action=sign_out>
             <SubmitButton
-                pending=auth.sign_out.pending()
+                pending=sign_out.pending()
                 label="Sign out"
                 busy_label="Signing out…"
                 variant="secondary"
