@@ -65,6 +65,49 @@ mod tests {
         assert_eq!(read, error);
     }
 
+    /// A server function left on server_fn's default `Json` would bring the
+    /// second reader, and a copy of its types' deserializers, back.
+    #[test]
+    fn every_server_function_answers_as_text_json() {
+        fn sources(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir)
+                .expect("app/src is readable")
+                .flatten()
+            {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    found.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut server_functions = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("source is UTF-8");
+            for line in text
+                .lines()
+                .filter(|l| l.trim_start().starts_with("#[server(prefix"))
+            {
+                server_functions += 1;
+                assert!(
+                    line.contains("output = crate::wire::TextJson"),
+                    "{}: {line}",
+                    file.display()
+                );
+            }
+        }
+        assert!(
+            server_functions > 30,
+            "found only {server_functions} server functions"
+        );
+    }
+
     #[test]
     fn bytes_that_are_not_text_are_refused() {
         let read: Result<String, _> = TextJsonEncoding::decode(Bytes::from_static(b"\"\xff\""));
