@@ -1,6 +1,6 @@
 //! Faithfulness: checks the fake's API answers against the response schemas
 //! of DigitalOcean's OpenAPI description
-//! (`shared/digitalocean/digitalocean-openapi.json`). The OAuth host is not
+//! (`third_party/digitalocean/digitalocean-openapi.json`). The OAuth host is not
 //! in it; `tests/oauth.rs` holds it to the documented shapes instead.
 
 use fake_kit::openapi::OpenApi;
@@ -11,7 +11,7 @@ use crate::Exchange;
 
 pub const OPENAPI_PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/digitalocean/digitalocean-openapi.json"
+    "/../third_party/digitalocean/digitalocean-openapi.json"
 );
 
 fn template(path: &str) -> Option<String> {

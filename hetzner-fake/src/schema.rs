@@ -1,5 +1,5 @@
 //! Faithfulness: checks the fake's answers against the response schemas of
-//! Hetzner's OpenAPI description (`shared/hetzner/hcloud-openapi.json`),
+//! Hetzner's OpenAPI description (`third_party/hetzner/hcloud-openapi.json`),
 //! with the drift of the live API since that description recorded here.
 
 use fake_kit::openapi::OpenApi;
@@ -10,7 +10,7 @@ use crate::Exchange;
 
 pub const OPENAPI_PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/hetzner/hcloud-openapi.json"
+    "/../third_party/hetzner/hcloud-openapi.json"
 );
 
 /// The live API's changes since the description (February 2026), by date.

@@ -7,15 +7,21 @@
 
 mod bench;
 mod bundle;
+mod docs;
 mod lines;
+mod phases;
+mod release;
+mod screenshots;
 mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use phases::Phases;
+use release::{build_fakes, build_release, Optimisation};
 use tools::Toolchain;
 
-const USAGE: &str = "usage: cargo xtask <run|test|demo> [-- potions flags]
+const USAGE: &str = "usage: cargo xtask <run|test|demo|bench|docs|screenshots> [-- potions flags]
 
   run    build Potions in release and serve it at http://127.0.0.1:3000
          (SQLite and a key file in ./data; no other service needed)
@@ -23,7 +29,10 @@ const USAGE: &str = "usage: cargo xtask <run|test|demo> [-- potions flags]
          PostgreSQL, then the end-to-end tests in headless Chromium
   demo   like run, against the fake Hetzner Cloud API with a seeded
          project; prints a Read & Write and a Read-only demo token
-  bench  measure size, speed and memory against the budgets; prints a table";
+  bench  measure size, speed and memory against the budgets; prints a table
+  docs   check that nothing names a path outside the repository and that
+         every link and path in README.md and docs/ exists (part of test)
+  screenshots  redraw docs/images/ from the end-to-end set-up against the fakes";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +41,8 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("demo") => demo(),
         Some("bench") => bench::bench(),
+        Some("docs") => docs::check(&workspace_root()),
+        Some("screenshots") => screenshots::screenshots(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -77,41 +88,9 @@ pub fn run_step(cmd: &mut Command) -> Result {
     }
 }
 
-pub fn build_release(tools: &Toolchain) -> Result {
-    say("Building Potions in release (server, WebAssembly split by page, CSS)");
-    // The splitter rewrites the browser build's .wasm; split again, it fails
-    // (cargo-leptos#557). Without it, cargo links the browser build afresh.
-    let front = workspace_root().join("target/front/wasm32-unknown-unknown/wasm-release");
-    for name in ["frontend.wasm", "frontend_split.wasm"] {
-        match std::fs::remove_file(front.join(name)) {
-            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
-                return Err(format!("cannot remove {name}: {err}"))
-            }
-            _ => {}
-        }
-    }
-    run_step(
-        tools
-            .cargo_leptos()
-            .args(["build", "--release", "--split", "--precompress"]),
-    )
-}
-
-pub fn build_fakes() -> Result {
-    say("Building the fake Hetzner Cloud API and the fake DigitalOcean");
-    run_step(Command::new(env!("CARGO")).args([
-        "build",
-        "--release",
-        "-p",
-        "hetzner-fake",
-        "-p",
-        "digitalocean-fake",
-    ]))
-}
-
 fn run(potions_args: &[String]) -> Result {
     let tools = Toolchain::ensure_for_build()?;
-    build_release(&tools)?;
+    build_release(&tools, Optimisation::Served)?;
     let root = workspace_root();
     say("Starting Potions at http://127.0.0.1:3000 (Ctrl-C stops it)");
     let potions_args: Vec<&String> = potions_args.iter().filter(|a| *a != "--").collect();
@@ -124,7 +103,7 @@ fn run(potions_args: &[String]) -> Result {
 
 fn demo() -> Result {
     let tools = Toolchain::ensure_for_build()?;
-    build_release(&tools)?;
+    build_release(&tools, Optimisation::Served)?;
     build_fakes()?;
     let root = workspace_root();
     let seed = root.join("hetzner-fake/demo-seed.json");
@@ -210,14 +189,33 @@ fn check_bundle_size() -> Result {
 }
 
 fn test() -> Result {
-    let tools = Toolchain::ensure_for_tests()?;
-    // A one-off build gains nothing from incremental caches, which are large.
-    let cargo = || {
-        let mut cmd = Command::new(env!("CARGO"));
-        cmd.env("CARGO_INCREMENTAL", "0");
-        cmd
-    };
+    let mut phases = Phases::new();
+    let tools = phases.run("Tools", Toolchain::ensure_for_tests)?;
+    phases.run("Formatting", || check_formatting(&tools))?;
+    phases.run("Self-contained repository and docs", || {
+        say("Checking that nothing names a path outside the repository, and that the docs' links and paths exist");
+        docs::check(&workspace_root())
+    })?;
+    phases.run("Clippy", lint)?;
+    phases.run("Unit and integration tests", unit_and_integration_tests)?;
+    phases.run("Release build and bundle guard", || {
+        build_release(&tools, Optimisation::Tested)?;
+        check_bundle_size()?;
+        build_fakes()
+    })?;
+    phases.run("End-to-end tests", || end_to_end_tests(&tools))?;
+    phases.print_summary();
+    Ok(())
+}
 
+/// A one-off build gains nothing from incremental caches, which are large.
+fn cargo() -> Command {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.env("CARGO_INCREMENTAL", "0");
+    cmd
+}
+
+fn check_formatting(tools: &Toolchain) -> Result {
     say("Checking formatting (rustfmt, leptosfmt inside view!, lines of at most 120 characters)");
     run_step(cargo().args(["fmt", "--all", "--check"]))?;
     run_step(
@@ -225,8 +223,10 @@ fn test() -> Result {
             .env("PATH", tools.path_with_tools())
             .args(["--check", "--config-file", "leptosfmt.toml", "app/src"]),
     )?;
-    lines::check_line_lengths(&workspace_root())?;
+    lines::check_line_lengths(&workspace_root())
+}
 
+fn lint() -> Result {
     say("Linting each package (server and browser builds separately)");
     let wasm = "--target=wasm32-unknown-unknown";
     let lints: [&[&str]; 5] = [
@@ -258,7 +258,10 @@ fn test() -> Result {
                 .args(["--", "-D", "warnings"]),
         )?;
     }
+    Ok(())
+}
 
+fn unit_and_integration_tests() -> Result {
     say(&databases_under_test());
     for package in [
         &["-p", "domain", "-p", "rules"][..],
@@ -276,10 +279,10 @@ fn test() -> Result {
     ] {
         run_step(cargo().arg("test").args(package))?;
     }
+    Ok(())
+}
 
-    build_release(&tools)?;
-    check_bundle_size()?;
-    build_fakes()?;
+fn end_to_end_tests(tools: &Toolchain) -> Result {
     say("End-to-end tests in headless Chromium");
     let root = workspace_root();
     let data = root.join("target/e2e-data");

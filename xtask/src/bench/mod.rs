@@ -10,7 +10,8 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::tools::Toolchain;
-use crate::{build_fakes, build_release, run_step, say, workspace_root, Result};
+use crate::release::{build_fakes, build_release, Optimisation};
+use crate::{run_step, say, workspace_root, Result};
 use http::Host;
 
 const POTIONS: Host = Host("127.0.0.1:3300");
@@ -44,7 +45,7 @@ fn ensure_wrk() -> Result {
 pub fn bench() -> Result {
     let tools = Toolchain::ensure_for_tests()?;
     ensure_wrk()?;
-    build_release(&tools)?;
+    build_release(&tools, Optimisation::Served)?;
     build_fakes()?;
     let root = workspace_root();
     let mut rows = figures::bundle_size(&root)?;
