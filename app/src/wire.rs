@@ -52,14 +52,14 @@ impl<T: DeserializeOwned> Decodes<T> for TextJsonEncoding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::AppError;
+    use crate::error::{AppError, Refusal};
 
     #[test]
     fn answers_and_errors_read_back_as_written() {
         let written = TextJsonEncoding::encode(&vec!["fsn1".to_string()]).expect("encodes");
         let read: Vec<String> = TextJsonEncoding::decode(written).expect("decodes");
         assert_eq!(read, ["fsn1"]);
-        let error = AppError::Throttled(61);
+        let error = AppError(Refusal::Throttled(61));
         let written = TextJsonEncoding::encode(&error).expect("encodes");
         let read: AppError = TextJsonEncoding::decode(written).expect("decodes");
         assert_eq!(read, error);

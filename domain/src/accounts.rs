@@ -1,5 +1,6 @@
 //! Sign-up and sign-in.
 
+use crate::error::Refusal;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -40,7 +41,7 @@ pub fn normalize_email(raw: &str) -> Result<String, DomainError> {
     if valid_shape {
         Ok(email)
     } else {
-        Err(DomainError::InvalidEmail)
+        Err(DomainError::Refused(Refusal::InvalidEmail))
     }
 }
 
@@ -106,7 +107,9 @@ impl Accounts {
         .await;
         match inserted {
             Ok(_) => Ok(user),
-            Err(err) if DomainError::is_unique_violation(&err) => Err(DomainError::EmailTaken),
+            Err(err) if DomainError::is_unique_violation(&err) => {
+                Err(DomainError::Refused(Refusal::EmailTaken))
+            }
             Err(err) => Err(err.into()),
         }
     }
@@ -124,7 +127,7 @@ impl Accounts {
         let Ok(email) = normalize_email(email) else {
             // No account can match: counted against the address, never hashed.
             self.throttle.begin(&[address]).await?;
-            return Err(DomainError::InvalidCredentials);
+            return Err(DomainError::Refused(Refusal::InvalidCredentials));
         };
         let keys = [
             (
@@ -151,7 +154,7 @@ impl Accounts {
                 Ok(User { id, email })
             }
             // The attempt stays counted: it is the failure.
-            _ => Err(DomainError::InvalidCredentials),
+            _ => Err(DomainError::Refused(Refusal::InvalidCredentials)),
         }
     }
 
@@ -183,7 +186,7 @@ impl Accounts {
         if password::verify_password(password, Some(hash)).await {
             self.throttle.succeeded(attempt, &[&key]).await
         } else {
-            Err(DomainError::WrongPassword)
+            Err(DomainError::Refused(Refusal::WrongPassword))
         }
     }
 }

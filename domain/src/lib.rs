@@ -23,4 +23,4 @@ pub mod ssh;
 pub mod throttle;
 
 pub use db::Database;
-pub use error::DomainError;
+pub use error::{DomainError, Refusal};

@@ -1,5 +1,6 @@
 //! Argon2id password hashing.
 
+use crate::error::Refusal;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::rngs::OsRng;
@@ -21,7 +22,7 @@ pub fn check_policy(password: &str) -> Result<(), DomainError> {
     if (MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
         Ok(())
     } else {
-        Err(DomainError::WeakPassword)
+        Err(DomainError::Refused(Refusal::WeakPassword))
     }
 }
 

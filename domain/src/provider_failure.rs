@@ -3,6 +3,7 @@
 
 use crate::clock::now_unix;
 use crate::error::DomainError;
+use crate::error::Refusal;
 use crate::hetzner::{ErrorKind, HetznerError};
 
 /// Seconds until a rate limit resets; a minute when Hetzner did not say.
@@ -14,13 +15,13 @@ pub fn retry_after_secs(reset_at: Option<i64>) -> i64 {
 /// much it tells the user: rejected, then read-only, then rate limited.
 fn access_failure(err: &HetznerError) -> Option<(u8, DomainError)> {
     match &err.kind {
-        ErrorKind::Unauthorized => Some((3, DomainError::TokenRejected)),
-        ErrorKind::ReadOnlyToken | ErrorKind::Forbidden => Some((2, DomainError::TokenReadOnly)),
+        ErrorKind::Unauthorized => Some((3, DomainError::Refused(Refusal::TokenRejected))),
+        ErrorKind::ReadOnlyToken | ErrorKind::Forbidden => {
+            Some((2, DomainError::Refused(Refusal::TokenReadOnly)))
+        }
         ErrorKind::RateLimited { reset_at } => Some((
             1,
-            DomainError::HetznerRateLimited {
-                retry_after_secs: retry_after_secs(*reset_at),
-            },
+            DomainError::Refused(Refusal::HetznerRateLimited(retry_after_secs(*reset_at))),
         )),
         _ => None,
     }
@@ -36,7 +37,7 @@ pub fn token_check_failure<'a>(
         .filter_map(access_failure)
         .max_by_key(|(rank, _)| *rank)
         .map(|(_, err)| err)
-        .unwrap_or(DomainError::HetznerUnreachable)
+        .unwrap_or(DomainError::Refused(Refusal::HetznerUnreachable))
 }
 
 /// The message a failed provisioning call deserves.
@@ -45,17 +46,19 @@ pub fn provisioning_failure(err: &HetznerError) -> DomainError {
         return failure;
     }
     match &err.kind {
-        ErrorKind::Uniqueness { .. } => DomainError::ServerNameTaken,
-        ErrorKind::ResourceLimitExceeded { .. } => DomainError::ProjectLimitReached,
-        ErrorKind::Protected => DomainError::ServerProtected,
-        ErrorKind::NotFound => DomainError::ServerNotFound,
-        ErrorKind::InvalidInput { fields } => DomainError::InvalidServerRequest {
-            fields: fields.clone(),
-        },
-        ErrorKind::ResourceUnavailable => DomainError::ServerTypeUnavailable {
-            available_in: Vec::new(),
-        },
-        _ => DomainError::HetznerUnreachable,
+        ErrorKind::Uniqueness { .. } => DomainError::Refused(Refusal::ServerNameTaken),
+        ErrorKind::ResourceLimitExceeded { .. } => {
+            DomainError::Refused(Refusal::ProjectLimitReached)
+        }
+        ErrorKind::Protected => DomainError::Refused(Refusal::ServerProtected),
+        ErrorKind::NotFound => DomainError::Refused(Refusal::ServerNotFound),
+        ErrorKind::InvalidInput { fields } => {
+            DomainError::Refused(Refusal::InvalidServerRequest(fields.clone()))
+        }
+        ErrorKind::ResourceUnavailable => {
+            DomainError::Refused(Refusal::ServerTypeUnavailable(Vec::new()))
+        }
+        _ => DomainError::Refused(Refusal::HetznerUnreachable),
     }
 }
 
@@ -77,33 +80,33 @@ mod tests {
         let down = err(ErrorKind::ServerError { status: 503 });
         assert!(matches!(
             token_check_failure([&unauthorized, &unauthorized]),
-            DomainError::TokenRejected
+            DomainError::Refused(Refusal::TokenRejected)
         ));
         assert!(matches!(
             token_check_failure([&readonly]),
-            DomainError::TokenReadOnly
+            DomainError::Refused(Refusal::TokenReadOnly)
         ));
         assert!(matches!(
             token_check_failure([&err(ErrorKind::Forbidden)]),
-            DomainError::TokenReadOnly
+            DomainError::Refused(Refusal::TokenReadOnly)
         ));
         assert!(matches!(
             token_check_failure([&limited, &readonly]),
-            DomainError::TokenReadOnly
+            DomainError::Refused(Refusal::TokenReadOnly)
         ));
         match token_check_failure([&limited]) {
-            DomainError::HetznerRateLimited { retry_after_secs } => {
+            DomainError::Refused(Refusal::HetznerRateLimited(retry_after_secs)) => {
                 assert!((295..=300).contains(&retry_after_secs))
             }
             other => panic!("{other:?}"),
         }
         assert!(matches!(
             token_check_failure([&down]),
-            DomainError::HetznerUnreachable
+            DomainError::Refused(Refusal::HetznerUnreachable)
         ));
         assert!(matches!(
             token_check_failure([&err(ErrorKind::Timeout), &err(ErrorKind::Transport)]),
-            DomainError::HetznerUnreachable
+            DomainError::Refused(Refusal::HetznerUnreachable)
         ));
     }
 
@@ -111,15 +114,15 @@ mod tests {
     fn provisioning_failures_keep_their_meaning() {
         assert!(matches!(
             provisioning_failure(&err(ErrorKind::Unauthorized)),
-            DomainError::TokenRejected
+            DomainError::Refused(Refusal::TokenRejected)
         ));
         assert!(matches!(
             provisioning_failure(&err(ErrorKind::Protected)),
-            DomainError::ServerProtected
+            DomainError::Refused(Refusal::ServerProtected)
         ));
         assert!(matches!(
             provisioning_failure(&err(ErrorKind::Timeout)),
-            DomainError::HetznerUnreachable
+            DomainError::Refused(Refusal::HetznerUnreachable)
         ));
         assert_eq!(retry_after_secs(None), 60);
         assert_eq!(retry_after_secs(Some(0)), 1);

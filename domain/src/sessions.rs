@@ -4,6 +4,7 @@
 //! is named to its user by a handle derived from the stored hash, which
 //! cannot be turned back into a cookie.
 
+use crate::error::Refusal;
 use base64::Engine as _;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
@@ -199,7 +200,7 @@ impl Sessions {
         let (id_hash,) = hashes
             .into_iter()
             .find(|(id_hash,)| handle_of(id_hash) == handle)
-            .ok_or(DomainError::SessionNotFound)?;
+            .ok_or(DomainError::Refused(Refusal::SessionNotFound))?;
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND user_id = $2")
             .bind(id_hash)
             .bind(user_id)

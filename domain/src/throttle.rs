@@ -3,6 +3,7 @@
 //! sees them; each is counted before its password is checked, so parallel
 //! guesses cannot slip by.
 
+use crate::error::Refusal;
 use futures::future::try_join_all;
 
 use crate::clock::now_unix;
@@ -173,7 +174,7 @@ impl Throttle {
             None => Ok(attempt),
             Some(retry_after_secs) => {
                 self.forgive(&attempt).await?;
-                Err(DomainError::Throttled { retry_after_secs })
+                Err(DomainError::Refused(Refusal::Throttled(retry_after_secs)))
             }
         }
     }

@@ -11,7 +11,14 @@ use std::path::{Component, Path, PathBuf};
 use crate::Result;
 
 /// Folders that are built, installed or written at run time, never committed.
-const NOT_OURS: &[&str] = &[".git", "target", "data", ".tools", "node_modules", "test-results"];
+const NOT_OURS: &[&str] = &[
+    ".git",
+    "target",
+    "data",
+    ".tools",
+    "node_modules",
+    "test-results",
+];
 
 /// Files too large to be anything but data are not read for paths.
 const MAX_SCANNED_BYTES: u64 = 8 * 1024 * 1024;
@@ -67,9 +74,7 @@ fn climb(path: &str) -> usize {
 /// everything else the file's own folder.
 fn base_of(root: &Path, file: &Path) -> PathBuf {
     let own = file.parent().unwrap_or(root).to_path_buf();
-    let rust = file
-        .extension()
-        .is_some_and(|e| e == "rs" || e == "toml");
+    let rust = file.extension().is_some_and(|e| e == "rs" || e == "toml");
     if !rust {
         return own;
     }
@@ -108,8 +113,14 @@ pub fn outside_paths(root: &Path) -> Vec<String> {
             continue; // not text
         };
         let base = base_of(root, &file);
-        let depth = base.strip_prefix(root).map_or(0, |p| p.components().count());
-        let shown = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        let depth = base
+            .strip_prefix(root)
+            .map_or(0, |p| p.components().count());
+        let shown = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
         for problem in outside_paths_in(&text, depth) {
             found.push(format!("{shown}: {problem}"));
         }
@@ -160,9 +171,10 @@ fn top_level_folders(root: &Path) -> Vec<String> {
 fn repository_paths<'a>(text: &'a str, folders: &[String]) -> Vec<&'a str> {
     path_words(text)
         .filter(|w| {
-            folders
-                .iter()
-                .any(|f| w.strip_prefix(f.as_str()).is_some_and(|rest| rest.starts_with('/')))
+            folders.iter().any(|f| {
+                w.strip_prefix(f.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
         })
         .filter(|w| !w.contains("..") && !w.contains("//"))
         .collect()
@@ -173,7 +185,11 @@ pub fn broken_doc_references(root: &Path) -> Vec<String> {
     let folders = top_level_folders(root);
     let mut broken = Vec::new();
     for file in doc_files(root) {
-        let shown = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        let shown = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
         let Ok(text) = std::fs::read_to_string(&file) else {
             broken.push(format!("{shown}: cannot be read"));
             continue;
@@ -206,7 +222,10 @@ fn report(problems: Vec<String>, what: &str) -> Result {
 
 pub fn check(root: &Path) -> Result {
     report(outside_paths(root), "paths outside the repository")?;
-    report(broken_doc_references(root), "docs that name what is not there")
+    report(
+        broken_doc_references(root),
+        "docs that name what is not there",
+    )
 }
 
 #[cfg(test)]
@@ -227,7 +246,8 @@ mod tests {
         std::fs::write(root.join("server/src/lib.rs"), "").unwrap_or_default();
         let readme = "See `server/src/lib.rs` and [the docs](docs/README.md#top).\n";
         std::fs::write(root.join("README.md"), readme).unwrap_or_default();
-        std::fs::write(root.join("docs/README.md"), "Back [up](../README.md).\n").unwrap_or_default();
+        std::fs::write(root.join("docs/README.md"), "Back [up](../README.md).\n")
+            .unwrap_or_default();
         assert_eq!(broken_doc_references(&root), Vec::<String>::new());
 
         std::fs::remove_file(root.join("server/src/lib.rs")).unwrap_or_default();
@@ -257,10 +277,18 @@ mod tests {
     fn a_path_climbing_out_of_the_repository_is_found() {
         // Written in pieces so that this file does not trip its own check.
         let up = "..";
-        let rust = format!("concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{up}/{up}/elsewhere/spec.json\")");
-        assert_eq!(outside_paths_in(&rust, 1).len(), 1, "two up from a package climbs out");
+        let rust =
+            format!("concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{up}/{up}/elsewhere/spec.json\")");
+        assert_eq!(
+            outside_paths_in(&rust, 1).len(),
+            1,
+            "two up from a package climbs out"
+        );
         let inside = format!("\"{up}/third_party/spec.json\"");
-        assert!(outside_paths_in(&inside, 1).is_empty(), "one up from a package stays inside");
+        assert!(
+            outside_paths_in(&inside, 1).is_empty(),
+            "one up from a package stays inside"
+        );
         let sibling = format!("read {}{}spec/LIFECYCLE.md", "shared", "/");
         assert_eq!(outside_paths_in(&sibling, 0).len(), 1);
         assert!(outside_paths_in("fake-kit/src/shared.rs", 0).is_empty());

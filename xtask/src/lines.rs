@@ -15,7 +15,7 @@ const CHECKED: &[&str] = &[
     "fake-kit",
     "frontend",
     "hetzner-fake",
-    "rules",
+    "model",
     "server",
     "testkit",
     "xtask",

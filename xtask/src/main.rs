@@ -104,7 +104,7 @@ fn run(potions_args: &[String]) -> Result {
 fn demo() -> Result {
     let tools = Toolchain::ensure_for_build()?;
     build_release(&tools, Optimisation::Served)?;
-    build_fakes()?;
+    build_fakes(Optimisation::Served)?;
     let root = workspace_root();
     let seed = root.join("hetzner-fake/demo-seed.json");
     let seed_text =
@@ -201,7 +201,7 @@ fn test() -> Result {
     phases.run("Release build and bundle guard", || {
         build_release(&tools, Optimisation::Tested)?;
         check_bundle_size()?;
-        build_fakes()
+        build_fakes(Optimisation::Tested)
     })?;
     phases.run("End-to-end tests", || end_to_end_tests(&tools))?;
     phases.print_summary();
@@ -230,7 +230,7 @@ fn lint() -> Result {
     say("Linting each package (server and browser builds separately)");
     let wasm = "--target=wasm32-unknown-unknown";
     let lints: [&[&str]; 5] = [
-        &["-p", "domain", "-p", "rules", "--all-targets"],
+        &["-p", "domain", "-p", "model", "--all-targets"],
         &["-p", "app", "--features", "ssr", "--all-targets"],
         &["-p", "app", "--features", "hydrate", wasm],
         &["-p", "frontend", wasm],
@@ -264,7 +264,7 @@ fn lint() -> Result {
 fn unit_and_integration_tests() -> Result {
     say(&databases_under_test());
     for package in [
-        &["-p", "domain", "-p", "rules"][..],
+        &["-p", "domain", "-p", "model"][..],
         &["-p", "app", "--features", "ssr"],
         &[
             "-p",

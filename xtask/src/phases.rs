@@ -36,7 +36,11 @@ impl Phases {
         for (name, took) in &self.finished {
             println!("  {:<34} {:>8}", name, minutes_and_seconds(*took));
         }
-        println!("  {:<34} {:>8}", "total", minutes_and_seconds(self.started.elapsed()));
+        println!(
+            "  {:<34} {:>8}",
+            "total",
+            minutes_and_seconds(self.started.elapsed())
+        );
     }
 }
 

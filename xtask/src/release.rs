@@ -22,6 +22,20 @@ pub enum Optimisation {
     Tested,
 }
 
+impl Optimisation {
+    /// Sets a cargo command's release profile to this optimisation.
+    fn apply(self, cargo: &mut Command) -> &mut Command {
+        if self == Self::Tested {
+            // Only the release profile: the WebAssembly's (wasm-release) sets
+            // its own LTO and codegen units, so the bundle is byte for byte the same.
+            cargo
+                .env("CARGO_PROFILE_RELEASE_LTO", "off")
+                .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+        }
+        cargo
+    }
+}
+
 /// What is not an input of the release build.
 const NOT_INPUTS: &[&str] = &[
     ".git",
@@ -109,28 +123,25 @@ pub fn build_release(tools: &Toolchain, optimisation: Optimisation) -> Result {
     }
     let mut build = tools.cargo_leptos();
     build.args(["build", "--release", "--split", "--precompress"]);
-    if optimisation == Optimisation::Tested {
-        // Only the server's profile: the WebAssembly's (wasm-release) sets
-        // its own LTO and codegen units, so the bundle is byte for byte the same.
-        build
-            .env("CARGO_PROFILE_RELEASE_LTO", "off")
-            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
-    }
-    run_step(&mut build)?;
+    run_step(optimisation.apply(&mut build))?;
     std::fs::write(stamp_path(&root), &fingerprint)
         .map_err(|e| format!("cannot write {}: {e}", stamp_path(&root).display()))
 }
 
-pub fn build_fakes() -> Result {
+/// The fakes, optimised as the server is, so that both builds share every
+/// dependency they have in common (a profile change rebuilds them all).
+pub fn build_fakes(optimisation: Optimisation) -> Result {
     say("Building the fake Hetzner Cloud API and the fake DigitalOcean");
-    run_step(Command::new(env!("CARGO")).args([
+    let mut build = Command::new(env!("CARGO"));
+    build.args([
         "build",
         "--release",
         "-p",
         "hetzner-fake",
         "-p",
         "digitalocean-fake",
-    ]))
+    ]);
+    run_step(optimisation.apply(&mut build))
 }
 
 #[cfg(test)]
@@ -154,7 +165,8 @@ mod tests {
 
         std::fs::write(root.join("app/src/lib.rs"), "fn b() {}").unwrap_or_default();
         let changed = inputs_fingerprint(&root, Optimisation::Served);
-        std::fs::rename(root.join("app/src/lib.rs"), root.join("app/src/main.rs")).unwrap_or_default();
+        std::fs::rename(root.join("app/src/lib.rs"), root.join("app/src/main.rs"))
+            .unwrap_or_default();
         let renamed = inputs_fingerprint(&root, Optimisation::Served);
         let _ = std::fs::remove_dir_all(&root);
 

@@ -11,7 +11,7 @@ use crate::{run_step, say, workspace_root, Result};
 pub fn screenshots() -> Result {
     let tools = Toolchain::ensure_for_tests()?;
     build_release(&tools, Optimisation::Tested)?;
-    build_fakes()?;
+    build_fakes(Optimisation::Tested)?;
     let root = workspace_root();
     let _ = std::fs::remove_dir_all(root.join("target/e2e-data"));
     say("Drawing docs/images/ in headless Chromium (end2end/screenshots/)");

@@ -61,7 +61,7 @@ pub async fn load_security() -> Result<SecurityOverview, AppError> {
         TotpState::On => TotpView::On,
         TotpState::Enrolling { secret, uri } => TotpView::Enrolling {
             secret: secret.to_string(),
-            qr_svg: totp::qr_svg(&uri).ok_or(AppError::Internal)?,
+            qr_svg: totp::qr_svg(&uri).ok_or(AppError(crate::error::Refusal::Internal))?,
         },
     };
     let passkeys = status

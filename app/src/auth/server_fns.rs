@@ -117,7 +117,8 @@ pub async fn sign_in(
 pub async fn verify_sign_in(code: String, next: Option<String>) -> Result<String, AppError> {
     use crate::ssr::*;
     let state = state()?;
-    let pending = pending_sign_in(&state)?.ok_or(AppError::SecondStepExpired)?;
+    let pending =
+        pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
     let completed = state.second_factors.complete_sign_in(&pending, &code).await;
     let (user_id, factor) = match completed {
         Ok(completed) => completed,
@@ -154,7 +155,8 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "list_sessions", output = crate::wire::TextJson)]
 pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    let current = crate::ssr::session_secret(&state)?.ok_or(AppError::NotSignedIn)?;
+    let current =
+        crate::ssr::session_secret(&state)?.ok_or(AppError(crate::error::Refusal::NotSignedIn))?;
     let sessions = state.sessions.list(&user.id, &current).await?;
     Ok(sessions
         .into_iter()
@@ -186,7 +188,8 @@ pub async fn end_session(handle: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "end_other_sessions", output = crate::wire::TextJson)]
 pub async fn end_other_sessions() -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    let current = crate::ssr::session_secret(&state)?.ok_or(AppError::NotSignedIn)?;
+    let current =
+        crate::ssr::session_secret(&state)?.ok_or(AppError(crate::error::Refusal::NotSignedIn))?;
     let ended = state.sessions.end_others(&user.id, &current).await?;
     tracing::info!(user_id = %user.id, ended, "other sessions ended");
     let action = "account.session.ended_everywhere_else";

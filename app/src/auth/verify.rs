@@ -26,7 +26,8 @@ pub struct SecondSteps {
 pub async fn load_second_steps() -> Result<SecondSteps, AppError> {
     use crate::ssr::*;
     let state = state()?;
-    let pending = pending_sign_in(&state)?.ok_or(AppError::SecondStepExpired)?;
+    let pending =
+        pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
     let (authenticator, passkey) = state.second_factors.waiting_steps(&pending).await?;
     Ok(SecondSteps {
         authenticator,
@@ -38,7 +39,8 @@ pub async fn load_second_steps() -> Result<SecondSteps, AppError> {
 pub async fn begin_passkey_sign_in() -> Result<PasskeyChallenge, AppError> {
     use crate::ssr::*;
     let state = state()?;
-    let pending = pending_sign_in(&state)?.ok_or(AppError::SecondStepExpired)?;
+    let pending =
+        pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
     let challenge = state.second_factors.begin_passkey_sign_in(&pending).await?;
     Ok(challenge.into())
 }
@@ -52,7 +54,8 @@ pub async fn finish_passkey_sign_in(
 ) -> Result<String, AppError> {
     use crate::ssr::*;
     let state = state()?;
-    let pending = pending_sign_in(&state)?.ok_or(AppError::SecondStepExpired)?;
+    let pending =
+        pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
     let completed = state
         .second_factors
         .complete_sign_in_with_passkey(&pending, &ceremony, &credential)

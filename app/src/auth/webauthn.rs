@@ -3,7 +3,7 @@
 //! parses and serialises the WebAuthn JSON itself
 //! (`parse…OptionsFromJSON`, `toJSON`), so no codec is compiled in.
 
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 
 /// Which ceremony: making a new passkey, or using one.
 #[derive(Clone, Copy)]
@@ -23,14 +23,14 @@ pub async fn run(ceremony: Ceremony, options: &str) -> Result<String, AppError> 
         Ceremony::Create => ("parseCreationOptionsFromJSON", "create"),
         Ceremony::Get => ("parseRequestOptionsFromJSON", "get"),
     };
-    let unavailable = |_| AppError::PasskeysUnavailable;
+    let unavailable = |_| AppError(Refusal::PasskeysUnavailable);
     let window: JsValue = leptos::prelude::window().into();
     let api = Reflect::get(&window, &"PublicKeyCredential".into()).map_err(unavailable)?;
     let parse: Function = Reflect::get(&api, &parse.into())
         .map_err(unavailable)?
         .dyn_into()
         .map_err(unavailable)?;
-    let options = JSON::parse(options).map_err(|_| AppError::PasskeyRefused)?;
+    let options = JSON::parse(options).map_err(|_| AppError(Refusal::PasskeyRefused))?;
     let public_key = Reflect::get(&options, &"publicKey".into()).map_err(unavailable)?;
     let request = Object::new();
     let parsed = parse.call1(&api, &public_key).map_err(unavailable)?;
@@ -54,18 +54,18 @@ pub async fn run(ceremony: Ceremony, options: &str) -> Result<String, AppError> 
                 .and_then(|n| n.as_string());
             match name.as_deref() {
                 // Refused by the browser's origin check: not at the public address.
-                Some("SecurityError") => AppError::PasskeysUnavailable,
-                _ => AppError::PasskeyRefused,
+                Some("SecurityError") => AppError(Refusal::PasskeysUnavailable),
+                _ => AppError(Refusal::PasskeyRefused),
             }
         })?;
     JSON::stringify(&credential)
         .ok()
         .and_then(|json| json.as_string())
-        .ok_or(AppError::PasskeyRefused)
+        .ok_or(AppError(Refusal::PasskeyRefused))
 }
 
 /// On the server nothing runs a ceremony: only the browser can.
 #[cfg(not(feature = "hydrate"))]
 pub async fn run(_ceremony: Ceremony, _options: &str) -> Result<String, AppError> {
-    Err(AppError::PasskeysUnavailable)
+    Err(AppError(Refusal::PasskeysUnavailable))
 }

@@ -96,7 +96,7 @@ fn ProvidersSection(
                     view! {
                         <p class="muted">
                             "No providers connected. "
-                            <A href=Provider::Hetzner.connect_path()>"Connect Hetzner Cloud"</A>
+                            <A href=crate::providers::connect_path(Provider::Hetzner)>"Connect Hetzner Cloud"</A>
                         </p>
                     }
                         .into_any()

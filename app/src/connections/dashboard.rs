@@ -70,7 +70,7 @@ fn ProvidersCard(digitalocean: bool) -> impl IntoView {
                         let connect = if ready {
                             view! {
                                 <a
-                                    href=provider.connect_path()
+                                    href=crate::providers::connect_path(provider)
                                     class="button button-primary"
                                     aria-label=format!("Connect {}", provider.name())
                                 >

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 use super::server_fns::{list_connections, DisconnectConnection};
 use super::ConnectionSummary;
 use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::paths::ACCOUNT;
 use crate::providers::Provider;
 
@@ -23,7 +23,7 @@ pub fn DisconnectPage() -> impl IntoView {
             {match list.into_iter().find(|c| c.id == id()) {
                 None => {
                     view! {
-                        <ErrorNotice error=AppError::ConnectionNotFound />
+                        <ErrorNotice error=AppError(Refusal::ConnectionNotFound) />
                         <A href=ACCOUNT>"Back to Account"</A>
                     }
                         .into_any()

@@ -13,13 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::providers::Provider;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ConnectionStatus {
-    Connected,
-    /// The provider rejected the stored access; Potions stopped using it.
-    NeedsAttention,
-}
+pub use model::ConnectionStatus;
 
 /// What the Dashboard shows, in one answer: the projects with their server
 /// counts, and whether this instance offers DigitalOcean.

@@ -8,23 +8,16 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod convert {
     use super::ConnectionSummary;
-    use crate::connections::{ConnectionStatus, ServerCount};
+    use crate::connections::ServerCount;
     use crate::error::AppError;
     use crate::providers::Provider;
     use domain::clock::now_unix;
-    use domain::connections::{Connection, ConnectionStatus as Stored, Counted};
-
-    pub fn status(status: Stored) -> ConnectionStatus {
-        match status {
-            Stored::Connected => ConnectionStatus::Connected,
-            Stored::NeedsAttention => ConnectionStatus::NeedsAttention,
-        }
-    }
+    use domain::connections::{Connection, Counted};
 
     pub fn provider(stored: &str) -> Result<Provider, AppError> {
-        Provider::from_domain(stored).ok_or_else(|| {
+        Provider::from_stored_name(stored).ok_or_else(|| {
             tracing::error!(provider = stored, "connection of an unknown provider");
-            AppError::Internal
+            AppError(crate::error::Refusal::Internal)
         })
     }
 
@@ -35,7 +28,7 @@ mod convert {
         });
         Ok(ConnectionSummary {
             provider: provider(&c.provider)?,
-            status: status(c.status),
+            status: c.status,
             id: c.id,
             label: c.label,
             team: c.team_name,
@@ -46,7 +39,7 @@ mod convert {
     }
 }
 #[cfg(feature = "ssr")]
-pub(crate) use convert::{provider as provider_of, status as status_of};
+pub(crate) use convert::provider as provider_of;
 
 /// The user's connections, without server counts (Account, Disconnect).
 #[server(prefix = "/api", endpoint = "list_connections", output = crate::wire::TextJson)]

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::server_fns::CreateServer;
-use super::{CreateServerChoices, ImageChoice, PriceCurrency, ServerTypeChoice};
 use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
 use crate::error::AppError;
 use crate::providers::Provider;
+use model::provisioning::{CreateServerChoices, Currency, Image, Size};
 
 /// What the user picked so far; the menus below follow it.
 #[derive(Clone, Copy)]
@@ -65,17 +65,19 @@ impl Picked {
     /// Before the user picks, the first location is picked.
     fn start_at_first_location(self, choices: StoredValue<CreateServerChoices>) {
         if self.location.get_untracked().is_empty() {
-            let first = choices.with_value(|c| c.locations.first().map(|l| l.name.clone()));
+            let first =
+                choices.with_value(|c| c.catalogue.locations.first().map(|l| l.name.clone()));
             self.location.set(first.unwrap_or_default());
         }
     }
 }
 
 /// Server types sold in the picked location.
-fn types_here(choices: StoredValue<CreateServerChoices>, picked: Picked) -> Vec<ServerTypeChoice> {
+fn types_here(choices: StoredValue<CreateServerChoices>, picked: Picked) -> Vec<Size> {
     let here = picked.location.get();
     choices.with_value(|c| {
-        c.server_types
+        c.catalogue
+            .sizes
             .iter()
             .filter(|t| t.price_in(&here).is_some())
             .cloned()
@@ -84,10 +86,7 @@ fn types_here(choices: StoredValue<CreateServerChoices>, picked: Picked) -> Vec<
 }
 
 /// The picked type if it is sold here, else the first one that is.
-fn chosen_type(
-    choices: StoredValue<CreateServerChoices>,
-    picked: Picked,
-) -> Option<ServerTypeChoice> {
+fn chosen_type(choices: StoredValue<CreateServerChoices>, picked: Picked) -> Option<Size> {
     let types = types_here(choices, picked);
     let wanted = picked.server_type.get();
     types
@@ -101,7 +100,7 @@ fn chosen_type(
 fn NameField(name: RwSignal<String>) -> impl IntoView {
     let invalid = move || {
         let n = name.get();
-        !n.is_empty() && !rules::is_valid_server_name(&n)
+        !n.is_empty() && !model::limits::is_valid_server_name(&n)
     };
     view! {
         <div class="field">
@@ -112,7 +111,7 @@ fn NameField(name: RwSignal<String>) -> impl IntoView {
                 type="text"
                 required
                 maxlength="253"
-                pattern=rules::SERVER_NAME_PATTERN
+                pattern=model::limits::SERVER_NAME_PATTERN
                 aria-describedby="server-name-hint"
                 aria-invalid=move || invalid().to_string()
                 on:input=move |ev| name.set(event_target_value(&ev))
@@ -141,7 +140,7 @@ fn LocationField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> i
                 on:change=move |ev| picked.location.set(event_target_value(&ev))
             >
                 {choices
-                    .with_value(|c| c.locations.clone())
+                    .with_value(|c| c.catalogue.locations.clone())
                     .into_iter()
                     .map(|l| {
                         let selected = l.name == picked.location.get_untracked();
@@ -159,7 +158,7 @@ fn LocationField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> i
 
 /// E.g. `CX22 — 2 vCPU shared, 4 GB RAM, 40 GB disk, x86 — €4.51/month`;
 /// parts a provider does not have are left out.
-fn type_option_text(t: &ServerTypeChoice, location: &str, currency: PriceCurrency) -> String {
+fn type_option_text(t: &Size, location: &str, currency: Currency) -> String {
     let cores = format!("{} vCPU {}", t.cores, t.cpu_type);
     let memory = format!("{} GB RAM", t.memory_gb);
     let disk = format!("{} GB disk", t.disk_gb);
@@ -189,7 +188,7 @@ fn ServerTypeField(
     picked: Picked,
     provider: Provider,
 ) -> impl IntoView {
-    let currency = choices.with_value(|c| c.currency);
+    let currency = choices.with_value(|c| c.catalogue.currency);
     view! {
         <div class="field field-wide">
             <label for="server-type">"Server type"</label>
@@ -234,11 +233,12 @@ fn ImageField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl
             .unwrap_or_default();
         let here = picked.location.get();
         choices.with_value(|c| {
-            c.images
+            c.catalogue
+                .images
                 .iter()
                 .filter(|i| i.architecture == arch && i.usable_in(&here))
                 .cloned()
-                .collect::<Vec<ImageChoice>>()
+                .collect::<Vec<Image>>()
         })
     };
     view! {

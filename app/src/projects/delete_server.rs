@@ -5,9 +5,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::server_fns::{load_project, DeleteServer};
-use super::{connection_id_param, project_error, ServerSummary};
+use model::provisioning::Server;
+
+use super::{connection_id_param, project_error};
 use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::paths;
 use crate::providers::Provider;
 
@@ -28,7 +30,7 @@ pub fn DeleteServerPage() -> impl IntoView {
         <leptos_meta::Title text="Delete server" />
         <Loaded resource=project signed_in=true on_error=project_error let:project>
             {match project.servers.into_iter().find(|s| Some(s.id) == server_id()) {
-                None => view! { <ErrorNotice error=AppError::ServerNotFound /> }.into_any(),
+                None => view! { <ErrorNotice error=AppError(Refusal::ServerNotFound) /> }.into_any(),
                 Some(server) => {
                     view! {
                         <ConfirmDelete
@@ -49,7 +51,7 @@ pub fn DeleteServerPage() -> impl IntoView {
 fn ConfirmDelete(
     connection_id: String,
     provider: Provider,
-    server: ServerSummary,
+    server: Server,
     delete: ServerAction<DeleteServer>,
 ) -> impl IntoView {
     let error = form_error(delete);

@@ -3,15 +3,15 @@
 use leptos::prelude::*;
 
 use super::server_fns::read_provisioning_progress;
-use super::ProvisioningProgress;
 use crate::components::ErrorNotice;
 use crate::error::AppError;
 use crate::providers::Provider;
+use model::provisioning::Progress;
 
 /// The state of following a creation, kept by the page across re-renders.
 #[derive(Clone, Copy, Default)]
 pub struct Following {
-    progress: RwSignal<Option<Result<ProvisioningProgress, AppError>>>,
+    progress: RwSignal<Option<Result<Progress, AppError>>>,
     /// The actions being followed (from the URL), once polling started.
     started: RwSignal<Option<String>>,
 }
@@ -70,7 +70,7 @@ pub fn CreationProgress(
                         .into_any()
                 }
                 Some(Err(err)) => view! { <ErrorNotice error=err /> }.into_any(),
-                Some(Ok(ProvisioningProgress { failed: Some(reason), .. })) => {
+                Some(Ok(Progress { failed: Some(reason), .. })) => {
                     view! {
                         <p class="notice notice-error" role="alert">
                             {format!("{} could not create the server: {reason}", provider.name())}

@@ -7,7 +7,9 @@ use leptos_router::hooks::use_query_map;
 use super::create_server::CreateServerForm;
 use super::progress::{CreationProgress, Following};
 use super::server_fns::{load_create_server_choices, load_project};
-use super::{connection_id_param, project_error, ServerSummary};
+use model::provisioning::Server;
+
+use super::{connection_id_param, project_error};
 use crate::activity::recent::{recent_changes, WhatPotionsDidHere};
 use crate::components::{Copyable, Loaded};
 use crate::connections::ConnectionStatus;
@@ -113,7 +115,7 @@ pub fn ProjectPage() -> impl IntoView {
 }
 
 #[component]
-fn ServersCard(connection_id: String, servers: Vec<ServerSummary>) -> impl IntoView {
+fn ServersCard(connection_id: String, servers: Vec<Server>) -> impl IntoView {
     let body = if servers.is_empty() {
         view! { <p class="muted">"No servers in this project yet."</p> }.into_any()
     } else {
@@ -156,7 +158,7 @@ fn ServersCard(connection_id: String, servers: Vec<ServerSummary>) -> impl IntoV
 }
 
 #[component]
-fn ServerRow(connection_id: String, server: ServerSummary) -> impl IntoView {
+fn ServerRow(connection_id: String, server: Server) -> impl IntoView {
     let s = server;
     let address = |value: Option<String>, what: String| match value {
         Some(value) => view! { <Copyable value what /> }.into_any(),
@@ -176,7 +178,7 @@ fn ServerRow(connection_id: String, server: ServerSummary) -> impl IntoView {
                     })}
             </td>
             <td>{s.status}</td>
-            <td>{s.server_type}</td>
+            <td>{s.size}</td>
             <td>{s.location}</td>
             <td>{address(s.ipv4, format!("IPv4 address of {}", s.name))}</td>
             <td>{address(s.ipv6, format!("IPv6 address of {}", s.name))}</td>

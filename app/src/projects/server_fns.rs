@@ -3,89 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::{CreateServerChoices, ProjectOverview, ProvisioningProgress, SshKeySummary};
+use model::provisioning::{CreateServerChoices, Progress, SshKey};
+
+use super::ProjectOverview;
 use crate::error::AppError;
-
-#[cfg(feature = "ssr")]
-mod convert {
-    use super::super::*;
-    use domain::provisioning::{Catalogue, Currency, KeyInfo, ServerInfo};
-
-    pub fn server(s: ServerInfo) -> ServerSummary {
-        ServerSummary {
-            id: s.id,
-            name: s.name,
-            status: s.status,
-            server_type: s.size,
-            location: s.location,
-            ipv4: s.ipv4,
-            ipv6: s.ipv6,
-            created_at: s.created_at,
-            managed_by_potions: s.managed_by_potions,
-            delete_protected: s.delete_protected,
-        }
-    }
-
-    pub fn ssh_key(k: KeyInfo) -> SshKeySummary {
-        SshKeySummary {
-            id: k.id,
-            name: k.name,
-            fingerprint: k.fingerprint,
-            created_at: k.created_at,
-            is_potions_key: k.is_potions_key,
-        }
-    }
-
-    pub fn choices(catalogue: Catalogue, ssh_keys: Vec<KeyInfo>) -> CreateServerChoices {
-        CreateServerChoices {
-            currency: match catalogue.currency {
-                Currency::EurGross => PriceCurrency::EurWithVat,
-                Currency::Usd => PriceCurrency::Usd,
-            },
-            locations: catalogue
-                .locations
-                .into_iter()
-                .map(|l| LocationChoice {
-                    name: l.name,
-                    description: l.description,
-                })
-                .collect(),
-            server_types: catalogue
-                .sizes
-                .into_iter()
-                .map(|t| ServerTypeChoice {
-                    name: t.name,
-                    description: t.description,
-                    cores: t.cores,
-                    memory_gb: t.memory_gb,
-                    disk_gb: t.disk_gb,
-                    architecture: t.architecture,
-                    cpu_type: t.cpu_type,
-                    prices: t
-                        .prices
-                        .into_iter()
-                        .map(|p| LocationPrice {
-                            location: p.location,
-                            monthly: p.monthly,
-                            recommended: p.recommended,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            images: catalogue
-                .images
-                .into_iter()
-                .map(|i| ImageChoice {
-                    id: i.id,
-                    description: i.description,
-                    architecture: i.architecture,
-                    locations: i.locations,
-                })
-                .collect(),
-            ssh_keys: ssh_keys.into_iter().map(ssh_key).collect(),
-        }
-    }
-}
 
 /// Changes Potions makes in a cloud, for the activity log.
 #[cfg(feature = "ssr")]
@@ -104,7 +25,9 @@ mod cloud_changes {
             Err(refused) if !refused.sent => None,
             // No answer in time: it may have happened.
             Err(Refused {
-                error: DomainError::HetznerUnreachable | DomainError::DigitalOceanUnreachable,
+                error:
+                    DomainError::Refused(domain::Refusal::HetznerUnreachable)
+                    | DomainError::Refused(domain::Refusal::DigitalOceanUnreachable),
                 ..
             }) => Some(Outcome::Unknown),
             Err(_) => Some(Outcome::Failed),
@@ -144,13 +67,13 @@ mod cloud_changes {
 
 #[server(prefix = "/api", endpoint = "load_project", output = crate::wire::TextJson)]
 pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
-    use crate::connections::server_fns::{provider_of, status_of};
+    use crate::connections::server_fns::provider_of;
     use crate::connections::ConnectionStatus;
     let (user, state) = crate::ssr::user_and_state().await?;
     let connection = state.connections.get(&user.id, &id).await?;
     let mut overview = ProjectOverview {
         provider: provider_of(&connection.provider)?,
-        status: status_of(connection.status),
+        status: connection.status,
         label: connection.label,
         connection_id: id,
         servers: Vec::new(),
@@ -161,13 +84,13 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
             .servers(&user.id, &overview.connection_id)
             .await
         {
-            Ok(list) => overview.servers = list.into_iter().map(convert::server).collect(),
+            Ok(servers) => overview.servers = servers,
             // Access was just refused, here or by a concurrent request (the
             // create form's menus load alongside): show the project as needing attention.
             Err(
-                domain::DomainError::TokenRejected
-                | domain::DomainError::NeedsAttention
-                | domain::DomainError::DigitalOceanAccessLost,
+                domain::DomainError::Refused(domain::Refusal::TokenRejected)
+                | domain::DomainError::Refused(domain::Refusal::NeedsAttention)
+                | domain::DomainError::Refused(domain::Refusal::DigitalOceanAccessLost),
             ) => overview.status = ConnectionStatus::NeedsAttention,
             Err(err) => return Err(err.into()),
         }
@@ -182,7 +105,10 @@ pub async fn load_create_server_choices(id: String) -> Result<CreateServerChoice
         state.provisioning.catalogue(&user.id, &id),
         state.provisioning.ssh_keys(&user.id, &id)
     )?;
-    Ok(convert::choices(catalogue, keys))
+    Ok(CreateServerChoices {
+        catalogue,
+        ssh_keys: keys,
+    })
 }
 
 /// Sends the create request; a plain form post then follows its progress.
@@ -232,10 +158,7 @@ pub async fn create_server(
 
 /// The combined progress of up to ten of the project's actions.
 #[server(prefix = "/api", endpoint = "read_provisioning_progress", output = crate::wire::TextJson)]
-pub async fn read_provisioning_progress(
-    id: String,
-    actions: String,
-) -> Result<ProvisioningProgress, AppError> {
+pub async fn read_provisioning_progress(id: String, actions: String) -> Result<Progress, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let ids: Vec<i64> = actions
         .split(',')
@@ -243,14 +166,9 @@ pub async fn read_provisioning_progress(
         .take(10)
         .collect();
     if ids.is_empty() {
-        return Err(AppError::BadRequest);
+        return Err(AppError(crate::error::Refusal::BadRequest));
     }
-    let progress = state.provisioning.progress(&user.id, &id, &ids).await?;
-    Ok(ProvisioningProgress {
-        percent: progress.percent,
-        done: progress.done,
-        failed: progress.failed,
-    })
+    Ok(state.provisioning.progress(&user.id, &id, &ids).await?)
 }
 
 #[server(prefix = "/api", endpoint = "delete_server", output = crate::wire::TextJson)]
@@ -284,10 +202,9 @@ pub async fn delete_server(
 }
 
 #[server(prefix = "/api", endpoint = "list_ssh_keys", output = crate::wire::TextJson)]
-pub async fn list_ssh_keys(id: String) -> Result<Vec<SshKeySummary>, AppError> {
+pub async fn list_ssh_keys(id: String) -> Result<Vec<SshKey>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    let keys = state.provisioning.ssh_keys(&user.id, &id).await?;
-    Ok(keys.into_iter().map(convert::ssh_key).collect())
+    Ok(state.provisioning.ssh_keys(&user.id, &id).await?)
 }
 
 /// Adds a key; answers with a note when the fingerprint was already there.

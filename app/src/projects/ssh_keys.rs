@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::server_fns::{list_ssh_keys, AddSshKey, DeleteSshKey};
-use super::{connection_id_param, project_error, SshKeySummary};
+use model::provisioning::SshKey;
+
+use super::{connection_id_param, project_error};
 use crate::auth::RequireUser;
 use crate::components::{form_error, Copyable, ErrorNotice, Loaded, SubmitButton};
 use crate::format::format_time;
@@ -52,7 +54,7 @@ pub fn SshKeysPage() -> impl IntoView {
 #[component]
 fn KeyItem(
     connection_id: String,
-    key: SshKeySummary,
+    key: SshKey,
     delete: ServerAction<DeleteSshKey>,
 ) -> impl IntoView {
     let confirm_id = format!("confirm-{}", key.id);

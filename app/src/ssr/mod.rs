@@ -27,7 +27,7 @@ use domain::Database;
 use leptos::prelude::*;
 use std::sync::Arc;
 
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 
 /// Everything server functions and the router share. Every request and
 /// server function takes a copy, so the services sit behind one `Arc`.
@@ -86,7 +86,7 @@ impl AppState {
 }
 
 pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or(AppError::Internal)
+    use_context::<AppState>().ok_or(AppError(Refusal::Internal))
 }
 
 /// Appends to the user's activity log, with the request's metadata. Never fails.
@@ -114,6 +114,8 @@ pub async fn user_and_state() -> Result<(User, AppState), AppError> {
 /// and the state: what pages listing connections need, in one read.
 pub async fn signed_in_and_state() -> Result<(Arc<SignedIn>, AppState), AppError> {
     let state = state()?;
-    let signed_in = signed_in(&state).await?.ok_or(AppError::NotSignedIn)?;
+    let signed_in = signed_in(&state)
+        .await?
+        .ok_or(AppError(Refusal::NotSignedIn))?;
     Ok((signed_in, state))
 }

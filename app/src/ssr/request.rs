@@ -5,11 +5,11 @@ use http::request::Parts;
 use leptos::prelude::*;
 use std::net::SocketAddr;
 
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::paths::{local_path, DASHBOARD};
 
 pub(super) fn request_parts() -> Result<Parts, AppError> {
-    use_context::<Parts>().ok_or(AppError::Internal)
+    use_context::<Parts>().ok_or(AppError(Refusal::Internal))
 }
 
 /// The client of a request, set by the server for each request (the peer,

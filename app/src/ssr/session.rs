@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::request::request_parts;
 use super::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 
 pub const SESSION_COOKIE: &str = "potions_session";
 /// Over https the cookie carries the `__Host-` prefix: browsers then accept it
@@ -92,8 +92,8 @@ pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
 }
 
 fn set_cookie(value: String) -> Result<(), AppError> {
-    let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
-    let header = HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
+    let response = use_context::<ResponseOptions>().ok_or(AppError(Refusal::Internal))?;
+    let header = HeaderValue::from_str(&value).map_err(|_| AppError(Refusal::Internal))?;
     response.append_header(SET_COOKIE, header);
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! What users do with a connection: connect, re-check, replace its token,
 //! rename, disconnect; and the decrypted token for provisioning.
 
+use crate::error::Refusal;
 use zeroize::Zeroizing;
 
 use super::digitalocean::{Disconnected, PROVIDER_DIGITALOCEAN};
@@ -14,7 +15,7 @@ use crate::hetzner::{ApiToken, ErrorKind, HetznerError};
 use crate::provider_failure::token_check_failure;
 
 fn parse_token(raw: &str) -> Result<ApiToken, DomainError> {
-    ApiToken::parse(raw).map_err(|_| DomainError::MalformedToken)
+    ApiToken::parse(raw).map_err(|_| DomainError::Refused(Refusal::MalformedToken))
 }
 
 impl Connections {
@@ -32,7 +33,7 @@ impl Connections {
         let label = normalize_label(label)?;
         let hmac = self.keyring.token_fingerprint(token.expose_secret());
         if let Some(label) = self.label_for_hmac(user_id, &hmac).await? {
-            return Err(DomainError::AlreadyConnected { label });
+            return Err(DomainError::Refused(Refusal::AlreadyConnected(label)));
         }
         let (counted, key) = futures::join!(
             self.count_token_check(user_id, &hmac),
@@ -67,7 +68,7 @@ impl Connections {
             }
             key = self.user_key(user_id).await?;
         }
-        Err(DomainError::HetznerUnreachable)
+        Err(DomainError::Refused(Refusal::HetznerUnreachable))
     }
 
     /// The decrypted token of one of the user's connections.
@@ -123,9 +124,9 @@ impl Connections {
                     .await;
                 Ok(connection)
             }
-            Err(DomainError::TokenRejected) => {
+            Err(DomainError::Refused(Refusal::TokenRejected)) => {
                 self.mark_needs_attention(user_id, id).await?;
-                Err(DomainError::TokenRejected)
+                Err(DomainError::Refused(Refusal::TokenRejected))
             }
             Err(err) => Err(err),
         }
@@ -158,12 +159,12 @@ impl Connections {
     ) -> Result<Connection, DomainError> {
         let token = parse_token(raw_token)?;
         if self.get(user_id, id).await?.provider != PROVIDER_HETZNER {
-            return Err(DomainError::ConnectionNotFound);
+            return Err(DomainError::Refused(Refusal::ConnectionNotFound));
         }
         let key = self.user_key(user_id).await?;
         if key.unsaved.is_some() {
             // Every connection stored the user's key; none means a broken row.
-            return Err(DomainError::ConnectionNotFound);
+            return Err(DomainError::Refused(Refusal::ConnectionNotFound));
         }
         let hmac = self.keyring.token_fingerprint(token.expose_secret());
         self.count_token_check(user_id, &hmac).await?;

@@ -33,7 +33,7 @@ use crate::db::Database;
 use crate::hetzner::{HetznerClient, Labels};
 use crate::throttle::Throttle;
 
-pub const PROVIDER_HETZNER: &str = "hetzner";
+pub const PROVIDER_HETZNER: &str = model::Provider::Hetzner.stored_name();
 /// The label Potions puts on everything it creates in a project.
 pub const MANAGED_BY: (&str, &str) = ("managed-by", "potions");
 

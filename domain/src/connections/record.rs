@@ -1,35 +1,12 @@
 //! What a connection is, as stored: its status and the rules for its label.
 
+pub use model::ConnectionStatus;
+
 use crate::error::DomainError;
+use crate::error::Refusal;
 
 pub const MAX_LABEL_CHARS: usize = 64;
 pub const DEFAULT_LABEL: &str = "Hetzner project";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConnectionStatus {
-    Connected,
-    /// The provider last rejected the token (or, for DigitalOcean, the refresh).
-    NeedsAttention,
-}
-
-impl ConnectionStatus {
-    pub(super) fn as_str(self) -> &'static str {
-        match self {
-            Self::Connected => "connected",
-            Self::NeedsAttention => "needs_attention",
-        }
-    }
-}
-
-impl From<String> for ConnectionStatus {
-    fn from(raw: String) -> Self {
-        if raw == "needs_attention" {
-            Self::NeedsAttention
-        } else {
-            Self::Connected
-        }
-    }
-}
 
 /// A connection without its secret.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -60,7 +37,7 @@ pub fn normalize_label(raw: &str) -> Result<String, DomainError> {
     match label.chars().count() {
         0 => Ok(DEFAULT_LABEL.into()),
         n if n <= MAX_LABEL_CHARS => Ok(label),
-        _ => Err(DomainError::LabelTooLong),
+        _ => Err(DomainError::Refused(Refusal::LabelTooLong)),
     }
 }
 
@@ -80,20 +57,8 @@ mod tests {
         );
         assert!(matches!(
             normalize_label(&"a".repeat(65)),
-            Err(DomainError::LabelTooLong)
+            Err(DomainError::Refused(Refusal::LabelTooLong))
         ));
         assert_eq!(normalize_label("a\nb\u{0}c").ok().as_deref(), Some("a b c"));
-    }
-
-    #[test]
-    fn unknown_statuses_read_as_connected() {
-        assert_eq!(
-            ConnectionStatus::from("needs_attention".to_string()),
-            ConnectionStatus::NeedsAttention
-        );
-        assert_eq!(
-            ConnectionStatus::from(ConnectionStatus::Connected.as_str().to_string()),
-            ConnectionStatus::Connected
-        );
     }
 }

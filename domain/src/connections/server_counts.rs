@@ -3,6 +3,7 @@
 //! once on every instance), and never holding the page up for longer than a
 //! budget.
 
+use crate::error::Refusal;
 use futures::future::join_all;
 use std::time::Duration;
 
@@ -110,9 +111,10 @@ impl Connections {
             Ok(droplets) => Ok(Counted::now(
                 i64::try_from(droplets.len()).unwrap_or(i64::MAX),
             )),
-            Err(DomainError::DigitalOceanAccessLost | DomainError::TokenRejected) => {
-                Err(ServerCount::TokenRejected)
-            }
+            Err(
+                DomainError::Refused(Refusal::DigitalOceanAccessLost)
+                | DomainError::Refused(Refusal::TokenRejected),
+            ) => Err(ServerCount::TokenRejected),
             Err(_) => Err(ServerCount::Unavailable),
         }
     }

@@ -10,6 +10,7 @@ use crate::clock::now_unix;
 use crate::crypto::{Binding, Purpose, Sealed};
 use crate::db::new_id;
 use crate::error::DomainError;
+use crate::error::Refusal;
 use crate::hetzner::ApiToken;
 
 /// The columns a [`Connection`] is read from.
@@ -33,9 +34,7 @@ async fn already_connected_or(
         return err.into();
     }
     match connections.label_for_hmac(user_id, hmac).await {
-        Ok(label) => DomainError::AlreadyConnected {
-            label: label.unwrap_or_default(),
-        },
+        Ok(label) => DomainError::Refused(Refusal::AlreadyConnected(label.unwrap_or_default())),
         Err(err) => err,
     }
 }
@@ -138,7 +137,7 @@ impl Connections {
         .bind(&sealed.nonce)
         .bind(&sealed.ciphertext)
         .bind(ssh_key_id)
-        .bind(ConnectionStatus::Connected.as_str())
+        .bind(ConnectionStatus::Connected.stored_name())
         .bind(now)
         .execute(&mut *tx)
         .await;
@@ -171,7 +170,7 @@ impl Connections {
         .bind(id)
         .fetch_optional(self.db.pool())
         .await?;
-        row.ok_or(DomainError::ConnectionNotFound)
+        row.ok_or(DomainError::Refused(Refusal::ConnectionNotFound))
     }
 
     pub(super) async fn sealed_token(
@@ -188,7 +187,8 @@ impl Connections {
         .bind(PROVIDER_HETZNER)
         .fetch_optional(self.db.pool())
         .await?;
-        let (key_id, nonce, ciphertext) = row.ok_or(DomainError::ConnectionNotFound)?;
+        let (key_id, nonce, ciphertext) =
+            row.ok_or(DomainError::Refused(Refusal::ConnectionNotFound))?;
         Ok(Sealed {
             key_id,
             nonce,
@@ -202,7 +202,7 @@ impl Connections {
         id: &str,
     ) -> Result<(), DomainError> {
         sqlx::query("UPDATE connections SET status = $1 WHERE user_id = $2 AND id = $3")
-            .bind(ConnectionStatus::NeedsAttention.as_str())
+            .bind(ConnectionStatus::NeedsAttention.stored_name())
             .bind(user_id)
             .bind(id)
             .execute(self.db.pool())
@@ -221,7 +221,7 @@ impl Connections {
             "UPDATE connections SET status = $1, last_verified_at = $2, ssh_key_id = $3 \
              WHERE user_id = $4 AND id = $5",
         )
-        .bind(ConnectionStatus::Connected.as_str())
+        .bind(ConnectionStatus::Connected.stored_name())
         .bind(now_unix())
         .bind(ssh_key_id)
         .bind(user_id)
@@ -264,14 +264,16 @@ impl Connections {
         .bind(&sealed.nonce)
         .bind(&sealed.ciphertext)
         .bind(ssh_key_id)
-        .bind(ConnectionStatus::Connected.as_str())
+        .bind(ConnectionStatus::Connected.stored_name())
         .bind(now_unix())
         .bind(user_id)
         .bind(id)
         .execute(self.db.pool())
         .await;
         match updated {
-            Ok(done) if done.rows_affected() == 0 => Err(DomainError::ConnectionNotFound),
+            Ok(done) if done.rows_affected() == 0 => {
+                Err(DomainError::Refused(Refusal::ConnectionNotFound))
+            }
             Ok(_) => Ok(()),
             Err(err) => Err(already_connected_or(self, user_id, token.hmac, err).await),
         }
@@ -303,7 +305,7 @@ impl Connections {
             .execute(self.db.pool())
             .await?;
         if done.rows_affected() == 0 {
-            return Err(DomainError::ConnectionNotFound);
+            return Err(DomainError::Refused(Refusal::ConnectionNotFound));
         }
         Ok(())
     }
@@ -315,7 +317,7 @@ impl Connections {
             .execute(self.db.pool())
             .await?;
         if done.rows_affected() == 0 {
-            return Err(DomainError::ConnectionNotFound);
+            return Err(DomainError::Refused(Refusal::ConnectionNotFound));
         }
         Ok(())
     }

@@ -1,11 +1,12 @@
 //! Provisioning in a DigitalOcean team, through its OAuth access token
 //! (refreshed once when DigitalOcean refuses it).
 
+use crate::error::Refusal;
 use std::future::Future;
 
 use super::{
-    AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
-    Progress, Provisioner, Provisioning, Refused, ServerInfo, Size,
+    AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, NewServer, Place, Price,
+    Progress, Provisioner, Provisioning, Refused, Server, Size, SshKey,
 };
 use crate::clock::parse_rfc3339;
 use crate::connections::digitalocean::{api_failure, DigitalOceanSetup};
@@ -34,16 +35,14 @@ fn refused(err: &DigitalOceanError) -> Refused {
 /// What a failed provisioning call means to the user.
 fn provisioning_failure(err: &DigitalOceanError) -> DomainError {
     match &err.kind {
-        ErrorKind::NotFound => DomainError::ServerNotFound,
+        ErrorKind::NotFound => DomainError::Refused(Refusal::ServerNotFound),
         ErrorKind::Unprocessable { message } | ErrorKind::BadRequest { message } => {
-            DomainError::DigitalOceanRefused {
-                message: message.clone(),
-            }
+            DomainError::Refused(Refusal::DigitalOceanRefused(message.clone()))
         }
         // Refused right after a refresh: not the user's to fix.
         ErrorKind::Unauthorized => {
             tracing::warn!(error = %err, "digitalocean refused a fresh token");
-            DomainError::DigitalOceanUnreachable
+            DomainError::Refused(Refusal::DigitalOceanUnreachable)
         }
         _ => api_failure(err),
     }
@@ -57,7 +56,7 @@ impl<'a> DigitalOceanTeam<'a> {
         connection: Connection,
     ) -> Result<Self, DomainError> {
         if connection.status == ConnectionStatus::NeedsAttention {
-            return Err(DomainError::DigitalOceanAccessLost);
+            return Err(DomainError::Refused(Refusal::DigitalOceanAccessLost));
         }
         Ok(Self {
             setup: provisioning.connections.digitalocean_setup()?,
@@ -100,8 +99,8 @@ impl<'a> DigitalOceanTeam<'a> {
         &self.setup.client
     }
 
-    fn key_info(&self, key: digitalocean::SshKey) -> KeyInfo {
-        KeyInfo {
+    fn key_info(&self, key: digitalocean::SshKey) -> SshKey {
+        SshKey {
             is_potions_key: key.id == self.connection.ssh_key_id,
             created_at: None,
             id: key.id,
@@ -112,7 +111,7 @@ impl<'a> DigitalOceanTeam<'a> {
 }
 
 impl Provisioner for DigitalOceanTeam<'_> {
-    async fn servers(&self) -> Result<Vec<ServerInfo>, DomainError> {
+    async fn servers(&self) -> Result<Vec<Server>, DomainError> {
         let droplets = self
             .provisioning
             .connections
@@ -203,7 +202,7 @@ impl Provisioner for DigitalOceanTeam<'_> {
             .read(|token| async move { client.droplet(&token, server_id).await })
             .await?;
         if droplet.name != confirm_name {
-            return Err(DomainError::ConfirmationMismatch.into());
+            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
         }
         // Deleted now, or already gone (404): either way it is gone.
         self.call(
@@ -214,7 +213,7 @@ impl Provisioner for DigitalOceanTeam<'_> {
         .map(|answer| Changed::new((), answer.request_id))
     }
 
-    async fn ssh_keys(&self) -> Result<Vec<KeyInfo>, DomainError> {
+    async fn ssh_keys(&self) -> Result<Vec<SshKey>, DomainError> {
         let client = self.client();
         let keys = self
             .read(|token| async move { client.ssh_keys(&token).await })
@@ -256,7 +255,12 @@ impl Provisioner for DigitalOceanTeam<'_> {
                 answer.request_id,
             )),
             // "SSH Key is already in use on your account": added meanwhile.
-            Err(refused) if matches!(refused.error, DomainError::DigitalOceanRefused { .. }) => {
+            Err(refused)
+                if matches!(
+                    refused.error,
+                    DomainError::Refused(Refusal::DigitalOceanRefused(_))
+                ) =>
+            {
                 match existing().await? {
                     Some(found) => Ok(found),
                     None => Err(refused),
@@ -281,8 +285,8 @@ impl Provisioner for DigitalOceanTeam<'_> {
     }
 }
 
-fn server_info(d: digitalocean::Droplet) -> ServerInfo {
-    ServerInfo {
+fn server_info(d: digitalocean::Droplet) -> Server {
+    Server {
         ipv4: d.public_ipv4().map(str::to_string),
         ipv6: d.public_ipv6().map(str::to_string),
         managed_by_potions: d.is_managed_by_potions(),

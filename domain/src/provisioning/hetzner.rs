@@ -1,10 +1,11 @@
 //! Provisioning in a Hetzner Cloud project, through its API token.
 
+use crate::error::Refusal;
 use std::collections::BTreeMap;
 
 use super::{
-    AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
-    Progress, Provisioner, Provisioning, Refused, ServerInfo, Size,
+    AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, NewServer, Place, Price,
+    Progress, Provisioner, Provisioning, Refused, Server, Size, SshKey,
 };
 use crate::clock::parse_rfc3339;
 use crate::connections::{is_managed_by_potions, managed_labels, Connection, ConnectionStatus};
@@ -29,7 +30,7 @@ impl<'a> HetznerProject<'a> {
         connection: Connection,
     ) -> Result<Self, DomainError> {
         if connection.status == ConnectionStatus::NeedsAttention {
-            return Err(DomainError::NeedsAttention);
+            return Err(DomainError::Refused(Refusal::NeedsAttention));
         }
         let token = provisioning
             .connections
@@ -56,7 +57,7 @@ impl<'a> HetznerProject<'a> {
             .note_failure(self.user_id, id, &err)
             .await;
         let failure = provisioning_failure(&err);
-        if matches!(failure, DomainError::HetznerUnreachable) {
+        if matches!(failure, DomainError::Refused(Refusal::HetznerUnreachable)) {
             tracing::warn!(connection_id = id, error = %err, "hetzner call failed");
         }
         failure
@@ -68,8 +69,8 @@ impl<'a> HetznerProject<'a> {
         Refused::by_provider(self.fail(err).await, correlation_id)
     }
 
-    fn key_info(&self, key: hetzner::SshKey) -> KeyInfo {
-        KeyInfo {
+    fn key_info(&self, key: hetzner::SshKey) -> SshKey {
+        SshKey {
             is_potions_key: key.id == self.connection.ssh_key_id,
             created_at: parse_rfc3339(&key.created),
             id: key.id,
@@ -80,7 +81,7 @@ impl<'a> HetznerProject<'a> {
 }
 
 impl Provisioner for HetznerProject<'_> {
-    async fn servers(&self) -> Result<Vec<ServerInfo>, DomainError> {
+    async fn servers(&self) -> Result<Vec<Server>, DomainError> {
         match self
             .client()
             .all_servers(&self.token, &ListParams::default())
@@ -104,7 +105,7 @@ impl Provisioner for HetznerProject<'_> {
                 let err = [l.err(), t.err(), i.err()].into_iter().flatten().next();
                 Err(match err {
                     Some(err) => self.fail(err).await,
-                    None => DomainError::HetznerUnreachable,
+                    None => DomainError::Refused(Refusal::HetznerUnreachable),
                 })
             }
         }
@@ -185,10 +186,10 @@ impl Provisioner for HetznerProject<'_> {
             Err(err) => return Err(self.refuse(err).await),
         };
         if server.name != confirm_name {
-            return Err(DomainError::ConfirmationMismatch.into());
+            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
         }
         if server.protection.delete {
-            return Err(DomainError::ServerProtected.into());
+            return Err(DomainError::Refused(Refusal::ServerProtected).into());
         }
         match client.delete_server(&self.token, server_id).await {
             Ok(answer) => Ok(Changed::new((), answer.correlation_id)),
@@ -196,7 +197,7 @@ impl Provisioner for HetznerProject<'_> {
         }
     }
 
-    async fn ssh_keys(&self) -> Result<Vec<KeyInfo>, DomainError> {
+    async fn ssh_keys(&self) -> Result<Vec<SshKey>, DomainError> {
         match self.client().all_ssh_keys(&self.token).await {
             Ok(answer) => Ok(answer.value.into_iter().map(|k| self.key_info(k)).collect()),
             Err(err) => Err(self.fail(err).await),
@@ -235,7 +236,7 @@ impl Provisioner for HetznerProject<'_> {
             )),
             Err(err) if matches!(&err.kind, ErrorKind::Uniqueness { fields } if fields.iter().any(|f| f == "name")) => {
                 Err(Refused::by_provider(
-                    DomainError::KeyNameTaken,
+                    DomainError::Refused(Refusal::KeyNameTaken),
                     err.correlation_id,
                 ))
             }
@@ -243,7 +244,7 @@ impl Provisioner for HetznerProject<'_> {
                 match existing().await {
                     Ok(Some(found)) => Ok(found),
                     Ok(None) => Err(Refused::by_provider(
-                        DomainError::KeyNameTaken,
+                        DomainError::Refused(Refusal::KeyNameTaken),
                         err.correlation_id,
                     )),
                     Err(err) => Err(self.refuse(err).await),
@@ -261,8 +262,8 @@ impl Provisioner for HetznerProject<'_> {
     }
 }
 
-fn server_info(s: hetzner::Server) -> ServerInfo {
-    ServerInfo {
+fn server_info(s: hetzner::Server) -> Server {
+    Server {
         ipv4: s.ipv4().map(str::to_string),
         ipv6: s.ipv6_host(),
         managed_by_potions: is_managed_by_potions(&s.labels),
@@ -304,7 +305,7 @@ fn catalogue(
         cpu_type: t.cpu_type,
     };
     Catalogue {
-        currency: Currency::EurGross,
+        currency: Currency::EurWithVat,
         locations: locations
             .into_iter()
             .map(|l| Place {

@@ -4,15 +4,16 @@
 //! module opens the right one for a connection, checks requests against the
 //! catalogue and keeps the caches, so the web layer never names a provider.
 
+mod changes;
 mod digitalocean;
 mod hetzner;
-mod model;
 
-pub use model::{
-    AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, KeyInfo, NewServer, Place, Price,
-    Progress, Refused, ServerInfo, Size,
+pub use changes::{check_against, AddedKey, Changed, CreatedServer, NewServer, Refused};
+pub use model::provisioning::{
+    Catalogue, Currency, Image, Place, Price, Progress, Server, Size, SshKey,
 };
 
+use crate::error::Refusal;
 use std::time::Duration;
 
 use crate::connections::{Connection, Connections};
@@ -29,7 +30,7 @@ const CACHE_CAPACITY: u64 = 10_000;
 /// What a provider does for a project, on behalf of one user. Each method
 /// answers in the provider-neutral terms of [`model`].
 pub(crate) trait Provisioner {
-    async fn servers(&self) -> Result<Vec<ServerInfo>, DomainError>;
+    async fn servers(&self) -> Result<Vec<Server>, DomainError>;
     async fn load_catalogue(&self) -> Result<Catalogue, DomainError>;
     /// `new` has been checked against the catalogue.
     async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, Refused>;
@@ -40,7 +41,7 @@ pub(crate) trait Provisioner {
         server_id: i64,
         confirm_name: &str,
     ) -> Result<Changed<()>, Refused>;
-    async fn ssh_keys(&self) -> Result<Vec<KeyInfo>, DomainError>;
+    async fn ssh_keys(&self) -> Result<Vec<SshKey>, DomainError>;
     /// `name` and `public_key` are trimmed and checked; `fingerprint` is the key's MD5.
     async fn add_ssh_key(
         &self,
@@ -56,7 +57,7 @@ pub struct Provisioning {
     connections: Connections,
     catalogues: moka::sync::Cache<String, Catalogue>,
     /// Keyed by connection id and generation.
-    key_lists: moka::sync::Cache<(String, i64), Vec<KeyInfo>>,
+    key_lists: moka::sync::Cache<(String, i64), Vec<SshKey>>,
 }
 
 /// A connection opened for provisioning, with its provider's implementation.
@@ -104,12 +105,12 @@ impl Provisioning {
             )),
             other => {
                 tracing::error!(provider = other, "a connection of an unknown provider");
-                Err(DomainError::ConnectionNotFound)
+                Err(DomainError::Refused(Refusal::ConnectionNotFound))
             }
         }
     }
 
-    pub async fn servers(&self, user_id: &str, id: &str) -> Result<Vec<ServerInfo>, DomainError> {
+    pub async fn servers(&self, user_id: &str, id: &str) -> Result<Vec<Server>, DomainError> {
         on_provider!(self.open(user_id, id).await?, |p| p.servers().await)
     }
 
@@ -130,7 +131,8 @@ impl Provisioning {
         id: &str,
         new: NewServer,
     ) -> Result<Changed<CreatedServer>, Refused> {
-        let new = self.catalogue(user_id, id).await?.check(new)?;
+        let catalogue = self.catalogue(user_id, id).await?;
+        let new = check_against(&catalogue, new)?;
         let created = on_provider!(self.open(user_id, id).await?, |p| p
             .create_server(new)
             .await)?;
@@ -166,7 +168,7 @@ impl Provisioning {
 
     /// The project's keys; a listing is reused until Potions changes the
     /// project or a minute passes.
-    pub async fn ssh_keys(&self, user_id: &str, id: &str) -> Result<Vec<KeyInfo>, DomainError> {
+    pub async fn ssh_keys(&self, user_id: &str, id: &str) -> Result<Vec<SshKey>, DomainError> {
         let opened = self.open(user_id, id).await?;
         let key = (id.to_string(), opened.connection().generation);
         if let Some(cached) = self.key_lists.get(&key) {
@@ -187,10 +189,10 @@ impl Provisioning {
     ) -> Result<Changed<AddedKey>, Refused> {
         let (name, public_key) = (name.trim(), public_key.trim());
         if name.is_empty() || name.chars().count() > 64 {
-            return Err(DomainError::InvalidKeyName.into());
+            return Err(DomainError::Refused(Refusal::InvalidKeyName).into());
         }
-        let fingerprint =
-            crate::ssh::md5_fingerprint(public_key).ok_or(DomainError::InvalidPublicKey)?;
+        let fingerprint = crate::ssh::md5_fingerprint(public_key)
+            .ok_or(DomainError::Refused(Refusal::InvalidPublicKey))?;
         let added = on_provider!(self.open(user_id, id).await?, |p| p
             .add_ssh_key(name, public_key, &fingerprint)
             .await)?;

@@ -3,6 +3,7 @@
 //! one waiting sign-in), stored by the hash of the id the browser holds, and
 //! taken with `DELETE … RETURNING`, so it works once on every instance.
 
+use crate::error::Refusal;
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::SecondFactors;
@@ -20,7 +21,7 @@ pub(super) fn sign_in_purpose(pending_hash: &str) -> String {
 pub(super) fn stored_json<T: DeserializeOwned>(json: &str) -> Result<T, DomainError> {
     serde_json::from_str(json).map_err(|err| {
         tracing::error!(error = %err, "a stored passkey or ceremony does not parse");
-        DomainError::PasskeyExpired
+        DomainError::Refused(Refusal::PasskeyExpired)
     })
 }
 
@@ -32,7 +33,8 @@ impl SecondFactors {
         state: &impl Serialize,
     ) -> Result<String, DomainError> {
         let id = SessionSecret::generate();
-        let state = serde_json::to_string(state).map_err(|_| DomainError::PasskeyRefused)?;
+        let state = serde_json::to_string(state)
+            .map_err(|_| DomainError::Refused(Refusal::PasskeyRefused))?;
         let now = now_unix();
         // A new ceremony replaces the user's earlier one of the same purpose,
         // so a loop of starts keeps one row, not one per call; in one
@@ -81,7 +83,7 @@ impl SecondFactors {
         .bind(now_unix())
         .fetch_optional(self.db.pool())
         .await?;
-        let (state,) = row.ok_or(DomainError::PasskeyExpired)?;
+        let (state,) = row.ok_or(DomainError::Refused(Refusal::PasskeyExpired))?;
         stored_json(&state)
     }
 }

@@ -17,6 +17,7 @@ pub use recovery::{RecoveryCodes, CODES_PER_SET};
 pub use relying_party::RelyingParty;
 pub use sign_in::{Factor, PendingSecret, PENDING_TTL_SECS};
 
+use crate::error::Refusal;
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
@@ -162,7 +163,7 @@ impl SecondFactors {
     /// Makes a new secret for the user's app, not in force until confirmed.
     pub async fn begin_totp(&self, user_id: &str) -> Result<(), DomainError> {
         if self.totp_on(user_id).await? {
-            return Err(DomainError::TotpAlreadyOn);
+            return Err(DomainError::Refused(Refusal::TotpAlreadyOn));
         }
         let secret = totp::new_secret();
         let sealed = self.keyring.seal(&secret, binding(user_id))?;
@@ -196,8 +197,8 @@ impl SecondFactors {
         let now = now_unix();
         let secret = match self.stored(user_id).await? {
             Some((secret, None, created_at)) if now - created_at <= ENROLMENT_TTL_SECS => secret,
-            Some((_, Some(_), _)) => return Err(DomainError::TotpAlreadyOn),
-            _ => return Err(DomainError::TotpNotEnrolling),
+            Some((_, Some(_), _)) => return Err(DomainError::Refused(Refusal::TotpAlreadyOn)),
+            _ => return Err(DomainError::Refused(Refusal::TotpNotEnrolling)),
         };
         let step = self
             .guarded(user_id, async {
@@ -205,7 +206,9 @@ impl SecondFactors {
             })
             .await
             .map_err(|err| match err {
-                DomainError::SecondFactorWrong => DomainError::EnrolmentCodeWrong,
+                DomainError::Refused(Refusal::SecondFactorWrong) => {
+                    DomainError::Refused(Refusal::EnrolmentCodeWrong)
+                }
                 err => err,
             })?;
         let mut tx = self.db.pool().begin().await?;
@@ -219,7 +222,7 @@ impl SecondFactors {
         .execute(&mut *tx)
         .await?;
         if confirmed.rows_affected() != 1 {
-            return Err(DomainError::TotpAlreadyOn);
+            return Err(DomainError::Refused(Refusal::TotpAlreadyOn));
         }
         let codes = self.replace_codes(&mut tx, user_id).await?;
         tx.commit().await?;
@@ -230,7 +233,7 @@ impl SecondFactors {
     /// A new set of recovery codes; the old ones stop working.
     pub async fn regenerate_codes(&self, user_id: &str) -> Result<RecoveryCodes, DomainError> {
         if !self.any_on(user_id).await? {
-            return Err(DomainError::TotpNotEnrolling);
+            return Err(DomainError::Refused(Refusal::TotpNotEnrolling));
         }
         let mut tx = self.db.pool().begin().await?;
         let codes = self.replace_codes(&mut tx, user_id).await?;

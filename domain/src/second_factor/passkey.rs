@@ -4,6 +4,7 @@
 //! minutes, bound to its user (and, when signing in, to the waiting
 //! sign-in), and is deleted as it is used.
 
+use crate::error::Refusal;
 use base64::Engine as _;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -52,7 +53,7 @@ fn checked_name(name: &str) -> Result<String, DomainError> {
     let name = name.trim();
     let length = name.chars().count();
     if length == 0 || length > NAME_MAX_CHARS || name.chars().any(char::is_control) {
-        return Err(DomainError::InvalidPasskeyName);
+        return Err(DomainError::Refused(Refusal::InvalidPasskeyName));
     }
     Ok(name.to_string())
 }
@@ -72,14 +73,14 @@ fn encoded_credential_id(id: &[u8]) -> String {
 
 /// The browser's answer; anything malformed is a refusal.
 fn answer<T: DeserializeOwned>(json: &str) -> Result<T, DomainError> {
-    serde_json::from_str(json).map_err(|_| DomainError::PasskeyRefused)
+    serde_json::from_str(json).map_err(|_| DomainError::Refused(Refusal::PasskeyRefused))
 }
 
 impl SecondFactors {
     fn relying_party(&self) -> Result<&RelyingParty, DomainError> {
         self.relying_party
             .as_ref()
-            .ok_or(DomainError::PasskeysUnavailable)
+            .ok_or(DomainError::Refused(Refusal::PasskeysUnavailable))
     }
 
     pub fn passkey_origin(&self) -> Option<String> {
@@ -132,7 +133,7 @@ impl SecondFactors {
         let name = checked_name(name)?;
         let existing = self.credentials(&user.id).await?;
         if existing.len() as i64 >= MAX_PASSKEYS {
-            return Err(DomainError::PasskeyRefused);
+            return Err(DomainError::Refused(Refusal::PasskeyRefused));
         }
         let exclude = existing.iter().map(|p| p.cred_id().clone()).collect();
         let (options, state) =
@@ -144,12 +145,13 @@ impl SecondFactors {
             )
             .map_err(|err| {
                 tracing::error!(error = %err, "could not start a passkey registration");
-                DomainError::PasskeyRefused
+                DomainError::Refused(Refusal::PasskeyRefused)
             })?;
         let ceremony = self
             .store_ceremony(&user.id, REGISTER, &Registering { name, state })
             .await?;
-        let options = serde_json::to_string(&options).map_err(|_| DomainError::PasskeyRefused)?;
+        let options = serde_json::to_string(&options)
+            .map_err(|_| DomainError::Refused(Refusal::PasskeyRefused))?;
         Ok(PasskeyChallenge { ceremony, options })
     }
 
@@ -168,9 +170,10 @@ impl SecondFactors {
             rp.0.finish_passkey_registration(&credential, &registering.state)
                 .map_err(|err| {
                     tracing::info!(error = %err, "a passkey registration was refused");
-                    DomainError::PasskeyRefused
+                    DomainError::Refused(Refusal::PasskeyRefused)
                 })?;
-        let stored = serde_json::to_string(&passkey).map_err(|_| DomainError::PasskeyRefused)?;
+        let stored = serde_json::to_string(&passkey)
+            .map_err(|_| DomainError::Refused(Refusal::PasskeyRefused))?;
         let mut tx = self.db.pool().begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO passkeys (id, user_id, credential_id, name, credential, created_at) \
@@ -190,7 +193,7 @@ impl SecondFactors {
                 .is_some_and(|e| e.is_unique_violation())
             {
                 // Registered already, here or to another account.
-                return Err(DomainError::PasskeyRefused);
+                return Err(DomainError::Refused(Refusal::PasskeyRefused));
             }
             return Err(err.into());
         }
@@ -223,7 +226,7 @@ impl SecondFactors {
             .execute(self.db.pool())
             .await?;
         if renamed.rows_affected() != 1 {
-            return Err(DomainError::PasskeyNotFound);
+            return Err(DomainError::Refused(Refusal::PasskeyNotFound));
         }
         Ok(())
     }
@@ -237,7 +240,7 @@ impl SecondFactors {
             .execute(self.db.pool())
             .await?;
         if removed.rows_affected() != 1 {
-            return Err(DomainError::PasskeyNotFound);
+            return Err(DomainError::Refused(Refusal::PasskeyNotFound));
         }
         self.forget_codes_without_factor(user_id).await?;
         tracing::info!(user_id, "passkey removed");
@@ -254,17 +257,18 @@ impl SecondFactors {
         let user_id = self.waiting(&pending_hash).await?;
         let passkeys = self.credentials(&user_id).await?;
         if passkeys.is_empty() {
-            return Err(DomainError::PasskeyNotFound);
+            return Err(DomainError::Refused(Refusal::PasskeyNotFound));
         }
         let (options, state) =
             rp.0.start_passkey_authentication(&passkeys)
                 .map_err(|err| {
                     tracing::error!(error = %err, "could not start a passkey sign-in");
-                    DomainError::PasskeyRefused
+                    DomainError::Refused(Refusal::PasskeyRefused)
                 })?;
         let purpose = sign_in_purpose(&pending_hash);
         let ceremony = self.store_ceremony(&user_id, &purpose, &state).await?;
-        let options = serde_json::to_string(&options).map_err(|_| DomainError::PasskeyRefused)?;
+        let options = serde_json::to_string(&options)
+            .map_err(|_| DomainError::Refused(Refusal::PasskeyRefused))?;
         Ok(PasskeyChallenge { ceremony, options })
     }
 
@@ -295,7 +299,9 @@ impl SecondFactors {
         })
         .await
         .map_err(|err| match err {
-            DomainError::SecondFactorWrong => DomainError::PasskeyRefused,
+            DomainError::Refused(Refusal::SecondFactorWrong) => {
+                DomainError::Refused(Refusal::PasskeyRefused)
+            }
             err => err,
         })?;
         self.use_up(&pending_hash).await?;
@@ -322,7 +328,8 @@ impl SecondFactors {
         };
         let mut passkey: Passkey = stored_json(&stored)?;
         passkey.update_credential(result);
-        let updated = serde_json::to_string(&passkey).map_err(|_| DomainError::PasskeyRefused)?;
+        let updated = serde_json::to_string(&passkey)
+            .map_err(|_| DomainError::Refused(Refusal::PasskeyRefused))?;
         sqlx::query("UPDATE passkeys SET credential = $1, last_used_at = $2 WHERE id = $3")
             .bind(updated)
             .bind(now_unix())

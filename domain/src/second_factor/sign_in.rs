@@ -5,6 +5,7 @@
 //! the database accepts it with a compare-and-swap, and guesses are
 //! throttled per account (slowed down, never locked out).
 
+use crate::error::Refusal;
 use std::future::Future;
 
 use super::{recovery, totp, SecondFactors};
@@ -67,7 +68,7 @@ impl SecondFactors {
                 self.throttle.succeeded(attempt, &[&key]).await?;
                 Ok(value)
             }
-            None => Err(DomainError::SecondFactorWrong),
+            None => Err(DomainError::Refused(Refusal::SecondFactorWrong)),
         }
     }
 
@@ -95,7 +96,7 @@ impl SecondFactors {
     pub async fn waiting_user(&self, pending: &str) -> Result<Option<String>, DomainError> {
         match self.waiting(&hash_secret(pending)).await {
             Ok(user_id) => Ok(Some(user_id)),
-            Err(DomainError::SecondStepExpired) => Ok(None),
+            Err(DomainError::Refused(Refusal::SecondStepExpired)) => Ok(None),
             Err(err) => Err(err),
         }
     }
@@ -120,7 +121,7 @@ impl SecondFactors {
         .fetch_optional(self.db.pool())
         .await?;
         row.map(|(user_id,)| user_id)
-            .ok_or(DomainError::SecondStepExpired)
+            .ok_or(DomainError::Refused(Refusal::SecondStepExpired))
     }
 
     /// Ends a waiting sign-in that its second step completed.
@@ -131,7 +132,7 @@ impl SecondFactors {
             .await?;
         if used.rows_affected() != 1 {
             // Completed meanwhile by a parallel request: that one signs in.
-            return Err(DomainError::SecondStepExpired);
+            return Err(DomainError::Refused(Refusal::SecondStepExpired));
         }
         Ok(())
     }
@@ -153,7 +154,7 @@ impl SecondFactors {
         };
         if secret.is_none() && !self.has_passkey(&user_id).await? {
             // Turned off meanwhile: sign in again, with the password alone.
-            return Err(DomainError::SecondStepExpired);
+            return Err(DomainError::Refused(Refusal::SecondStepExpired));
         }
         let factor = self
             .guarded(&user_id, async {

@@ -51,7 +51,7 @@ impl World {
             type_name.unwrap_or_default(),
             image_name.unwrap_or_default(),
         );
-        if !rules::is_valid_server_name(&name) {
+        if !model::limits::is_valid_server_name(&name) {
             return Err(ApiError::invalid_input(&[(
                 "name",
                 "must be a valid hostname",

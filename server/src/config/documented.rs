@@ -44,7 +44,9 @@ fn names_on_page(page: &str) -> Vec<String> {
         .filter(|word| {
             let flag = word.len() > 2
                 && word.starts_with("--")
-                && word[2..].chars().all(|c| c.is_ascii_lowercase() || c == '-');
+                && word[2..]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-');
             let variable = word.len() > 3
                 && word.contains('_')
                 && word.chars().all(|c| c.is_ascii_uppercase() || c == '_');
@@ -61,7 +63,11 @@ fn names_on_page(page: &str) -> Vec<String> {
 /// What the page misses and what it names that `potions` does not have.
 fn differences(help: &[String], page: &str) -> (Vec<String>, Vec<String>) {
     let on_page = names_on_page(page);
-    let missing = help.iter().filter(|n| !on_page.contains(n)).cloned().collect();
+    let missing = help
+        .iter()
+        .filter(|n| !on_page.contains(n))
+        .cloned()
+        .collect();
     let stale = on_page.into_iter().filter(|n| !help.contains(n)).collect();
     (missing, stale)
 }
@@ -74,13 +80,25 @@ fn the_configuration_page_names_every_flag_and_nothing_stale() {
     let page = std::fs::read_to_string(PAGE).unwrap_or_else(|e| panic!("{PAGE}: {e}"));
     let (missing, mut stale) = differences(&names_in_help(), &page);
     stale.retain(|n| !READ_ELSEWHERE.contains(&n.as_str()));
-    assert_eq!(missing, Vec::<String>::new(), "in `potions --help`, not on the page");
-    assert_eq!(stale, Vec::<String>::new(), "on the page, not in `potions --help`");
+    assert_eq!(
+        missing,
+        Vec::<String>::new(),
+        "in `potions --help`, not on the page"
+    );
+    assert_eq!(
+        stale,
+        Vec::<String>::new(),
+        "on the page, not in `potions --help`"
+    );
 }
 
 #[test]
 fn a_missing_and_a_stale_flag_are_both_found() {
-    let help = vec!["--listen".to_string(), "POTIONS_LISTEN".to_string(), "--data-dir".to_string()];
+    let help = vec![
+        "--listen".to_string(),
+        "POTIONS_LISTEN".to_string(),
+        "--data-dir".to_string(),
+    ];
     let page = "| `--listen` | `POTIONS_LISTEN` |\n| `--old-flag` | |\n";
     let (missing, stale) = differences(&help, page);
     assert_eq!(missing, vec!["--data-dir".to_string()]);

@@ -8,6 +8,7 @@ use crate::support::{
     LoadCreateServerChoices, ReadProvisioningProgress, WithDigitalOcean,
 };
 use digitalocean_fake::{Fault, FaultKind};
+use model::provisioning::{CreateServerChoices, Currency};
 use reqwest::StatusCode;
 use std::time::Duration;
 
@@ -190,28 +191,30 @@ async fn create_requests_are_checked_against_the_team_catalogue(backend: Backend
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{menus}");
-    assert_eq!(menus["currency"], "Usd");
-    let regions: Vec<&str> = menus["locations"]
-        .as_array()
-        .unwrap()
+    let menus: CreateServerChoices =
+        serde_json::from_value(menus).expect("the create form's choices");
+    assert_eq!(menus.catalogue.currency, Currency::Usd);
+    let regions: Vec<&str> = menus
+        .catalogue
+        .locations
         .iter()
-        .map(|l| l["name"].as_str().unwrap())
+        .map(|l| l.name.as_str())
         .collect();
     assert!(
         regions.contains(&"fra1") && !regions.contains(&"nyc2"),
         "{regions:?}"
     );
-    let fedora = menus["images"]
-        .as_array()
-        .unwrap()
+    let fedora = menus
+        .catalogue
+        .images
         .iter()
-        .find(|i| i["id"].as_i64() == FEDORA.parse().ok())
+        .find(|i| FEDORA.parse() == Ok(i.id))
         .unwrap();
     assert_eq!(
-        fedora["locations"],
-        serde_json::json!(["nyc3", "ams3", "fra1"])
+        fedora.locations.as_deref(),
+        Some(&["nyc3", "ams3", "fra1"].map(String::from)[..])
     );
-    assert!(menus["ssh_keys"][0]["is_potions_key"] == true, "{menus}");
+    assert!(menus.ssh_keys[0].is_potions_key, "{menus:?}");
 
     let refused = [
         (

@@ -7,6 +7,7 @@ use crate::support::{
     LoadCreateServerChoices, ReadProvisioningProgress, ReplaceToken,
 };
 use hetzner_fake::{FakeProject, Fault, Permission};
+use model::provisioning::CreateServerChoices;
 use reqwest::StatusCode;
 use std::time::Duration;
 
@@ -66,42 +67,24 @@ async fn create_follows_the_menus_and_runs(app: TestApp) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{menus}");
-    let types = menus["server_types"].as_array().unwrap();
+    let menus: CreateServerChoices =
+        serde_json::from_value(menus).expect("the create form's choices");
+    let types = &menus.catalogue.sizes;
     assert!(
-        types.iter().all(|t| t["name"] != "cx11"),
+        types.iter().all(|t| t.name != "cx11"),
         "the deprecated type is not offered"
     );
-    let cx22 = types.iter().find(|t| t["name"] == "cx22").unwrap();
-    assert!(
-        cx22["prices"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|p| p["location"] != "ash"),
-        "cx22 is not sold in ash"
-    );
+    let cx22 = types.iter().find(|t| t.name == "cx22").unwrap();
+    assert!(!cx22.sold_in("ash"), "cx22 is not sold in ash");
     // Hetzner's 2026 API: sold out where `available` is false, marked where `recommended`.
-    let cx22_price = |location: &str| {
-        cx22["prices"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["location"] == location)
-            .cloned()
-    };
-    assert_eq!(cx22_price("hel1"), None, "cx22 is sold out in hel1");
-    assert_eq!(cx22_price("fsn1").unwrap()["recommended"], true);
-    let ccx13 = types.iter().find(|t| t["name"] == "ccx13").unwrap();
-    assert!(ccx13["prices"]
-        .as_array()
-        .unwrap()
+    assert!(!cx22.sold_in("hel1"), "cx22 is sold out in hel1");
+    assert!(cx22.recommended_in("fsn1"));
+    let ccx13 = types.iter().find(|t| t.name == "ccx13").unwrap();
+    assert!(ccx13
+        .prices
         .iter()
-        .all(|p| p["recommended"] == false || p["location"] == "fsn1"));
-    assert!(menus["ssh_keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|k| k["is_potions_key"] == true));
+        .all(|p| !p.recommended || p.location == "fsn1"));
+    assert!(menus.ssh_keys.iter().any(|k| k.is_potions_key));
 
     // A type not sold in the location, and an x86 image for an arm type, are refused before sending.
     let res = create(&app, &cookie, &id, "web-1", "ash", "cx22", UBUNTU_X86).await;

@@ -9,8 +9,8 @@ mod processes;
 use std::path::Path;
 use std::process::Command;
 
-use crate::tools::Toolchain;
 use crate::release::{build_fakes, build_release, Optimisation};
+use crate::tools::Toolchain;
 use crate::{run_step, say, workspace_root, Result};
 use http::Host;
 
@@ -46,7 +46,7 @@ pub fn bench() -> Result {
     let tools = Toolchain::ensure_for_tests()?;
     ensure_wrk()?;
     build_release(&tools, Optimisation::Served)?;
-    build_fakes()?;
+    build_fakes(Optimisation::Served)?;
     let root = workspace_root();
     let mut rows = figures::bundle_size(&root)?;
 

@@ -13,7 +13,7 @@ use http::HeaderMap;
 use serde::Deserialize;
 
 use super::{outcome_word, CONNECT_PATH};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::paths;
 use crate::ssr::{session_secret_in, AppState, ClientAddress};
 
@@ -39,7 +39,7 @@ pub async fn handle(
     let outcome = async {
         let user = SignedIn::look_up(&state.db, &secret)
             .await?
-            .ok_or(AppError::NotSignedIn)?
+            .ok_or(AppError(Refusal::NotSignedIn))?
             .user;
         let callback = Callback {
             state: query.state,
@@ -66,7 +66,7 @@ pub async fn handle(
     .await;
     let to = match outcome {
         Ok(connected) => paths::connected(&connected.connection.id, connected.replaced),
-        Err(AppError::NotSignedIn) => paths::with_next(paths::SIGN_IN, CONNECT_PATH),
+        Err(AppError(Refusal::NotSignedIn)) => paths::with_next(paths::SIGN_IN, CONNECT_PATH),
         Err(err) => format!("{CONNECT_PATH}?outcome={}", outcome_word(&err)),
     };
     // 303: the browser loads the next page with GET, and the code is not in its history twice.

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{outcome_error, PERMISSIONS};
 use crate::components::{form_error, ErrorNotice, Loaded};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use leptos::server_fn::ServerFn as _;
 
 /// Whether this instance can connect DigitalOcean teams (the operator
@@ -26,7 +26,7 @@ pub async fn start_digitalocean_connect(
     reconnect: Option<String>,
 ) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    let secret = crate::ssr::session_secret(&state)?.ok_or(AppError::NotSignedIn)?;
+    let secret = crate::ssr::session_secret(&state)?.ok_or(AppError(Refusal::NotSignedIn))?;
     let reconnect = reconnect.filter(|id| !id.is_empty());
     let url = state
         .connections
@@ -48,7 +48,7 @@ pub fn ConnectDigitalOceanPage() -> impl IntoView {
             } else {
                 view! {
                     <p class="notice notice-error" role="status">
-                        {AppError::DigitalOceanNotSetUp.message()}
+                        {AppError(Refusal::DigitalOceanNotSetUp).message()}
                     </p>
                 }
                     .into_any()

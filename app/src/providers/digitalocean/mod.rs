@@ -8,7 +8,7 @@ pub mod connect;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::paths::ACCOUNT;
 
 pub const CONNECT_PATH: &str = "/connect/digitalocean";
@@ -41,27 +41,42 @@ pub const PERMISSIONS: [(&str, &str); 6] = [
 /// free text, so a forged link can only show one of these messages. Errors
 /// with fields are matched by kind and stand for the value listed.
 const OUTCOMES: [(&str, AppError); 13] = [
-    ("denied", AppError::OAuthDenied),
-    ("expired", AppError::OAuthStateInvalid),
-    ("refused", AppError::OAuthCodeRefused),
-    ("rejected", AppError::DigitalOceanAccessLost),
-    ("permission", AppError::DigitalOceanMissingPermission),
-    ("locked", AppError::DigitalOceanAccountLocked),
-    ("unverified", AppError::DigitalOceanEmailNotVerified),
-    ("unreachable", AppError::DigitalOceanUnreachable),
-    ("rate-limited", AppError::DigitalOceanRateLimited(60)),
-    ("other-team", AppError::ReconnectOtherTeam(String::new())),
-    ("misconfigured", AppError::DigitalOceanMisconfigured),
-    ("not-set-up", AppError::DigitalOceanNotSetUp),
-    ("internal", AppError::Internal),
+    ("denied", AppError(Refusal::OAuthDenied)),
+    ("expired", AppError(Refusal::OAuthStateInvalid)),
+    ("refused", AppError(Refusal::OAuthCodeRefused)),
+    ("rejected", AppError(Refusal::DigitalOceanAccessLost)),
+    (
+        "permission",
+        AppError(Refusal::DigitalOceanMissingPermission),
+    ),
+    ("locked", AppError(Refusal::DigitalOceanAccountLocked)),
+    (
+        "unverified",
+        AppError(Refusal::DigitalOceanEmailNotVerified),
+    ),
+    ("unreachable", AppError(Refusal::DigitalOceanUnreachable)),
+    (
+        "rate-limited",
+        AppError(Refusal::DigitalOceanRateLimited(60)),
+    ),
+    (
+        "other-team",
+        AppError(Refusal::ReconnectOtherTeam(String::new())),
+    ),
+    (
+        "misconfigured",
+        AppError(Refusal::DigitalOceanMisconfigured),
+    ),
+    ("not-set-up", AppError(Refusal::DigitalOceanNotSetUp)),
+    ("internal", AppError(Refusal::Internal)),
 ];
 
 /// The word for an outcome of the callback (`internal` for anything else).
 pub fn outcome_word(err: &AppError) -> &'static str {
-    let kind = std::mem::discriminant(err);
+    let kind = std::mem::discriminant(&err.0);
     OUTCOMES
         .iter()
-        .find(|(_, e)| std::mem::discriminant(e) == kind)
+        .find(|(_, e)| std::mem::discriminant(&e.0) == kind)
         .map_or("internal", |(word, _)| word)
 }
 
@@ -94,13 +109,15 @@ mod tests {
             assert_eq!(outcome_word(&err), word);
             assert_eq!(outcome_error(word), Some(err));
         }
-        let team = AppError::ReconnectOtherTeam("Send tokens to evil.example".into());
+        let team = AppError(Refusal::ReconnectOtherTeam(
+            "Send tokens to evil.example".into(),
+        ));
         assert_eq!(outcome_word(&team), "other-team");
         assert!(!outcome_error("other-team")
             .map(|e| e.message())
             .unwrap_or_default()
             .contains("evil"));
         assert_eq!(outcome_error("<script>"), None);
-        assert_eq!(outcome_word(&AppError::InvalidEmail), "internal");
+        assert_eq!(outcome_word(&AppError(Refusal::InvalidEmail)), "internal");
     }
 }

@@ -2,29 +2,30 @@
 
 use crate::digitalocean::{DigitalOceanError, ErrorKind, OAuthErrorKind};
 use crate::error::DomainError;
+use crate::error::Refusal;
 
 /// An error of a call made with a connection's token.
 pub(crate) fn api_failure(err: &DigitalOceanError) -> DomainError {
     match &err.kind {
-        ErrorKind::Unauthorized => DomainError::TokenRejected,
-        ErrorKind::Forbidden => DomainError::DigitalOceanMissingPermission,
+        ErrorKind::Unauthorized => DomainError::Refused(Refusal::TokenRejected),
+        ErrorKind::Forbidden => DomainError::Refused(Refusal::DigitalOceanMissingPermission),
         ErrorKind::RateLimited {
             retry_after_secs,
             reset_at,
-        } => DomainError::DigitalOceanRateLimited {
-            retry_after_secs: retry_after_secs
+        } => DomainError::Refused(Refusal::DigitalOceanRateLimited(
+            retry_after_secs
                 .and_then(|s| i64::try_from(s).ok())
                 .or_else(|| reset_at.map(|r| r - crate::clock::now_unix()))
                 .unwrap_or(60)
                 .max(1),
-        },
+        )),
         ErrorKind::OAuth(OAuthErrorKind::InvalidClient) => misconfigured(err),
         ErrorKind::OAuth(OAuthErrorKind::InvalidGrant | OAuthErrorKind::InvalidToken) => {
-            DomainError::TokenRejected
+            DomainError::Refused(Refusal::TokenRejected)
         }
         _ => {
             tracing::warn!(error = %err, "digitalocean failed");
-            DomainError::DigitalOceanUnreachable
+            DomainError::Refused(Refusal::DigitalOceanUnreachable)
         }
     }
 }
@@ -33,12 +34,12 @@ pub(crate) fn api_failure(err: &DigitalOceanError) -> DomainError {
 pub(super) fn exchange_failure(err: &DigitalOceanError) -> DomainError {
     match &err.kind {
         ErrorKind::OAuth(OAuthErrorKind::InvalidClient) => misconfigured(err),
-        ErrorKind::OAuth(_) => DomainError::OAuthCodeRefused,
+        ErrorKind::OAuth(_) => DomainError::Refused(Refusal::OAuthCodeRefused),
         _ => api_failure(err),
     }
 }
 
 fn misconfigured(err: &DigitalOceanError) -> DomainError {
     tracing::error!(error = %err, "DigitalOcean refused the client id or secret: check the configuration");
-    DomainError::DigitalOceanMisconfigured
+    DomainError::Refused(Refusal::DigitalOceanMisconfigured)
 }

@@ -13,6 +13,7 @@ use crate::digitalocean::{
     SCOPES,
 };
 use crate::error::DomainError;
+use crate::error::Refusal;
 
 /// What DigitalOcean sent the browser back with.
 #[derive(Debug, Default, Clone)]
@@ -42,7 +43,7 @@ impl Connections {
     pub fn digitalocean_setup(&self) -> Result<&DigitalOceanSetup, DomainError> {
         self.digitalocean
             .as_ref()
-            .ok_or(DomainError::DigitalOceanNotSetUp)
+            .ok_or(DomainError::Refused(Refusal::DigitalOceanNotSetUp))
     }
 
     pub fn digitalocean_is_set_up(&self) -> bool {
@@ -66,7 +67,7 @@ impl Connections {
     ) -> Result<String, DomainError> {
         if let Some(id) = reconnect_id {
             if self.get(user_id, id).await?.provider != PROVIDER_DIGITALOCEAN {
-                return Err(DomainError::ConnectionNotFound);
+                return Err(DomainError::Refused(Refusal::ConnectionNotFound));
             }
         }
         let setup = self.digitalocean_setup()?;
@@ -107,8 +108,8 @@ impl Connections {
             {
                 code
             }
-            (Some(_), _) => return Err(DomainError::OAuthDenied),
-            (None, _) => return Err(DomainError::OAuthCodeRefused),
+            (Some(_), _) => return Err(DomainError::Refused(Refusal::OAuthDenied)),
+            (None, _) => return Err(DomainError::Refused(Refusal::OAuthCodeRefused)),
         };
         let grant = setup
             .client
@@ -126,7 +127,9 @@ impl Connections {
         }
         // A token refused right after it was issued: DigitalOcean took the access back.
         stored.map_err(|err| match err {
-            DomainError::TokenRejected => DomainError::DigitalOceanAccessLost,
+            DomainError::Refused(Refusal::TokenRejected) => {
+                DomainError::Refused(Refusal::DigitalOceanAccessLost)
+            }
             err => err,
         })
     }
@@ -143,7 +146,7 @@ impl Connections {
         if let Some(scope) = &grant.scope {
             let granted: Vec<&str> = scope.split_whitespace().collect();
             if SCOPES.iter().any(|s| !granted.contains(s)) && !granted.contains(&"write") {
-                return Err(DomainError::DigitalOceanMissingPermission);
+                return Err(DomainError::Refused(Refusal::DigitalOceanMissingPermission));
             }
         }
         let setup = self.digitalocean_setup()?;
@@ -155,8 +158,12 @@ impl Connections {
             .map_err(|err| api_failure(&err))?
             .value;
         match account.status {
-            AccountStatus::Locked => return Err(DomainError::DigitalOceanAccountLocked),
-            _ if !account.email_verified => return Err(DomainError::DigitalOceanEmailNotVerified),
+            AccountStatus::Locked => {
+                return Err(DomainError::Refused(Refusal::DigitalOceanAccountLocked))
+            }
+            _ if !account.email_verified => {
+                return Err(DomainError::Refused(Refusal::DigitalOceanEmailNotVerified))
+            }
             _ => {}
         }
         let team = GrantedTeam {
@@ -182,7 +189,7 @@ impl Connections {
                 return Ok(connected);
             }
         }
-        Err(DomainError::DigitalOceanUnreachable)
+        Err(DomainError::Refused(Refusal::DigitalOceanUnreachable))
     }
 
     /// The id of the user's Potions key in the team: the key already there

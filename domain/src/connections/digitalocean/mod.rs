@@ -20,7 +20,7 @@ pub use upkeep::Disconnected;
 
 use crate::digitalocean::{DigitalOceanClient, OAuthApp};
 
-pub const PROVIDER_DIGITALOCEAN: &str = "digitalocean";
+pub const PROVIDER_DIGITALOCEAN: &str = model::Provider::DigitalOcean.stored_name();
 
 /// What the operator configured: the client, and the OAuth app it acts as.
 #[derive(Clone, Debug)]

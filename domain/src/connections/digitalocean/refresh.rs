@@ -4,6 +4,7 @@
 //! claim) and stores the new pair in the same statement that retires the
 //! old one; every other instance waits for the new version and uses it.
 
+use crate::error::Refusal;
 use std::time::Duration;
 
 use super::failure::api_failure;
@@ -56,7 +57,7 @@ impl Connections {
         let start_version = row.version;
         for _ in 0..WAIT_STEPS {
             if row.status == ConnectionStatus::NeedsAttention {
-                return Err(DomainError::DigitalOceanAccessLost);
+                return Err(DomainError::Refused(Refusal::DigitalOceanAccessLost));
             }
             let expiring = row
                 .expires_at
@@ -70,7 +71,7 @@ impl Connections {
             tokio::time::sleep(WAIT_STEP).await;
             row = self.tokens(user_id, id).await?;
         }
-        Err(DomainError::DigitalOceanUnreachable)
+        Err(DomainError::Refused(Refusal::DigitalOceanUnreachable))
     }
 
     /// Claims the right to refresh version `version` of the row; false when
@@ -116,7 +117,7 @@ impl Connections {
     ) -> Result<AccessToken, DomainError> {
         let Some(sealed) = &row.refresh else {
             self.mark_needs_attention(user_id, id).await?;
-            return Err(DomainError::DigitalOceanAccessLost);
+            return Err(DomainError::Refused(Refusal::DigitalOceanAccessLost));
         };
         let refresh = RefreshToken::new(self.open_text(
             sealed,
@@ -126,7 +127,7 @@ impl Connections {
             Ok(grant) => grant,
             Err(err) => {
                 let failure = api_failure(&err);
-                if matches!(failure, DomainError::TokenRejected) {
+                if matches!(failure, DomainError::Refused(Refusal::TokenRejected)) {
                     tracing::warn!(
                         connection_id = id,
                         "DigitalOcean refused the refresh: connection needs attention"
@@ -134,7 +135,7 @@ impl Connections {
                     self.mark_needs_attention(user_id, id).await?;
                     self.release_claim(user_id, id).await?;
                     self.note_refresh(user_id, id, Outcome::Failed).await;
-                    return Err(DomainError::DigitalOceanAccessLost);
+                    return Err(DomainError::Refused(Refusal::DigitalOceanAccessLost));
                 }
                 self.release_claim(user_id, id).await?;
                 return Err(failure);
@@ -147,7 +148,7 @@ impl Connections {
                  status = $10, last_verified_at = $11 WHERE user_id = $12 AND id = $13 AND token_version = $14",
             )))
         .bind(row.version + 1)
-        .bind(ConnectionStatus::Connected.as_str())
+        .bind(ConnectionStatus::Connected.stored_name())
         .bind(now_unix())
         .bind(user_id)
         .bind(id)
@@ -157,7 +158,7 @@ impl Connections {
         if stored.rows_affected() == 0 {
             // Disconnected meanwhile: the new grant has no home.
             let _ = setup.client.revoke(&grant.access_token).await;
-            return Err(DomainError::ConnectionNotFound);
+            return Err(DomainError::Refused(Refusal::ConnectionNotFound));
         }
         tracing::info!(connection_id = id, "digitalocean tokens refreshed");
         self.note_refresh(user_id, id, Outcome::Ok).await;
@@ -188,7 +189,7 @@ impl Connections {
             "SELECT user_id, id FROM connections WHERE provider = $1 AND status = $2 AND token_expires_at < $3",
         )
         .bind(PROVIDER_DIGITALOCEAN)
-        .bind(ConnectionStatus::Connected.as_str())
+        .bind(ConnectionStatus::Connected.stored_name())
         .bind(now_unix() + REFRESH_AHEAD_SECS)
         .fetch_all(self.db.pool())
         .await?;

@@ -2,6 +2,7 @@
 //! user and the browser session that started it, single-use, 10 minutes.
 //! The PKCE verifier waits beside it, sealed.
 
+use crate::error::Refusal;
 use base64::Engine as _;
 use rand::RngCore as _;
 
@@ -87,7 +88,7 @@ impl Connections {
                     && s.bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             })
-            .ok_or(DomainError::OAuthStateInvalid)?;
+            .ok_or(DomainError::Refused(Refusal::OAuthStateInvalid))?;
         let state_hash = hash_secret(state);
         let row: Option<(String, Option<String>, String, String, String, i64)> = sqlx::query_as(
             "DELETE FROM oauth_states WHERE state_hash = $1 AND user_id = $2 AND session_hash = $3 \
@@ -104,7 +105,7 @@ impl Connections {
             {
                 (label, reconnect_id, key_id, nonce, ciphertext)
             }
-            _ => return Err(DomainError::OAuthStateInvalid),
+            _ => return Err(DomainError::Refused(Refusal::OAuthStateInvalid)),
         };
         let plain = self.keyring.open(
             &Sealed {
@@ -114,8 +115,8 @@ impl Connections {
             },
             binding(user_id, &state_hash),
         )?;
-        let verifier =
-            String::from_utf8(plain.to_vec()).map_err(|_| DomainError::OAuthStateInvalid)?;
+        let verifier = String::from_utf8(plain.to_vec())
+            .map_err(|_| DomainError::Refused(Refusal::OAuthStateInvalid))?;
         Ok(StartedFlow {
             label,
             reconnect_id,

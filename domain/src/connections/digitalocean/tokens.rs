@@ -11,6 +11,7 @@ use crate::crypto::{Binding, Purpose, Sealed};
 use crate::db::new_id;
 use crate::digitalocean::{AccessToken, TokenGrant};
 use crate::error::DomainError;
+use crate::error::Refusal;
 
 pub(super) fn binding<'a>(user_id: &'a str, id: &'a str, purpose: Purpose) -> Binding<'a> {
     Binding {
@@ -122,7 +123,7 @@ impl Connections {
             .fetch_optional(&mut *tx)
             .await?
             .map(Some)
-            .ok_or(DomainError::ConnectionNotFound)?,
+            .ok_or(DomainError::Refused(Refusal::ConnectionNotFound))?,
             None => sqlx::query_as(
                 "SELECT id, team_uuid, team_name FROM connections \
                  WHERE user_id = $1 AND provider = $2 AND team_uuid = $3",
@@ -138,9 +139,9 @@ impl Connections {
             Some((id, stored_team, stored_name)) => {
                 if stored_team.as_deref() != Some(team.uuid.as_str()) {
                     tx.rollback().await?;
-                    return Err(DomainError::ReconnectOtherTeam {
-                        team_name: stored_name.unwrap_or_default(),
-                    });
+                    return Err(DomainError::Refused(Refusal::ReconnectOtherTeam(
+                        stored_name.unwrap_or_default(),
+                    )));
                 }
                 let pair = self.seal_pair(user_id, &id, grant)?;
                 pair.bind_to(sqlx::query(&format!(
@@ -152,7 +153,7 @@ impl Connections {
                 .bind(&team.name)
                 .bind(&team.email)
                 .bind(ssh_key_id)
-                .bind(ConnectionStatus::Connected.as_str())
+                .bind(ConnectionStatus::Connected.stored_name())
                 .bind(now)
                 .bind(label)
                 .bind(user_id)
@@ -192,7 +193,7 @@ impl Connections {
                 .bind(&team.name)
                 .bind(&team.email)
                 .bind(ssh_key_id)
-                .bind(ConnectionStatus::Connected.as_str())
+                .bind(ConnectionStatus::Connected.stored_name())
                 .bind(now)
                 .execute(&mut *tx)
                 .await;
@@ -226,7 +227,7 @@ impl Connections {
         .fetch_optional(self.db.pool())
         .await?;
         let (status, version, expires_at, key_id, nonce, ciphertext, r_key, r_nonce, r_cipher) =
-            row.ok_or(DomainError::ConnectionNotFound)?;
+            row.ok_or(DomainError::Refused(Refusal::ConnectionNotFound))?;
         let refresh = match (r_key, r_nonce, r_cipher) {
             (Some(key_id), Some(nonce), Some(ciphertext)) => Some(Sealed {
                 key_id,

@@ -6,6 +6,7 @@ use crate::connections::record::Connection;
 use crate::connections::Connections;
 use crate::digitalocean::AccountStatus;
 use crate::error::DomainError;
+use crate::error::Refusal;
 
 /// What disconnecting did at the provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +32,12 @@ impl Connections {
         let mut token = self.digitalocean_token(user_id, id).await?;
         let account = match client.account(&token).await {
             Ok(answer) => answer.value,
-            Err(err) if matches!(api_failure(&err), DomainError::TokenRejected) => {
+            Err(err)
+                if matches!(
+                    api_failure(&err),
+                    DomainError::Refused(Refusal::TokenRejected)
+                ) =>
+            {
                 token = self.refresh_digitalocean(user_id, id).await?;
                 client
                     .account(&token)
@@ -42,7 +48,7 @@ impl Connections {
             Err(err) => return Err(api_failure(&err)),
         };
         if account.status == AccountStatus::Locked {
-            return Err(DomainError::DigitalOceanAccountLocked);
+            return Err(DomainError::Refused(Refusal::DigitalOceanAccountLocked));
         }
         let key = self.user_key(user_id).await?;
         let ssh_key_id = self.ensure_team_key(&token, &key).await?;

@@ -1,5 +1,5 @@
 //! Input rules checked twice: in the browser for instant feedback, and on the
-//! server, which trusts nothing. No dependencies, so both builds share it.
+//! server, which trusts nothing.
 
 /// The same rule as [`is_valid_server_name`] for the browser's `pattern`
 /// attribute, which checks before anything is posted. Browsers compile it

@@ -1,7 +1,7 @@
 //! What each error says to the user, in one place: the words PRODUCT.md
 //! gives, with the wait or the names an error carries.
 
-use super::AppError;
+use super::Refusal;
 
 /// A wait as people say it: seconds under a minute, else whole minutes up.
 fn wait_phrase(secs: i64) -> String {
@@ -26,7 +26,7 @@ fn minutes_phrase(secs: i64) -> String {
     }
 }
 
-impl AppError {
+impl Refusal {
     pub fn message(&self) -> String {
         match self {
             Self::InvalidEmail => "Enter a valid email address, like name@example.com.".into(),
@@ -39,8 +39,6 @@ impl AppError {
                 "Too many attempts. Try again in {}.",
                 wait_phrase(*secs)
             ),
-            Self::NotSignedIn => "Your session has ended. Sign in again.".into(),
-            Self::Internal => "Something went wrong on our side. Try again in a moment.".into(),
             Self::MalformedToken => "That doesn't look like a Hetzner API token. Tokens are 64 \
                 letters and digits; copy it again from the Hetzner Cloud Console."
                 .into(),
@@ -191,12 +189,14 @@ impl AppError {
                 "You chose another team than this connection's (\"{team_name}\"). Reconnect and \
                 choose that team, or connect the other team from the Dashboard."
             ),
+            Self::NotSignedIn => "Your session has ended. Sign in again.".into(),
             Self::BadRequest => {
                 "The form was incomplete or malformed. Reload the page and try again.".into()
             }
             Self::Transport => {
                 "Potions couldn't complete the request. Check your connection and try again.".into()
             }
+            Self::Internal => "Something went wrong on our side. Try again in a moment.".into(),
         }
     }
 }
@@ -207,11 +207,11 @@ mod tests {
 
     #[test]
     fn throttle_message_says_when_to_try_again() {
-        let msg = AppError::Throttled(61).message();
+        let msg = Refusal::Throttled(61).message();
         assert!(msg.contains("Try again in 2 minutes"), "{msg}");
-        let msg = AppError::Throttled(60).message();
+        let msg = Refusal::Throttled(60).message();
         assert!(msg.contains("Try again in 1 minute."), "{msg}");
-        let msg = AppError::Throttled(5).message();
+        let msg = Refusal::Throttled(5).message();
         assert!(msg.contains("Try again in 5 seconds."), "{msg}");
     }
 }

@@ -1,0 +1,15 @@
+//! The words the browser and the server share, defined once and compiled
+//! into both builds: which providers there are, how a connection stands,
+//! servers and what a provider offers to create them, and the input rules
+//! both sides check. Plain data and pure functions only (serde, nothing
+//! server-only), so the WebAssembly build can depend on it.
+
+pub mod connection;
+pub mod limits;
+pub mod provider;
+pub mod provisioning;
+pub mod refusal;
+
+pub use connection::ConnectionStatus;
+pub use provider::Provider;
+pub use refusal::Refusal;

@@ -1,0 +1,186 @@
+//! Servers and what a provider offers to create them, in terms every
+//! provider shares: the domain fills these from Hetzner's or DigitalOcean's
+//! answers, and the project page and the create form show them as they are.
+
+use serde::{Deserialize, Serialize};
+
+/// A server (Hetzner) or droplet (DigitalOcean).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Server {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    /// Server type (Hetzner) or size (DigitalOcean).
+    pub size: String,
+    /// Location (Hetzner) or region (DigitalOcean).
+    pub location: String,
+    pub ipv4: Option<String>,
+    /// The host address (`…::1`) of the server's /64.
+    pub ipv6: Option<String>,
+    pub created_at: Option<i64>,
+    pub managed_by_potions: bool,
+    pub delete_protected: bool,
+}
+
+/// How prices read: Hetzner's include VAT, DigitalOcean's are in US dollars before tax.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Currency {
+    EurWithVat,
+    Usd,
+}
+
+impl Currency {
+    /// E.g. `€4.51/month`, `$6.00/month`.
+    pub fn monthly(self, amount: f64) -> String {
+        match self {
+            Self::EurWithVat => format!("€{amount:.2}/month"),
+            Self::Usd => format!("${amount:.2}/month"),
+        }
+    }
+
+    /// What the price includes, for the hint under the menu.
+    pub fn note(self) -> &'static str {
+        match self {
+            Self::EurWithVat => "prices include VAT",
+            Self::Usd => "prices exclude tax",
+        }
+    }
+}
+
+/// A location (Hetzner) or region (DigitalOcean).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub name: String,
+    /// E.g. `fsn1 (Falkenstein, DE)`.
+    pub description: String,
+}
+
+/// What a size costs in one place.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Price {
+    pub location: String,
+    /// Monthly price, in the catalogue's currency.
+    pub monthly: f64,
+    /// The provider recommends ordering this size here.
+    pub recommended: bool,
+}
+
+/// A server type (Hetzner) or droplet size (DigitalOcean).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Size {
+    pub name: String,
+    pub description: String,
+    pub cores: i64,
+    pub memory_gb: f64,
+    pub disk_gb: f64,
+    pub architecture: String,
+    pub cpu_type: String,
+    /// Only the locations where the size is sold now.
+    pub prices: Vec<Price>,
+}
+
+impl Size {
+    pub fn price_in(&self, location: &str) -> Option<f64> {
+        self.prices
+            .iter()
+            .find(|p| p.location == location)
+            .map(|p| p.monthly)
+    }
+
+    pub fn sold_in(&self, location: &str) -> bool {
+        self.prices.iter().any(|p| p.location == location)
+    }
+
+    pub fn recommended_in(&self, location: &str) -> bool {
+        self.prices
+            .iter()
+            .any(|p| p.location == location && p.recommended)
+    }
+}
+
+/// A system image a server can be created from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    pub id: i64,
+    pub description: String,
+    pub architecture: String,
+    /// Where the image can be used; `None` means everywhere.
+    pub locations: Option<Vec<String>>,
+}
+
+impl Image {
+    pub fn usable_in(&self, location: &str) -> bool {
+        self.locations
+            .as_ref()
+            .is_none_or(|places| places.iter().any(|p| p == location))
+    }
+}
+
+/// What a provider offers to create a server with, from its live API.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub currency: Currency,
+    pub locations: Vec<Place>,
+    pub sizes: Vec<Size>,
+    pub images: Vec<Image>,
+}
+
+/// An SSH key in the connected project or team.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SshKey {
+    pub id: i64,
+    pub name: String,
+    pub fingerprint: String,
+    pub created_at: Option<i64>,
+    /// The user's own Potions key, which every new server gets.
+    pub is_potions_key: bool,
+}
+
+/// Everything the create form offers (cached a few minutes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreateServerChoices {
+    pub catalogue: Catalogue,
+    pub ssh_keys: Vec<SshKey>,
+}
+
+/// How far the provider's actions creating a server have come.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// `None` while the provider does not say how far it is (DigitalOcean).
+    pub percent: Option<i64>,
+    pub done: bool,
+    pub failed: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_read_in_their_currency() {
+        assert_eq!(Currency::EurWithVat.monthly(4.510000001), "€4.51/month");
+        assert_eq!(Currency::Usd.monthly(6.0), "$6.00/month");
+    }
+
+    #[test]
+    fn a_size_is_sold_and_priced_only_where_listed() {
+        let size = Size {
+            name: "cx22".into(),
+            description: String::new(),
+            cores: 2,
+            memory_gb: 4.0,
+            disk_gb: 40.0,
+            architecture: "x86".into(),
+            cpu_type: "shared".into(),
+            prices: vec![Price {
+                location: "fsn1".into(),
+                monthly: 4.51,
+                recommended: true,
+            }],
+        };
+        assert!(size.sold_in("fsn1") && size.recommended_in("fsn1"));
+        assert_eq!(size.price_in("fsn1"), Some(4.51));
+        assert!(!size.sold_in("hel1") && !size.recommended_in("hel1"));
+        assert_eq!(size.price_in("hel1"), None);
+    }
+}
