@@ -14,6 +14,7 @@ pub mod paths;
 pub mod projects;
 pub mod providers;
 pub mod routes;
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod wire;
@@ -22,9 +23,9 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::Router;
 
-use crate::auth::Auth;
 use crate::nav::TopNav;
 use crate::routes::AppRoutes;
+use crate::session::Auth;
 
 /// The HTML document around the app, rendered on the server only.
 #[cfg(feature = "ssr")]

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::auth::use_auth;
 use crate::components::built_once_on_the_server;
 use crate::paths::{ACCOUNT, DASHBOARD, SIGN_IN, SIGN_UP};
+use crate::session::use_auth;
 
 #[component]
 pub fn TopNav() -> impl IntoView {

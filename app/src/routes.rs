@@ -112,3 +112,83 @@ pub fn AppRoutes() -> impl IntoView {
         </Routes>
     }
 }
+
+/// Every path the app links to has a route, and every route a path in
+/// `paths.rs` (or a provider's connect path): the two tables cannot drift.
+#[cfg(test)]
+mod tests {
+    use crate::paths;
+    use crate::providers::{digitalocean, hetzner};
+
+    /// The route patterns as `routes.rs` declares them.
+    fn route_patterns() -> Vec<&'static str> {
+        include_str!("routes.rs")
+            .split("path!(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect()
+    }
+
+    /// Every page path the app builds, with sample ids, query strings cut.
+    fn built_paths() -> Vec<String> {
+        let page = |path: &str| path.split('?').next().unwrap_or(path).to_string();
+        [
+            paths::DASHBOARD.to_string(),
+            paths::SIGN_IN.to_string(),
+            paths::SIGN_UP.to_string(),
+            paths::ACCOUNT.to_string(),
+            paths::SESSIONS.to_string(),
+            paths::ACTIVITY.to_string(),
+            paths::SECURITY.to_string(),
+            paths::SECURITY_AFTER_CHANGE.to_string(),
+            paths::SECOND_STEP.to_string(),
+            paths::project("c1"),
+            paths::connected("c1", true),
+            paths::project_ssh_keys("c1"),
+            paths::delete_server("c1", 42),
+            paths::activity(Some("c1"), Some("cloud"), None),
+            paths::disconnect("c1"),
+            paths::with_next(paths::SIGN_IN, "/account"),
+            hetzner::CONNECT_PATH.to_string(),
+            digitalocean::CONNECT_PATH.to_string(),
+        ]
+        .iter()
+        .map(|p| page(p))
+        .collect()
+    }
+
+    fn matches(pattern: &str, path: &str) -> bool {
+        let (pattern, path): (Vec<&str>, Vec<&str>) =
+            (pattern.split('/').collect(), path.split('/').collect());
+        pattern.len() == path.len()
+            && pattern
+                .iter()
+                .zip(&path)
+                .all(|(want, got)| want.starts_with(':') && !got.is_empty() || want == got)
+    }
+
+    #[test]
+    fn every_built_path_has_a_route_and_every_route_a_path() {
+        let routes = route_patterns();
+        assert!(routes.len() >= 10, "{routes:?}");
+        let built = built_paths();
+        let unrouted: Vec<&String> = built
+            .iter()
+            .filter(|p| !routes.iter().any(|r| matches(r, p)))
+            .collect();
+        assert!(unrouted.is_empty(), "paths without a route: {unrouted:?}");
+        let unbuilt: Vec<&&str> = routes
+            .iter()
+            .filter(|r| !built.iter().any(|p| matches(r, p)))
+            .collect();
+        assert!(unbuilt.is_empty(), "routes no path builds: {unbuilt:?}");
+    }
+
+    #[test]
+    fn a_pattern_matches_only_paths_of_its_shape() {
+        assert!(matches("/projects/:id/ssh-keys", "/projects/c1/ssh-keys"));
+        assert!(!matches("/projects/:id/ssh-keys", "/projects/c1"));
+        assert!(!matches("/projects/:id", "/projects/"));
+        assert!(!matches("/account", "/account/sessions"));
+    }
+}

@@ -11,7 +11,7 @@ use crate::clock::now_unix;
 use crate::crypto::{CryptoError, Keyring};
 use crate::db::{new_id, Backend, Database};
 use crate::error::DomainError;
-use crate::secrets;
+use crate::stored_keys::check_keyring;
 
 /// A lease not renewed for this long belongs to an instance that is gone.
 pub const LEASE_SECS: i64 = 30;
@@ -95,7 +95,7 @@ impl InstanceLease {
 
     async fn register(&self, keyring: &Keyring) -> Result<(), DomainError> {
         let mut tx = begin_key_change(&self.db).await?;
-        secrets::check_keyring(&mut *tx, keyring).await?;
+        check_keyring(&mut *tx, keyring).await?;
         for other in live_instances(&mut tx).await? {
             if !keyring.has(&other.sealing_key_id) {
                 return Err(CryptoError::LacksRunningInstancesKey(other.sealing_key_id).into());

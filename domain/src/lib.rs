@@ -20,6 +20,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod signed_in;
 pub mod ssh;
+pub mod stored_keys;
 pub mod throttle;
 
 pub use db::Database;

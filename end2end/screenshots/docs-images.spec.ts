@@ -7,7 +7,7 @@ const IMAGES = "../docs/images";
 
 test("the Connect page and the Dashboard with a connected project", async ({ page, request }) => {
   const project = await fakeProject(request, "screenshots");
-  for (const [name, serverType, location] of [["web-1", "cx22", "fsn1"], ["db-1", "ccx13", "nbg1"]]) {
+  for (const [name, serverType, location] of [["web-1", "cx22", "fsn1"], ["db-1", "ccx13", "fsn1"]]) {
     const res = await request.post(`${FAKE_HETZNER}/v1/servers`, {
       headers: { Authorization: `Bearer ${project.read_write_token}` },
       data: { name, server_type: serverType, location, image: "ubuntu-24.04" },

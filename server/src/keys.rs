@@ -5,7 +5,7 @@ use std::path::Path;
 
 use domain::crypto::{self, CryptoError, Keyring, MasterKey};
 use domain::instances::{InstanceLease, RENEW_EVERY};
-use domain::{secrets, Database, DomainError};
+use domain::{secrets, stored_keys, Database, DomainError};
 
 use crate::config::Settings;
 
@@ -23,7 +23,7 @@ pub async fn load(settings: &Settings, db: &Database) -> Result<Keyring, DomainE
             }
         }
     };
-    secrets::check_keyring(db.pool(), &keyring).await?;
+    stored_keys::check_keyring(db.pool(), &keyring).await?;
     secrets::with_fingerprint_key(db, keyring).await
 }
 
@@ -32,7 +32,7 @@ async fn create_key_file(
     db: &Database,
     path: &Path,
 ) -> Result<Keyring, DomainError> {
-    if let Some(needed) = secrets::required_key_ids(db.pool())
+    if let Some(needed) = stored_keys::required_key_ids(db.pool())
         .await?
         .into_iter()
         .next()

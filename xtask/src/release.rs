@@ -128,12 +128,14 @@ pub fn build_release(tools: &Toolchain, optimisation: Optimisation) -> Result {
         .map_err(|e| format!("cannot write {}: {e}", stamp_path(&root).display()))
 }
 
-/// The fakes, optimised as the server is, so that both builds share every
-/// dependency they have in common (a profile change rebuilds them all).
+/// The fakes, built as cargo-leptos builds the server (the same profile and
+/// the same `RUSTFLAGS`, which `always-erase-components` sets), so that both
+/// builds share every dependency they have in common: a different profile
+/// or different flags would build them all again.
 pub fn build_fakes(optimisation: Optimisation) -> Result {
     say("Building the fake Hetzner Cloud API and the fake DigitalOcean");
     let mut build = Command::new(env!("CARGO"));
-    build.args([
+    build.env("RUSTFLAGS", "--cfg erase_components").args([
         "build",
         "--release",
         "-p",

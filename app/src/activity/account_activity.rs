@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::server_fns::list_activity;
 use super::ActivityList;
-use crate::auth::RequireUser;
+use crate::components::RequireUser;
 use crate::components::{AccountPageHead, Loaded};
 use crate::connections::server_fns::list_connections;
 use crate::paths;

@@ -1,5 +1,6 @@
-//! Accounts in the browser: the signed-in user, the actions that change who
-//! that is, and the guard that sends visitors to sign in.
+//! Accounts in the browser: signing up, in and out, the second step,
+//! sessions, passkeys and two-factor sign-in (who is signed in is
+//! `session`'s; the guard that sends visitors to sign in, `components`').
 
 pub mod passkeys;
 pub mod recovery_codes;
@@ -12,41 +13,13 @@ pub mod verify;
 mod webauthn;
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_location;
-use leptos_router::location::Location;
 use serde::{Deserialize, Serialize};
 
-use crate::components::{built_once_on_the_server, ErrorNotice, SubmitButton};
+use crate::components::{ErrorNotice, SubmitButton};
 use crate::error::AppError;
-use crate::paths::{local_path, with_next, DASHBOARD, SIGN_IN};
-use server_fns::{current_user, SignOut};
-
-/// What the browser may know about the signed-in user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignedInUser {
-    pub email: String,
-}
-
-impl SignedInUser {
-    /// Up to two initials from the email's local part: `ada.lovelace@…` → `AL`.
-    /// Only ASCII letters are upper-cased (`émile@…` → `é`): full Unicode
-    /// case mapping would bring its tables (12 KB gzip) into the browser.
-    pub fn initials(&self) -> String {
-        let local = self.email.split('@').next().unwrap_or_default();
-        let initials: String = local
-            .split(['.', '_', '-', '+'])
-            .filter_map(|part| part.chars().find(|c| c.is_alphanumeric()))
-            .take(2)
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        if initials.is_empty() {
-            "?".into()
-        } else {
-            initials
-        }
-    }
-}
+use crate::paths::{local_path, DASHBOARD};
+use crate::session::use_auth;
+use server_fns::SignOut;
 
 /// A signed-in browser, as Account → Sessions shows it: never its cookie.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,95 +33,6 @@ pub struct SessionSummary {
     pub factors: String,
     /// The browser looking at the page.
     pub current: bool,
-}
-
-/// The signed-in user. The actions that change who that is live on their
-/// pages, so their code loads with those pages' chunks: signing in or up
-/// loads the next page in full (`load_after_success`), and signing out
-/// counts a session change, which loads the user again.
-#[derive(Clone, Copy)]
-pub struct Auth {
-    pub user: Resource<Result<Option<SignedInUser>, AppError>>,
-    session_changes: RwSignal<u32>,
-}
-
-impl Auth {
-    /// Made once, inside the router.
-    pub fn provide() -> Self {
-        let session_changes = RwSignal::new(0);
-        let user = Resource::new(move || session_changes.get(), |_| current_user());
-        let auth = Self {
-            user,
-            session_changes,
-        };
-        provide_context(auth);
-        auth
-    }
-
-    /// The signed-in user's email, or nothing while signed out or loading.
-    pub fn email(&self) -> Option<String> {
-        self.user
-            .get()
-            .and_then(|u| u.ok().flatten())
-            .map(|u| u.email)
-    }
-}
-
-pub fn use_auth() -> Auth {
-    expect_context::<Auth>()
-}
-
-/// Renders `children` for a signed-in user; sends anyone else to sign in,
-/// remembering where they were going. A page whose content is one
-/// [`Loaded`](crate::components::Loaded) uses its `signed_in` instead: one
-/// boundary renders faster on the server than two nested ones.
-#[component]
-pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
-    let auth = use_auth();
-    let location = use_location();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense fallback=|| {
-            view! {
-                <p class="muted" role="status">
-                    "Loading…"
-                </p>
-            }
-        }>
-            {move || {
-                let location = location.clone();
-                Suspend::new(async move {
-                    let user = auth.user.await;
-                    built_once_on_the_server().await;
-                    match signed_in_or(user, &location) {
-                        Ok(()) => children.read_value()().into_any(),
-                        Err(elsewhere) => elsewhere,
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-/// Nothing for a signed-in user; otherwise what to show instead: the way to
-/// sign in (coming back here afterwards), or why the user is not known.
-pub fn signed_in_or(
-    user: Result<Option<SignedInUser>, AppError>,
-    location: &Location,
-) -> Result<(), AnyView> {
-    match user {
-        Ok(Some(_)) => Ok(()),
-        Ok(None) => {
-            let target = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked(),
-            );
-            let path = with_next(SIGN_IN, &target);
-            Err(view! { <Redirect path /> }.into_any())
-        }
-        Err(err) => Err(view! { <ErrorNotice error=err /> }.into_any()),
-    }
 }
 
 /// After the session changed, load the next page in full, so every part of
@@ -269,7 +153,7 @@ pub fn SignOutButton() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move |_| {
         if sign_out.version().get() > 0 {
-            auth.session_changes.update(|changes| *changes += 1);
+            auth.session_changed();
         }
     });
     view! {
@@ -281,26 +165,5 @@ pub fn SignOutButton() -> impl IntoView {
                 variant="secondary"
             />
         </ActionForm>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn initials(email: &str) -> String {
-        SignedInUser {
-            email: email.into(),
-        }
-        .initials()
-    }
-
-    #[test]
-    fn initials_come_from_the_local_part() {
-        assert_eq!(initials("ada.lovelace@example.com"), "AL");
-        assert_eq!(initials("grace@example.com"), "G");
-        assert_eq!(initials("j_r-r_tolkien@example.com"), "JR");
-        assert_eq!(initials("...@example.com"), "?");
-        assert_eq!(initials("émile.zola@example.com"), "éZ");
     }
 }

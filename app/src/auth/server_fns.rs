@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{SessionSummary, SignedInUser};
+use super::SessionSummary;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use domain::activity::Outcome;
@@ -28,13 +28,6 @@ pub(super) async fn start_session(
         .to_string();
     crate::ssr::redirect_plain_form_post(&next);
     Ok(next)
-}
-
-#[server(prefix = "/api", endpoint = "current_user", output = crate::wire::TextJson)]
-pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
-    Ok(crate::ssr::current_user(&crate::ssr::state()?)
-        .await?
-        .map(|user| SignedInUser { email: user.email }))
 }
 
 /// Creates the account and signs it in; a plain form post then goes to `next`.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::server_fns::{list_sessions, EndOtherSessions, EndSession};
 use super::SessionSummary;
-use crate::auth::RequireUser;
+use crate::components::RequireUser;
 use crate::components::{form_error, AccountPageHead, ErrorNotice, Loaded, SubmitButton};
 use crate::format::format_time;
 

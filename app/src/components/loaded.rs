@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::auth::{signed_in_or, use_auth};
-use crate::components::ErrorNotice;
+use crate::components::{signed_in_or, ErrorNotice};
 use crate::error::AppError;
+use crate::session::use_auth;
 
 /// Shows `loading` until `resource` has answered, then `children` with the
 /// value, or the error (by default as an [`ErrorNotice`]; `on_error` chooses
@@ -21,7 +21,7 @@ pub fn Loaded<T, V, F>(
     /// Renders an error differently, e.g. a project that is not connected.
     #[prop(optional, into)]
     on_error: Option<Callback<AppError, AnyView>>,
-    /// Only for a signed-in user (what [`RequireUser`](crate::auth::RequireUser) does).
+    /// Only for a signed-in user (what [`RequireUser`](crate::components::RequireUser) does).
     #[prop(optional)]
     signed_in: bool,
     children: F,

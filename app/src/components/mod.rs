@@ -5,9 +5,11 @@ mod form;
 mod interactive;
 mod loaded;
 mod page_head;
+mod signed_in;
 
 pub use copyable::{CopyButton, Copyable};
 pub use form::{form_error, ErrorNotice, SubmitButton};
 pub use interactive::hydrated;
 pub use loaded::{built_once_on_the_server, Loaded};
 pub use page_head::AccountPageHead;
+pub use signed_in::{signed_in_or, RequireUser};

@@ -7,11 +7,13 @@ use leptos_router::hooks::use_query_map;
 use super::server_fns::{list_connections, RecheckConnection, RenameConnection};
 use super::status::StatusBadge;
 use super::{ConnectionStatus, ConnectionSummary};
-use crate::auth::{use_auth, RequireUser, SignOutButton};
+use crate::auth::SignOutButton;
+use crate::components::RequireUser;
 use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
 use crate::format::format_time;
 use crate::paths;
 use crate::providers::{NeedsAttentionAdvice, Provider};
+use crate::session::use_auth;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

@@ -8,7 +8,7 @@ use super::server_fns::{list_ssh_keys, AddSshKey, DeleteSshKey};
 use model::provisioning::SshKey;
 
 use super::{connection_id_param, project_error};
-use crate::auth::RequireUser;
+use crate::components::RequireUser;
 use crate::components::{form_error, Copyable, ErrorNotice, Loaded, SubmitButton};
 use crate::format::format_time;
 use crate::paths;

@@ -130,7 +130,9 @@ async fn key_file_rotation_is_refused_while_an_instance_serves(mut app: TestApp)
     assert_eq!(after.keys().len(), 1, "the key file is as it was");
     assert_eq!(after.current().id(), old_id);
     assert_eq!(
-        domain::secrets::required_key_ids(db.pool()).await.unwrap(),
+        domain::stored_keys::required_key_ids(db.pool())
+            .await
+            .unwrap(),
         vec![old_id.clone()]
     );
 
@@ -144,11 +146,13 @@ async fn key_file_rotation_is_refused_while_an_instance_serves(mut app: TestApp)
     assert_ne!(new.current().id(), old_id);
     assert!(!new.has(&old_id), "the old key is retired");
     assert_eq!(
-        domain::secrets::required_key_ids(db.pool()).await.unwrap(),
+        domain::stored_keys::required_key_ids(db.pool())
+            .await
+            .unwrap(),
         vec![new.current().id().to_string()]
     );
     assert!(
-        domain::secrets::check_keyring(db.pool(), &old)
+        domain::stored_keys::check_keyring(db.pool(), &old)
             .await
             .is_err(),
         "the old key opens nothing now"
@@ -308,7 +312,9 @@ async fn rotation_beside_an_instance_that_connects_tokens(backend: Backend) {
     again.master_key = Some(keys_env(&[&new, &old]));
     keys::rotate(&again, &db).await.expect("second rotation");
     assert_eq!(
-        domain::secrets::required_key_ids(db.pool()).await.unwrap(),
+        domain::stored_keys::required_key_ids(db.pool())
+            .await
+            .unwrap(),
         vec![new.id().to_string()]
     );
     Server::bind(&new_only)

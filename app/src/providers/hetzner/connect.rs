@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::{CONSOLE_URL, TOKEN_GUIDE_URL};
-use crate::auth::RequireUser;
+use crate::components::RequireUser;
 use crate::components::{form_error, ErrorNotice, SubmitButton};
 use crate::error::AppError;
 

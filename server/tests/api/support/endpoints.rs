@@ -7,7 +7,7 @@ pub use app::auth::passkeys::{
 pub use app::auth::recovery_codes::RegenerateRecoveryCodes;
 pub use app::auth::security::{BeginTotp, ConfirmTotp, LoadSecurity, TurnOffTotp};
 pub use app::auth::server_fns::{
-    CurrentUser, EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp, VerifySignIn,
+    EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp, VerifySignIn,
 };
 pub use app::auth::verify::{BeginPasskeySignIn, FinishPasskeySignIn, LoadSecondSteps};
 pub use app::connections::server_fns::{
@@ -20,6 +20,7 @@ pub use app::projects::server_fns::{
 pub use app::providers::digitalocean::connect::{DigitaloceanSetUp, StartDigitaloceanConnect};
 pub use app::providers::hetzner::connect::ConnectHetzner;
 pub use app::providers::hetzner::replace_token::ReplaceToken;
+pub use app::session::server_fns::CurrentUser;
 
 /// The path a server function answers at, e.g. `path_of::<SignUp>()`.
 pub fn path_of<F: leptos::server_fn::ServerFn>() -> &'static str {
