@@ -8,11 +8,10 @@ use super::server_fns::{list_connections, RecheckConnection, RenameConnection};
 use super::status::StatusBadge;
 use super::{ConnectionStatus, ConnectionSummary};
 use crate::auth::SignOutButton;
-use crate::components::RequireUser;
-use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
+use crate::components::{form_error, ErrorNotice, Loaded, RequireUser, SubmitButton};
 use crate::format::format_time;
 use crate::paths;
-use crate::providers::{NeedsAttentionAdvice, Provider};
+use crate::providers::{connect_path, NeedsAttentionAdvice, Provider};
 use crate::session::use_auth;
 
 #[component]
@@ -98,7 +97,7 @@ fn ProvidersSection(
                     view! {
                         <p class="muted">
                             "No providers connected. "
-                            <A href=crate::providers::connect_path(Provider::Hetzner)>"Connect Hetzner Cloud"</A>
+                            <A href=connect_path(Provider::Hetzner)>"Connect Hetzner Cloud"</A>
                         </p>
                     }
                         .into_any()
