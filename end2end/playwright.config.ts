@@ -1,6 +1,6 @@
 import { defineConfig } from "@playwright/test";
 
-// The release server on a fresh SQLite database in target/e2e-data
+// The server on a fresh SQLite database in target/e2e-data
 // (`cargo xtask test` empties it first), on a port of its own.
 const PORT = 3100;
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
@@ -8,6 +8,8 @@ export const BASE_URL = `http://127.0.0.1:${PORT}`;
 export const FAKE_HETZNER = "http://127.0.0.1:4110";
 /** The fake DigitalOcean (OAuth host and API), seeded from digitalocean-seed.json. */
 export const FAKE_DIGITALOCEAN = "http://127.0.0.1:4120";
+/** Where the server and the fakes were built: `cargo xtask test` builds them in the dev profile. */
+const BIN = process.env.POTIONS_BIN_DIR ?? "../target/release";
 
 export default defineConfig({
   testDir: "./tests",
@@ -35,7 +37,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: "../target/release/hetzner-fake --port 4110 --provisioning-secs 3",
+      command: `${BIN}/hetzner-fake --port 4110 --provisioning-secs 3`,
       // Ready when /v1 answers; 401 without a token counts as ready.
       url: `${FAKE_HETZNER}/v1/servers`,
       reuseExistingServer: false,
@@ -44,7 +46,7 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      command: "../target/release/digitalocean-fake --port 4120 --provisioning-secs 3 --seed digitalocean-seed.json",
+      command: `${BIN}/digitalocean-fake --port 4120 --provisioning-secs 3 --seed digitalocean-seed.json`,
       // Ready when /v2 answers; 401 without a token counts as ready.
       url: `${FAKE_DIGITALOCEAN}/v2/account`,
       reuseExistingServer: false,
@@ -53,7 +55,7 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      command: "../target/release/potions",
+      command: `${BIN}/potions`,
       url: `${BASE_URL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use phases::Phases;
-use release::{build_fakes, build_release, Optimisation};
+use release::{build_fakes, build_release, Optimisation, SERVER_RUSTFLAGS};
 use tools::Toolchain;
 
 const USAGE: &str =
@@ -258,12 +258,13 @@ const BROWSER_SIDE: &[&str] = &[
 
 fn lint() -> Result {
     say("Linting the server build and the browser build, warnings as errors");
-    run_step(cargo().arg("clippy").args(SERVER_SIDE).args([
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    run_step(
+        cargo()
+            .env("RUSTFLAGS", SERVER_RUSTFLAGS)
+            .arg("clippy")
+            .args(SERVER_SIDE)
+            .args(["--all-targets", "--", "-D", "warnings"]),
+    )?;
     run_step(
         cargo()
             .arg("clippy")
@@ -274,18 +275,31 @@ fn lint() -> Result {
 
 fn unit_and_integration_tests() -> Result {
     say(&databases_under_test());
-    run_step(cargo().arg("test").args(SERVER_SIDE))
+    // With the served build's flags: the end-to-end tests' server and fakes
+    // are then built on what this compiled.
+    run_step(
+        cargo()
+            .env("RUSTFLAGS", SERVER_RUSTFLAGS)
+            .arg("test")
+            .args(SERVER_SIDE),
+    )
 }
 
 fn end_to_end_tests(tools: &Toolchain) -> Result {
     say("End-to-end tests in headless Chromium");
-    let root = workspace_root();
-    let data = root.join("target/e2e-data");
-    let _ = std::fs::remove_dir_all(&data);
-    run_step(
-        Command::new("npx")
-            .args(["playwright", "test"])
-            .current_dir(root.join("end2end"))
-            .env("PATH", tools.path_with_tools()),
-    )
+    let _ = std::fs::remove_dir_all(workspace_root().join("target/e2e-data"));
+    run_step(playwright(tools, Optimisation::Tested).args(["playwright", "test"]))
+}
+
+/// `npx` in `end2end/`, with the tools on PATH and the binaries the
+/// Playwright config starts taken from the profile they were built in.
+pub fn playwright(tools: &Toolchain, optimisation: Optimisation) -> Command {
+    let mut npx = Command::new("npx");
+    npx.current_dir(workspace_root().join("end2end"))
+        .env("PATH", tools.path_with_tools())
+        .env(
+            "POTIONS_BIN_DIR",
+            format!("../target/{}", optimisation.profile_dir()),
+        );
+    npx
 }

@@ -1,6 +1,6 @@
-//! The release build that `run`, `demo`, `test` and `bench` serve, skipped
-//! when nothing it is built from changed since the last successful build
-//! (the WebAssembly's wasm-bindgen and wasm-opt steps alone take minutes).
+//! The build that `run`, `demo`, `test` and `bench` serve, skipped when
+//! nothing it is built from changed since the last successful build (the
+//! WebAssembly's wasm-bindgen and wasm-opt steps alone take minutes).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -10,29 +10,31 @@ use std::process::Command;
 use crate::tools::Toolchain;
 use crate::{run_step, say, workspace_root, Result};
 
-/// How the server binary is optimised.
+/// The flags cargo-leptos gives the server's build (`always-erase-components`
+/// in `Cargo.toml`). Every server-side build of the test command uses them
+/// too: builds with other flags share no compiled dependency.
+pub const SERVER_RUSTFLAGS: &str = "--cfg erase_components";
+
+/// How the server and the fakes are built; the WebAssembly is always built
+/// as it is served (release, split by page, precompressed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Optimisation {
-    /// As `Cargo.toml`'s release profile says: fat LTO and one codegen unit,
-    /// about 20 % faster signed-in rendering. For serving and benchmarks.
+    /// The release profile as `Cargo.toml` says: fat LTO and one codegen
+    /// unit, about 20 % faster signed-in rendering. For serving and benchmarks.
     Served,
-    /// Release without whole-program LTO: the same code and the same
-    /// WebAssembly (its own profile is untouched), built minutes sooner.
-    /// For the end-to-end tests, which measure behaviour, not speed.
+    /// The dev profile, with the test phase's flags, so the server and the
+    /// fakes reuse what `cargo test` compiled: minutes sooner than a release
+    /// build. For the end-to-end tests, which check behaviour, not speed.
     Tested,
 }
 
 impl Optimisation {
-    /// Sets a cargo command's release profile to this optimisation.
-    fn apply(self, cargo: &mut Command) -> &mut Command {
-        if self == Self::Tested {
-            // Only the release profile: the WebAssembly's (wasm-release) sets
-            // its own LTO and codegen units, so the bundle is byte for byte the same.
-            cargo
-                .env("CARGO_PROFILE_RELEASE_LTO", "off")
-                .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
+    /// The folder under `target/` the server and the fakes are built into.
+    pub fn profile_dir(self) -> &'static str {
+        match self {
+            Self::Served => "release",
+            Self::Tested => "debug",
         }
-        cargo
     }
 }
 
@@ -88,9 +90,11 @@ fn stamp_path(root: &Path) -> PathBuf {
 }
 
 /// True when the outputs exist and were built from exactly these inputs.
-fn up_to_date(root: &Path, fingerprint: &str) -> bool {
+fn up_to_date(root: &Path, optimisation: Optimisation, fingerprint: &str) -> bool {
     let outputs = [
-        root.join("target/release/potions"),
+        root.join("target")
+            .join(optimisation.profile_dir())
+            .join("potions"),
         root.join("target/site/pkg/potions.wasm"),
         root.join("target/site/pkg/potions.js"),
         root.join("target/site/pkg/potions.css"),
@@ -102,14 +106,11 @@ fn up_to_date(root: &Path, fingerprint: &str) -> bool {
 pub fn build_release(tools: &Toolchain, optimisation: Optimisation) -> Result {
     let root = workspace_root();
     let fingerprint = inputs_fingerprint(&root, optimisation);
-    if up_to_date(&root, &fingerprint) {
-        say("Release build: nothing it is built from changed since the last one; kept");
+    if up_to_date(&root, optimisation, &fingerprint) {
+        say("Build: nothing it is built from changed since the last one; kept");
         return Ok(());
     }
     let _ = std::fs::remove_file(stamp_path(&root));
-    say(&format!(
-        "Building Potions in release ({optimisation:?}: server, WebAssembly split by page, CSS)"
-    ));
     // The splitter rewrites the browser build's .wasm; split again, it fails
     // (cargo-leptos#557). Without it, cargo links the browser build afresh.
     let front = root.join("target/front/wasm32-unknown-unknown/wasm-release");
@@ -121,29 +122,39 @@ pub fn build_release(tools: &Toolchain, optimisation: Optimisation) -> Result {
             _ => {}
         }
     }
-    let mut build = tools.cargo_leptos();
-    build.args(["build", "--release", "--split", "--precompress"]);
-    run_step(optimisation.apply(&mut build))?;
+    let release = ["build", "--release", "--split", "--precompress"];
+    match optimisation {
+        Optimisation::Served => {
+            say("Building Potions in release (server, WebAssembly split by page, CSS)");
+            run_step(tools.cargo_leptos().args(release))?;
+        }
+        Optimisation::Tested => {
+            say("Building the WebAssembly and CSS in release, as served");
+            run_step(tools.cargo_leptos().args(release).arg("--frontend-only"))?;
+            say("Building the server in the dev profile, on what the tests compiled");
+            run_step(tools.cargo_leptos().args(["build", "--server-only"]))?;
+        }
+    }
     std::fs::write(stamp_path(&root), &fingerprint)
         .map_err(|e| format!("cannot write {}: {e}", stamp_path(&root).display()))
 }
 
-/// The fakes, built as cargo-leptos builds the server (the same profile and
-/// the same `RUSTFLAGS`, which `always-erase-components` sets), so that both
-/// builds share every dependency they have in common: a different profile
-/// or different flags would build them all again.
+/// The fakes, built as the server is (profile and flags), so that both
+/// builds share every dependency they have in common.
 pub fn build_fakes(optimisation: Optimisation) -> Result {
     say("Building the fake Hetzner Cloud API and the fake DigitalOcean");
     let mut build = Command::new(env!("CARGO"));
-    build.env("RUSTFLAGS", "--cfg erase_components").args([
+    build.env("RUSTFLAGS", SERVER_RUSTFLAGS).args([
         "build",
-        "--release",
         "-p",
         "hetzner-fake",
         "-p",
         "digitalocean-fake",
     ]);
-    run_step(optimisation.apply(&mut build))
+    if optimisation == Optimisation::Served {
+        build.arg("--release");
+    }
+    run_step(&mut build)
 }
 
 #[cfg(test)]

@@ -2,11 +2,9 @@
 //! (`docs/images/`) from the end-to-end set-up against the fakes, so they
 //! show Potions as it is. Not part of `cargo xtask test`.
 
-use std::process::Command;
-
 use crate::release::{build_fakes, build_release, Optimisation};
 use crate::tools::Toolchain;
-use crate::{run_step, say, workspace_root, Result};
+use crate::{playwright, run_step, say, workspace_root, Result};
 
 pub fn screenshots() -> Result {
     let tools = Toolchain::ensure_for_tests()?;
@@ -15,10 +13,10 @@ pub fn screenshots() -> Result {
     let root = workspace_root();
     let _ = std::fs::remove_dir_all(root.join("target/e2e-data"));
     say("Drawing docs/images/ in headless Chromium (end2end/screenshots/)");
-    run_step(
-        Command::new("npx")
-            .args(["playwright", "test", "--config", "screenshots.config.ts"])
-            .current_dir(root.join("end2end"))
-            .env("PATH", tools.path_with_tools()),
-    )
+    run_step(playwright(&tools, Optimisation::Tested).args([
+        "playwright",
+        "test",
+        "--config",
+        "screenshots.config.ts",
+    ]))
 }
