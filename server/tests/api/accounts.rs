@@ -19,9 +19,7 @@ on_both_databases!(
 
 async fn sign_up_signs_in_and_shows_the_dashboard(app: TestApp) {
     let cookie = app.sign_up("ada.lovelace@example.com").await;
-    let res = app.get("/", Some(&cookie)).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.expect("body");
+    let html = app.page("/", &cookie).await;
     assert!(html.contains("<h1>Dashboard</h1>"), "{html}");
     assert!(
         html.contains("Account (ada.lovelace@example.com)"),

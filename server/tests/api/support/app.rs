@@ -290,10 +290,11 @@ impl TestApp {
         (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    /// A page as a signed-in browser gets it, as [`readable`] HTML.
     pub async fn page(&self, path: &str, cookie: &str) -> String {
         let res = self.get(path, Some(cookie)).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
-        res.text().await.expect("body")
+        readable(res.text().await.expect("body"))
     }
 
     pub async fn db(&self) -> sqlx::AnyConnection {
@@ -399,4 +400,13 @@ macro_rules! on_both_backends {
             }
         )*
     };
+}
+
+/// Server-rendered HTML without the empty comments (`<!>`) that type-erased
+/// views (`always-erase-components`, as Potions is served and tested) leave
+/// after text for hydration, so a test finds text as a reader sees it.
+/// Dropping them can only join text, never hide any: a test that a secret is
+/// absent stays as strict.
+pub fn readable(html: String) -> String {
+    html.replace("<!>", "")
 }
