@@ -91,7 +91,7 @@ async fn a_team_connects_end_to_end(backend: Backend) {
         "{dashboard}"
     );
     assert!(
-        dashboard.contains("DigitalOcean<!> · <!>1 server"),
+        dashboard.contains("DigitalOcean · 1 server"),
         "{dashboard}"
     );
     let account = w.app.page("/account", &cookie).await;
