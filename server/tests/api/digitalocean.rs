@@ -90,10 +90,7 @@ async fn a_team_connects_end_to_end(backend: Backend) {
         dashboard.contains("Connected \u{201c}Acme\u{201d}"),
         "{dashboard}"
     );
-    assert!(
-        dashboard.contains("DigitalOcean · 1 server"),
-        "{dashboard}"
-    );
+    assert!(dashboard.contains("DigitalOcean · 1 server"), "{dashboard}");
     let account = w.app.page("/account", &cookie).await;
     assert!(account.contains("DigitalOcean") && account.contains("Acme"));
     let project = w.app.page(&format!("/projects/{id}"), &cookie).await;
