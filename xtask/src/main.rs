@@ -198,7 +198,7 @@ fn test() -> Result {
     phases.run("Repository rules", check_repository)?;
     phases.run("Clippy", lint)?;
     phases.run("Unit and integration tests", unit_and_integration_tests)?;
-    phases.run("Release build and bundle guard", || {
+    phases.run("Build and bundle guard", || {
         build_release(&tools, Optimisation::Tested)?;
         check_bundle_size()?;
         build_fakes(Optimisation::Tested)
