@@ -146,7 +146,8 @@ pub struct Settings {
     #[arg(
         long = "trusted-proxy",
         env = "POTIONS_TRUSTED_PROXIES",
-        value_delimiter = ','
+        value_delimiter = ',',
+        value_parser = address_or_network
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
@@ -200,6 +201,16 @@ impl std::fmt::Debug for Settings {
             .field("site_root", &self.site_root)
             .finish()
     }
+}
+
+/// A network (`10.0.0.0/8`) or one address (`127.0.0.1`, `::1`), which is
+/// the network of that address alone.
+fn address_or_network(value: &str) -> Result<ipnet::IpNet, String> {
+    let value = value.trim();
+    value
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| value.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{value}` is neither an IP address nor a network like 10.0.0.0/8"))
 }
 
 /// `postgres://user:secret@host/db` as `postgres://user:[redacted]@host/db`.
@@ -269,6 +280,22 @@ mod documented;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let cli = Cli::try_parse_from(["potions", "--trusted-proxy", "127.0.0.1,10.0.0.0/8,::1"])
+            .expect("the documented example parses");
+        let shown: Vec<String> = cli
+            .settings
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        assert!(Cli::try_parse_from(["potions", "--trusted-proxy", "proxy.internal"]).is_err());
+        assert!(Cli::try_parse_from(["potions", "--trusted-proxy", "10.0.0.0/33"]).is_err());
+    }
 
     #[test]
     fn debug_shows_no_secret() {
