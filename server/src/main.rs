@@ -4,7 +4,7 @@ use server::{keys, open_database, telemetry, Server};
 use std::process::ExitCode;
 
 /// glibc's allocator serialises the render threads on its arena locks under
-/// load; mimalloc's per-thread heaps do not (README, Performance).
+/// load; mimalloc's per-thread heaps do not (docs/performance).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

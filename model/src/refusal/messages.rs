@@ -140,7 +140,7 @@ impl Refusal {
                 "A key with this name already exists in this project. Choose another name.".into()
             }
             Self::DigitalOceanNotSetUp => "DigitalOcean isn't set up on this Potions instance. Ask \
-                its operator to register a DigitalOcean OAuth app (the README says how)."
+                its operator to register a DigitalOcean OAuth app (Potions' documentation says how)."
                 .into(),
             Self::DigitalOceanMisconfigured => "DigitalOcean refused this Potions instance's app \
                 credentials, so nothing was connected. Ask its operator to check the DigitalOcean \
