@@ -2,25 +2,11 @@
 
 use leptos::prelude::*;
 
+use super::server_fns::ConnectHetzner;
 use super::{CONSOLE_URL, TOKEN_GUIDE_URL};
 use crate::components::RequireUser;
 use crate::components::{form_error, ErrorNotice, SubmitButton};
 use crate::error::AppError;
-
-/// Validates the token with Hetzner and stores it; then to the Dashboard.
-#[server(prefix = "/api", endpoint = "connect_hetzner", output = crate::wire::TextJson)]
-pub async fn connect_hetzner(label: String, token: String) -> Result<(), AppError> {
-    // The pasted token is zeroed when this function ends, whatever the outcome.
-    let token = zeroize::Zeroizing::new(token);
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let request = crate::ssr::request_info();
-    let connection = state
-        .connections
-        .connect(&user.id, &label, &token, &request)
-        .await?;
-    crate::ssr::redirect_to(&crate::paths::connected(&connection.id, false));
-    Ok(())
-}
 
 #[component]
 pub fn ConnectHetznerPage() -> impl IntoView {

@@ -2,6 +2,7 @@
 
 pub mod connect;
 pub mod replace_token;
+pub mod server_fns;
 
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -2,26 +2,9 @@
 
 use leptos::prelude::*;
 
+use super::server_fns::ReplaceToken;
 use crate::components::{form_error, ErrorNotice, SubmitButton};
 use crate::error::AppError;
-
-/// Replaces the token after the same checks as connecting; nothing changes
-/// unless they pass.
-#[server(prefix = "/api", endpoint = "replace_token", output = crate::wire::TextJson)]
-pub async fn replace_token(id: String, token: String) -> Result<(), AppError> {
-    let token = zeroize::Zeroizing::new(token);
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let connection = state
-        .connections
-        .replace_token(&user.id, &id, &token)
-        .await?;
-    let entry =
-        domain::activity::Entry::new("connection.token_replaced", domain::activity::Outcome::Ok)
-            .on(&connection.id, &connection.label);
-    crate::ssr::record(&state, &user.id, entry).await;
-    crate::ssr::redirect_to(&crate::paths::project(&id));
-    Ok(())
-}
 
 #[component]
 pub fn ReplaceToken(connection_id: String) -> impl IntoView {

@@ -18,8 +18,7 @@ pub use app::projects::server_fns::{
     LoadProject, ReadProvisioningProgress,
 };
 pub use app::providers::digitalocean::connect::{DigitaloceanSetUp, StartDigitaloceanConnect};
-pub use app::providers::hetzner::connect::ConnectHetzner;
-pub use app::providers::hetzner::replace_token::ReplaceToken;
+pub use app::providers::hetzner::server_fns::{ConnectHetzner, ReplaceToken};
 pub use app::session::server_fns::CurrentUser;
 
 /// The path a server function answers at, e.g. `path_of::<SignUp>()`.
