@@ -6,7 +6,6 @@ use super::server_fns::ConnectHetzner;
 use super::{CONSOLE_URL, TOKEN_GUIDE_URL};
 use crate::components::RequireUser;
 use crate::components::{form_error, ErrorNotice, SubmitButton};
-use crate::error::AppError;
 
 #[component]
 pub fn ConnectHetznerPage() -> impl IntoView {

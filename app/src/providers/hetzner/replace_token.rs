@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use super::server_fns::ReplaceToken;
 use crate::components::{form_error, ErrorNotice, SubmitButton};
-use crate::error::AppError;
 
 #[component]
 pub fn ReplaceToken(connection_id: String) -> impl IntoView {
