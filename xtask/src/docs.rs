@@ -8,6 +8,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::files::files_under;
 use crate::Result;
 
 /// Folders that are built, installed or written at run time, never committed.
@@ -22,25 +23,6 @@ const NOT_OURS: &[&str] = &[
 
 /// Files too large to be anything but data are not read for paths.
 const MAX_SCANNED_BYTES: u64 = 8 * 1024 * 1024;
-
-/// Every file under `dir`, skipping what the build and the tools write.
-fn files_under(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        if NOT_OURS.iter().any(|n| name == *n) {
-            continue;
-        }
-        if path.is_dir() {
-            files_under(&path, found);
-        } else {
-            found.push(path);
-        }
-    }
-}
 
 /// The characters a path is written with.
 fn is_path_char(c: char) -> bool {
@@ -102,7 +84,7 @@ fn outside_paths_in(text: &str, depth_below_root: usize) -> Vec<String> {
 /// Every place a file in the repository names a path outside it.
 pub fn outside_paths(root: &Path) -> Vec<String> {
     let mut files = Vec::new();
-    files_under(root, &mut files);
+    files_under(root, NOT_OURS, &mut files);
     files.sort();
     let mut found = Vec::new();
     for file in files {
@@ -131,7 +113,7 @@ pub fn outside_paths(root: &Path) -> Vec<String> {
 /// `README.md` and every Markdown file under `docs/`.
 fn doc_files(root: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    files_under(&root.join("docs"), &mut files);
+    files_under(&root.join("docs"), NOT_OURS, &mut files);
     files.retain(|f| f.extension().is_some_and(|e| e == "md"));
     files.push(root.join("README.md"));
     files.sort();

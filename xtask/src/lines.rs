@@ -1,8 +1,9 @@
 //! The house rule rustfmt cannot enforce on its own: no line of Rust, CSS or
 //! TypeScript longer than 120 characters (strings included).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::files::files_under;
 use crate::Result;
 
 pub const MAX_LINE_CHARS: usize = 120;
@@ -23,29 +24,16 @@ const CHECKED: &[&str] = &[
     "end2end/tests",
 ];
 
-fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            sources(&path, found);
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "rs" || e == "css" || e == "ts")
-        {
-            found.push(path);
-        }
-    }
-}
-
 /// Every line over the limit, as `path:line (n characters)`.
 pub fn long_lines(root: &Path) -> Vec<String> {
     let mut files = Vec::new();
     for dir in CHECKED {
-        sources(&root.join(dir), &mut files);
+        files_under(&root.join(dir), &[], &mut files);
     }
+    files.retain(|path| {
+        path.extension()
+            .is_some_and(|e| e == "rs" || e == "css" || e == "ts")
+    });
     files.sort();
     let mut long = Vec::new();
     for file in files {

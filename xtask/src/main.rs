@@ -8,6 +8,7 @@
 mod bench;
 mod bundle;
 mod docs;
+mod files;
 mod lines;
 mod modules;
 mod phases;

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::files::files_under;
 use crate::Result;
 
 /// The crates whose top-level modules are held to it.
@@ -20,7 +21,8 @@ fn top_level_modules(src: &Path) -> BTreeMap<String, Vec<PathBuf>> {
         let name = entry.file_name().to_string_lossy().into_owned();
         if path.is_dir() {
             let mut files = Vec::new();
-            rust_files(&path, &mut files);
+            files_under(&path, &[], &mut files);
+            files.retain(|file| file.extension().is_some_and(|e| e == "rs"));
             modules.entry(name).or_insert_with(Vec::new).extend(files);
         } else if let Some(stem) = name.strip_suffix(".rs") {
             if stem != "lib" && stem != "main" {
@@ -32,20 +34,6 @@ fn top_level_modules(src: &Path) -> BTreeMap<String, Vec<PathBuf>> {
         }
     }
     modules
-}
-
-fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, found);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            found.push(path);
-        }
-    }
 }
 
 /// The top-level modules a text names with `crate::name` or `use crate::{name, …}`;

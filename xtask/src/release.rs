@@ -7,6 +7,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::files::files_under;
 use crate::tools::Toolchain;
 use crate::{run_step, say, workspace_root, Result};
 
@@ -52,29 +53,12 @@ const NOT_INPUTS: &[&str] = &[
     "node_modules",
 ];
 
-fn input_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if NOT_INPUTS.iter().any(|n| entry.file_name() == *n) {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            input_files(&path, found);
-        } else {
-            found.push(path);
-        }
-    }
-}
-
 /// A fingerprint of every file the build reads, their names included, and
 /// of how it optimises. Errs on the side of building: a change anywhere in
 /// the workspace's crates counts.
 pub fn inputs_fingerprint(root: &Path, optimisation: Optimisation) -> String {
     let mut files = Vec::new();
-    input_files(root, &mut files);
+    files_under(root, NOT_INPUTS, &mut files);
     files.sort();
     let mut hasher = DefaultHasher::new();
     optimisation.hash(&mut hasher);
