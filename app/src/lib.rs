@@ -2,6 +2,7 @@
 //! the views that call them. Compiled twice: with `ssr` into the server, with
 //! `hydrate` into the browser's WebAssembly.
 
+pub mod account;
 pub mod activity;
 pub mod auth;
 pub mod components;

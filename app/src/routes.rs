@@ -5,14 +5,12 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
-use crate::activity::account_activity::AccountActivityPage;
-use crate::auth::{
-    security::SecurityPage, sessions::SessionsPage, sign_in::SignInPage, sign_up::SignUpPage,
-    verify::SecondStepPage,
+use crate::account::{
+    activity::AccountActivityPage, disconnect::DisconnectPage, overview::AccountPage,
+    security::SecurityPage, sessions::SessionsPage,
 };
-use crate::connections::{
-    account::AccountPage, dashboard::DashboardPage, disconnect::DisconnectPage,
-};
+use crate::auth::{sign_in::SignInPage, sign_up::SignUpPage, verify::SecondStepPage};
+use crate::connections::dashboard::DashboardPage;
 use crate::not_found::NotFoundPage;
 use crate::projects::{
     delete_server::DeleteServerPage, project::ProjectPage, ssh_keys::SshKeysPage,

@@ -9,6 +9,7 @@ mod bench;
 mod bundle;
 mod docs;
 mod files;
+mod layout;
 mod lines;
 mod modules;
 mod phases;
@@ -211,10 +212,12 @@ fn test() -> Result {
 
 fn check_repository() -> Result {
     say("Checking that nothing names a path outside the repository, that the docs' links and paths exist, \
-         and that no two modules import each other");
+         that no two modules import each other, that server functions are in server_fns.rs \
+         and that no source file is over 400 lines");
     let root = workspace_root();
     docs::check(&root)?;
-    modules::check(&root)
+    modules::check(&root)?;
+    layout::check(&root)
 }
 
 /// A one-off build gains nothing from incremental caches, which are large.

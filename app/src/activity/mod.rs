@@ -1,9 +1,8 @@
 //! The activity log as users read it: everything that happened to their
 //! account and what Potions did in their clouds. Account → Activity shows it
-//! all (`account_activity.rs`), a project page what Potions did there
+//! all (`account/activity.rs`), a project page what Potions did there
 //! (`recent.rs`).
 
-pub mod account_activity;
 pub mod recent;
 pub mod server_fns;
 
@@ -76,7 +75,7 @@ fn outcome_badge(outcome: &str) -> (&'static str, &'static str) {
 
 /// The entries as a list, newest first.
 #[component]
-fn ActivityList(items: Vec<ActivityItem>) -> impl IntoView {
+pub(crate) fn ActivityList(items: Vec<ActivityItem>) -> impl IntoView {
     if items.is_empty() {
         return view! { <p class="muted">"Nothing yet."</p> }.into_any();
     }

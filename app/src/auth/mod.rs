@@ -2,38 +2,20 @@
 //! sessions, passkeys and two-factor sign-in (who is signed in is
 //! `session`'s; the guard that sends visitors to sign in, `components`').
 
-pub mod passkeys;
-pub mod recovery_codes;
-pub mod security;
 pub mod server_fns;
-pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
 pub mod verify;
-mod webauthn;
+pub(crate) mod webauthn;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::components::{ErrorNotice, SubmitButton};
+use crate::components::SubmitButton;
 use crate::error::AppError;
 use crate::paths::{local_path, DASHBOARD};
 use crate::session::use_auth;
 use server_fns::SignOut;
-
-/// A signed-in browser, as Account → Sessions shows it: never its cookie.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionSummary {
-    /// Names the session to end it; cannot be turned into a cookie.
-    pub handle: String,
-    pub user_agent: String,
-    pub client_address: String,
-    pub signed_in_at: i64,
-    pub last_seen_at: i64,
-    pub factors: String,
-    /// The browser looking at the page.
-    pub current: bool,
-}
 
 /// After the session changed, load the next page in full, so every part of
 /// the app starts from the new session (a client-side move could still hold
@@ -106,44 +88,30 @@ fn PasswordField(new: bool) -> impl IntoView {
     }
 }
 
-/// The password asked again before a second factor changes.
-#[component]
-fn CurrentPassword(
-    id: &'static str,
-    #[prop(optional)] node_ref: NodeRef<leptos::html::Input>,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>"Your password"</label>
-            <input
-                id=id
-                name="password"
-                type="password"
-                autocomplete="current-password"
-                required
-                maxlength="256"
-                node_ref=node_ref
-            />
-        </div>
+/// A ceremony the server started: the id its answer goes back with, and
+/// the options for the browser (WebAuthn JSON). No `Debug`: the ceremony id
+/// answers for its user for five minutes, so no log line may print it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyChallenge {
+    pub ceremony: String,
+    pub options: String,
+}
+
+#[cfg(feature = "ssr")]
+impl From<domain::second_factor::PasskeyChallenge> for PasskeyChallenge {
+    fn from(challenge: domain::second_factor::PasskeyChallenge) -> Self {
+        Self {
+            ceremony: challenge.ceremony,
+            options: challenge.options,
+        }
     }
 }
 
-/// The inside of a form that changes a factor: its error, the password
-/// again, and its button.
-#[component]
-fn PasswordAgain(
-    id: &'static str,
-    error: Signal<Option<AppError>>,
-    #[prop(into)] pending: Signal<bool>,
-    label: &'static str,
-    busy_label: &'static str,
-    #[prop(default = "primary")] variant: &'static str,
-) -> impl IntoView {
-    view! {
-        <ErrorNotice error=error />
-        <CurrentPassword id />
-        <SubmitButton pending label busy_label variant />
-    }
+/// Which second steps the waiting sign-in's account has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondSteps {
+    pub authenticator: bool,
+    pub passkey: bool,
 }
 
 /// A button that ends the session.

@@ -1,8 +1,9 @@
-//! Sign up, sign in, sign out, and who is signed in.
+//! Sign up, sign in (the password, then any second step: a code or a
+//! passkey) and sign out.
 
 use leptos::prelude::*;
 
-use super::SessionSummary;
+use super::{PasskeyChallenge, SecondSteps};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use domain::activity::Outcome;
@@ -144,49 +145,56 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
-/// The signed-in browsers of the user (Account → Sessions).
-#[server(prefix = "/api", endpoint = "list_sessions", output = crate::wire::TextJson)]
-pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let current =
-        crate::ssr::session_secret(&state)?.ok_or(AppError(crate::error::Refusal::NotSignedIn))?;
-    let sessions = state.sessions.list(&user.id, &current).await?;
-    Ok(sessions
-        .into_iter()
-        .map(|s| SessionSummary {
-            handle: s.handle,
-            user_agent: s.user_agent,
-            client_address: s.client_address,
-            signed_in_at: s.signed_in_at,
-            last_seen_at: s.last_seen_at,
-            factors: s.factors,
-            current: s.current,
-        })
-        .collect())
+#[server(prefix = "/api", endpoint = "load_second_steps", output = crate::wire::TextJson)]
+pub async fn load_second_steps() -> Result<SecondSteps, AppError> {
+    use crate::ssr::*;
+    let state = state()?;
+    let pending =
+        pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
+    let (authenticator, passkey) = state.second_factors.waiting_steps(&pending).await?;
+    Ok(SecondSteps {
+        authenticator,
+        passkey,
+    })
 }
 
-/// Signs one of the user's browsers out.
-#[server(prefix = "/api", endpoint = "end_session", output = crate::wire::TextJson)]
-pub async fn end_session(handle: String) -> Result<(), AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    state.sessions.end(&user.id, &handle).await?;
-    tracing::info!(user_id = %user.id, "a session was ended from the Sessions page");
-    let action = "account.session.ended_elsewhere";
-    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    crate::ssr::redirect_to(crate::paths::SESSIONS);
-    Ok(())
+#[server(prefix = "/api", endpoint = "begin_passkey_sign_in", output = crate::wire::TextJson)]
+pub async fn begin_passkey_sign_in() -> Result<PasskeyChallenge, AppError> {
+    use crate::ssr::*;
+    let state = state()?;
+    let pending =
+        pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
+    let challenge = state.second_factors.begin_passkey_sign_in(&pending).await?;
+    Ok(challenge.into())
 }
 
-/// Signs out every browser of the user but this one.
-#[server(prefix = "/api", endpoint = "end_other_sessions", output = crate::wire::TextJson)]
-pub async fn end_other_sessions() -> Result<(), AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let current =
-        crate::ssr::session_secret(&state)?.ok_or(AppError(crate::error::Refusal::NotSignedIn))?;
-    let ended = state.sessions.end_others(&user.id, &current).await?;
-    tracing::info!(user_id = %user.id, ended, "other sessions ended");
-    let action = "account.session.ended_everywhere_else";
-    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    crate::ssr::redirect_to(crate::paths::SESSIONS);
-    Ok(())
+/// Completes the sign-in this browser started with the passkey's answer.
+#[server(prefix = "/api", endpoint = "finish_passkey_sign_in", output = crate::wire::TextJson)]
+pub async fn finish_passkey_sign_in(
+    ceremony: String,
+    credential: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
+    use crate::ssr::*;
+    let state = state()?;
+    let pending =
+        pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
+    let completed = state
+        .second_factors
+        .complete_sign_in_with_passkey(&pending, &ceremony, &credential)
+        .await;
+    let (user_id, factor) = match completed {
+        Ok(completed) => completed,
+        Err(err) => {
+            if let Ok(Some(user_id)) = state.second_factors.waiting_user(&pending).await {
+                let action = domain::second_factor::Factor::Passkey.sign_in_action();
+                record_account(&state, &user_id, action, Outcome::Failed).await;
+            }
+            return Err(err.into());
+        }
+    };
+    clear_pending_sign_in_cookie(state.secure_cookies)?;
+    tracing::info!(%user_id, "signed in with a passkey");
+    record_account(&state, &user_id, factor.sign_in_action(), Outcome::Ok).await;
+    start_session(&state, &user_id, factor.as_str(), next).await
 }

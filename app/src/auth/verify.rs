@@ -3,78 +3,15 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use serde::{Deserialize, Serialize};
 
-use super::passkeys::PasskeyChallenge;
-use super::server_fns::VerifySignIn;
+use super::server_fns::{
+    begin_passkey_sign_in, finish_passkey_sign_in, load_second_steps, VerifySignIn,
+};
 use super::webauthn::{self, Ceremony};
-use super::{load_after_success, next_from_query};
+use super::{load_after_success, next_from_query, SecondSteps};
 use crate::components::{form_error, hydrated, ErrorNotice, SubmitButton};
 use crate::error::AppError;
 use crate::paths::SIGN_IN;
-#[cfg(feature = "ssr")]
-use domain::activity::Outcome;
-
-/// Which second steps the waiting sign-in's account has.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecondSteps {
-    pub authenticator: bool,
-    pub passkey: bool,
-}
-
-#[server(prefix = "/api", endpoint = "load_second_steps", output = crate::wire::TextJson)]
-pub async fn load_second_steps() -> Result<SecondSteps, AppError> {
-    use crate::ssr::*;
-    let state = state()?;
-    let pending =
-        pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
-    let (authenticator, passkey) = state.second_factors.waiting_steps(&pending).await?;
-    Ok(SecondSteps {
-        authenticator,
-        passkey,
-    })
-}
-
-#[server(prefix = "/api", endpoint = "begin_passkey_sign_in", output = crate::wire::TextJson)]
-pub async fn begin_passkey_sign_in() -> Result<PasskeyChallenge, AppError> {
-    use crate::ssr::*;
-    let state = state()?;
-    let pending =
-        pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
-    let challenge = state.second_factors.begin_passkey_sign_in(&pending).await?;
-    Ok(challenge.into())
-}
-
-/// Completes the sign-in this browser started with the passkey's answer.
-#[server(prefix = "/api", endpoint = "finish_passkey_sign_in", output = crate::wire::TextJson)]
-pub async fn finish_passkey_sign_in(
-    ceremony: String,
-    credential: String,
-    next: Option<String>,
-) -> Result<String, AppError> {
-    use crate::ssr::*;
-    let state = state()?;
-    let pending =
-        pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
-    let completed = state
-        .second_factors
-        .complete_sign_in_with_passkey(&pending, &ceremony, &credential)
-        .await;
-    let (user_id, factor) = match completed {
-        Ok(completed) => completed,
-        Err(err) => {
-            if let Ok(Some(user_id)) = state.second_factors.waiting_user(&pending).await {
-                let action = domain::second_factor::Factor::Passkey.sign_in_action();
-                record_account(&state, &user_id, action, Outcome::Failed).await;
-            }
-            return Err(err.into());
-        }
-    };
-    clear_pending_sign_in_cookie(state.secure_cookies)?;
-    tracing::info!(%user_id, "signed in with a passkey");
-    record_account(&state, &user_id, factor.sign_in_action(), Outcome::Ok).await;
-    super::server_fns::start_session(&state, &user_id, factor.as_str(), next).await
-}
 
 /// The passkey's way through the second step; answers where to go next.
 async fn sign_in_with_passkey(next: String) -> Result<String, AppError> {

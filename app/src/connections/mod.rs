@@ -2,9 +2,7 @@
 //! project (a Hetzner project, later a DigitalOcean team). The Dashboard and
 //! Account list them; the project page (`projects/`) uses one.
 
-pub mod account;
 pub mod dashboard;
-pub mod disconnect;
 pub mod server_fns;
 pub mod status;
 

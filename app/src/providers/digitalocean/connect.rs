@@ -10,31 +10,7 @@ use crate::components::{form_error, ErrorNotice, Loaded};
 use crate::error::{AppError, Refusal};
 use leptos::server_fn::ServerFn as _;
 
-/// Whether this instance can connect DigitalOcean teams (the operator
-/// configured an OAuth app).
-#[server(prefix = "/api", endpoint = "digitalocean_set_up", output = crate::wire::TextJson)]
-pub async fn digitalocean_set_up() -> Result<bool, AppError> {
-    let (_, state) = crate::ssr::user_and_state().await?;
-    Ok(state.connections.digitalocean_is_set_up())
-}
-
-/// Starts the OAuth flow and sends the browser to DigitalOcean's consent
-/// page. `reconnect` names a connection whose tokens the flow replaces.
-#[server(prefix = "/api", endpoint = "start_digitalocean_connect", output = crate::wire::TextJson)]
-pub async fn start_digitalocean_connect(
-    label: String,
-    reconnect: Option<String>,
-) -> Result<(), AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let secret = crate::ssr::session_secret(&state)?.ok_or(AppError(Refusal::NotSignedIn))?;
-    let reconnect = reconnect.filter(|id| !id.is_empty());
-    let url = state
-        .connections
-        .begin_digitalocean(&user.id, &secret, &label, reconnect.as_deref())
-        .await?;
-    leptos_axum::redirect(&url);
-    Ok(())
-}
+use super::server_fns::{digitalocean_set_up, StartDigitaloceanConnect};
 
 #[component]
 pub fn ConnectDigitalOceanPage() -> impl IntoView {

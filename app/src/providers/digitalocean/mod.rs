@@ -4,6 +4,7 @@
 #[cfg(feature = "ssr")]
 pub mod callback;
 pub mod connect;
+pub mod server_fns;
 
 use leptos::prelude::*;
 use leptos_router::components::A;

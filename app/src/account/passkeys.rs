@@ -3,106 +3,15 @@
 //! the browser, so it needs JavaScript; renaming and removing do not.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::webauthn::{self, Ceremony};
-use super::CurrentPassword;
+use super::server_fns::{
+    begin_passkey_registration, finish_passkey_registration, RemovePasskey, RenamePasskey,
+};
+use super::{CurrentPassword, PasskeySummary};
+use crate::auth::webauthn::{self, Ceremony};
 use crate::components::{form_error, hydrated, ErrorNotice, SubmitButton};
 use crate::error::AppError;
 use crate::format::{format_optional_time, format_time};
-#[cfg(feature = "ssr")]
-use domain::activity::Outcome;
-
-/// A registered passkey as the page lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PasskeySummary {
-    pub id: String,
-    pub name: String,
-    pub created_at: i64,
-    pub last_used_at: Option<i64>,
-}
-
-/// A ceremony the server started: the id its answer goes back with, and
-/// the options for the browser (WebAuthn JSON). No `Debug`: the ceremony id
-/// answers for its user for five minutes, so no log line may print it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PasskeyChallenge {
-    pub ceremony: String,
-    pub options: String,
-}
-
-#[cfg(feature = "ssr")]
-impl From<domain::second_factor::PasskeyChallenge> for PasskeyChallenge {
-    fn from(challenge: domain::second_factor::PasskeyChallenge) -> Self {
-        Self {
-            ceremony: challenge.ceremony,
-            options: challenge.options,
-        }
-    }
-}
-
-/// First half of adding a passkey, once the password is confirmed.
-#[server(prefix = "/api", endpoint = "begin_passkey_registration", output = crate::wire::TextJson)]
-pub async fn begin_passkey_registration(
-    name: String,
-    password: String,
-) -> Result<PasskeyChallenge, AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    state.accounts.confirm_password(&user, &password).await?;
-    let challenge = state
-        .second_factors
-        .begin_passkey_registration(&user, &name)
-        .await?;
-    Ok(challenge.into())
-}
-
-/// Second half: keeps the browser's new passkey. Answers the first
-/// recovery codes when this is the account's first second factor.
-#[server(prefix = "/api", endpoint = "finish_passkey_registration", output = crate::wire::TextJson)]
-pub async fn finish_passkey_registration(
-    ceremony: String,
-    credential: String,
-) -> Result<Vec<String>, AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let added = state
-        .second_factors
-        .finish_passkey_registration(&user.id, &ceremony, &credential)
-        .await;
-    let outcome = if added.is_ok() {
-        Outcome::Ok
-    } else {
-        Outcome::Failed
-    };
-    crate::ssr::record_account(&state, &user.id, "account.passkey.added", outcome).await;
-    let codes = added?;
-    Ok(codes
-        .map(|codes| codes.0.iter().map(|c| c.to_string()).collect())
-        .unwrap_or_default())
-}
-
-#[server(prefix = "/api", endpoint = "rename_passkey", output = crate::wire::TextJson)]
-pub async fn rename_passkey(id: String, name: String) -> Result<(), AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    state
-        .second_factors
-        .rename_passkey(&user.id, &id, &name)
-        .await?;
-    let action = "account.passkey.renamed";
-    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    crate::ssr::redirect_to(crate::paths::SECURITY);
-    Ok(())
-}
-
-#[server(prefix = "/api", endpoint = "remove_passkey", output = crate::wire::TextJson)]
-pub async fn remove_passkey(id: String, password: String) -> Result<(), AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    state.accounts.confirm_password(&user, &password).await?;
-    state.second_factors.remove_passkey(&user.id, &id).await?;
-    let action = "account.passkey.removed";
-    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    crate::ssr::redirect_to(crate::paths::SECURITY_AFTER_CHANGE);
-    Ok(())
-}
 
 /// What the add form sends: the passkey's name and the password.
 #[derive(Clone)]

@@ -5,115 +5,16 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use serde::{Deserialize, Serialize};
 
-use super::passkeys::{
-    add_passkey_action, PasskeySummary, PasskeysSection, RemovePasskey, RenamePasskey,
+use super::passkeys::{add_passkey_action, PasskeysSection};
+use super::recovery_codes::{RecoveryCodes, RecoveryCodesLeft};
+use super::server_fns::{
+    load_security, BeginTotp, ConfirmTotp, EndOtherSessions, RegenerateRecoveryCodes,
+    RemovePasskey, RenamePasskey, TurnOffTotp,
 };
-#[cfg(feature = "ssr")]
-use super::recovery_codes::shown;
-use super::recovery_codes::{RecoveryCodes, RecoveryCodesLeft, RegenerateRecoveryCodes};
-use super::PasswordAgain;
-use crate::auth::server_fns::EndOtherSessions;
+use super::{PasswordAgain, TotpView};
 use crate::components::{form_error, AccountPageHead, Copyable, ErrorNotice, Loaded, SubmitButton};
-use crate::error::AppError;
 use crate::paths;
-#[cfg(feature = "ssr")]
-use domain::activity::Outcome;
-
-/// Where the user's authenticator stands, as the page shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TotpView {
-    Off,
-    /// The secret to scan (an SVG QR code) or type in, until a code confirms it.
-    Enrolling {
-        secret: String,
-        qr_svg: String,
-    },
-    On,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecurityOverview {
-    pub totp: TotpView,
-    pub passkeys: Vec<PasskeySummary>,
-    /// Where passkeys work; `None` where this instance cannot offer them.
-    pub passkey_origin: Option<String>,
-    pub recovery_codes_left: i64,
-    /// New codes not shown yet (after a form posted without JavaScript).
-    pub fresh_recovery_codes: Vec<String>,
-}
-
-impl SecurityOverview {
-    /// Recovery codes stand in for a second factor, so they exist with one.
-    fn any_factor_on(&self) -> bool {
-        self.totp == TotpView::On || !self.passkeys.is_empty()
-    }
-}
-
-#[server(prefix = "/api", endpoint = "load_security", output = crate::wire::TextJson)]
-pub async fn load_security() -> Result<SecurityOverview, AppError> {
-    use domain::second_factor::{totp, TotpState};
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let status = state.second_factors.status(&user).await?;
-    let totp = match status.totp {
-        TotpState::Off => TotpView::Off,
-        TotpState::On => TotpView::On,
-        TotpState::Enrolling { secret, uri } => TotpView::Enrolling {
-            secret: secret.to_string(),
-            qr_svg: totp::qr_svg(&uri).ok_or(AppError(crate::error::Refusal::Internal))?,
-        },
-    };
-    let passkeys = status
-        .passkeys
-        .into_iter()
-        .map(|p| PasskeySummary {
-            id: p.id,
-            name: p.name,
-            created_at: p.created_at,
-            last_used_at: p.last_used_at,
-        })
-        .collect();
-    Ok(SecurityOverview {
-        totp,
-        passkeys,
-        passkey_origin: state.second_factors.passkey_origin(),
-        recovery_codes_left: status.recovery_codes_left,
-        fresh_recovery_codes: shown(state.second_factors.take_fresh_codes(&user.id).await?),
-    })
-}
-
-/// Starts setting up an authenticator app, once the password is confirmed.
-#[server(prefix = "/api", endpoint = "begin_totp", output = crate::wire::TextJson)]
-pub async fn begin_totp(password: String) -> Result<(), AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    state.accounts.confirm_password(&user, &password).await?;
-    state.second_factors.begin_totp(&user.id).await?;
-    crate::ssr::redirect_to(paths::SECURITY);
-    Ok(())
-}
-
-/// A code from the app turns two-factor sign-in on: answers the recovery codes.
-#[server(prefix = "/api", endpoint = "confirm_totp", output = crate::wire::TextJson)]
-pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let codes = state.second_factors.confirm_totp(&user.id, &code).await?;
-    let action = "account.two_factor.turned_on";
-    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    crate::ssr::redirect_plain_form_post(paths::SECURITY_AFTER_CHANGE);
-    Ok(shown(codes))
-}
-
-#[server(prefix = "/api", endpoint = "turn_off_totp", output = crate::wire::TextJson)]
-pub async fn turn_off_totp(password: String) -> Result<(), AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    state.accounts.confirm_password(&user, &password).await?;
-    state.second_factors.turn_off(&user.id).await?;
-    let action = "account.two_factor.turned_off";
-    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    crate::ssr::redirect_to(paths::SECURITY_AFTER_CHANGE);
-    Ok(())
-}
 
 #[component]
 pub fn SecurityPage() -> impl IntoView {

@@ -3,29 +3,10 @@
 
 use leptos::prelude::*;
 
+use super::server_fns::RegenerateRecoveryCodes;
 use super::PasswordAgain;
 use crate::components::{form_error, CopyButton};
-use crate::error::AppError;
 use crate::paths;
-#[cfg(feature = "ssr")]
-use domain::activity::Outcome;
-
-/// Recovery codes as the page shows them.
-#[cfg(feature = "ssr")]
-pub(super) fn shown(codes: domain::second_factor::RecoveryCodes) -> Vec<String> {
-    codes.0.iter().map(|c| c.to_string()).collect()
-}
-
-#[server(prefix = "/api", endpoint = "regenerate_recovery_codes", output = crate::wire::TextJson)]
-pub async fn regenerate_recovery_codes(password: String) -> Result<Vec<String>, AppError> {
-    let (user, state) = crate::ssr::user_and_state().await?;
-    state.accounts.confirm_password(&user, &password).await?;
-    let codes = state.second_factors.regenerate_codes(&user.id).await?;
-    let action = "account.recovery_codes.replaced";
-    crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
-    crate::ssr::redirect_plain_form_post(paths::SECURITY_AFTER_CHANGE);
-    Ok(shown(codes))
-}
 
 /// How many recovery codes are left, and new ones after the password.
 #[component]

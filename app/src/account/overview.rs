@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::server_fns::{list_connections, RecheckConnection, RenameConnection};
-use super::status::StatusBadge;
-use super::{ConnectionStatus, ConnectionSummary};
 use crate::auth::SignOutButton;
 use crate::components::{form_error, ErrorNotice, Loaded, RequireUser, SubmitButton};
+use crate::connections::server_fns::{list_connections, RecheckConnection, RenameConnection};
+use crate::connections::status::StatusBadge;
+use crate::connections::{ConnectionStatus, ConnectionSummary};
 use crate::format::format_time;
 use crate::paths;
 use crate::providers::{connect_path, NeedsAttentionAdvice, Provider};
@@ -55,7 +55,7 @@ pub fn AccountPage() -> impl IntoView {
 /// Account → Providers: every connection with its actions.
 #[component]
 fn ProvidersSection(
-    connections: super::ConnectionsResource,
+    connections: crate::connections::ConnectionsResource,
     recheck: ServerAction<RecheckConnection>,
     rename: ServerAction<RenameConnection>,
 ) -> impl IntoView {

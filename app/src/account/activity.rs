@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::server_fns::list_activity;
-use super::ActivityList;
+use crate::activity::server_fns::list_activity;
+use crate::activity::ActivityList;
 use crate::components::RequireUser;
 use crate::components::{AccountPageHead, Loaded};
 use crate::connections::server_fns::list_connections;

@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::server_fns::{list_connections, DisconnectConnection};
-use super::ConnectionSummary;
 use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
+use crate::connections::server_fns::{list_connections, DisconnectConnection};
+use crate::connections::ConnectionSummary;
 use crate::error::{AppError, Refusal};
 use crate::paths::ACCOUNT;
 use crate::providers::Provider;
