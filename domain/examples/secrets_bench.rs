@@ -31,7 +31,7 @@ fn main() {
     let rounds = 20u32;
     let started = Instant::now();
     for _ in 0..rounds {
-        let _ = domain::password::hash("correct horse battery staple")
+        let _ = domain::accounts::password::hash("correct horse battery staple")
             .unwrap_or_else(|e| panic!("{e}"));
     }
     let per = started.elapsed() / rounds;

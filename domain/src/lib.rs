@@ -1,5 +1,7 @@
-//! The server-side core of Potions: persistence, accounts, sessions and
-//! sign-in throttling. Nothing here is compiled for the browser.
+//! The server-side core of Potions: the database, accounts and how people
+//! prove who they are, secrets at rest, connected clouds, the providers'
+//! clients and provisioning through them, the activity log. Nothing here is
+//! compiled for the browser.
 
 pub mod accounts;
 pub mod activity;
@@ -7,21 +9,11 @@ pub mod clock;
 pub mod connections;
 pub mod crypto;
 pub mod db;
-pub mod digitalocean;
 pub mod error;
-pub mod hetzner;
-pub mod instances;
-pub mod password;
-pub mod provider_failure;
-pub mod provider_http;
+pub mod providers;
 pub mod provisioning;
-pub mod second_factor;
-pub mod secrets;
-pub mod sessions;
 pub mod signed_in;
 pub mod ssh;
-pub mod stored_keys;
-pub mod throttle;
 
 pub use db::Database;
 pub use error::{DomainError, Refusal};

@@ -8,12 +8,12 @@ use std::sync::LazyLock;
 use sqlx::any::AnyRow;
 use sqlx::{FromRow as _, Row as _};
 
+use crate::accounts::sessions::{is_live, lookup_key, note_seen};
 use crate::accounts::User;
 use crate::clock::now_unix;
 use crate::connections::{Connection, CONNECTION_COLUMNS};
 use crate::db::Database;
 use crate::error::DomainError;
-use crate::sessions::{is_live, lookup_key, note_seen};
 
 /// A live session's user and their connections, oldest first, as they
 /// were when the request began.

@@ -6,8 +6,8 @@
 
 use digitalocean_fake::browser::{consent, ConsentOutcome};
 use digitalocean_fake::{App, FakeConfig, FakeDigitalOcean, FakeTeam, FakeUser, Fault, FaultKind};
-use domain::digitalocean::*;
-use domain::provider_http::RetryPolicy;
+use domain::providers::digitalocean::*;
+use domain::providers::http::RetryPolicy;
 use serde_json::json;
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 //! timeouts, and no token in any log line. Each fake checks, when dropped,
 //! that everything it answered matches Hetzner's OpenAPI description.
 
-use domain::hetzner::*;
+use domain::providers::hetzner::*;
 use hetzner_fake::{FakeConfig, FakeHetzner, FakeProject, Fault, FaultKind};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -6,7 +6,7 @@ use domain::accounts::Accounts;
 use domain::activity::RequestInfo;
 use domain::connections::{ConnectionStatus, Connections};
 use domain::crypto::{Keyring, MasterKey};
-use domain::hetzner::{ClientConfig, ErrorKind, HetznerClient, HetznerError};
+use domain::providers::hetzner::{ClientConfig, ErrorKind, HetznerClient, HetznerError};
 use domain::Database;
 use hetzner_fake::{FakeConfig, FakeHetzner};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use domain::hetzner::ApiToken;
+use domain::providers::hetzner::ApiToken;
 use domain::ssh;
 use proptest::prelude::*;
 

@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
+use domain::crypto::instances::{InstanceLease, RENEW_EVERY};
 use domain::crypto::{self, CryptoError, Keyring, MasterKey};
-use domain::instances::{InstanceLease, RENEW_EVERY};
-use domain::{secrets, stored_keys, Database, DomainError};
+use domain::crypto::{secrets, stored_keys};
+use domain::{Database, DomainError};
 
 use crate::config::Settings;
 

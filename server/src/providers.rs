@@ -7,8 +7,10 @@ use std::time::Duration;
 use domain::connections::digitalocean::DigitalOceanSetup;
 use domain::connections::{CheckLimits, Connections};
 use domain::crypto::Keyring;
-use domain::digitalocean::{ClientSecret, DigitalOceanClient, DigitalOceanConfig, OAuthApp};
-use domain::hetzner::{ClientConfig, HetznerClient, RetryPolicy};
+use domain::providers::digitalocean::{
+    ClientSecret, DigitalOceanClient, DigitalOceanConfig, OAuthApp,
+};
+use domain::providers::hetzner::{ClientConfig, HetznerClient, RetryPolicy};
 use domain::Database;
 
 use crate::config::Settings;

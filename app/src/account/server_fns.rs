@@ -15,7 +15,7 @@ use {
 
 #[server(prefix = "/api", endpoint = "load_security", output = crate::wire::TextJson)]
 pub async fn load_security() -> Result<SecurityOverview, AppError> {
-    use domain::second_factor::{totp, TotpState};
+    use domain::accounts::second_factor::{totp, TotpState};
     let (user, state) = crate::ssr::user_and_state().await?;
     let status = state.second_factors.status(&user).await?;
     let totp = match status.totp {
@@ -189,7 +189,7 @@ pub async fn remove_passkey(id: String, password: String) -> Result<(), AppError
 
 /// Recovery codes as the page shows them.
 #[cfg(feature = "ssr")]
-fn shown(codes: domain::second_factor::RecoveryCodes) -> Vec<String> {
+fn shown(codes: domain::accounts::second_factor::RecoveryCodes) -> Vec<String> {
     codes.0.iter().map(|c| c.to_string()).collect()
 }
 

@@ -98,8 +98,8 @@ pub struct PasskeyChallenge {
 }
 
 #[cfg(feature = "ssr")]
-impl From<domain::second_factor::PasskeyChallenge> for PasskeyChallenge {
-    fn from(challenge: domain::second_factor::PasskeyChallenge) -> Self {
+impl From<domain::accounts::second_factor::PasskeyChallenge> for PasskeyChallenge {
+    fn from(challenge: domain::accounts::second_factor::PasskeyChallenge) -> Self {
         Self {
             ceremony: challenge.ceremony,
             options: challenge.options,

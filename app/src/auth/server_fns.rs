@@ -187,7 +187,7 @@ pub async fn finish_passkey_sign_in(
         Ok(completed) => completed,
         Err(err) => {
             if let Ok(Some(user_id)) = state.second_factors.waiting_user(&pending).await {
-                let action = domain::second_factor::Factor::Passkey.sign_in_action();
+                let action = domain::accounts::second_factor::Factor::Passkey.sign_in_action();
                 record_account(&state, &user_id, action, Outcome::Failed).await;
             }
             return Err(err.into());

@@ -15,13 +15,13 @@ pub use session::{
 };
 
 use axum::extract::FromRef;
+use domain::accounts::second_factor::{RelyingParty, SecondFactors};
+use domain::accounts::sessions::Sessions;
 use domain::accounts::{Accounts, User};
 use domain::activity::{ActivityLog, Entry};
 use domain::connections::Connections;
 use domain::crypto::Keyring;
 use domain::provisioning::Provisioning;
-use domain::second_factor::{RelyingParty, SecondFactors};
-use domain::sessions::Sessions;
 use domain::signed_in::SignedIn;
 use domain::Database;
 use leptos::prelude::*;

@@ -61,8 +61,8 @@ fn header(name: &str) -> Option<String> {
 }
 
 /// Where a session starts from: the browser's user agent and the client address.
-pub fn session_origin() -> domain::sessions::SessionOrigin {
-    domain::sessions::SessionOrigin {
+pub fn session_origin() -> domain::accounts::sessions::SessionOrigin {
+    domain::accounts::sessions::SessionOrigin {
         user_agent: header("user-agent").unwrap_or_default(),
         client_address: shown_client_address(),
     }

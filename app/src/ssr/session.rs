@@ -1,9 +1,9 @@
 //! The session cookie and the user it names, and the cookie of a sign-in
 //! waiting for its second step.
 
+use domain::accounts::second_factor::PENDING_TTL_SECS;
+use domain::accounts::sessions::SESSION_TTL_SECS;
 use domain::accounts::User;
-use domain::second_factor::PENDING_TTL_SECS;
-use domain::sessions::SESSION_TTL_SECS;
 use domain::signed_in::SignedIn;
 use http::header::{COOKIE, SET_COOKIE};
 use http::HeaderValue;

@@ -3,8 +3,8 @@
 //! and per token (by its fingerprint, whoever sends it), on every instance.
 
 use super::Connections;
+use crate::accounts::throttle::{OverLimit, ThrottlePolicy};
 use crate::error::DomainError;
-use crate::throttle::{OverLimit, ThrottlePolicy};
 
 /// Token checks (connect, replace token, re-check) allowed per 10 minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

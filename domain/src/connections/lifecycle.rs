@@ -9,10 +9,10 @@ use super::record::{normalize_label, Connection};
 use super::store::NewToken;
 use super::{Connections, PROVIDER_HETZNER};
 use crate::activity::RequestInfo;
+use crate::connections::hetzner::token_check_failure;
 use crate::crypto::{Binding, CryptoError, Purpose};
 use crate::error::DomainError;
-use crate::hetzner::{ApiToken, ErrorKind, HetznerError};
-use crate::provider_failure::token_check_failure;
+use crate::providers::hetzner::{ApiToken, ErrorKind, HetznerError};
 
 fn parse_token(raw: &str) -> Result<ApiToken, DomainError> {
     ApiToken::parse(raw).map_err(|_| DomainError::Refused(Refusal::MalformedToken))

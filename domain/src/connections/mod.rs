@@ -6,7 +6,7 @@
 //! | `record.rs` | what a connection is: status, label rules |
 //! | `store.rs` | every SQL statement on `connections` |
 //! | `user_key.rs` | the user's Potions key pair |
-//! | `token_check.rs` | proving a token reads and writes |
+//! | `hetzner/` | proving a token reads and writes; Hetzner's errors in the user's terms |
 //! | `lifecycle.rs` | connect, re-check, replace, rename, disconnect |
 //! | `check_limits.rs` | how many token checks a user and a token get |
 //! | `server_counts.rs` | the Dashboard's server counts, cached |
@@ -14,11 +14,11 @@
 
 mod check_limits;
 pub mod digitalocean;
+pub(crate) mod hetzner;
 mod lifecycle;
 mod record;
 mod server_counts;
 mod store;
-mod token_check;
 mod user_key;
 
 pub use check_limits::CheckLimits;
@@ -28,10 +28,10 @@ pub(crate) use store::CONNECTION_COLUMNS;
 
 use std::sync::Arc;
 
+use crate::accounts::throttle::Throttle;
 use crate::crypto::Keyring;
 use crate::db::Database;
-use crate::hetzner::{HetznerClient, Labels};
-use crate::throttle::Throttle;
+use crate::providers::hetzner::{HetznerClient, Labels};
 
 pub const PROVIDER_HETZNER: &str = model::Provider::Hetzner.stored_name();
 /// The label Potions puts on everything it creates in a project.

@@ -8,12 +8,12 @@ use futures::future::join_all;
 use std::time::Duration;
 
 use super::digitalocean::PROVIDER_DIGITALOCEAN;
+use super::hetzner::{one_server, server_count};
 use super::record::{Connection, ConnectionStatus};
-use super::token_check::{one_server, server_count};
 use super::Connections;
 use crate::clock::now_unix;
 use crate::error::DomainError;
-use crate::hetzner::ErrorKind;
+use crate::providers::hetzner::ErrorKind;
 
 /// How long a project's server count is reused.
 const COUNT_TTL: Duration = Duration::from_secs(30);

@@ -11,7 +11,7 @@ use crate::crypto::{Binding, Purpose, Sealed};
 use crate::db::new_id;
 use crate::error::DomainError;
 use crate::error::Refusal;
-use crate::hetzner::ApiToken;
+use crate::providers::hetzner::ApiToken;
 
 /// The columns a [`Connection`] is read from.
 pub(crate) const CONNECTION_COLUMNS: &str =

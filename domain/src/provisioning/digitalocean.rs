@@ -11,10 +11,10 @@ use super::{
 use crate::clock::parse_rfc3339;
 use crate::connections::digitalocean::{api_failure, DigitalOceanSetup};
 use crate::connections::{Connection, ConnectionStatus};
-use crate::digitalocean::{
+use crate::error::DomainError;
+use crate::providers::digitalocean::{
     self, AccessToken, ActionStatus, Answer, DigitalOceanError, ErrorKind, NewDroplet, POTIONS_TAG,
 };
-use crate::error::DomainError;
 
 /// Actions followed at most per poll: each costs one request.
 const MAX_FOLLOWED_ACTIONS: usize = 3;

@@ -8,10 +8,12 @@ use super::{
     Progress, Provisioner, Provisioning, Refused, Server, Size, SshKey,
 };
 use crate::clock::parse_rfc3339;
+use crate::connections::hetzner::provisioning_failure;
 use crate::connections::{is_managed_by_potions, managed_labels, Connection, ConnectionStatus};
 use crate::error::DomainError;
-use crate::hetzner::{self, ActionStatus, ApiToken, ErrorKind, HetznerError, ListParams};
-use crate::provider_failure::provisioning_failure;
+use crate::providers::hetzner::{
+    self, ActionStatus, ApiToken, ErrorKind, HetznerError, ListParams,
+};
 
 /// A project opened with its token.
 pub(super) struct HetznerProject<'a> {

@@ -11,7 +11,7 @@ use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::StatusCode;
 use std::time::Duration;
 
-const POTIONS_SCOPES: &[&str] = domain::digitalocean::SCOPES;
+const POTIONS_SCOPES: &[&str] = domain::providers::digitalocean::SCOPES;
 
 on_both_backends!(
     a_team_connects_end_to_end,

@@ -130,7 +130,7 @@ async fn key_file_rotation_is_refused_while_an_instance_serves(mut app: TestApp)
     assert_eq!(after.keys().len(), 1, "the key file is as it was");
     assert_eq!(after.current().id(), old_id);
     assert_eq!(
-        domain::stored_keys::required_key_ids(db.pool())
+        domain::crypto::stored_keys::required_key_ids(db.pool())
             .await
             .unwrap(),
         vec![old_id.clone()]
@@ -146,13 +146,13 @@ async fn key_file_rotation_is_refused_while_an_instance_serves(mut app: TestApp)
     assert_ne!(new.current().id(), old_id);
     assert!(!new.has(&old_id), "the old key is retired");
     assert_eq!(
-        domain::stored_keys::required_key_ids(db.pool())
+        domain::crypto::stored_keys::required_key_ids(db.pool())
             .await
             .unwrap(),
         vec![new.current().id().to_string()]
     );
     assert!(
-        domain::stored_keys::check_keyring(db.pool(), &old)
+        domain::crypto::stored_keys::check_keyring(db.pool(), &old)
             .await
             .is_err(),
         "the old key opens nothing now"
@@ -312,7 +312,7 @@ async fn rotation_beside_an_instance_that_connects_tokens(backend: Backend) {
     again.master_key = Some(keys_env(&[&new, &old]));
     keys::rotate(&again, &db).await.expect("second rotation");
     assert_eq!(
-        domain::stored_keys::required_key_ids(db.pool())
+        domain::crypto::stored_keys::required_key_ids(db.pool())
             .await
             .unwrap(),
         vec![new.id().to_string()]

@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::activity::{Entry, Outcome, RequestInfo};
 use domain::connections::digitalocean::Callback;
-use domain::digitalocean::AuthorizationCode;
+use domain::providers::digitalocean::AuthorizationCode;
 use domain::signed_in::SignedIn;
 use http::HeaderMap;
 use serde::Deserialize;

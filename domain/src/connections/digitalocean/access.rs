@@ -5,8 +5,8 @@ use std::future::Future;
 
 use super::failure::api_failure;
 use crate::connections::{Connection, Connections};
-use crate::digitalocean::{AccessToken, Answer, DigitalOceanError, Droplet, ErrorKind};
 use crate::error::DomainError;
+use crate::providers::digitalocean::{AccessToken, Answer, DigitalOceanError, Droplet, ErrorKind};
 
 impl Connections {
     /// Runs `call` with the connection's token; if DigitalOcean refuses the

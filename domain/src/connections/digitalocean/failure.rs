@@ -1,8 +1,8 @@
 //! What a DigitalOcean error means to the user, in the domain's terms.
 
-use crate::digitalocean::{DigitalOceanError, ErrorKind, OAuthErrorKind};
 use crate::error::DomainError;
 use crate::error::Refusal;
+use crate::providers::digitalocean::{DigitalOceanError, ErrorKind, OAuthErrorKind};
 
 /// An error of a call made with a connection's token.
 pub(crate) fn api_failure(err: &DigitalOceanError) -> DomainError {

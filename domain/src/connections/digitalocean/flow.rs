@@ -8,12 +8,12 @@ use super::{DigitalOceanSetup, PROVIDER_DIGITALOCEAN};
 use crate::connections::record::{normalize_label, Connection};
 use crate::connections::user_key::UserKey;
 use crate::connections::Connections;
-use crate::digitalocean::{
+use crate::error::DomainError;
+use crate::error::Refusal;
+use crate::providers::digitalocean::{
     authorize_url, AccessToken, AccountStatus, AuthorizationCode, ErrorKind, Pkce, TokenGrant,
     SCOPES,
 };
-use crate::error::DomainError;
-use crate::error::Refusal;
 
 /// What DigitalOcean sent the browser back with.
 #[derive(Debug, Default, Clone)]

@@ -18,7 +18,7 @@ pub use flow::{Callback, Connected};
 pub use refresh::REFRESH_AHEAD_SECS;
 pub use upkeep::Disconnected;
 
-use crate::digitalocean::{DigitalOceanClient, OAuthApp};
+use crate::providers::digitalocean::{DigitalOceanClient, OAuthApp};
 
 pub const PROVIDER_DIGITALOCEAN: &str = model::Provider::DigitalOcean.stored_name();
 

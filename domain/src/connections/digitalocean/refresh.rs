@@ -15,8 +15,8 @@ use crate::clock::now_unix;
 use crate::connections::record::ConnectionStatus;
 use crate::connections::Connections;
 use crate::crypto::Purpose;
-use crate::digitalocean::{AccessToken, RefreshToken};
 use crate::error::DomainError;
+use crate::providers::digitalocean::{AccessToken, RefreshToken};
 
 /// Tokens live 30 days; Potions refreshes them in their last day.
 pub const REFRESH_AHEAD_SECS: i64 = 24 * 3600;

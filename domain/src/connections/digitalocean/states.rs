@@ -6,12 +6,12 @@ use crate::error::Refusal;
 use base64::Engine as _;
 use rand::RngCore as _;
 
+use crate::accounts::sessions::hash_secret;
 use crate::clock::now_unix;
 use crate::connections::Connections;
 use crate::crypto::{Binding, Purpose, Sealed};
-use crate::digitalocean::{Pkce, PkceVerifier};
 use crate::error::DomainError;
-use crate::sessions::hash_secret;
+use crate::providers::digitalocean::{Pkce, PkceVerifier};
 
 const STATE_TTL_SECS: i64 = 600;
 /// A state is 43 URL-safe characters; anything else is not ours.

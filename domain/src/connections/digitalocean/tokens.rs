@@ -9,9 +9,9 @@ use crate::connections::user_key::UserKey;
 use crate::connections::Connections;
 use crate::crypto::{Binding, Purpose, Sealed};
 use crate::db::new_id;
-use crate::digitalocean::{AccessToken, TokenGrant};
 use crate::error::DomainError;
 use crate::error::Refusal;
+use crate::providers::digitalocean::{AccessToken, TokenGrant};
 
 pub(super) fn binding<'a>(user_id: &'a str, id: &'a str, purpose: Purpose) -> Binding<'a> {
     Binding {

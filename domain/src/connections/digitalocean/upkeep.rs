@@ -4,9 +4,9 @@
 use super::failure::api_failure;
 use crate::connections::record::Connection;
 use crate::connections::Connections;
-use crate::digitalocean::AccountStatus;
 use crate::error::DomainError;
 use crate::error::Refusal;
+use crate::providers::digitalocean::AccountStatus;
 
 /// What disconnecting did at the provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,15 +1,14 @@
 //! Server-function paths, taken from the functions themselves.
 
+pub use app::account::server_fns::{
+    BeginPasskeyRegistration, BeginTotp, ConfirmTotp, EndOtherSessions, EndSession,
+    FinishPasskeyRegistration, ListSessions, LoadSecurity, RegenerateRecoveryCodes, RemovePasskey,
+    RenamePasskey, TurnOffTotp,
+};
 pub use app::activity::server_fns::ListActivity;
-pub use app::auth::passkeys::{
-    BeginPasskeyRegistration, FinishPasskeyRegistration, RemovePasskey, RenamePasskey,
-};
-pub use app::auth::recovery_codes::RegenerateRecoveryCodes;
-pub use app::auth::security::{BeginTotp, ConfirmTotp, LoadSecurity, TurnOffTotp};
 pub use app::auth::server_fns::{
-    EndOtherSessions, EndSession, ListSessions, SignIn, SignOut, SignUp, VerifySignIn,
+    BeginPasskeySignIn, FinishPasskeySignIn, LoadSecondSteps, SignIn, SignOut, SignUp, VerifySignIn,
 };
-pub use app::auth::verify::{BeginPasskeySignIn, FinishPasskeySignIn, LoadSecondSteps};
 pub use app::connections::server_fns::{
     DisconnectConnection, ListConnections, LoadDashboard, RecheckConnection, RenameConnection,
 };
@@ -17,7 +16,7 @@ pub use app::projects::server_fns::{
     AddSshKey, CreateServer, DeleteServer, DeleteSshKey, ListSshKeys, LoadCreateServerChoices,
     LoadProject, ReadProvisioningProgress,
 };
-pub use app::providers::digitalocean::connect::{DigitaloceanSetUp, StartDigitaloceanConnect};
+pub use app::providers::digitalocean::server_fns::{DigitaloceanSetUp, StartDigitaloceanConnect};
 pub use app::providers::hetzner::server_fns::{ConnectHetzner, ReplaceToken};
 pub use app::session::server_fns::CurrentUser;
 

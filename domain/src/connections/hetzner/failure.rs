@@ -4,7 +4,7 @@
 use crate::clock::now_unix;
 use crate::error::DomainError;
 use crate::error::Refusal;
-use crate::hetzner::{ErrorKind, HetznerError};
+use crate::providers::hetzner::{ErrorKind, HetznerError};
 
 /// Seconds until a rate limit resets; a minute when Hetzner did not say.
 pub fn retry_after_secs(reset_at: Option<i64>) -> i64 {

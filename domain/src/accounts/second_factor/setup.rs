@@ -1,32 +1,18 @@
-//! Two-factor sign-in: a TOTP authenticator (sealed with AES-256-GCM like
-//! provider tokens), passkeys and recovery codes; setting the authenticator
-//! up and turning it off (`mod.rs`, after the caller re-checked the
-//! password), the codes (`totp.rs`, `recovery.rs`), passkeys (`passkey.rs`;
-//! who they are made for, `relying_party.rs`),
-//! and the sign-in's second step (`sign_in.rs`).
+//! Setting the authenticator up and turning it off (after the caller
+//! re-checked the password), recovery codes made and taken, and what the
+//! Security page shows.
 
-mod ceremony;
-mod passkey;
-mod recovery;
-mod relying_party;
-mod sign_in;
-pub mod totp;
-
-pub use passkey::{PasskeyChallenge, PasskeyInfo, MAX_PASSKEYS, NAME_MAX_CHARS};
-pub use recovery::{RecoveryCodes, CODES_PER_SET};
-pub use relying_party::RelyingParty;
-pub use sign_in::{Factor, PendingSecret, PENDING_TTL_SECS};
-
+use super::{recovery, totp, PasskeyInfo, RecoveryCodes, RelyingParty};
 use crate::error::Refusal;
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
+use crate::accounts::throttle::Throttle;
 use crate::accounts::User;
 use crate::clock::now_unix;
 use crate::crypto::{Binding, Keyring, Purpose, Sealed};
 use crate::db::Database;
 use crate::error::DomainError;
-use crate::throttle::Throttle;
 
 /// An unconfirmed secret is offered this long before it must be started again.
 const ENROLMENT_TTL_SECS: i64 = 15 * 60;
@@ -35,11 +21,11 @@ const FRESH_CODES_TTL_SECS: i64 = 10 * 60;
 
 #[derive(Clone, Debug)]
 pub struct SecondFactors {
-    db: Database,
-    keyring: Arc<Keyring>,
-    throttle: Throttle,
+    pub(super) db: Database,
+    pub(super) keyring: Arc<Keyring>,
+    pub(super) throttle: Throttle,
     /// `None` where Potions is reached at an IP address: no passkeys there.
-    relying_party: Option<RelyingParty>,
+    pub(super) relying_party: Option<RelyingParty>,
 }
 
 /// Where a user's authenticator stands. `Debug` never prints the secret.
@@ -97,7 +83,7 @@ impl SecondFactors {
     }
 
     /// The stored secret and whether it was confirmed (and when it was made).
-    async fn stored(
+    pub(super) async fn stored(
         &self,
         user_id: &str,
     ) -> Result<Option<(Zeroizing<Vec<u8>>, Option<i64>, i64)>, DomainError> {
@@ -324,7 +310,10 @@ impl SecondFactors {
     }
 
     /// Recovery codes stand in for a factor: without one they are deleted.
-    async fn forget_codes_without_factor(&self, user_id: &str) -> Result<(), DomainError> {
+    pub(super) async fn forget_codes_without_factor(
+        &self,
+        user_id: &str,
+    ) -> Result<(), DomainError> {
         sqlx::query(
             "DELETE FROM recovery_codes WHERE user_id = $1 \
              AND NOT EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1) \
@@ -343,7 +332,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_status_never_prints_the_secret() {
+    pub(super) fn a_status_never_prints_the_secret() {
         let secret = totp::new_secret();
         let status = Status {
             totp: TotpState::Enrolling {

@@ -13,7 +13,7 @@ use super::config::ClientConfig;
 use super::error::{ErrorKind, HetznerError};
 use super::token::ApiToken;
 use super::types::Page;
-use crate::provider_http::{self, ReadFailure};
+use crate::providers::http::{self as provider_http, ReadFailure};
 
 /// No list Potions reads should be longer than this many pages…
 const MAX_PAGES: i64 = 200;

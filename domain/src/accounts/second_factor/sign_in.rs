@@ -9,10 +9,10 @@ use crate::error::Refusal;
 use std::future::Future;
 
 use super::{recovery, totp, SecondFactors};
+use crate::accounts::sessions::{hash_secret, SessionSecret};
+use crate::accounts::throttle::ThrottlePolicy;
 use crate::clock::now_unix;
 use crate::error::DomainError;
-use crate::sessions::{hash_secret, SessionSecret};
-use crate::throttle::ThrottlePolicy;
 
 pub const PENDING_TTL_SECS: i64 = 5 * 60;
 

@@ -1,21 +1,21 @@
 //! Proving a token works both ways: a read (list one server) shows it is
 //! valid, a write (the user's SSH key) shows it is Read & Write.
 
-use super::user_key::UserKey;
-use super::{managed_labels, Connections};
+use crate::connections::hetzner::token_check_failure;
+use crate::connections::user_key::UserKey;
+use crate::connections::{managed_labels, Connections};
 use crate::error::DomainError;
-use crate::hetzner::{ApiToken, ErrorKind, HetznerError, ListParams, Page};
-use crate::provider_failure::token_check_failure;
+use crate::providers::hetzner::{ApiToken, ErrorKind, HetznerError, ListParams, Page};
 
 /// What a passed check learned.
-pub(super) struct CheckedToken {
+pub(in crate::connections) struct CheckedToken {
     pub server_count: i64,
     /// The project's id of the user's Potions key.
     pub ssh_key_id: i64,
 }
 
 /// The server count of a one-item page: its total, or what it holds.
-pub(super) fn server_count<T>(page: &Page<T>) -> i64 {
+pub(in crate::connections) fn server_count<T>(page: &Page<T>) -> i64 {
     page.pagination
         .as_ref()
         .and_then(|p| p.total_entries)
@@ -23,7 +23,7 @@ pub(super) fn server_count<T>(page: &Page<T>) -> i64 {
 }
 
 /// A list call that asks for one server: enough to count them.
-pub(super) fn one_server() -> ListParams {
+pub(in crate::connections) fn one_server() -> ListParams {
     ListParams {
         per_page: Some(1),
         ..ListParams::default()
@@ -33,7 +33,7 @@ pub(super) fn one_server() -> ListParams {
 impl Connections {
     /// Makes sure the user's key is in the project: uploads it, or finds it by
     /// fingerprint when Hetzner already has it.
-    pub(super) async fn ensure_project_key(
+    pub(in crate::connections) async fn ensure_project_key(
         &self,
         token: &ApiToken,
         key: &UserKey,
@@ -61,7 +61,7 @@ impl Connections {
     }
 
     /// Checks a token both ways at once, so a good token costs one round trip.
-    pub(super) async fn check_token(
+    pub(in crate::connections) async fn check_token(
         &self,
         token: &ApiToken,
         key: &UserKey,

@@ -7,9 +7,9 @@ use crate::error::Refusal;
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::SecondFactors;
+use crate::accounts::sessions::{hash_secret, SessionSecret};
 use crate::clock::now_unix;
 use crate::error::DomainError;
-use crate::sessions::{hash_secret, SessionSecret};
 
 const CEREMONY_TTL_SECS: i64 = 5 * 60;
 pub(super) const REGISTER: &str = "register";

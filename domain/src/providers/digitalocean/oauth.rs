@@ -158,7 +158,7 @@ fn read_grant(status: u16, body: &[u8]) -> Result<TokenGrant, DigitalOceanError>
 fn oauth_error(raw: &RawAnswer) -> DigitalOceanError {
     let (status, body) = (raw.status, raw.body.as_slice());
     if status == 429 {
-        let retry_after = crate::provider_http::header_number(&raw.headers, "retry-after");
+        let retry_after = crate::providers::http::header_number(&raw.headers, "retry-after");
         return DigitalOceanError::new(ErrorKind::RateLimited {
             retry_after_secs: retry_after.and_then(|s| u64::try_from(s).ok()),
             reset_at: None,
@@ -229,7 +229,7 @@ impl DigitalOceanClient {
 
     /// Revokes the access token (and with it the grant).
     pub async fn revoke(&self, token: &AccessToken) -> Result<(), DigitalOceanError> {
-        let authorization = crate::provider_http::bearer(token.expose_secret())
+        let authorization = crate::providers::http::bearer(token.expose_secret())
             .ok_or_else(|| DigitalOceanError::new(ErrorKind::Transport))?;
         let request = self
             .http

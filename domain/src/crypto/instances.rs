@@ -8,10 +8,10 @@ use std::time::Duration;
 use sqlx::{Any, Transaction};
 
 use crate::clock::now_unix;
+use crate::crypto::stored_keys::check_keyring;
 use crate::crypto::{CryptoError, Keyring};
 use crate::db::{new_id, Backend, Database};
 use crate::error::DomainError;
-use crate::stored_keys::check_keyring;
 
 /// A lease not renewed for this long belongs to an instance that is gone.
 pub const LEASE_SECS: i64 = 30;

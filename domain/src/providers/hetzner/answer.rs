@@ -1,6 +1,6 @@
 //! What comes back from Hetzner besides the value, and what goes with a list call.
 
-pub use crate::provider_http::RateLimit;
+pub use crate::providers::http::RateLimit;
 
 /// Hetzner's largest page.
 pub const MAX_PER_PAGE: i64 = 50;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use super::config::DigitalOceanConfig;
 use super::error::{DigitalOceanError, ErrorKind};
 use super::secrets::AccessToken;
-use crate::provider_http::{self, RateLimit, ReadFailure};
+use crate::providers::http::{self as provider_http, RateLimit, ReadFailure};
 
 /// No list Potions reads holds more items than this (a cap on memory).
 const MAX_LISTED_ITEMS: usize = 10_000;

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
+use crate::accounts::password;
+use crate::accounts::throttle::{
+    account_and_address_key, account_key, address_key, sign_up_key, Throttle, ThrottlePolicy,
+};
 use crate::clock::now_unix;
 use crate::db::{new_id, Database};
 use crate::error::DomainError;
-use crate::password;
-use crate::throttle::{
-    account_and_address_key, account_key, address_key, sign_up_key, Throttle, ThrottlePolicy,
-};
 
 pub const MAX_EMAIL_CHARS: usize = 254;
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::secrets::ClientSecret;
-use crate::provider_http::RetryPolicy;
+use crate::providers::http::RetryPolicy;
 
 pub const DEFAULT_API_BASE_URL: &str = "https://api.digitalocean.com";
 pub const DEFAULT_OAUTH_BASE_URL: &str = "https://cloud.digitalocean.com/v1/oauth";

@@ -16,11 +16,11 @@ use webauthn_rs::prelude::{
 use super::ceremony::{sign_in_purpose, stored_json, REGISTER};
 use super::relying_party::RelyingParty;
 use super::{Factor, RecoveryCodes, SecondFactors};
+use crate::accounts::sessions::hash_secret;
 use crate::accounts::User;
 use crate::clock::now_unix;
 use crate::db::new_id;
 use crate::error::DomainError;
-use crate::sessions::hash_secret;
 
 pub const MAX_PASSKEYS: i64 = 10;
 pub const NAME_MAX_CHARS: usize = 64;

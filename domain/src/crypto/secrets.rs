@@ -3,11 +3,11 @@
 
 use sqlx::{Any, Transaction};
 
+use crate::crypto::instances::{begin_key_change, live_instances};
+use crate::crypto::stored_keys::check_keyring;
 use crate::crypto::{Binding, CryptoError, FingerprintKey, Keyring, MasterKey, Purpose, Sealed};
 use crate::db::Database;
 use crate::error::DomainError;
-use crate::instances::{begin_key_change, live_instances};
-use crate::stored_keys::check_keyring;
 
 const FINGERPRINT_KEY: &str = "token-fingerprint-key";
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-pub use crate::provider_http::RetryPolicy;
+pub use crate::providers::http::RetryPolicy;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.hetzner.cloud/v1";
 

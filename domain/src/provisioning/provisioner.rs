@@ -1,0 +1,227 @@
+//! The [`Provisioner`] interface each provider implements, and
+//! [`Provisioning`]: it opens the right one for a connection, checks requests
+//! against the catalogue and keeps the caches.
+
+use super::{
+    check_against, digitalocean, hetzner, AddedKey, Catalogue, Changed, CreatedServer, NewServer,
+    Progress, Refused, Server, SshKey,
+};
+use crate::error::Refusal;
+use std::time::Duration;
+
+use crate::connections::{Connection, Connections};
+use crate::error::DomainError;
+
+/// Catalogue data changes rarely: reuse it this long per project.
+const CATALOGUE_TTL: Duration = Duration::from_secs(300);
+/// Key listings kept this long per project generation: DigitalOcean allows
+/// ten listings a minute, and Potions' own changes bump the generation.
+const KEY_LIST_TTL: Duration = Duration::from_secs(60);
+/// Entries kept at most in each cache (one per connection).
+const CACHE_CAPACITY: u64 = 10_000;
+
+/// What a provider does for a project, on behalf of one user. Each method
+/// answers in the provider-neutral terms of [`model`].
+pub(crate) trait Provisioner {
+    async fn servers(&self) -> Result<Vec<Server>, DomainError>;
+    async fn load_catalogue(&self) -> Result<Catalogue, DomainError>;
+    /// `new` has been checked against the catalogue.
+    async fn create_server(&self, new: NewServer) -> Result<Changed<CreatedServer>, Refused>;
+    async fn progress(&self, actions: &[i64]) -> Result<Progress, DomainError>;
+    /// Deletes the server if `confirm_name` is its name.
+    async fn delete_server(
+        &self,
+        server_id: i64,
+        confirm_name: &str,
+    ) -> Result<Changed<()>, Refused>;
+    async fn ssh_keys(&self) -> Result<Vec<SshKey>, DomainError>;
+    /// `name` and `public_key` are trimmed and checked; `fingerprint` is the key's MD5.
+    async fn add_ssh_key(
+        &self,
+        name: &str,
+        public_key: &str,
+        fingerprint: &str,
+    ) -> Result<Changed<AddedKey>, Refused>;
+    async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, Refused>;
+}
+
+#[derive(Clone, Debug)]
+pub struct Provisioning {
+    pub(super) connections: Connections,
+    catalogues: moka::sync::Cache<String, Catalogue>,
+    /// Keyed by connection id and generation.
+    key_lists: moka::sync::Cache<(String, i64), Vec<SshKey>>,
+}
+
+/// A connection opened for provisioning, with its provider's implementation.
+enum Opened<'a> {
+    Hetzner(hetzner::HetznerProject<'a>),
+    DigitalOcean(digitalocean::DigitalOceanTeam<'a>),
+}
+
+/// Runs `$call` on whichever provider the connection uses.
+macro_rules! on_provider {
+    ($opened:expr, |$p:ident| $call:expr) => {
+        match $opened {
+            Opened::Hetzner($p) => $call,
+            Opened::DigitalOcean($p) => $call,
+        }
+    };
+}
+
+impl Opened<'_> {
+    fn connection(&self) -> &Connection {
+        on_provider!(self, |p| &p.connection)
+    }
+}
+
+impl Provisioning {
+    pub fn new(connections: Connections) -> Self {
+        Self {
+            connections,
+            catalogues: cache_for(CATALOGUE_TTL),
+            key_lists: cache_for(KEY_LIST_TTL),
+        }
+    }
+
+    /// The connection with its provider's implementation, if provisioning
+    /// may use it now: access the provider refused stops every call until
+    /// it is restored.
+    async fn open<'a>(&'a self, user_id: &'a str, id: &str) -> Result<Opened<'a>, DomainError> {
+        let connection = self.connections.get(user_id, id).await?;
+        match connection.provider.as_str() {
+            crate::connections::PROVIDER_HETZNER => Ok(Opened::Hetzner(
+                hetzner::HetznerProject::open(self, user_id, connection).await?,
+            )),
+            crate::connections::digitalocean::PROVIDER_DIGITALOCEAN => Ok(Opened::DigitalOcean(
+                digitalocean::DigitalOceanTeam::open(self, user_id, connection)?,
+            )),
+            other => {
+                tracing::error!(provider = other, "a connection of an unknown provider");
+                Err(DomainError::Refused(Refusal::ConnectionNotFound))
+            }
+        }
+    }
+
+    pub async fn servers(&self, user_id: &str, id: &str) -> Result<Vec<Server>, DomainError> {
+        on_provider!(self.open(user_id, id).await?, |p| p.servers().await)
+    }
+
+    pub async fn catalogue(&self, user_id: &str, id: &str) -> Result<Catalogue, DomainError> {
+        let opened = self.open(user_id, id).await?;
+        if let Some(cached) = self.catalogues.get(id) {
+            return Ok(cached);
+        }
+        let catalogue = on_provider!(opened, |p| p.load_catalogue().await)?;
+        self.catalogues.insert(id.to_string(), catalogue.clone());
+        Ok(catalogue)
+    }
+
+    /// Checks the request against the live catalogue before sending it.
+    pub async fn create_server(
+        &self,
+        user_id: &str,
+        id: &str,
+        new: NewServer,
+    ) -> Result<Changed<CreatedServer>, Refused> {
+        let catalogue = self.catalogue(user_id, id).await?;
+        let new = check_against(&catalogue, new)?;
+        let created = on_provider!(self.open(user_id, id).await?, |p| p
+            .create_server(new)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(created)
+    }
+
+    /// The combined progress of up to ten of the project's actions.
+    pub async fn progress(
+        &self,
+        user_id: &str,
+        id: &str,
+        actions: &[i64],
+    ) -> Result<Progress, DomainError> {
+        on_provider!(self.open(user_id, id).await?, |p| p.progress(actions).await)
+    }
+
+    /// Deletes a server once its exact name is confirmed.
+    pub async fn delete_server(
+        &self,
+        user_id: &str,
+        id: &str,
+        server_id: i64,
+        confirm_name: &str,
+    ) -> Result<Changed<()>, Refused> {
+        let confirm_name = confirm_name.trim();
+        let deleted = on_provider!(self.open(user_id, id).await?, |p| p
+            .delete_server(server_id, confirm_name)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(deleted)
+    }
+
+    /// The project's keys; a listing is reused until Potions changes the
+    /// project or a minute passes.
+    pub async fn ssh_keys(&self, user_id: &str, id: &str) -> Result<Vec<SshKey>, DomainError> {
+        let opened = self.open(user_id, id).await?;
+        let key = (id.to_string(), opened.connection().generation);
+        if let Some(cached) = self.key_lists.get(&key) {
+            return Ok(cached);
+        }
+        let keys = on_provider!(opened, |p| p.ssh_keys().await)?;
+        self.key_lists.insert(key, keys.clone());
+        Ok(keys)
+    }
+
+    /// Adds a key; one whose fingerprint is already there is returned instead.
+    pub async fn add_ssh_key(
+        &self,
+        user_id: &str,
+        id: &str,
+        name: &str,
+        public_key: &str,
+    ) -> Result<Changed<AddedKey>, Refused> {
+        let (name, public_key) = (name.trim(), public_key.trim());
+        if name.is_empty() || name.chars().count() > 64 {
+            return Err(DomainError::Refused(Refusal::InvalidKeyName).into());
+        }
+        let fingerprint = crate::ssh::md5_fingerprint(public_key)
+            .ok_or(DomainError::Refused(Refusal::InvalidPublicKey))?;
+        let added = on_provider!(self.open(user_id, id).await?, |p| p
+            .add_ssh_key(name, public_key, &fingerprint)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(added)
+    }
+
+    pub async fn delete_ssh_key(
+        &self,
+        user_id: &str,
+        id: &str,
+        key_id: i64,
+    ) -> Result<Changed<()>, Refused> {
+        let deleted = on_provider!(self.open(user_id, id).await?, |p| p
+            .delete_ssh_key(key_id)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(deleted)
+    }
+
+    /// The change happened at the provider whatever happens here: a failure
+    /// to invalidate caches is logged, not reported as the change's.
+    async fn project_changed(&self, user_id: &str, id: &str) {
+        if let Err(err) = self.connections.note_project_changed(user_id, id).await {
+            tracing::warn!(error = %err, connection_id = id, "project caches not invalidated");
+        }
+    }
+}
+
+fn cache_for<K, V>(ttl: Duration) -> moka::sync::Cache<K, V>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    moka::sync::Cache::builder()
+        .max_capacity(CACHE_CAPACITY)
+        .time_to_live(ttl)
+        .build()
+}
