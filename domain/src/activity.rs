@@ -2,6 +2,8 @@
 //! changes, connections, and every change Potions made in a cloud, shown to
 //! the user newest first. Writing it never fails the request that caused it.
 
+pub use model::activity::{Action, Outcome};
+
 use crate::clock::now_micros;
 use crate::db::{new_id, Database};
 use crate::error::DomainError;
@@ -11,24 +13,6 @@ pub const PAGE_SIZE: i64 = 25;
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 /// Longest free text kept in a column (names, user agents).
 const MAX_TEXT_CHARS: usize = 256;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Ok,
-    Failed,
-    /// No answer in time: the change may or may not have happened.
-    Unknown,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ok => "ok",
-            Self::Failed => "failed",
-            Self::Unknown => "unknown",
-        }
-    }
-}
 
 /// What an entry is about in a cloud: a server or an SSH key.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +33,7 @@ pub struct RequestInfo {
 /// One thing that happened, to record.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub action: &'static str,
+    pub action: Action,
     pub outcome: Outcome,
     pub connection: Option<(String, String)>,
     pub target: Option<Target>,
@@ -57,7 +41,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(action: &'static str, outcome: Outcome) -> Self {
+    pub fn new(action: Action, outcome: Outcome) -> Self {
         Self {
             action,
             outcome,
@@ -174,8 +158,8 @@ where
     .bind(new_id())
     .bind(user_id)
     .bind(now_micros())
-    .bind(entry.action)
-    .bind(entry.outcome.as_str())
+    .bind(entry.action.stored_name())
+    .bind(entry.outcome.stored_name())
     .bind(connection_id)
     .bind(connection_label.map(|l| clip(&l)))
     .bind(some(target.provider))
@@ -198,7 +182,7 @@ impl ActivityLog {
     /// Appends an entry. A failure is logged, never returned: the change it
     /// records has happened whatever the log says.
     pub async fn record(&self, user_id: &str, request: &RequestInfo, entry: Entry) {
-        let action = entry.action;
+        let action = entry.action.stored_name();
         if let Err(err) = append(self.db.pool(), user_id, request, entry).await {
             tracing::warn!(error = %err, action, "activity not recorded");
         }

@@ -1,9 +1,11 @@
 //! The words the browser and the server share, defined once and compiled
 //! into both builds: which providers there are, how a connection stands,
+//! what the activity log records,
 //! servers and what a provider offers to create them, and the input rules
 //! both sides check. Plain data and pure functions only (serde, nothing
 //! server-only), so the WebAssembly build can depend on it.
 
+pub mod activity;
 pub mod connection;
 pub mod limits;
 pub mod provider;

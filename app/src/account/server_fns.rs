@@ -60,7 +60,7 @@ pub async fn begin_totp(password: String) -> Result<(), AppError> {
 pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let codes = state.second_factors.confirm_totp(&user.id, &code).await?;
-    let action = "account.two_factor.turned_on";
+    let action = domain::activity::Action::TwoFactorTurnedOn;
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_plain_form_post(paths::SECURITY_AFTER_CHANGE);
     Ok(shown(codes))
@@ -71,7 +71,7 @@ pub async fn turn_off_totp(password: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;
     state.second_factors.turn_off(&user.id).await?;
-    let action = "account.two_factor.turned_off";
+    let action = domain::activity::Action::TwoFactorTurnedOff;
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_to(paths::SECURITY_AFTER_CHANGE);
     Ok(())
@@ -104,7 +104,7 @@ pub async fn end_session(handle: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.sessions.end(&user.id, &handle).await?;
     tracing::info!(user_id = %user.id, "a session was ended from the Sessions page");
-    let action = "account.session.ended_elsewhere";
+    let action = domain::activity::Action::SessionEndedElsewhere;
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_to(crate::paths::SESSIONS);
     Ok(())
@@ -118,7 +118,7 @@ pub async fn end_other_sessions() -> Result<(), AppError> {
         crate::ssr::session_secret(&state)?.ok_or(AppError(crate::error::Refusal::NotSignedIn))?;
     let ended = state.sessions.end_others(&user.id, &current).await?;
     tracing::info!(user_id = %user.id, ended, "other sessions ended");
-    let action = "account.session.ended_everywhere_else";
+    let action = domain::activity::Action::OtherSessionsEnded;
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_to(crate::paths::SESSIONS);
     Ok(())
@@ -156,7 +156,13 @@ pub async fn finish_passkey_registration(
     } else {
         Outcome::Failed
     };
-    crate::ssr::record_account(&state, &user.id, "account.passkey.added", outcome).await;
+    crate::ssr::record_account(
+        &state,
+        &user.id,
+        domain::activity::Action::PasskeyAdded,
+        outcome,
+    )
+    .await;
     let codes = added?;
     Ok(codes
         .map(|codes| codes.0.iter().map(|c| c.to_string()).collect())
@@ -170,7 +176,7 @@ pub async fn rename_passkey(id: String, name: String) -> Result<(), AppError> {
         .second_factors
         .rename_passkey(&user.id, &id, &name)
         .await?;
-    let action = "account.passkey.renamed";
+    let action = domain::activity::Action::PasskeyRenamed;
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_to(crate::paths::SECURITY);
     Ok(())
@@ -181,7 +187,7 @@ pub async fn remove_passkey(id: String, password: String) -> Result<(), AppError
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;
     state.second_factors.remove_passkey(&user.id, &id).await?;
-    let action = "account.passkey.removed";
+    let action = domain::activity::Action::PasskeyRemoved;
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_to(crate::paths::SECURITY_AFTER_CHANGE);
     Ok(())
@@ -198,7 +204,7 @@ pub async fn regenerate_recovery_codes(password: String) -> Result<Vec<String>, 
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;
     let codes = state.second_factors.regenerate_codes(&user.id).await?;
-    let action = "account.recovery_codes.replaced";
+    let action = domain::activity::Action::RecoveryCodesReplaced;
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_plain_form_post(paths::SECURITY_AFTER_CHANGE);
     Ok(shown(codes))

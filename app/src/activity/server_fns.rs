@@ -37,8 +37,8 @@ pub async fn list_activity(
             .into_iter()
             .map(|e| super::ActivityItem {
                 at: e.at_us / 1_000_000,
-                action: e.action,
-                outcome: e.outcome,
+                action: model::activity::Action::from_stored_name(&e.action),
+                outcome: model::activity::Outcome::from_stored_name(&e.outcome),
                 connection_id: e.connection_id,
                 connection_label: e.connection_label,
                 target_id: e.target_id,

@@ -45,7 +45,13 @@ pub async fn sign_up(
         .sign_up(&email, &password, &client_address())
         .await?;
     tracing::info!(user_id = %user.id, "account created");
-    record_account(&state, &user.id, "account.created", Outcome::Ok).await;
+    record_account(
+        &state,
+        &user.id,
+        domain::activity::Action::AccountCreated,
+        Outcome::Ok,
+    )
+    .await;
     start_session(&state, &user.id, PASSWORD_ONLY, next).await
 }
 
@@ -75,7 +81,7 @@ pub async fn sign_in(
                 record_account(
                     &state,
                     &user_id,
-                    "account.sign_in.password",
+                    domain::activity::Action::PasswordEntered,
                     Outcome::Failed,
                 )
                 .await;
@@ -92,7 +98,13 @@ pub async fn sign_in(
         let pending = state.second_factors.begin_sign_in(&user.id).await?;
         set_pending_sign_in_cookie(pending.expose(), state.secure_cookies)?;
         tracing::info!(user_id = %user.id, "password accepted; waiting for the second factor");
-        record_account(&state, &user.id, "account.sign_in.password", Outcome::Ok).await;
+        record_account(
+            &state,
+            &user.id,
+            domain::activity::Action::PasswordEntered,
+            Outcome::Ok,
+        )
+        .await;
         let second_step = crate::paths::with_next(
             crate::paths::SECOND_STEP,
             next.as_deref().unwrap_or(crate::paths::DASHBOARD),
@@ -101,7 +113,13 @@ pub async fn sign_in(
         return Ok(second_step);
     }
     tracing::info!(user_id = %user.id, "signed in");
-    record_account(&state, &user.id, "account.sign_in.password", Outcome::Ok).await;
+    record_account(
+        &state,
+        &user.id,
+        domain::activity::Action::PasswordEntered,
+        Outcome::Ok,
+    )
+    .await;
     start_session(&state, &user.id, PASSWORD_ONLY, next).await
 }
 
@@ -118,7 +136,7 @@ pub async fn verify_sign_in(code: String, next: Option<String>) -> Result<String
         Ok(completed) => completed,
         Err(err) => {
             if let Ok(Some(user_id)) = state.second_factors.waiting_user(&pending).await {
-                let action = "account.sign_in.second_factor";
+                let action = domain::activity::Action::SecondFactorEntered;
                 record_account(&state, &user_id, action, Outcome::Failed).await;
             }
             return Err(err.into());
@@ -136,7 +154,13 @@ pub async fn sign_out() -> Result<(), AppError> {
     let state = state()?;
     if let Some(secret) = session_secret(&state)? {
         if let Some(user) = current_user(&state).await? {
-            record_account(&state, &user.id, "account.session.signed_out", Outcome::Ok).await;
+            record_account(
+                &state,
+                &user.id,
+                domain::activity::Action::SignedOut,
+                Outcome::Ok,
+            )
+            .await;
         }
         state.sessions.revoke(&secret).await?;
     }

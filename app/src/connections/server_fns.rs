@@ -81,7 +81,7 @@ pub async fn recheck_connection(id: String) -> Result<(), AppError> {
     } else {
         Outcome::Failed
     };
-    let entry = Entry::new("connection.rechecked", outcome).on(&id, &label);
+    let entry = Entry::new(domain::activity::Action::Rechecked, outcome).on(&id, &label);
     crate::ssr::record(&state, &user.id, entry).await;
     checked?;
     Ok(())
@@ -92,7 +92,8 @@ pub async fn rename_connection(id: String, label: String) -> Result<(), AppError
     use domain::activity::{Entry, Outcome};
     let (user, state) = crate::ssr::user_and_state().await?;
     let renamed = state.connections.rename(&user.id, &id, &label).await?;
-    let entry = Entry::new("connection.renamed", Outcome::Ok).on(&id, &renamed.label);
+    let entry = Entry::new(domain::activity::Action::ConnectionRenamed, Outcome::Ok)
+        .on(&id, &renamed.label);
     crate::ssr::record(&state, &user.id, entry).await;
     Ok(())
 }
@@ -106,7 +107,7 @@ pub async fn disconnect_connection(id: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     let label = state.connections.get(&user.id, &id).await?.label;
     let done = state.connections.disconnect(&user.id, &id).await?;
-    let entry = Entry::new("connection.disconnected", Outcome::Ok).on(&id, &label);
+    let entry = Entry::new(domain::activity::Action::Disconnected, Outcome::Ok).on(&id, &label);
     crate::ssr::record(&state, &user.id, entry).await;
     crate::ssr::redirect_to(match done {
         Disconnected::NotRevoked => "/account?disconnected=1&revoke=digitalocean",

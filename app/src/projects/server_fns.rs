@@ -39,7 +39,7 @@ mod cloud_changes {
         state: &AppState,
         user_id: &str,
         connection_id: &str,
-        action: &'static str,
+        action: domain::activity::Action,
         resource: (String, &str),
         result: &Result<Changed<T>, Refused>,
     ) {
@@ -140,7 +140,7 @@ pub async fn create_server(
         &state,
         &user.id,
         &id,
-        "cloud.server.created",
+        domain::activity::Action::ServerCreated,
         resource,
         &created,
     )
@@ -187,7 +187,7 @@ pub async fn delete_server(
         &state,
         &user.id,
         &id,
-        "cloud.server.deleted",
+        domain::activity::Action::ServerDeleted,
         resource,
         &deleted,
     )
@@ -233,7 +233,7 @@ pub async fn add_ssh_key(
             &state,
             &user.id,
             &id,
-            "cloud.ssh_key.added",
+            domain::activity::Action::SshKeyAdded,
             resource,
             &added,
         )
@@ -260,7 +260,7 @@ pub async fn delete_ssh_key(id: String, key_id: i64) -> Result<(), AppError> {
         &state,
         &user.id,
         &id,
-        "cloud.ssh_key.removed",
+        domain::activity::Action::SshKeyRemoved,
         resource,
         &deleted,
     )

@@ -98,7 +98,7 @@ pub async fn record(state: &AppState, user_id: &str, entry: Entry) {
 pub async fn record_account(
     state: &AppState,
     user_id: &str,
-    action: &'static str,
+    action: domain::activity::Action,
     outcome: domain::activity::Outcome,
 ) {
     record(state, user_id, Entry::new(action, outcome)).await;

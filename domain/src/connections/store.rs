@@ -145,7 +145,7 @@ impl Connections {
             tx.rollback().await?;
             return Err(already_connected_or(self, user_id, token.hmac, err).await);
         }
-        let entry = Entry::new("connection.connected", Outcome::Ok).on(&id, label);
+        let entry = Entry::new(crate::activity::Action::Connected, Outcome::Ok).on(&id, label);
         activity::append(&mut *tx, user_id, request, entry).await?;
         tx.commit().await?;
         Ok(Some(Connection {

@@ -51,9 +51,9 @@ pub async fn handle(
             .complete_digitalocean(&user.id, &secret, callback)
             .await?;
         let action = if connected.replaced {
-            "connection.token_replaced"
+            domain::activity::Action::TokenReplaced
         } else {
-            "connection.connected"
+            domain::activity::Action::Connected
         };
         let entry = Entry::new(action, Outcome::Ok)
             .on(&connected.connection.id, &connected.connection.label);

@@ -30,9 +30,11 @@ pub async fn replace_token(id: String, token: String) -> Result<(), AppError> {
         .connections
         .replace_token(&user.id, &id, &token)
         .await?;
-    let entry =
-        domain::activity::Entry::new("connection.token_replaced", domain::activity::Outcome::Ok)
-            .on(&connection.id, &connection.label);
+    let entry = domain::activity::Entry::new(
+        domain::activity::Action::TokenReplaced,
+        domain::activity::Outcome::Ok,
+    )
+    .on(&connection.id, &connection.label);
     crate::ssr::record(&state, &user.id, entry).await;
     crate::ssr::redirect_to(&crate::paths::project(&id));
     Ok(())

@@ -37,11 +37,11 @@ impl Factor {
     }
 
     /// The activity log's name for a sign-in completed with this factor.
-    pub fn sign_in_action(self) -> &'static str {
+    pub fn sign_in_action(self) -> crate::activity::Action {
         match self {
-            Self::Totp => "account.sign_in.authenticator_code",
-            Self::RecoveryCode => "account.sign_in.recovery_code",
-            Self::Passkey => "account.sign_in.passkey",
+            Self::Totp => crate::activity::Action::SignedInWithAuthenticatorCode,
+            Self::RecoveryCode => crate::activity::Action::SignedInWithRecoveryCode,
+            Self::Passkey => crate::activity::Action::SignedInWithPasskey,
         }
     }
 }

@@ -173,7 +173,7 @@ impl Connections {
             .await
             .map(|c| c.label)
             .unwrap_or_default();
-        let entry = Entry::new("connection.refreshed", outcome).on(id, &label);
+        let entry = Entry::new(crate::activity::Action::AccessRefreshed, outcome).on(id, &label);
         ActivityLog::new(self.db.clone())
             .record(user_id, &RequestInfo::default(), entry)
             .await;
