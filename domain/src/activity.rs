@@ -3,6 +3,7 @@
 //! the user newest first. Writing it never fails the request that caused it.
 
 pub use model::activity::{Action, Outcome};
+use model::{ConnectionId, UserId};
 
 use crate::clock::now_micros;
 use crate::db::{new_id, Database};
@@ -52,8 +53,8 @@ impl Entry {
     }
 
     /// The connection (id and label) the entry is about.
-    pub fn on(mut self, id: &str, label: &str) -> Self {
-        self.connection = Some((id.into(), label.into()));
+    pub fn on(mut self, id: &ConnectionId, label: &str) -> Self {
+        self.connection = Some((id.to_string(), label.into()));
         self
     }
 
@@ -139,7 +140,7 @@ pub struct ActivityLog {
 /// change it records, so that both are committed or neither.
 pub(crate) async fn append<'e, E>(
     executor: E,
-    user_id: &str,
+    user_id: &UserId,
     request: &RequestInfo,
     entry: Entry,
 ) -> Result<(), sqlx::Error>
@@ -181,7 +182,7 @@ impl ActivityLog {
 
     /// Appends an entry. A failure is logged, never returned: the change it
     /// records has happened whatever the log says.
-    pub async fn record(&self, user_id: &str, request: &RequestInfo, entry: Entry) {
+    pub async fn record(&self, user_id: &UserId, request: &RequestInfo, entry: Entry) {
         let action = entry.action.stored_name();
         if let Err(err) = append(self.db.pool(), user_id, request, entry).await {
             tracing::warn!(error = %err, action, "activity not recorded");
@@ -189,7 +190,11 @@ impl ActivityLog {
     }
 
     /// One page of the user's entries, newest first (keyset-paginated).
-    pub async fn list(&self, user_id: &str, filter: &Filter) -> Result<Vec<Recorded>, DomainError> {
+    pub async fn list(
+        &self,
+        user_id: &UserId,
+        filter: &Filter,
+    ) -> Result<Vec<Recorded>, DomainError> {
         let (before_at, before_id) = filter.before.clone().unwrap_or((i64::MAX, String::new()));
         let rows = sqlx::query_as::<_, Recorded>(
             "SELECT id, at_us, action, outcome, connection_id, connection_label, target_provider, \

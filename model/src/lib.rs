@@ -7,11 +7,13 @@
 
 pub mod activity;
 pub mod connection;
+pub mod ids;
 pub mod limits;
 pub mod provider;
 pub mod provisioning;
 pub mod refusal;
 
 pub use connection::ConnectionStatus;
+pub use ids::{ConnectionId, UserId};
 pub use provider::Provider;
 pub use refusal::Refusal;

@@ -13,7 +13,7 @@ use domain::activity::Outcome;
 #[cfg(feature = "ssr")]
 pub(super) async fn start_session(
     state: &crate::ssr::AppState,
-    user_id: &str,
+    user_id: &model::UserId,
     factors: &str,
     next: Option<String>,
 ) -> Result<String, AppError> {

@@ -29,7 +29,7 @@ mod convert {
         Ok(ConnectionSummary {
             provider: provider(&c.provider)?,
             status: c.status,
-            id: c.id,
+            id: c.id.to_string(),
             label: c.label,
             team: c.team_name,
             connected_at: c.connected_at,
@@ -72,6 +72,7 @@ pub async fn load_dashboard() -> Result<DashboardData, AppError> {
 
 #[server(prefix = "/api", endpoint = "recheck_connection", output = crate::wire::TextJson)]
 pub async fn recheck_connection(id: String) -> Result<(), AppError> {
+    let id = model::ConnectionId::new(id);
     use domain::activity::{Entry, Outcome};
     let (user, state) = crate::ssr::user_and_state().await?;
     let label = state.connections.get(&user.id, &id).await?.label;
@@ -89,6 +90,7 @@ pub async fn recheck_connection(id: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "rename_connection", output = crate::wire::TextJson)]
 pub async fn rename_connection(id: String, label: String) -> Result<(), AppError> {
+    let id = model::ConnectionId::new(id);
     use domain::activity::{Entry, Outcome};
     let (user, state) = crate::ssr::user_and_state().await?;
     let renamed = state.connections.rename(&user.id, &id, &label).await?;
@@ -102,6 +104,7 @@ pub async fn rename_connection(id: String, label: String) -> Result<(), AppError
 /// grant first); the Account page says if the user must revoke by hand.
 #[server(prefix = "/api", endpoint = "disconnect_connection", output = crate::wire::TextJson)]
 pub async fn disconnect_connection(id: String) -> Result<(), AppError> {
+    let id = model::ConnectionId::new(id);
     use domain::activity::{Entry, Outcome};
     use domain::connections::digitalocean::Disconnected;
     let (user, state) = crate::ssr::user_and_state().await?;

@@ -37,8 +37,8 @@ mod cloud_changes {
     /// Records `action` on the resource `(id, name)` of connection `connection_id`.
     pub async fn record<T>(
         state: &AppState,
-        user_id: &str,
-        connection_id: &str,
+        user_id: &model::UserId,
+        connection_id: &model::ConnectionId,
         action: domain::activity::Action,
         resource: (String, &str),
         result: &Result<Changed<T>, Refused>,
@@ -67,6 +67,7 @@ mod cloud_changes {
 
 #[server(prefix = "/api", endpoint = "load_project", output = crate::wire::TextJson)]
 pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
+    let id = model::ConnectionId::new(id);
     use crate::connections::server_fns::provider_of;
     use crate::connections::ConnectionStatus;
     let (user, state) = crate::ssr::user_and_state().await?;
@@ -75,15 +76,11 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
         provider: provider_of(&connection.provider)?,
         status: connection.status,
         label: connection.label,
-        connection_id: id,
+        connection_id: id.to_string(),
         servers: Vec::new(),
     };
     if overview.status == ConnectionStatus::Connected {
-        match state
-            .provisioning
-            .servers(&user.id, &overview.connection_id)
-            .await
-        {
+        match state.provisioning.servers(&user.id, &id).await {
             Ok(servers) => overview.servers = servers,
             // Access was just refused, here or by a concurrent request (the
             // create form's menus load alongside): show the project as needing attention.
@@ -100,6 +97,7 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
 
 #[server(prefix = "/api", endpoint = "load_create_server_choices", output = crate::wire::TextJson)]
 pub async fn load_create_server_choices(id: String) -> Result<CreateServerChoices, AppError> {
+    let id = model::ConnectionId::new(id);
     let (user, state) = crate::ssr::user_and_state().await?;
     let (catalogue, keys) = tokio::try_join!(
         state.provisioning.catalogue(&user.id, &id),
@@ -121,6 +119,7 @@ pub async fn create_server(
     image: i64,
     #[server(default)] ssh_keys: Vec<i64>,
 ) -> Result<(), AppError> {
+    let id = model::ConnectionId::new(id);
     let (user, state) = crate::ssr::user_and_state().await?;
     let new = domain::provisioning::NewServer {
         name: name.clone(),
@@ -149,7 +148,7 @@ pub async fn create_server(
     let actions: Vec<String> = created.actions.iter().map(i64::to_string).collect();
     crate::ssr::redirect_to(&format!(
         "{}?watch={}&actions={}",
-        crate::paths::project(&id),
+        crate::paths::project(id.as_str()),
         created.server_id,
         actions.join(",")
     ));
@@ -159,6 +158,7 @@ pub async fn create_server(
 /// The combined progress of up to ten of the project's actions.
 #[server(prefix = "/api", endpoint = "read_provisioning_progress", output = crate::wire::TextJson)]
 pub async fn read_provisioning_progress(id: String, actions: String) -> Result<Progress, AppError> {
+    let id = model::ConnectionId::new(id);
     let (user, state) = crate::ssr::user_and_state().await?;
     let ids: Vec<i64> = actions
         .split(',')
@@ -177,6 +177,7 @@ pub async fn delete_server(
     server_id: i64,
     confirm_name: String,
 ) -> Result<(), AppError> {
+    let id = model::ConnectionId::new(id);
     let (user, state) = crate::ssr::user_and_state().await?;
     let deleted = state
         .provisioning
@@ -195,7 +196,7 @@ pub async fn delete_server(
     deleted?;
     crate::ssr::redirect_to(&format!(
         "{}?deleted={}",
-        crate::paths::project(&id),
+        crate::paths::project(id.as_str()),
         crate::paths::encode_component(confirm_name.trim())
     ));
     Ok(())
@@ -203,6 +204,7 @@ pub async fn delete_server(
 
 #[server(prefix = "/api", endpoint = "list_ssh_keys", output = crate::wire::TextJson)]
 pub async fn list_ssh_keys(id: String) -> Result<Vec<SshKey>, AppError> {
+    let id = model::ConnectionId::new(id);
     let (user, state) = crate::ssr::user_and_state().await?;
     Ok(state.provisioning.ssh_keys(&user.id, &id).await?)
 }
@@ -214,6 +216,7 @@ pub async fn add_ssh_key(
     name: String,
     public_key: String,
 ) -> Result<Option<String>, AppError> {
+    let id = model::ConnectionId::new(id);
     use domain::provisioning::AddedKey;
     let (user, state) = crate::ssr::user_and_state().await?;
     let added = state
@@ -250,6 +253,7 @@ pub async fn add_ssh_key(
 
 #[server(prefix = "/api", endpoint = "delete_ssh_key", output = crate::wire::TextJson)]
 pub async fn delete_ssh_key(id: String, key_id: i64) -> Result<(), AppError> {
+    let id = model::ConnectionId::new(id);
     let (user, state) = crate::ssr::user_and_state().await?;
     let deleted = state
         .provisioning

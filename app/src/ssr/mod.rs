@@ -90,14 +90,14 @@ pub fn state() -> Result<AppState, AppError> {
 }
 
 /// Appends to the user's activity log, with the request's metadata. Never fails.
-pub async fn record(state: &AppState, user_id: &str, entry: Entry) {
+pub async fn record(state: &AppState, user_id: &model::UserId, entry: Entry) {
     state.activity.record(user_id, &request_info(), entry).await;
 }
 
 /// Records a plain account event (`account.…`) that went `outcome`.
 pub async fn record_account(
     state: &AppState,
-    user_id: &str,
+    user_id: &model::UserId,
     action: domain::activity::Action,
     outcome: domain::activity::Outcome,
 ) {

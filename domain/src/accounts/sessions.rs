@@ -6,6 +6,7 @@
 
 use crate::error::Refusal;
 use base64::Engine as _;
+use model::UserId;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -133,7 +134,7 @@ impl Sessions {
     /// `factors` says what the user proved, e.g. `password`.
     pub async fn create(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         origin: &SessionOrigin,
         factors: &str,
     ) -> Result<SessionSecret, DomainError> {
@@ -159,7 +160,7 @@ impl Sessions {
     /// The user's live sessions, the most recently seen first.
     pub async fn list(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         current_secret: &str,
     ) -> Result<Vec<SessionInfo>, DomainError> {
         let current = hash_secret(current_secret);
@@ -191,7 +192,7 @@ impl Sessions {
     }
 
     /// Ends one of the user's sessions by its handle.
-    pub async fn end(&self, user_id: &str, handle: &str) -> Result<(), DomainError> {
+    pub async fn end(&self, user_id: &UserId, handle: &str) -> Result<(), DomainError> {
         let hashes: Vec<(String,)> =
             sqlx::query_as("SELECT id_hash FROM sessions WHERE user_id = $1")
                 .bind(user_id)
@@ -212,7 +213,7 @@ impl Sessions {
     /// Ends every session of the user but the current one; returns how many.
     pub async fn end_others(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         current_secret: &str,
     ) -> Result<u64, DomainError> {
         let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")

@@ -1,6 +1,7 @@
 //! Sign-up and sign-in.
 
 use crate::error::Refusal;
+use model::UserId;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,7 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
 }
 
@@ -93,7 +94,7 @@ impl Accounts {
         password::check_policy(password)?;
         let password_hash = password::hash_password(password).await?;
         let user = User {
-            id: new_id(),
+            id: UserId::new(new_id()),
             email,
         };
         let inserted = sqlx::query(
@@ -139,7 +140,7 @@ impl Accounts {
         ];
         let attempt = self.throttle.begin(&keys).await?;
 
-        let row: Option<(String, String)> =
+        let row: Option<(UserId, String)> =
             sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
                 .bind(&email)
                 .fetch_optional(self.db.pool())
@@ -159,11 +160,11 @@ impl Accounts {
     }
 
     /// The account an email belongs to, if any (to record a failed sign-in).
-    pub async fn user_id_for(&self, email: &str) -> Result<Option<String>, DomainError> {
+    pub async fn user_id_for(&self, email: &str) -> Result<Option<UserId>, DomainError> {
         let Ok(email) = normalize_email(email) else {
             return Ok(None);
         };
-        let row: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        let row: Option<(UserId,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(self.db.pool())
             .await?;

@@ -5,6 +5,7 @@
 use super::Connections;
 use crate::accounts::throttle::{OverLimit, ThrottlePolicy};
 use crate::error::DomainError;
+use model::UserId;
 
 /// Token checks (connect, replace token, re-check) allowed per 10 minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +42,7 @@ impl Connections {
     /// Counts one token check, or refuses it with when to try again.
     pub(super) async fn count_token_check(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         token_hmac: &str,
     ) -> Result<(), DomainError> {
         self.throttle

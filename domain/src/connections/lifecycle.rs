@@ -2,6 +2,7 @@
 //! rename, disconnect; and the decrypted token for provisioning.
 
 use crate::error::Refusal;
+use model::{ConnectionId, UserId};
 use zeroize::Zeroizing;
 
 use super::digitalocean::{Disconnected, PROVIDER_DIGITALOCEAN};
@@ -24,7 +25,7 @@ impl Connections {
     /// every check passed.
     pub async fn connect(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         label: &str,
         raw_token: &str,
         request: &RequestInfo,
@@ -63,7 +64,7 @@ impl Connections {
                 self.counts
                     .remember(&connection, checked.server_count)
                     .await;
-                tracing::info!(user_id, connection_id = %connection.id, "hetzner project connected");
+                tracing::info!(%user_id, connection_id = %connection.id, "hetzner project connected");
                 return Ok(connection);
             }
             key = self.user_key(user_id).await?;
@@ -72,11 +73,15 @@ impl Connections {
     }
 
     /// The decrypted token of one of the user's connections.
-    pub async fn token(&self, user_id: &str, id: &str) -> Result<ApiToken, DomainError> {
+    pub async fn token(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<ApiToken, DomainError> {
         let sealed = self.sealed_token(user_id, id).await?;
         let binding = Binding {
-            owner_id: user_id,
-            row_id: id,
+            owner_id: user_id.as_str(),
+            row_id: id.as_str(),
             purpose: Purpose::HetznerToken,
         };
         let plain = self.keyring.open(&sealed, binding)?;
@@ -89,13 +94,13 @@ impl Connections {
     /// means it no longer works, and the connection needs attention.
     pub async fn note_failure(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         err: &HetznerError,
     ) -> Result<(), DomainError> {
         if err.kind == ErrorKind::Unauthorized {
             tracing::warn!(
-                connection_id = id,
+                connection_id = %id,
                 "token rejected by Hetzner: connection needs attention"
             );
             self.mark_needs_attention(user_id, id).await?;
@@ -104,7 +109,11 @@ impl Connections {
     }
 
     /// Checks a connection's token again now.
-    pub async fn recheck(&self, user_id: &str, id: &str) -> Result<Connection, DomainError> {
+    pub async fn recheck(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<Connection, DomainError> {
         if self.get(user_id, id).await?.provider == PROVIDER_DIGITALOCEAN {
             return self.recheck_digitalocean(user_id, id).await;
         }
@@ -136,8 +145,8 @@ impl Connections {
     /// and remembers its new id.
     pub async fn restore_project_key(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         token: &ApiToken,
     ) -> Result<i64, DomainError> {
         let key = self.user_key(user_id).await?;
@@ -153,8 +162,8 @@ impl Connections {
     /// with the same checks as connecting. Nothing changes unless they pass.
     pub async fn replace_token(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         raw_token: &str,
     ) -> Result<Connection, DomainError> {
         let token = parse_token(raw_token)?;
@@ -179,14 +188,14 @@ impl Connections {
         self.counts
             .remember(&connection, checked.server_count)
             .await;
-        tracing::info!(user_id, connection_id = id, "token replaced");
+        tracing::info!(%user_id, connection_id = %id, "token replaced");
         Ok(connection)
     }
 
     pub async fn rename(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         label: &str,
     ) -> Result<Connection, DomainError> {
         let label = normalize_label(label)?;
@@ -196,12 +205,16 @@ impl Connections {
 
     /// Forgets a connection and its sealed tokens. A Hetzner token is not
     /// Potions' to delete; a DigitalOcean grant is revoked first.
-    pub async fn disconnect(&self, user_id: &str, id: &str) -> Result<Disconnected, DomainError> {
+    pub async fn disconnect(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<Disconnected, DomainError> {
         if self.get(user_id, id).await?.provider == PROVIDER_DIGITALOCEAN {
             return self.disconnect_digitalocean(user_id, id).await;
         }
         self.delete(user_id, id).await?;
-        tracing::info!(user_id, connection_id = id, "connection removed");
+        tracing::info!(%user_id, connection_id = %id, "connection removed");
         Ok(Disconnected::Forgotten)
     }
 }

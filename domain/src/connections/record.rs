@@ -4,6 +4,7 @@ pub use model::ConnectionStatus;
 
 use crate::error::DomainError;
 use crate::error::Refusal;
+use model::ConnectionId;
 
 pub const MAX_LABEL_CHARS: usize = 64;
 pub const DEFAULT_LABEL: &str = "Hetzner project";
@@ -11,7 +12,7 @@ pub const DEFAULT_LABEL: &str = "Hetzner project";
 /// A connection without its secret.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Connection {
-    pub id: String,
+    pub id: ConnectionId,
     pub provider: String,
     pub label: String,
     #[sqlx(try_from = "String")]

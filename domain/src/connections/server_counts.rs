@@ -5,6 +5,7 @@
 
 use crate::error::Refusal;
 use futures::future::join_all;
+use model::{ConnectionId, UserId};
 use std::time::Duration;
 
 use super::digitalocean::PROVIDER_DIGITALOCEAN;
@@ -52,7 +53,7 @@ enum ServerCount {
 /// once: every concurrent look at the same connection waits for that one
 /// fetch (single-flight), so a burst of Dashboard views costs Hetzner one call.
 #[derive(Clone, Debug)]
-pub(super) struct CountCache(moka::future::Cache<(String, i64), Counted>);
+pub(super) struct CountCache(moka::future::Cache<(ConnectionId, i64), Counted>);
 
 impl CountCache {
     pub fn new() -> Self {
@@ -79,8 +80,8 @@ impl Connections {
     /// connection needs attention.
     async fn fetch_count(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         provider: &str,
     ) -> Result<Counted, ServerCount> {
         if provider == PROVIDER_DIGITALOCEAN {
@@ -106,7 +107,11 @@ impl Connections {
 
     /// A team's droplets (with a token refreshed if due). A refused refresh
     /// has already marked the connection.
-    async fn count_droplets(&self, user_id: &str, id: &str) -> Result<Counted, ServerCount> {
+    async fn count_droplets(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<Counted, ServerCount> {
         match self.droplets(user_id, id).await {
             Ok(droplets) => Ok(Counted::now(
                 i64::try_from(droplets.len()).unwrap_or(i64::MAX),
@@ -122,7 +127,7 @@ impl Connections {
     /// One connection's count: cached, or fetched within the budget. A
     /// fetch slower than the budget finishes in the background and fills
     /// the cache for the next look.
-    async fn count_within_budget(&self, user_id: &str, connection: &Connection) -> ServerCount {
+    async fn count_within_budget(&self, user_id: &UserId, connection: &Connection) -> ServerCount {
         if connection.status == ConnectionStatus::NeedsAttention {
             // Potions makes no calls with a token Hetzner rejected.
             return ServerCount::Unavailable;
@@ -133,7 +138,7 @@ impl Connections {
             return ServerCount::Known(counted);
         }
         let fetch = tokio::spawn({
-            let (this, user_id) = (self.clone(), user_id.to_string());
+            let (this, user_id) = (self.clone(), user_id.clone());
             let provider = connection.provider.clone();
             async move {
                 let cache = this.counts.0.clone();
@@ -159,7 +164,7 @@ impl Connections {
     /// while counting comes back as needing attention.
     pub async fn with_server_counts(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         list: Vec<Connection>,
     ) -> Vec<(Connection, Option<Counted>)> {
         let counts = join_all(list.iter().map(|c| self.count_within_budget(user_id, c))).await;

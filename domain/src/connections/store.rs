@@ -12,6 +12,7 @@ use crate::db::new_id;
 use crate::error::DomainError;
 use crate::error::Refusal;
 use crate::providers::hetzner::ApiToken;
+use model::{ConnectionId, UserId};
 
 /// The columns a [`Connection`] is read from.
 pub(crate) const CONNECTION_COLUMNS: &str =
@@ -26,7 +27,7 @@ pub(super) struct NewToken<'a> {
 /// Turns a unique-constraint violation on the token's HMAC into "already connected".
 async fn already_connected_or(
     connections: &Connections,
-    user_id: &str,
+    user_id: &UserId,
     hmac: &str,
     err: sqlx::Error,
 ) -> DomainError {
@@ -43,15 +44,15 @@ impl Connections {
     /// Seals a token for one row: the ciphertext opens only for that owner and row.
     fn seal_token(
         &self,
-        user_id: &str,
-        row_id: &str,
+        user_id: &UserId,
+        row_id: &ConnectionId,
         token: &ApiToken,
     ) -> Result<Sealed, DomainError> {
         Ok(self.keyring.seal(
             token.expose_secret().as_bytes(),
             Binding {
-                owner_id: user_id,
-                row_id,
+                owner_id: user_id.as_str(),
+                row_id: row_id.as_str(),
                 purpose: Purpose::HetznerToken,
             },
         )?)
@@ -59,7 +60,7 @@ impl Connections {
 
     pub(super) async fn label_for_hmac(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         hmac: &str,
     ) -> Result<Option<String>, DomainError> {
         let row: Option<(String,)> =
@@ -76,7 +77,7 @@ impl Connections {
     pub(super) async fn save_user_key(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        user_id: &str,
+        user_id: &UserId,
         key: &UserKey,
     ) -> Result<bool, DomainError> {
         let Some(sealed) = &key.unsaved else {
@@ -108,7 +109,7 @@ impl Connections {
     /// pair for the user first.
     pub(super) async fn insert(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         label: &str,
         token: NewToken<'_>,
         key: &UserKey,
@@ -121,7 +122,7 @@ impl Connections {
             tx.rollback().await?;
             return Ok(None);
         }
-        let id = new_id();
+        let id = ConnectionId::new(new_id());
         let sealed = self.seal_token(user_id, &id, token.token)?;
         let inserted = sqlx::query(
             "INSERT INTO connections (id, user_id, provider, label, token_hmac, token_key_id, token_nonce, \
@@ -162,7 +163,11 @@ impl Connections {
     }
 
     /// One of the user's connections; another user's id is simply not found.
-    pub async fn get(&self, user_id: &str, id: &str) -> Result<Connection, DomainError> {
+    pub async fn get(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<Connection, DomainError> {
         let row: Option<Connection> = sqlx::query_as(&format!(
             "SELECT {CONNECTION_COLUMNS} FROM connections WHERE user_id = $1 AND id = $2"
         ))
@@ -175,8 +180,8 @@ impl Connections {
 
     pub(super) async fn sealed_token(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
     ) -> Result<Sealed, DomainError> {
         let row: Option<(String, String, String)> = sqlx::query_as(
             "SELECT token_key_id, token_nonce, token_ciphertext FROM connections \
@@ -198,8 +203,8 @@ impl Connections {
 
     pub(super) async fn mark_needs_attention(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
     ) -> Result<(), DomainError> {
         sqlx::query("UPDATE connections SET status = $1 WHERE user_id = $2 AND id = $3")
             .bind(ConnectionStatus::NeedsAttention.stored_name())
@@ -213,8 +218,8 @@ impl Connections {
     /// The token passed a check just now: connected, verified, with this key.
     pub(super) async fn mark_verified(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         ssh_key_id: i64,
     ) -> Result<(), DomainError> {
         sqlx::query(
@@ -233,8 +238,8 @@ impl Connections {
 
     pub(super) async fn set_ssh_key_id(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         ssh_key_id: i64,
     ) -> Result<(), DomainError> {
         sqlx::query("UPDATE connections SET ssh_key_id = $1 WHERE user_id = $2 AND id = $3")
@@ -249,8 +254,8 @@ impl Connections {
     /// Puts a checked replacement token in the row, connected and verified.
     pub(super) async fn update_token(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         token: NewToken<'_>,
         ssh_key_id: i64,
     ) -> Result<(), DomainError> {
@@ -281,7 +286,11 @@ impl Connections {
 
     /// Potions changed what the project holds: every cache of it, on every
     /// instance, is stale from now on.
-    pub async fn note_project_changed(&self, user_id: &str, id: &str) -> Result<(), DomainError> {
+    pub async fn note_project_changed(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<(), DomainError> {
         sqlx::query(
             "UPDATE connections SET generation = generation + 1 WHERE user_id = $1 AND id = $2",
         )
@@ -294,8 +303,8 @@ impl Connections {
 
     pub(super) async fn set_label(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         label: &str,
     ) -> Result<(), DomainError> {
         let done = sqlx::query("UPDATE connections SET label = $1 WHERE user_id = $2 AND id = $3")
@@ -310,7 +319,11 @@ impl Connections {
         Ok(())
     }
 
-    pub(super) async fn delete(&self, user_id: &str, id: &str) -> Result<(), DomainError> {
+    pub(super) async fn delete(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<(), DomainError> {
         let done = sqlx::query("DELETE FROM connections WHERE user_id = $1 AND id = $2")
             .bind(user_id)
             .bind(id)

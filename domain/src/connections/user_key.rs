@@ -3,6 +3,7 @@
 use crate::crypto::{Binding, Purpose, Sealed};
 use crate::error::DomainError;
 use crate::ssh;
+use model::UserId;
 
 use super::Connections;
 
@@ -15,7 +16,7 @@ pub(super) struct UserKey {
 }
 
 impl Connections {
-    pub(super) async fn user_key(&self, user_id: &str) -> Result<UserKey, DomainError> {
+    pub(super) async fn user_key(&self, user_id: &UserId) -> Result<UserKey, DomainError> {
         let stored: Option<(String, String)> =
             sqlx::query_as("SELECT public_key, fingerprint FROM user_ssh_keys WHERE user_id = $1")
                 .bind(user_id)
@@ -31,8 +32,8 @@ impl Connections {
         let (public_key, seed) = ssh::generate_ed25519("potions");
         let fingerprint = ssh::md5_fingerprint(&public_key).ok_or(DomainError::Hashing)?;
         let binding = Binding {
-            owner_id: user_id,
-            row_id: user_id,
+            owner_id: user_id.as_str(),
+            row_id: user_id.as_str(),
             purpose: Purpose::SshPrivateKey,
         };
         let sealed = self.keyring.seal(seed.as_ref(), binding)?;

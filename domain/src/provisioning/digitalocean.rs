@@ -2,6 +2,7 @@
 //! (refreshed once when DigitalOcean refuses it).
 
 use crate::error::Refusal;
+use model::UserId;
 use std::future::Future;
 
 use super::{
@@ -22,7 +23,7 @@ const MAX_FOLLOWED_ACTIONS: usize = 3;
 /// A team opened for provisioning.
 pub(super) struct DigitalOceanTeam<'a> {
     provisioning: &'a Provisioning,
-    user_id: &'a str,
+    user_id: &'a UserId,
     pub(super) connection: Connection,
     setup: &'a DigitalOceanSetup,
 }
@@ -52,7 +53,7 @@ impl<'a> DigitalOceanTeam<'a> {
     /// Access DigitalOcean refused stops every call until the team is reconnected.
     pub(super) fn open(
         provisioning: &'a Provisioning,
-        user_id: &'a str,
+        user_id: &'a UserId,
         connection: Connection,
     ) -> Result<Self, DomainError> {
         if connection.status == ConnectionStatus::NeedsAttention {

@@ -1,6 +1,7 @@
 //! Provisioning in a Hetzner Cloud project, through its API token.
 
 use crate::error::Refusal;
+use model::UserId;
 use std::collections::BTreeMap;
 
 use super::{
@@ -18,7 +19,7 @@ use crate::providers::hetzner::{
 /// A project opened with its token.
 pub(super) struct HetznerProject<'a> {
     provisioning: &'a Provisioning,
-    user_id: &'a str,
+    user_id: &'a UserId,
     pub(super) connection: Connection,
     token: ApiToken,
 }
@@ -28,7 +29,7 @@ impl<'a> HetznerProject<'a> {
     /// passes a re-check.
     pub(super) async fn open(
         provisioning: &'a Provisioning,
-        user_id: &'a str,
+        user_id: &'a UserId,
         connection: Connection,
     ) -> Result<Self, DomainError> {
         if connection.status == ConnectionStatus::NeedsAttention {
@@ -52,7 +53,7 @@ impl<'a> HetznerProject<'a> {
 
     /// Turns a Hetzner failure into the user's terms, noting a rejected token.
     async fn fail(&self, err: HetznerError) -> DomainError {
-        let id = self.connection.id.as_str();
+        let id = &self.connection.id;
         let _ = self
             .provisioning
             .connections
@@ -60,7 +61,7 @@ impl<'a> HetznerProject<'a> {
             .await;
         let failure = provisioning_failure(&err);
         if matches!(failure, DomainError::Refused(Refusal::HetznerUnreachable)) {
-            tracing::warn!(connection_id = id, error = %err, "hetzner call failed");
+            tracing::warn!(connection_id = %id, error = %err, "hetzner call failed");
         }
         failure
     }

@@ -7,6 +7,7 @@ use super::{
     Progress, Refused, Server, SshKey,
 };
 use crate::error::Refusal;
+use model::{ConnectionId, UserId};
 use std::time::Duration;
 
 use crate::connections::{Connection, Connections};
@@ -48,9 +49,9 @@ pub(crate) trait Provisioner {
 #[derive(Clone, Debug)]
 pub struct Provisioning {
     pub(super) connections: Connections,
-    catalogues: moka::sync::Cache<String, Catalogue>,
+    catalogues: moka::sync::Cache<ConnectionId, Catalogue>,
     /// Keyed by connection id and generation.
-    key_lists: moka::sync::Cache<(String, i64), Vec<SshKey>>,
+    key_lists: moka::sync::Cache<(ConnectionId, i64), Vec<SshKey>>,
 }
 
 /// A connection opened for provisioning, with its provider's implementation.
@@ -87,7 +88,11 @@ impl Provisioning {
     /// The connection with its provider's implementation, if provisioning
     /// may use it now: access the provider refused stops every call until
     /// it is restored.
-    async fn open<'a>(&'a self, user_id: &'a str, id: &str) -> Result<Opened<'a>, DomainError> {
+    async fn open<'a>(
+        &'a self,
+        user_id: &'a UserId,
+        id: &ConnectionId,
+    ) -> Result<Opened<'a>, DomainError> {
         let connection = self.connections.get(user_id, id).await?;
         match connection.provider.as_str() {
             crate::connections::PROVIDER_HETZNER => Ok(Opened::Hetzner(
@@ -103,25 +108,33 @@ impl Provisioning {
         }
     }
 
-    pub async fn servers(&self, user_id: &str, id: &str) -> Result<Vec<Server>, DomainError> {
+    pub async fn servers(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<Vec<Server>, DomainError> {
         on_provider!(self.open(user_id, id).await?, |p| p.servers().await)
     }
 
-    pub async fn catalogue(&self, user_id: &str, id: &str) -> Result<Catalogue, DomainError> {
+    pub async fn catalogue(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<Catalogue, DomainError> {
         let opened = self.open(user_id, id).await?;
         if let Some(cached) = self.catalogues.get(id) {
             return Ok(cached);
         }
         let catalogue = on_provider!(opened, |p| p.load_catalogue().await)?;
-        self.catalogues.insert(id.to_string(), catalogue.clone());
+        self.catalogues.insert(id.clone(), catalogue.clone());
         Ok(catalogue)
     }
 
     /// Checks the request against the live catalogue before sending it.
     pub async fn create_server(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         new: NewServer,
     ) -> Result<Changed<CreatedServer>, Refused> {
         let catalogue = self.catalogue(user_id, id).await?;
@@ -136,8 +149,8 @@ impl Provisioning {
     /// The combined progress of up to ten of the project's actions.
     pub async fn progress(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         actions: &[i64],
     ) -> Result<Progress, DomainError> {
         on_provider!(self.open(user_id, id).await?, |p| p.progress(actions).await)
@@ -146,8 +159,8 @@ impl Provisioning {
     /// Deletes a server once its exact name is confirmed.
     pub async fn delete_server(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         server_id: i64,
         confirm_name: &str,
     ) -> Result<Changed<()>, Refused> {
@@ -161,9 +174,13 @@ impl Provisioning {
 
     /// The project's keys; a listing is reused until Potions changes the
     /// project or a minute passes.
-    pub async fn ssh_keys(&self, user_id: &str, id: &str) -> Result<Vec<SshKey>, DomainError> {
+    pub async fn ssh_keys(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<Vec<SshKey>, DomainError> {
         let opened = self.open(user_id, id).await?;
-        let key = (id.to_string(), opened.connection().generation);
+        let key = (id.clone(), opened.connection().generation);
         if let Some(cached) = self.key_lists.get(&key) {
             return Ok(cached);
         }
@@ -175,8 +192,8 @@ impl Provisioning {
     /// Adds a key; one whose fingerprint is already there is returned instead.
     pub async fn add_ssh_key(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         name: &str,
         public_key: &str,
     ) -> Result<Changed<AddedKey>, Refused> {
@@ -195,8 +212,8 @@ impl Provisioning {
 
     pub async fn delete_ssh_key(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         key_id: i64,
     ) -> Result<Changed<()>, Refused> {
         let deleted = on_provider!(self.open(user_id, id).await?, |p| p
@@ -208,9 +225,9 @@ impl Provisioning {
 
     /// The change happened at the provider whatever happens here: a failure
     /// to invalidate caches is logged, not reported as the change's.
-    async fn project_changed(&self, user_id: &str, id: &str) {
+    async fn project_changed(&self, user_id: &UserId, id: &ConnectionId) {
         if let Err(err) = self.connections.note_project_changed(user_id, id).await {
-            tracing::warn!(error = %err, connection_id = id, "project caches not invalidated");
+            tracing::warn!(error = %err, connection_id = %id, "project caches not invalidated");
         }
     }
 }

@@ -65,7 +65,7 @@ pub async fn handle(
     }
     .await;
     let to = match outcome {
-        Ok(connected) => paths::connected(&connected.connection.id, connected.replaced),
+        Ok(connected) => paths::connected(connected.connection.id.as_str(), connected.replaced),
         Err(AppError(Refusal::NotSignedIn)) => paths::with_next(paths::SIGN_IN, CONNECT_PATH),
         Err(err) => format!("{CONNECT_PATH}?outcome={}", outcome_word(&err)),
     };

@@ -23,10 +23,12 @@ pub async fn start_digitalocean_connect(
     let (user, state) = crate::ssr::user_and_state().await?;
     let secret =
         crate::ssr::session_secret(&state)?.ok_or(AppError(crate::error::Refusal::NotSignedIn))?;
-    let reconnect = reconnect.filter(|id| !id.is_empty());
+    let reconnect = reconnect
+        .filter(|id| !id.is_empty())
+        .map(model::ConnectionId::new);
     let url = state
         .connections
-        .begin_digitalocean(&user.id, &secret, &label, reconnect.as_deref())
+        .begin_digitalocean(&user.id, &secret, &label, reconnect.as_ref())
         .await?;
     leptos_axum::redirect(&url);
     Ok(())

@@ -16,7 +16,7 @@ pub async fn connect_hetzner(label: String, token: String) -> Result<(), AppErro
         .connections
         .connect(&user.id, &label, &token, &request)
         .await?;
-    crate::ssr::redirect_to(&crate::paths::connected(&connection.id, false));
+    crate::ssr::redirect_to(&crate::paths::connected(connection.id.as_str(), false));
     Ok(())
 }
 
@@ -24,6 +24,7 @@ pub async fn connect_hetzner(label: String, token: String) -> Result<(), AppErro
 /// unless they pass.
 #[server(prefix = "/api", endpoint = "replace_token", output = crate::wire::TextJson)]
 pub async fn replace_token(id: String, token: String) -> Result<(), AppError> {
+    let id = model::ConnectionId::new(id);
     let token = zeroize::Zeroizing::new(token);
     let (user, state) = crate::ssr::user_and_state().await?;
     let connection = state
@@ -36,6 +37,6 @@ pub async fn replace_token(id: String, token: String) -> Result<(), AppError> {
     )
     .on(&connection.id, &connection.label);
     crate::ssr::record(&state, &user.id, entry).await;
-    crate::ssr::redirect_to(&crate::paths::project(&id));
+    crate::ssr::redirect_to(&crate::paths::project(id.as_str()));
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! taken with `DELETE … RETURNING`, so it works once on every instance.
 
 use crate::error::Refusal;
+use model::UserId;
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::SecondFactors;
@@ -28,7 +29,7 @@ pub(super) fn stored_json<T: DeserializeOwned>(json: &str) -> Result<T, DomainEr
 impl SecondFactors {
     pub(super) async fn store_ceremony(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         purpose: &str,
         state: &impl Serialize,
     ) -> Result<String, DomainError> {
@@ -69,7 +70,7 @@ impl SecondFactors {
     pub(super) async fn take_ceremony<T: DeserializeOwned>(
         &self,
         ceremony: &str,
-        user_id: &str,
+        user_id: &UserId,
         purpose: &str,
     ) -> Result<T, DomainError> {
         let row: Option<(String,)> = sqlx::query_as(

@@ -6,6 +6,7 @@
 
 use crate::error::Refusal;
 use base64::Engine as _;
+use model::UserId;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use webauthn_rs::prelude::{
@@ -59,7 +60,7 @@ fn checked_name(name: &str) -> Result<String, DomainError> {
 }
 
 /// The WebAuthn user handle: stable per account, and no personal data.
-fn user_handle(user_id: &str) -> Uuid {
+fn user_handle(user_id: &UserId) -> Uuid {
     let digest = Sha256::digest(format!("potions-passkey-user:{user_id}").as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
@@ -87,7 +88,7 @@ impl SecondFactors {
         self.relying_party.as_ref().map(RelyingParty::origin)
     }
 
-    pub async fn passkeys(&self, user_id: &str) -> Result<Vec<PasskeyInfo>, DomainError> {
+    pub async fn passkeys(&self, user_id: &UserId) -> Result<Vec<PasskeyInfo>, DomainError> {
         let rows: Vec<(String, String, i64, Option<i64>)> = sqlx::query_as(
             "SELECT id, name, created_at, last_used_at FROM passkeys WHERE user_id = $1 \
              ORDER BY created_at, id",
@@ -106,7 +107,7 @@ impl SecondFactors {
             .collect())
     }
 
-    pub(super) async fn has_passkey(&self, user_id: &str) -> Result<bool, DomainError> {
+    pub(super) async fn has_passkey(&self, user_id: &UserId) -> Result<bool, DomainError> {
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM passkeys WHERE user_id = $1")
             .bind(user_id)
             .fetch_one(self.db.pool())
@@ -114,7 +115,7 @@ impl SecondFactors {
         Ok(count > 0)
     }
 
-    async fn credentials(&self, user_id: &str) -> Result<Vec<Passkey>, DomainError> {
+    async fn credentials(&self, user_id: &UserId) -> Result<Vec<Passkey>, DomainError> {
         let rows: Vec<(String,)> =
             sqlx::query_as("SELECT credential FROM passkeys WHERE user_id = $1")
                 .bind(user_id)
@@ -159,7 +160,7 @@ impl SecondFactors {
     /// first factor also brings the first recovery codes (shown once).
     pub async fn finish_passkey_registration(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         ceremony: &str,
         credential: &str,
     ) -> Result<Option<RecoveryCodes>, DomainError> {
@@ -208,13 +209,13 @@ impl SecondFactors {
             None
         };
         tx.commit().await?;
-        tracing::info!(user_id, "passkey added");
+        tracing::info!(%user_id, "passkey added");
         Ok(codes)
     }
 
     pub async fn rename_passkey(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         id: &str,
         name: &str,
     ) -> Result<(), DomainError> {
@@ -233,7 +234,7 @@ impl SecondFactors {
 
     /// Removes a passkey (the caller checked the password). With no factor
     /// left, the recovery codes go too.
-    pub async fn remove_passkey(&self, user_id: &str, id: &str) -> Result<(), DomainError> {
+    pub async fn remove_passkey(&self, user_id: &UserId, id: &str) -> Result<(), DomainError> {
         let removed = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user_id)
@@ -243,7 +244,7 @@ impl SecondFactors {
             return Err(DomainError::Refused(Refusal::PasskeyNotFound));
         }
         self.forget_codes_without_factor(user_id).await?;
-        tracing::info!(user_id, "passkey removed");
+        tracing::info!(%user_id, "passkey removed");
         Ok(())
     }
 
@@ -280,7 +281,7 @@ impl SecondFactors {
         pending: &str,
         ceremony: &str,
         credential: &str,
-    ) -> Result<(String, Factor), DomainError> {
+    ) -> Result<(UserId, Factor), DomainError> {
         let rp = self.relying_party()?;
         let pending_hash = hash_secret(pending);
         let user_id = self.waiting(&pending_hash).await?;
@@ -312,7 +313,7 @@ impl SecondFactors {
     /// passkey was removed meanwhile.
     async fn note_use(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         result: &AuthenticationResult,
     ) -> Result<Option<()>, DomainError> {
         let credential_id = encoded_credential_id(result.cred_id());
@@ -355,8 +356,9 @@ mod tests {
 
     #[test]
     fn the_user_handle_is_stable_and_says_nothing() {
-        assert_eq!(user_handle("u1"), user_handle("u1"));
-        assert_ne!(user_handle("u1"), user_handle("u2"));
-        assert!(!user_handle("u1").to_string().contains("u1"));
+        let (u1, u2) = (UserId::new("u1"), UserId::new("u2"));
+        assert_eq!(user_handle(&u1), user_handle(&u1));
+        assert_ne!(user_handle(&u1), user_handle(&u2));
+        assert!(!user_handle(&u1).to_string().contains("u1"));
     }
 }

@@ -2,6 +2,7 @@
 //! as a salted SHA-256 (enough for codes of at least 112 bits, ASVS 6.5.2),
 //! each working once.
 
+use model::UserId;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -58,7 +59,7 @@ pub(super) fn hash(salt: &str, code: &str) -> String {
 /// A new set replaces every code the user had.
 pub(super) async fn replace_all(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    user_id: &str,
+    user_id: &UserId,
 ) -> Result<RecoveryCodes, DomainError> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id)

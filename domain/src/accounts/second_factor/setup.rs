@@ -4,6 +4,7 @@
 
 use super::{recovery, totp, PasskeyInfo, RecoveryCodes, RelyingParty};
 use crate::error::Refusal;
+use model::UserId;
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
@@ -56,18 +57,18 @@ pub struct Status {
     pub recovery_codes_left: i64,
 }
 
-fn binding(user_id: &str) -> Binding<'_> {
+fn binding(user_id: &UserId) -> Binding<'_> {
     Binding {
-        owner_id: user_id,
-        row_id: user_id,
+        owner_id: user_id.as_str(),
+        row_id: user_id.as_str(),
         purpose: Purpose::TotpSecret,
     }
 }
 
-fn fresh_codes_binding(user_id: &str) -> Binding<'_> {
+fn fresh_codes_binding(user_id: &UserId) -> Binding<'_> {
     Binding {
-        owner_id: user_id,
-        row_id: user_id,
+        owner_id: user_id.as_str(),
+        row_id: user_id.as_str(),
         purpose: Purpose::FreshRecoveryCodes,
     }
 }
@@ -85,7 +86,7 @@ impl SecondFactors {
     /// The stored secret and whether it was confirmed (and when it was made).
     pub(super) async fn stored(
         &self,
-        user_id: &str,
+        user_id: &UserId,
     ) -> Result<Option<(Zeroizing<Vec<u8>>, Option<i64>, i64)>, DomainError> {
         let row: Option<(String, String, String, Option<i64>, i64)> = sqlx::query_as(
             "SELECT secret_key_id, secret_nonce, secret_ciphertext, confirmed_at, created_at \
@@ -107,11 +108,11 @@ impl SecondFactors {
     }
 
     /// Whether signing in asks for a second step: an authenticator or a passkey.
-    pub async fn any_on(&self, user_id: &str) -> Result<bool, DomainError> {
+    pub async fn any_on(&self, user_id: &UserId) -> Result<bool, DomainError> {
         Ok(self.totp_on(user_id).await? || self.has_passkey(user_id).await?)
     }
 
-    pub(super) async fn totp_on(&self, user_id: &str) -> Result<bool, DomainError> {
+    pub(super) async fn totp_on(&self, user_id: &UserId) -> Result<bool, DomainError> {
         let on: Option<(i64,)> = sqlx::query_as(
             "SELECT 1 FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL",
         )
@@ -147,7 +148,7 @@ impl SecondFactors {
     }
 
     /// Makes a new secret for the user's app, not in force until confirmed.
-    pub async fn begin_totp(&self, user_id: &str) -> Result<(), DomainError> {
+    pub async fn begin_totp(&self, user_id: &UserId) -> Result<(), DomainError> {
         if self.totp_on(user_id).await? {
             return Err(DomainError::Refused(Refusal::TotpAlreadyOn));
         }
@@ -177,7 +178,7 @@ impl SecondFactors {
     /// recovery codes are made (shown to the user once).
     pub async fn confirm_totp(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         code: &str,
     ) -> Result<RecoveryCodes, DomainError> {
         let now = now_unix();
@@ -212,12 +213,12 @@ impl SecondFactors {
         }
         let codes = self.replace_codes(&mut tx, user_id).await?;
         tx.commit().await?;
-        tracing::info!(user_id, "two-factor sign-in turned on");
+        tracing::info!(%user_id, "two-factor sign-in turned on");
         Ok(codes)
     }
 
     /// A new set of recovery codes; the old ones stop working.
-    pub async fn regenerate_codes(&self, user_id: &str) -> Result<RecoveryCodes, DomainError> {
+    pub async fn regenerate_codes(&self, user_id: &UserId) -> Result<RecoveryCodes, DomainError> {
         if !self.any_on(user_id).await? {
             return Err(DomainError::Refused(Refusal::TotpNotEnrolling));
         }
@@ -233,7 +234,7 @@ impl SecondFactors {
     pub(super) async fn replace_codes(
         &self,
         tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        user_id: &str,
+        user_id: &UserId,
     ) -> Result<RecoveryCodes, DomainError> {
         let codes = recovery::replace_all(tx, user_id).await?;
         let joined = Zeroizing::new(
@@ -268,7 +269,7 @@ impl SecondFactors {
 
     /// The newest recovery codes if they have not been shown yet: answered
     /// once, then forgotten.
-    pub async fn take_fresh_codes(&self, user_id: &str) -> Result<RecoveryCodes, DomainError> {
+    pub async fn take_fresh_codes(&self, user_id: &UserId) -> Result<RecoveryCodes, DomainError> {
         let row: Option<(String, String, String, i64)> = sqlx::query_as(
             "DELETE FROM fresh_recovery_codes WHERE user_id = $1 \
              RETURNING codes_key_id, codes_nonce, codes_ciphertext, expires_at",
@@ -299,20 +300,20 @@ impl SecondFactors {
 
     /// Turns the authenticator off. With no passkey left either, the
     /// recovery codes go too.
-    pub async fn turn_off(&self, user_id: &str) -> Result<(), DomainError> {
+    pub async fn turn_off(&self, user_id: &UserId) -> Result<(), DomainError> {
         sqlx::query("DELETE FROM totp_factors WHERE user_id = $1")
             .bind(user_id)
             .execute(self.db.pool())
             .await?;
         self.forget_codes_without_factor(user_id).await?;
-        tracing::info!(user_id, "authenticator turned off");
+        tracing::info!(%user_id, "authenticator turned off");
         Ok(())
     }
 
     /// Recovery codes stand in for a factor: without one they are deleted.
     pub(super) async fn forget_codes_without_factor(
         &self,
-        user_id: &str,
+        user_id: &UserId,
     ) -> Result<(), DomainError> {
         sqlx::query(
             "DELETE FROM recovery_codes WHERE user_id = $1 \

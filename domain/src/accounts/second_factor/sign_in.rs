@@ -6,6 +6,7 @@
 //! throttled per account (slowed down, never locked out).
 
 use crate::error::Refusal;
+use model::UserId;
 use std::future::Future;
 
 use super::{recovery, totp, SecondFactors};
@@ -46,7 +47,7 @@ impl Factor {
     }
 }
 
-fn throttle_key(user_id: &str) -> String {
+fn throttle_key(user_id: &UserId) -> String {
     format!("second-factor:{user_id}")
 }
 
@@ -55,7 +56,7 @@ impl SecondFactors {
     /// stays counted, a right one clears the count.
     pub(super) async fn guarded<T>(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         check: impl Future<Output = Result<Option<T>, DomainError>>,
     ) -> Result<T, DomainError> {
         let key = throttle_key(user_id);
@@ -74,7 +75,7 @@ impl SecondFactors {
 
     /// The password was right and the user has a second factor: the sign-in
     /// waits for it. Answers the browser's secret.
-    pub async fn begin_sign_in(&self, user_id: &str) -> Result<PendingSecret, DomainError> {
+    pub async fn begin_sign_in(&self, user_id: &UserId) -> Result<PendingSecret, DomainError> {
         let secret = SessionSecret::generate();
         let now = now_unix();
         sqlx::query("DELETE FROM pending_sign_ins WHERE expires_at <= $1")
@@ -93,7 +94,7 @@ impl SecondFactors {
     }
 
     /// Whose sign-in `pending` is, while it waits (to record a wrong code).
-    pub async fn waiting_user(&self, pending: &str) -> Result<Option<String>, DomainError> {
+    pub async fn waiting_user(&self, pending: &str) -> Result<Option<UserId>, DomainError> {
         match self.waiting(&hash_secret(pending)).await {
             Ok(user_id) => Ok(Some(user_id)),
             Err(DomainError::Refused(Refusal::SecondStepExpired)) => Ok(None),
@@ -112,7 +113,7 @@ impl SecondFactors {
     }
 
     /// The user whose sign-in (by the hash of its secret) still waits.
-    pub(super) async fn waiting(&self, pending_hash: &str) -> Result<String, DomainError> {
+    pub(super) async fn waiting(&self, pending_hash: &str) -> Result<UserId, DomainError> {
         let row: Option<(String,)> = sqlx::query_as(
             "SELECT user_id FROM pending_sign_ins WHERE id_hash = $1 AND expires_at > $2",
         )
@@ -120,7 +121,7 @@ impl SecondFactors {
         .bind(now_unix())
         .fetch_optional(self.db.pool())
         .await?;
-        row.map(|(user_id,)| user_id)
+        row.map(|(user_id,)| UserId::new(user_id))
             .ok_or(DomainError::Refused(Refusal::SecondStepExpired))
     }
 
@@ -144,7 +145,7 @@ impl SecondFactors {
         &self,
         pending: &str,
         code: &str,
-    ) -> Result<(String, Factor), DomainError> {
+    ) -> Result<(UserId, Factor), DomainError> {
         let pending_hash = hash_secret(pending);
         let now = now_unix();
         let user_id = self.waiting(&pending_hash).await?;
@@ -185,7 +186,7 @@ impl SecondFactors {
     /// Marks the matching unused recovery code used; false if none matches.
     async fn use_recovery_code(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         code: &str,
         now: i64,
     ) -> Result<bool, DomainError> {

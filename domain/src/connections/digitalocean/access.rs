@@ -1,6 +1,7 @@
 //! Calls with a connected team's token that works: refreshed once when
 //! DigitalOcean refuses it, and the user's Potions key found or put back.
 
+use model::{ConnectionId, UserId};
 use std::future::Future;
 
 use super::failure::api_failure;
@@ -14,8 +15,8 @@ impl Connections {
     /// Other errors read as `fail` says.
     pub(crate) async fn with_digitalocean_token<T, E, F, Fut>(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         call: F,
         fail: fn(&DigitalOceanError) -> E,
     ) -> Result<Answer<T>, E>
@@ -36,7 +37,11 @@ impl Connections {
     }
 
     /// Every droplet of the connection's team.
-    pub async fn droplets(&self, user_id: &str, id: &str) -> Result<Vec<Droplet>, DomainError> {
+    pub async fn droplets(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<Vec<Droplet>, DomainError> {
         let client = self.digitalocean_setup()?.client.clone();
         let call = |token: AccessToken| {
             let client = client.clone();
@@ -51,7 +56,7 @@ impl Connections {
     /// id remembered) if it was removed.
     pub(crate) async fn team_key_id(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         connection: &Connection,
     ) -> Result<i64, DomainError> {
         let key = self.user_key(user_id).await?;

@@ -14,6 +14,7 @@ use crate::providers::digitalocean::{
     authorize_url, AccessToken, AccountStatus, AuthorizationCode, ErrorKind, Pkce, TokenGrant,
     SCOPES,
 };
+use model::{ConnectionId, UserId};
 
 /// What DigitalOcean sent the browser back with.
 #[derive(Debug, Default, Clone)]
@@ -60,10 +61,10 @@ impl Connections {
     /// the DigitalOcean consent URL to send the browser to.
     pub async fn begin_digitalocean(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         session_secret: &str,
         label: &str,
-        reconnect_id: Option<&str>,
+        reconnect_id: Option<&ConnectionId>,
     ) -> Result<String, DomainError> {
         if let Some(id) = reconnect_id {
             if self.get(user_id, id).await?.provider != PROVIDER_DIGITALOCEAN {
@@ -93,7 +94,7 @@ impl Connections {
     /// first, then a denial, then anything DigitalOcean refuses.
     pub async fn complete_digitalocean(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         session_secret: &str,
         callback: Callback,
     ) -> Result<Connected, DomainError> {
@@ -117,7 +118,7 @@ impl Connections {
             .await
             .map_err(|err| exchange_failure(&err))?;
         let stored = self
-            .accept_grant(user_id, &flow.label, flow.reconnect_id.as_deref(), &grant)
+            .accept_grant(user_id, &flow.label, flow.reconnect_id.as_ref(), &grant)
             .await;
         if stored.is_err() {
             // Nothing was stored: leave no grant behind at DigitalOcean either.
@@ -138,9 +139,9 @@ impl Connections {
     /// team, and stores the connection.
     async fn accept_grant(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         label: &str,
-        reconnect_id: Option<&str>,
+        reconnect_id: Option<&ConnectionId>,
         grant: &TokenGrant,
     ) -> Result<Connected, DomainError> {
         if let Some(scope) = &grant.scope {
@@ -184,7 +185,7 @@ impl Connections {
                 .store_grant(user_id, label, reconnect_id, grant, &team, &key, ssh_key_id)
                 .await?
             {
-                tracing::info!(user_id, connection_id = %connected.connection.id, replaced = connected.replaced,
+                tracing::info!(%user_id, connection_id = %connected.connection.id, replaced = connected.replaced,
                     "digitalocean team connected");
                 return Ok(connected);
             }

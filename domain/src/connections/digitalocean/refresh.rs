@@ -5,6 +5,7 @@
 //! old one; every other instance waits for the new version and uses it.
 
 use crate::error::Refusal;
+use model::{ConnectionId, UserId};
 use std::time::Duration;
 
 use super::failure::api_failure;
@@ -30,8 +31,8 @@ impl Connections {
     /// A working access token, refreshed first when it expires within a day.
     pub async fn digitalocean_token(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
     ) -> Result<AccessToken, DomainError> {
         self.fresh_token(user_id, id, false).await
     }
@@ -40,16 +41,16 @@ impl Connections {
     /// another instance refreshed meanwhile: then that one.
     pub async fn refresh_digitalocean(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
     ) -> Result<AccessToken, DomainError> {
         self.fresh_token(user_id, id, true).await
     }
 
     async fn fresh_token(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         force: bool,
     ) -> Result<AccessToken, DomainError> {
         let setup = self.digitalocean_setup()?;
@@ -78,8 +79,8 @@ impl Connections {
     /// another instance holds it or already moved the row on.
     async fn claim_refresh(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         version: i64,
     ) -> Result<bool, DomainError> {
         let now = now_unix();
@@ -97,7 +98,7 @@ impl Connections {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn release_claim(&self, user_id: &str, id: &str) -> Result<(), DomainError> {
+    async fn release_claim(&self, user_id: &UserId, id: &ConnectionId) -> Result<(), DomainError> {
         sqlx::query(
             "UPDATE connections SET refresh_claimed_until = NULL WHERE user_id = $1 AND id = $2",
         )
@@ -111,8 +112,8 @@ impl Connections {
     async fn refresh_claimed(
         &self,
         setup: &DigitalOceanSetup,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         row: Tokens,
     ) -> Result<AccessToken, DomainError> {
         let Some(sealed) = &row.refresh else {
@@ -129,7 +130,7 @@ impl Connections {
                 let failure = api_failure(&err);
                 if matches!(failure, DomainError::Refused(Refusal::TokenRejected)) {
                     tracing::warn!(
-                        connection_id = id,
+                        connection_id = %id,
                         "DigitalOcean refused the refresh: connection needs attention"
                     );
                     self.mark_needs_attention(user_id, id).await?;
@@ -160,14 +161,14 @@ impl Connections {
             let _ = setup.client.revoke(&grant.access_token).await;
             return Err(DomainError::Refused(Refusal::ConnectionNotFound));
         }
-        tracing::info!(connection_id = id, "digitalocean tokens refreshed");
+        tracing::info!(connection_id = %id, "digitalocean tokens refreshed");
         self.note_refresh(user_id, id, Outcome::Ok).await;
         Ok(grant.access_token)
     }
 
     /// Puts a refresh in the owner's activity log (it may run in the
     /// background sweep, outside any request).
-    async fn note_refresh(&self, user_id: &str, id: &str, outcome: Outcome) {
+    async fn note_refresh(&self, user_id: &UserId, id: &ConnectionId, outcome: Outcome) {
         let label = self
             .get(user_id, id)
             .await
@@ -185,7 +186,7 @@ impl Connections {
         if !self.digitalocean_is_set_up() {
             return Ok(0);
         }
-        let due: Vec<(String, String)> = sqlx::query_as(
+        let due: Vec<(UserId, ConnectionId)> = sqlx::query_as(
             "SELECT user_id, id FROM connections WHERE provider = $1 AND status = $2 AND token_expires_at < $3",
         )
         .bind(PROVIDER_DIGITALOCEAN)

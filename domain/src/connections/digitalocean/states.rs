@@ -4,6 +4,7 @@
 
 use crate::error::Refusal;
 use base64::Engine as _;
+use model::{ConnectionId, UserId};
 use rand::RngCore as _;
 
 use crate::accounts::sessions::hash_secret;
@@ -20,13 +21,13 @@ const STATE_CHARS: usize = 43;
 /// What the start of a flow left for its callback.
 pub(super) struct StartedFlow {
     pub label: String,
-    pub reconnect_id: Option<String>,
+    pub reconnect_id: Option<ConnectionId>,
     pub verifier: PkceVerifier,
 }
 
-fn binding<'a>(user_id: &'a str, state_hash: &'a str) -> Binding<'a> {
+fn binding<'a>(user_id: &'a UserId, state_hash: &'a str) -> Binding<'a> {
     Binding {
-        owner_id: user_id,
+        owner_id: user_id.as_str(),
         row_id: state_hash,
         purpose: Purpose::PkceVerifier,
     }
@@ -36,10 +37,10 @@ impl Connections {
     /// Stores a new flow; answers its `state`.
     pub(super) async fn save_state(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         session_secret: &str,
         label: &str,
-        reconnect_id: Option<&str>,
+        reconnect_id: Option<&ConnectionId>,
         pkce: &Pkce,
     ) -> Result<String, DomainError> {
         let mut bytes = [0u8; 32];
@@ -78,7 +79,7 @@ impl Connections {
     /// user or browser session is left alone and refused, as is one expired.
     pub(super) async fn take_state(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         session_secret: &str,
         state: Option<&str>,
     ) -> Result<StartedFlow, DomainError> {
@@ -90,7 +91,7 @@ impl Connections {
             })
             .ok_or(DomainError::Refused(Refusal::OAuthStateInvalid))?;
         let state_hash = hash_secret(state);
-        let row: Option<(String, Option<String>, String, String, String, i64)> = sqlx::query_as(
+        let row: Option<(String, Option<ConnectionId>, String, String, String, i64)> = sqlx::query_as(
             "DELETE FROM oauth_states WHERE state_hash = $1 AND user_id = $2 AND session_hash = $3 \
              RETURNING label, reconnect_id, verifier_key_id, verifier_nonce, verifier_ciphertext, expires_at",
         )

@@ -12,11 +12,16 @@ use crate::db::new_id;
 use crate::error::DomainError;
 use crate::error::Refusal;
 use crate::providers::digitalocean::{AccessToken, TokenGrant};
+use model::{ConnectionId, UserId};
 
-pub(super) fn binding<'a>(user_id: &'a str, id: &'a str, purpose: Purpose) -> Binding<'a> {
+pub(super) fn binding<'a>(
+    user_id: &'a UserId,
+    id: &'a ConnectionId,
+    purpose: Purpose,
+) -> Binding<'a> {
     Binding {
-        owner_id: user_id,
-        row_id: id,
+        owner_id: user_id.as_str(),
+        row_id: id.as_str(),
         purpose,
     }
 }
@@ -74,8 +79,8 @@ pub(super) struct Tokens {
 impl Connections {
     pub(super) fn seal_pair(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
         grant: &TokenGrant,
     ) -> Result<SealedPair, DomainError> {
         let access = grant.access_token.expose_secret();
@@ -100,9 +105,9 @@ impl Connections {
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn store_grant(
         &self,
-        user_id: &str,
+        user_id: &UserId,
         label: &str,
-        reconnect_id: Option<&str>,
+        reconnect_id: Option<&ConnectionId>,
         grant: &TokenGrant,
         team: &GrantedTeam,
         key: &UserKey,
@@ -113,7 +118,7 @@ impl Connections {
             tx.rollback().await?;
             return Ok(None);
         }
-        let existing: Option<(String, Option<String>, Option<String>)> = match reconnect_id {
+        let existing: Option<(ConnectionId, Option<String>, Option<String>)> = match reconnect_id {
             Some(id) => sqlx::query_as(
                 "SELECT id, team_uuid, team_name FROM connections WHERE user_id = $1 AND id = $2 AND provider = $3",
             )
@@ -163,7 +168,7 @@ impl Connections {
                 (id, true)
             }
             None => {
-                let id = new_id();
+                let id = ConnectionId::new(new_id());
                 let pair = self.seal_pair(user_id, &id, grant)?;
                 let team_label: String = team.name.chars().take(MAX_LABEL_CHARS).collect();
                 let label = if label.is_empty() {
@@ -215,7 +220,11 @@ impl Connections {
         }))
     }
 
-    pub(super) async fn tokens(&self, user_id: &str, id: &str) -> Result<Tokens, DomainError> {
+    pub(super) async fn tokens(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+    ) -> Result<Tokens, DomainError> {
         let row: Option<TokenRow> = sqlx::query_as(
             "SELECT status, token_version, token_expires_at, token_key_id, token_nonce, token_ciphertext, \
              refresh_key_id, refresh_nonce, refresh_ciphertext FROM connections \
@@ -261,8 +270,8 @@ impl Connections {
     /// The stored access token as it is, expired or not.
     pub(super) async fn current_access_token(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
     ) -> Result<AccessToken, DomainError> {
         let row = self.tokens(user_id, id).await?;
         let text = self.open_text(

@@ -7,6 +7,7 @@ use crate::connections::Connections;
 use crate::error::DomainError;
 use crate::error::Refusal;
 use crate::providers::digitalocean::AccountStatus;
+use model::{ConnectionId, UserId};
 
 /// What disconnecting did at the provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +26,8 @@ impl Connections {
     /// it was removed.
     pub(crate) async fn recheck_digitalocean(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
     ) -> Result<Connection, DomainError> {
         let client = &self.digitalocean_setup()?.client;
         let mut token = self.digitalocean_token(user_id, id).await?;
@@ -60,8 +61,8 @@ impl Connections {
     /// connection whatever DigitalOcean said.
     pub(crate) async fn disconnect_digitalocean(
         &self,
-        user_id: &str,
-        id: &str,
+        user_id: &UserId,
+        id: &ConnectionId,
     ) -> Result<Disconnected, DomainError> {
         let revoked = match (
             self.digitalocean_setup(),
@@ -70,7 +71,7 @@ impl Connections {
             (Ok(setup), Ok(token)) => match setup.client.revoke(&token).await {
                 Ok(()) => Disconnected::Revoked,
                 Err(err) => {
-                    tracing::warn!(connection_id = id, error = %err, "could not revoke at DigitalOcean");
+                    tracing::warn!(connection_id = %id, error = %err, "could not revoke at DigitalOcean");
                     Disconnected::NotRevoked
                 }
             },
@@ -78,8 +79,8 @@ impl Connections {
         };
         self.delete(user_id, id).await?;
         tracing::info!(
-            user_id,
-            connection_id = id,
+            %user_id,
+            connection_id = %id,
             ?revoked,
             "digitalocean team disconnected"
         );
