@@ -1,6 +1,7 @@
 //! Command-line flags, each with an environment-variable fallback.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use domain::providers::{digitalocean, hetzner};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -63,7 +64,7 @@ pub struct Settings {
 
     /// Hetzner Cloud API base URL. Tests and the demo point it at the fake;
     /// users can never change it.
-    #[arg(long, env = "POTIONS_HETZNER_API_URL", default_value = domain::providers::hetzner::DEFAULT_BASE_URL)]
+    #[arg(long, env = "POTIONS_HETZNER_API_URL", default_value = hetzner::DEFAULT_BASE_URL)]
     pub hetzner_api_url: String,
 
     /// Seconds one Hetzner request may take before Potions gives up on it.
@@ -90,12 +91,12 @@ pub struct Settings {
     pub digitalocean_client_secret_file: Option<PathBuf>,
 
     /// DigitalOcean's API host. Tests and the demo point it at the fake.
-    #[arg(long, env = "POTIONS_DIGITALOCEAN_API_URL", default_value = domain::providers::digitalocean::DEFAULT_API_BASE_URL)]
+    #[arg(long, env = "POTIONS_DIGITALOCEAN_API_URL", default_value = digitalocean::DEFAULT_API_BASE_URL)]
     pub digitalocean_api_url: String,
 
     /// DigitalOcean's OAuth base (ending in /v1/oauth). Tests and the demo
     /// point it at the fake.
-    #[arg(long, env = "POTIONS_DIGITALOCEAN_OAUTH_URL", default_value = domain::providers::digitalocean::DEFAULT_OAUTH_BASE_URL)]
+    #[arg(long, env = "POTIONS_DIGITALOCEAN_OAUTH_URL", default_value = digitalocean::DEFAULT_OAUTH_BASE_URL)]
     pub digitalocean_oauth_url: String,
 
     /// Master keys for secrets at rest: 32 bytes each, base64, separated by
@@ -254,13 +255,13 @@ impl Settings {
             public_url: None,
             log_format: LogFormat::Text,
             site_root: PathBuf::from("target/site"),
-            hetzner_api_url: domain::providers::hetzner::DEFAULT_BASE_URL.into(),
+            hetzner_api_url: hetzner::DEFAULT_BASE_URL.into(),
             hetzner_timeout_secs: 10.0,
             digitalocean_client_id: None,
             digitalocean_client_secret: None,
             digitalocean_client_secret_file: None,
-            digitalocean_api_url: domain::providers::digitalocean::DEFAULT_API_BASE_URL.into(),
-            digitalocean_oauth_url: domain::providers::digitalocean::DEFAULT_OAUTH_BASE_URL.into(),
+            digitalocean_api_url: digitalocean::DEFAULT_API_BASE_URL.into(),
+            digitalocean_oauth_url: digitalocean::DEFAULT_OAUTH_BASE_URL.into(),
             master_key: None,
             new_master_key_file: None,
             new_master_key: None,

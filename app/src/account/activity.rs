@@ -7,8 +7,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::activity::server_fns::list_activity;
 use crate::activity::ActivityList;
-use crate::components::RequireUser;
 use crate::components::{AccountPageHead, Loaded};
+use crate::components::{Field, RequireUser};
 use crate::connections::server_fns::list_connections;
 use crate::paths;
 
@@ -35,8 +35,7 @@ pub fn AccountActivityPage() -> impl IntoView {
             <section class="card" aria-labelledby="activity-title">
                 <h2 id="activity-title">"What happened, newest first"</h2>
                 <form method="get" action=paths::ACTIVITY class="form-grid">
-                    <div class="field">
-                        <label for="activity-area">"Show"</label>
+                    <Field id="activity-area" label="Show">
                         <select id="activity-area" name="area">
                             {AREAS
                                 .into_iter()
@@ -50,10 +49,9 @@ pub fn AccountActivityPage() -> impl IntoView {
                                 })
                                 .collect_view()}
                         </select>
-                    </div>
+                    </Field>
                     <Loaded resource=connections loading="Loading connections…" let:list>
-                        <div class="field">
-                            <label for="activity-connection">"Connection"</label>
+                        <Field id="activity-connection" label="Connection">
                             <select id="activity-connection" name="connection">
                                 <option value="">"All"</option>
                                 {list
@@ -69,7 +67,7 @@ pub fn AccountActivityPage() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </select>
-                        </div>
+                        </Field>
                     </Loaded>
                     <div class="field">
                         <button type="submit" class="button button-secondary">

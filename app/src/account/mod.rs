@@ -17,7 +17,7 @@ pub mod sessions;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::components::{ErrorNotice, SubmitButton};
+use crate::components::{ErrorNotice, Field, SubmitButton};
 use crate::error::AppError;
 
 /// A signed-in browser, as Account → Sessions shows it: never its cookie.
@@ -80,8 +80,7 @@ fn CurrentPassword(
     #[prop(optional)] node_ref: NodeRef<leptos::html::Input>,
 ) -> impl IntoView {
     view! {
-        <div class="field">
-            <label for=id>"Your password"</label>
+        <Field id=id label="Your password">
             <input
                 id=id
                 name="password"
@@ -91,7 +90,7 @@ fn CurrentPassword(
                 maxlength="256"
                 node_ref=node_ref
             />
-        </div>
+        </Field>
     }
 }
 

@@ -9,7 +9,7 @@ use super::server_fns::{
 };
 use super::{CurrentPassword, PasskeySummary};
 use crate::auth::webauthn::{self, Ceremony};
-use crate::components::{form_error, hydrated, ErrorNotice, SubmitButton};
+use crate::components::{form_error, hydrated, ErrorNotice, Field, SubmitButton};
 use crate::error::AppError;
 use crate::format::{format_optional_time, format_time};
 
@@ -115,8 +115,7 @@ fn AddPasskeyForm(add: AddPasskey) -> impl IntoView {
         <form on:submit=submit aria-labelledby="add-passkey-title">
             <h3 id="add-passkey-title">"Add a passkey"</h3>
             <ErrorNotice error=error />
-            <div class="field">
-                <label for="passkey-name">"Name"</label>
+            <Field id="passkey-name" label="Name">
                 <input
                     id="passkey-name"
                     name="name"
@@ -126,7 +125,7 @@ fn AddPasskeyForm(add: AddPasskey) -> impl IntoView {
                     placeholder="Laptop"
                     node_ref=name
                 />
-            </div>
+            </Field>
             <CurrentPassword id="passkey-password" node_ref=password />
             <noscript>
                 <p class="hint">"Adding a passkey needs JavaScript."</p>
@@ -155,11 +154,10 @@ fn ChangePasskeyForms(
         <ActionForm action=rename attr:aria-labelledby="rename-passkey-title">
             <h3 id="rename-passkey-title">"Rename a passkey"</h3>
             <ErrorNotice error=form_error(rename) />
-            <div class="field">{rename_menu}</div>
-            <div class="field">
-                <label for="rename-passkey-name">"New name"</label>
+            {rename_menu}
+            <Field id="rename-passkey-name" label="New name">
                 <input id="rename-passkey-name" name="name" type="text" required maxlength="64" />
-            </div>
+            </Field>
             <SubmitButton
                 pending=rename.pending()
                 label="Rename"
@@ -170,7 +168,7 @@ fn ChangePasskeyForms(
         <ActionForm action=remove attr:aria-labelledby="remove-passkey-title">
             <h3 id="remove-passkey-title">"Remove a passkey"</h3>
             <ErrorNotice error=form_error(remove) />
-            <div class="field">{remove_menu}</div>
+            {remove_menu}
             <CurrentPassword id="remove-passkey-password" />
             <SubmitButton
                 pending=remove.pending()
@@ -188,9 +186,10 @@ fn passkey_menu(id: &'static str, passkeys: &[PasskeySummary]) -> impl IntoView 
         .map(|p| view! { <option value=p.id.clone()>{p.name.clone()}</option> })
         .collect_view();
     view! {
-        <label for=id>"Passkey"</label>
-        <select id=id name="id" required>
-            {options}
-        </select>
+        <Field id=id label="Passkey">
+            <select id=id name="id" required>
+                {options}
+            </select>
+        </Field>
     }
 }

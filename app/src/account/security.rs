@@ -13,7 +13,9 @@ use super::server_fns::{
     RemovePasskey, RenamePasskey, TurnOffTotp,
 };
 use super::{PasswordAgain, TotpView};
-use crate::components::{form_error, AccountPageHead, Copyable, ErrorNotice, Loaded, SubmitButton};
+use crate::components::{
+    form_error, AccountPageHead, Copyable, ErrorNotice, Field, Loaded, SubmitButton,
+};
 use crate::paths;
 
 #[component]
@@ -150,8 +152,7 @@ fn Enrol(secret: String, qr_svg: String, confirm: ServerAction<ConfirmTotp>) -> 
             <li>
                 <ActionForm action=confirm>
                     <ErrorNotice error=error />
-                    <div class="field">
-                        <label for="enrol-code">"Enter the 6-digit code the app shows"</label>
+                    <Field id="enrol-code" label="Enter the 6-digit code the app shows">
                         <input
                             id="enrol-code"
                             name="code"
@@ -162,7 +163,7 @@ fn Enrol(secret: String, qr_svg: String, confirm: ServerAction<ConfirmTotp>) -> 
                             required
                             maxlength="7"
                         />
-                    </div>
+                    </Field>
                     <SubmitButton
                         pending=confirm.pending()
                         label="Turn on two-factor sign-in"

@@ -11,7 +11,7 @@ pub(crate) mod webauthn;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::components::SubmitButton;
+use crate::components::{hint_id, Field, SubmitButton};
 use crate::error::AppError;
 use crate::paths::{local_path, DASHBOARD};
 use crate::session::use_auth;
@@ -40,8 +40,7 @@ fn next_from_query() -> impl Fn() -> String + Copy + Send + Sync + 'static {
 #[component]
 fn EmailField() -> impl IntoView {
     view! {
-        <div class="field">
-            <label for="email">"Email"</label>
+        <Field id="email" label="Email">
             <input
                 id="email"
                 name="email"
@@ -50,7 +49,7 @@ fn EmailField() -> impl IntoView {
                 required
                 maxlength="254"
             />
-        </div>
+        </Field>
     }
 }
 
@@ -64,8 +63,11 @@ fn PasswordField(new: bool) -> impl IntoView {
         "current-password"
     };
     view! {
-        <div class="field">
-            <label for="password">"Password"</label>
+        <Field
+            id="password"
+            label="Password"
+            hint=new.then(|| "At least 8 characters.".to_string())
+        >
             <input
                 id="password"
                 name="password"
@@ -74,17 +76,9 @@ fn PasswordField(new: bool) -> impl IntoView {
                 required
                 minlength=new.then_some("8")
                 maxlength="256"
-                aria-describedby=new.then_some("password-hint")
+                aria-describedby=new.then(|| hint_id("password"))
             />
-            {new
-                .then(|| {
-                    view! {
-                        <p id="password-hint" class="hint">
-                            "At least 8 characters."
-                        </p>
-                    }
-                })}
-        </div>
+        </Field>
     }
 }
 

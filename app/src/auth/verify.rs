@@ -9,7 +9,7 @@ use super::server_fns::{
 };
 use super::webauthn::{self, Ceremony};
 use super::{load_after_success, next_from_query, SecondSteps};
-use crate::components::{form_error, hydrated, ErrorNotice, SubmitButton};
+use crate::components::{form_error, hint_id, hydrated, ErrorNotice, Field, SubmitButton};
 use crate::error::AppError;
 use crate::paths::SIGN_IN;
 
@@ -52,8 +52,11 @@ pub fn SecondStepPage() -> impl IntoView {
             </Suspense>
             <ActionForm action=verify>
                 <ErrorNotice error=error />
-                <div class="field">
-                    <label for="code">"Code"</label>
+                <Field
+                    id="code"
+                    label="Code"
+                    hint="Each code works once. A recovery code looks like abcd-efgh-…"
+                >
                     <input
                         id="code"
                         name="code"
@@ -63,12 +66,9 @@ pub fn SecondStepPage() -> impl IntoView {
                         autocapitalize="off"
                         spellcheck="false"
                         maxlength="64"
-                        aria-describedby="code-hint"
+                        aria-describedby=hint_id("code")
                     />
-                    <p id="code-hint" class="hint">
-                        "Each code works once. A recovery code looks like abcd-efgh-…"
-                    </p>
-                </div>
+                </Field>
                 <input type="hidden" name="next" value=next />
                 <SubmitButton pending=verify.pending() label="Verify" busy_label="Verifying…" />
             </ActionForm>

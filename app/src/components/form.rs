@@ -1,4 +1,5 @@
-//! Forms: the error a form shows and the button that submits it.
+//! Forms: a labelled field, the error a form shows and the button that
+//! submits it.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -75,5 +76,50 @@ pub fn SubmitButton(
                 }
             }}
         </button>
+    }
+}
+
+/// The id of a field's hint, for the control's `aria-describedby`.
+pub fn hint_id(id: &str) -> String {
+    format!("{id}-hint")
+}
+
+/// One labelled control: the label, the control itself (`children`, whose
+/// id is `id`), and an optional hint below it. A control with a hint says
+/// `aria-describedby=hint_id(id)`, so screen readers read it too.
+#[component]
+pub fn Field(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    /// Marks the label "(optional)".
+    #[prop(optional)]
+    optional: bool,
+    #[prop(optional, into)] hint: MaybeProp<String>,
+    children: Children,
+) -> impl IntoView {
+    let hint_id = hint_id(&id);
+    let hint = move || {
+        let text = hint.get()?;
+        Some(view! {
+            <p id=hint_id.clone() class="hint">
+                {text}
+            </p>
+        })
+    };
+    view! {
+        <div class="field">
+            <label for=id>
+                {label}
+                {optional
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="muted">"(optional)"</span>
+                        }
+                    })}
+            </label>
+            {children()}
+            {hint}
+        </div>
     }
 }

@@ -8,7 +8,7 @@ mod page_head;
 mod signed_in;
 
 pub use copyable::{CopyButton, Copyable};
-pub use form::{form_error, ErrorNotice, SubmitButton};
+pub use form::{form_error, hint_id, ErrorNotice, Field, SubmitButton};
 pub use interactive::hydrated;
 pub use loaded::{built_once_on_the_server, Loaded};
 pub use page_head::AccountPageHead;

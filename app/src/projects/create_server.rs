@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::server_fns::CreateServer;
-use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
+use crate::components::{form_error, hint_id, ErrorNotice, Field, Loaded, SubmitButton};
 use crate::error::AppError;
 use crate::providers::Provider;
 use model::provisioning::{CreateServerChoices, Currency, Image, Size};
@@ -102,9 +102,15 @@ fn NameField(name: RwSignal<String>) -> impl IntoView {
         let n = name.get();
         !n.is_empty() && !model::limits::is_valid_server_name(&n)
     };
+    let hint = move || {
+        if invalid() {
+            "Letters, digits and hyphens; no hyphen at the start or end of a part."
+        } else {
+            "A host name, e.g. web-1."
+        }
+    };
     view! {
-        <div class="field">
-            <label for="server-name">"Name"</label>
+        <Field id="server-name" label="Name" hint=Signal::derive(move || Some(hint().to_string()))>
             <input
                 id="server-name"
                 name="name"
@@ -112,28 +118,18 @@ fn NameField(name: RwSignal<String>) -> impl IntoView {
                 required
                 maxlength="253"
                 pattern=model::limits::SERVER_NAME_PATTERN
-                aria-describedby="server-name-hint"
+                aria-describedby=hint_id("server-name")
                 aria-invalid=move || invalid().to_string()
                 on:input=move |ev| name.set(event_target_value(&ev))
             />
-            <p id="server-name-hint" class="hint">
-                {move || {
-                    if invalid() {
-                        "Letters, digits and hyphens; no hyphen at the start or end of a part."
-                    } else {
-                        "A host name, e.g. web-1."
-                    }
-                }}
-            </p>
-        </div>
+        </Field>
     }
 }
 
 #[component]
 fn LocationField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl IntoView {
     view! {
-        <div class="field">
-            <label for="server-location">"Location"</label>
+        <Field id="server-location" label="Location">
             <select
                 id="server-location"
                 name="location"
@@ -152,7 +148,7 @@ fn LocationField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> i
                     })
                     .collect_view()}
             </select>
-        </div>
+        </Field>
     }
 }
 
@@ -242,8 +238,7 @@ fn ImageField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl
         })
     };
     view! {
-        <div class="field">
-            <label for="server-image">"Image"</label>
+        <Field id="server-image" label="Image">
             <select id="server-image" name="image">
                 {move || {
                     images()
@@ -264,7 +259,7 @@ fn ImageField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl
                         .collect_view()
                 }}
             </select>
-        </div>
+        </Field>
     }
 }
 

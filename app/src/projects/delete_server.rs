@@ -8,7 +8,7 @@ use super::server_fns::{load_project, DeleteServer};
 use model::provisioning::Server;
 
 use super::{connection_id_param, project_error};
-use crate::components::{form_error, ErrorNotice, Loaded, SubmitButton};
+use crate::components::{form_error, ErrorNotice, Field, Loaded, SubmitButton};
 use crate::error::{AppError, Refusal};
 use crate::paths;
 use crate::providers::Provider;
@@ -79,10 +79,10 @@ fn ConfirmDelete(
                 <ErrorNotice error=error />
                 <input type="hidden" name="id" value=connection_id.clone() />
                 <input type="hidden" name="server_id" value=server.id.to_string() />
-                <div class="field">
-                    <label for="confirm-name">
-                        {format!("Type the server's name, {name}, to confirm")}
-                    </label>
+                <Field
+                    id="confirm-name"
+                    label=format!("Type the server's name, {name}, to confirm")
+                >
                     <input
                         id="confirm-name"
                         name="confirm_name"
@@ -90,7 +90,7 @@ fn ConfirmDelete(
                         required
                         autocomplete="off"
                     />
-                </div>
+                </Field>
                 <div class="actions">
                     <SubmitButton
                         pending=delete.pending()

@@ -8,8 +8,8 @@ use super::server_fns::{list_ssh_keys, AddSshKey, DeleteSshKey};
 use model::provisioning::SshKey;
 
 use super::{connection_id_param, project_error};
-use crate::components::RequireUser;
 use crate::components::{form_error, Copyable, ErrorNotice, Loaded, SubmitButton};
+use crate::components::{hint_id, Field, RequireUser};
 use crate::format::format_time;
 use crate::paths;
 
@@ -130,12 +130,14 @@ fn AddKeyCard(connection_id: Memo<String>, add: ServerAction<AddSshKey>) -> impl
             <ActionForm action=add>
                 <ErrorNotice error=error />
                 <input type="hidden" name="id" value=move || connection_id.get() />
-                <div class="field">
-                    <label for="key-name">"Name"</label>
+                <Field id="key-name" label="Name">
                     <input id="key-name" name="name" type="text" required maxlength="64" />
-                </div>
-                <div class="field">
-                    <label for="public-key">"OpenSSH public key"</label>
+                </Field>
+                <Field
+                    id="public-key"
+                    label="OpenSSH public key"
+                    hint="The whole line, e.g. ssh-ed25519 AAAA… you@laptop."
+                >
                     <textarea
                         id="public-key"
                         name="public_key"
@@ -143,12 +145,9 @@ fn AddKeyCard(connection_id: Memo<String>, add: ServerAction<AddSshKey>) -> impl
                         rows="3"
                         maxlength="8192"
                         spellcheck="false"
-                        aria-describedby="public-key-hint"
+                        aria-describedby=hint_id("public-key")
                     />
-                    <p id="public-key-hint" class="hint">
-                        "The whole line, e.g. ssh-ed25519 AAAA… you@laptop."
-                    </p>
-                </div>
+                </Field>
                 <SubmitButton pending=add.pending() label="Add key" busy_label="Adding…" />
             </ActionForm>
         </section>

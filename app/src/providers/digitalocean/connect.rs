@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{outcome_error, PERMISSIONS};
-use crate::components::{form_error, ErrorNotice, Loaded};
+use crate::components::{form_error, hint_id, ErrorNotice, Field, Loaded};
 use crate::error::{AppError, Refusal};
 use leptos::server_fn::ServerFn as _;
 
@@ -82,20 +82,16 @@ fn ConnectForm() -> impl IntoView {
                 <form method="post" action=StartDigitaloceanConnect::PATH>
                     <ErrorNotice error=error />
                     <input type="hidden" name="reconnect" value=reconnect />
-                    <div class="field">
-                        <label for="label">"Label " <span class="muted">"(optional)"</span></label>
+                    <Field id="label" label="Label" optional=true hint="Empty: the team's name.">
                         <input
                             id="label"
                             name="label"
                             type="text"
                             maxlength="64"
                             autocomplete="off"
-                            aria-describedby="do-label-hint"
+                            aria-describedby=hint_id("label")
                         />
-                        <p id="do-label-hint" class="hint">
-                            "Empty: the team's name."
-                        </p>
-                    </div>
+                    </Field>
                     <button type="submit" class="button button-primary">
                         "Continue to DigitalOcean"
                     </button>

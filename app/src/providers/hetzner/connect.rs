@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::server_fns::ConnectHetzner;
 use super::{CONSOLE_URL, TOKEN_GUIDE_URL};
-use crate::components::RequireUser;
 use crate::components::{form_error, ErrorNotice, SubmitButton};
+use crate::components::{hint_id, Field, RequireUser};
 
 #[component]
 pub fn ConnectHetznerPage() -> impl IntoView {
@@ -51,24 +51,26 @@ pub fn ConnectHetznerPage() -> impl IntoView {
                     <h2 id="connect-title">"Connect a project"</h2>
                     <ActionForm action=connect>
                         <ErrorNotice error=error />
-                        <div class="field">
-                            <label for="label">
-                                "Label " <span class="muted">"(optional)"</span>
-                            </label>
+                        <Field
+                            id="label"
+                            label="Label"
+                            optional=true
+                            hint="To tell this project apart, e.g. Production."
+                        >
                             <input
                                 id="label"
                                 name="label"
                                 type="text"
                                 maxlength="64"
                                 autocomplete="off"
-                                aria-describedby="label-hint"
+                                aria-describedby=hint_id("label")
                             />
-                            <p id="label-hint" class="hint">
-                                "To tell this project apart, e.g. Production."
-                            </p>
-                        </div>
-                        <div class="field">
-                            <label for="token">"API Token"</label>
+                        </Field>
+                        <Field
+                            id="token"
+                            label="API Token"
+                            hint="64 letters and digits, from Security → API Tokens."
+                        >
                             <input
                                 id="token"
                                 name="token"
@@ -76,12 +78,9 @@ pub fn ConnectHetznerPage() -> impl IntoView {
                                 required
                                 autocomplete="off"
                                 spellcheck="false"
-                                aria-describedby="token-hint"
+                                aria-describedby=hint_id("token")
                             />
-                            <p id="token-hint" class="hint">
-                                "64 letters and digits, from Security → API Tokens."
-                            </p>
-                        </div>
+                        </Field>
                         <SubmitButton
                             pending=connect.pending()
                             label="Connect Hetzner"

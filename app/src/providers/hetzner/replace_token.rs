@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::server_fns::ReplaceToken;
-use crate::components::{form_error, ErrorNotice, SubmitButton};
+use crate::components::{form_error, ErrorNotice, Field, SubmitButton};
 
 #[component]
 pub fn ReplaceToken(connection_id: String) -> impl IntoView {
@@ -20,8 +20,7 @@ pub fn ReplaceToken(connection_id: String) -> impl IntoView {
             <ActionForm action=replace>
                 <ErrorNotice error=error />
                 <input type="hidden" name="id" value=connection_id />
-                <div class="field">
-                    <label for="replacement-token">"Replacement API token"</label>
+                <Field id="replacement-token" label="Replacement API token">
                     <input
                         id="replacement-token"
                         name="token"
@@ -30,7 +29,7 @@ pub fn ReplaceToken(connection_id: String) -> impl IntoView {
                         autocomplete="off"
                         spellcheck="false"
                     />
-                </div>
+                </Field>
                 <SubmitButton
                     pending=replace.pending()
                     label="Replace token"
