@@ -15,7 +15,7 @@ pub const SECURITY_AFTER_CHANGE: &str = "/account/security?changed=1";
 /// Where a sign-in waits for its second factor.
 pub const SECOND_STEP: &str = "/login/verify";
 
-/// A project page: the cloud project (Hetzner) or team reached through one
+/// A project page: the Hetzner project or DigitalOcean team reached through one
 /// connection, addressed by the connection's id.
 pub fn project(connection_id: &str) -> String {
     format!("/projects/{connection_id}")

@@ -39,12 +39,12 @@ pub enum Refusal {
     PasskeyRefused,
     PasskeyNotFound,
     InvalidPasskeyName,
-    NeedsAttention,
+    HetznerNeedsAttention,
     InvalidServerName,
     ServerNameTaken,
     /// The locations that do offer the type.
     ServerTypeUnavailable(Vec<String>),
-    ProjectLimitReached,
+    HetznerProjectLimitReached,
     ServerProtected,
     ServerNotFound,
     /// The fields the provider refused.
@@ -105,8 +105,8 @@ impl Refusal {
             | Self::AlreadyConnected(_)
             | Self::ServerNameTaken
             | Self::KeyNameTaken
-            | Self::NeedsAttention
-            | Self::ProjectLimitReached
+            | Self::HetznerNeedsAttention
+            | Self::HetznerProjectLimitReached
             | Self::ServerProtected
             | Self::DigitalOceanNotSetUp
             | Self::DigitalOceanAccessLost

@@ -1,5 +1,5 @@
 //! Connections, provider-neutral: Potions' stored access to one cloud
-//! project (a Hetzner project, later a DigitalOcean team). The Dashboard and
+//! project (a Hetzner project or a DigitalOcean team). The Dashboard and
 //! Account list them; the project page (`projects/`) uses one.
 
 pub mod dashboard;
@@ -36,7 +36,7 @@ pub struct ConnectionSummary {
     pub server_count: Option<ServerCount>,
 }
 
-/// How many servers a project holds, and how long ago Hetzner said so.
+/// How many servers a project holds, and how long ago its provider said so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerCount {
     pub servers: i64,

@@ -70,8 +70,10 @@ fn ConfirmDelete(
                 .then(|| {
                     view! {
                         <p class="notice notice-warning">
-                            "This server is delete-protected: turn off its protection in the \
-                                Hetzner Cloud Console first."
+                            {format!(
+                                "This server is delete-protected: turn off its protection in the {} first.",
+                                provider.console_name(),
+                            )}
                         </p>
                     }
                 })}

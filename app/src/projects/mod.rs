@@ -35,21 +35,33 @@ fn connection_id_param() -> Memo<String> {
     Memo::new(move |_| params.read().get("id").unwrap_or_default())
 }
 
-/// Shown instead of a project that is not (or no longer) connected.
+/// Shown instead of a project that is not (or no longer) connected. Its
+/// provider is unknown here, so every provider's connect page is offered.
 #[component]
 fn NotConnected() -> impl IntoView {
-    let provider = Provider::Hetzner;
     view! {
         <section class="card narrow">
             <h1>"This project isn't connected"</h1>
             <p>
-                "It may have been disconnected. Potions sends nothing to Hetzner for it until you \
-                    connect it again; its servers keep running and can be managed in the Hetzner \
-                    Cloud Console."
+                "It may have been disconnected. Potions sends nothing to its cloud until you \
+                    connect it again; its servers keep running and can be managed in the \
+                    provider's own console."
             </p>
-            <A href=crate::providers::connect_path(provider) attr:class="button button-primary">
-                {format!("Reconnect {}", provider.name())}
-            </A>
+            <div class="actions">
+                {Provider::CONNECTABLE
+                    .into_iter()
+                    .map(|provider| {
+                        view! {
+                            <A
+                                href=crate::providers::connect_path(provider)
+                                attr:class="button button-secondary"
+                            >
+                                {format!("Reconnect {}", provider.name())}
+                            </A>
+                        }
+                    })
+                    .collect_view()}
+            </div>
         </section>
     }
 }

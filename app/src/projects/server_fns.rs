@@ -86,7 +86,7 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
             // create form's menus load alongside): show the project as needing attention.
             Err(
                 domain::DomainError::Refused(domain::Refusal::TokenRejected)
-                | domain::DomainError::Refused(domain::Refusal::NeedsAttention)
+                | domain::DomainError::Refused(domain::Refusal::HetznerNeedsAttention)
                 | domain::DomainError::Refused(domain::Refusal::DigitalOceanAccessLost),
             ) => overview.status = ConnectionStatus::NeedsAttention,
             Err(err) => return Err(err.into()),

@@ -33,7 +33,7 @@ impl<'a> HetznerProject<'a> {
         connection: Connection,
     ) -> Result<Self, DomainError> {
         if connection.status == ConnectionStatus::NeedsAttention {
-            return Err(DomainError::Refused(Refusal::NeedsAttention));
+            return Err(DomainError::Refused(Refusal::HetznerNeedsAttention));
         }
         let token = provisioning
             .connections

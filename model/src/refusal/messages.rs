@@ -94,7 +94,7 @@ impl Refusal {
             Self::ConnectionNotFound => {
                 "That connection doesn't exist. It may have been disconnected.".into()
             }
-            Self::NeedsAttention => "Hetzner rejected this project's token, so Potions has \
+            Self::HetznerNeedsAttention => "Hetzner rejected this project's token, so Potions has \
                 stopped using it. Check that the token still exists and has Read & Write \
                 permissions, then paste a replacement token."
                 .into(),
@@ -114,11 +114,11 @@ impl Refusal {
                 available in that location. It is available in: {}.",
                 available_in.join(", ")
             ),
-            Self::ProjectLimitReached => "This project has reached its server limit at Hetzner. \
+            Self::HetznerProjectLimitReached => "This project has reached its server limit at Hetzner. \
                 Delete a server, or ask Hetzner to raise the limit."
                 .into(),
-            Self::ServerProtected => "This server is delete-protected. Turn off its protection in \
-                the Hetzner Cloud Console first."
+            Self::ServerProtected => "This server is delete-protected. Turn off its protection at \
+                your cloud provider first."
                 .into(),
             Self::ServerNotFound => "That server no longer exists in this project.".into(),
             Self::InvalidServerRequest(fields) if fields.is_empty() => {

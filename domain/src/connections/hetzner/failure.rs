@@ -48,7 +48,7 @@ pub fn provisioning_failure(err: &HetznerError) -> DomainError {
     match &err.kind {
         ErrorKind::Uniqueness { .. } => DomainError::Refused(Refusal::ServerNameTaken),
         ErrorKind::ResourceLimitExceeded { .. } => {
-            DomainError::Refused(Refusal::ProjectLimitReached)
+            DomainError::Refused(Refusal::HetznerProjectLimitReached)
         }
         ErrorKind::Protected => DomainError::Refused(Refusal::ServerProtected),
         ErrorKind::NotFound => DomainError::Refused(Refusal::ServerNotFound),
