@@ -1,7 +1,7 @@
 //! Faithfulness: checks the fake's API answers against the response schemas
 //! of DigitalOcean's OpenAPI description
 //! (`third_party/digitalocean/digitalocean-openapi.json`). The OAuth host is not
-//! in it; `tests/oauth.rs` holds it to the documented shapes instead.
+//! in it; `tests/fake/oauth.rs` holds it to the documented shapes instead.
 
 use fake_kit::openapi::OpenApi;
 use std::sync::OnceLock;

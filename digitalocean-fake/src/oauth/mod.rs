@@ -1,6 +1,6 @@
 //! The OAuth host (`/v1/oauth/…`): authorize with a consent page, token
 //! (also at the older `/refresh`), and revoke. The rules are in
-//! `world/oauth.rs`; this file speaks HTTP.
+//! `world/oauth/`; this file speaks HTTP.
 
 mod pages;
 

@@ -1,5 +1,6 @@
-//! Connected cloud projects: checking a Hetzner token, keeping it sealed,
-//! the user's Potions SSH key in each project, and server counts.
+//! Connected clouds (a Hetzner project by API token, a DigitalOcean team by
+//! OAuth): their access checked and kept sealed, the user's Potions SSH key
+//! in each, and server counts.
 //!
 //! | file | job |
 //! |---|---|

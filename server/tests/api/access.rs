@@ -11,6 +11,7 @@ use crate::support::{
     RemovePasskey, RenameConnection, RenamePasskey, ReplaceToken, SignIn, SignOut, SignUp,
     StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
 };
+use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::StatusCode;
 use std::collections::BTreeSet;
@@ -47,8 +48,8 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
     Authenticator::new(&app)
         .register(&app, &owner, "Owner's laptop")
         .await;
-    let (_, security) = app.call(path_of::<LoadSecurity>(), &[], &owner).await;
-    let passkey = security["passkeys"][0]["id"].as_str().unwrap().to_string();
+    let security = app.invoke(LoadSecurity {}, &owner).await.ok();
+    let passkey = security.passkeys[0].id.clone();
     let other = app.sign_up("other@example.com").await;
     let calls_before = app.fake.exchanges().len();
 
@@ -83,8 +84,8 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         );
     }
 
-    let (_, owner_sessions) = app.call(path_of::<ListSessions>(), &[], &owner).await;
-    let owner_session = owner_sessions[0]["handle"].as_str().unwrap().to_string();
+    let owner_sessions = app.invoke(ListSessions {}, &owner).await.ok();
+    let owner_session = owner_sessions[0].handle.clone();
     let key =
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGbPMoX0bNt1zjc8EpYw6iUR/sPVGGgVXAGdFn3jNWbp x@y";
     let functions: Vec<(&str, Vec<(&str, String)>)> = vec![
@@ -365,29 +366,19 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         .await;
     let owner_keys = app.fake.ssh_keys(&project);
     let owner_key = owner_keys.first().map(|k| k.id.to_string()).unwrap();
-    let (_, deleted) = app
-        .call(
-            path_of::<DeleteServer>(),
-            &[
-                ("id", &other_id),
-                ("server_id", &server),
-                ("confirm_name", "owned-box"),
-            ],
-            &other,
-        )
-        .await;
-    assert!(deleted.to_string().contains("ServerNotFound"), "{deleted}");
-    let (_, key_deleted) = app
-        .call(
-            path_of::<DeleteSshKey>(),
-            &[("id", &other_id), ("key_id", &owner_key)],
-            &other,
-        )
-        .await;
-    assert!(
-        key_deleted.to_string().contains("ServerNotFound"),
-        "{key_deleted}"
-    );
+    let delete = DeleteServer {
+        id: other_id.clone(),
+        server_id: server.parse().unwrap(),
+        confirm_name: "owned-box".into(),
+    };
+    let deleted = app.invoke(delete, &other).await.refused();
+    assert_eq!(deleted, AppError(Refusal::ServerNotFound));
+    let delete_key = DeleteSshKey {
+        id: other_id.clone(),
+        key_id: owner_key.parse().unwrap(),
+    };
+    let key_deleted = app.invoke(delete_key, &other).await.refused();
+    assert_eq!(key_deleted, AppError(Refusal::ServerNotFound));
     assert_eq!(
         app.fake.ssh_keys(&project).len(),
         owner_keys.len(),

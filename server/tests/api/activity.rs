@@ -6,8 +6,9 @@ use crate::support::{
     location, path_of, AddSshKey, CreateServer, DeleteServer, DeleteSshKey, DisconnectConnection,
     ListActivity, RenameConnection, TestApp,
 };
+use app::activity::ActivityPage;
+use app::error::{AppError, Refusal};
 use reqwest::StatusCode;
-use serde_json::Value;
 
 on_both_databases!(
     what_happened_is_listed_newest_first_with_its_ids,
@@ -18,25 +19,33 @@ on_both_databases!(
 const KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGbPMoX0bNt1zjc8EpYw6iUR/sPVGGgVXAGdFn3jNWbp ada@laptop";
 
-async fn activity(app: &TestApp, cookie: &str, form: &[(&str, &str)]) -> Value {
-    let (status, page) = app.call(path_of::<ListActivity>(), form, cookie).await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    page
+/// Every entry, newest first, with no filter.
+const ALL: ListActivity = ListActivity {
+    connection: None,
+    area: None,
+    older: None,
+};
+
+async fn activity(app: &TestApp, cookie: &str, filter: ListActivity) -> ActivityPage {
+    app.invoke(filter, cookie).await.ok()
 }
 
-fn actions(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
-        .unwrap()
+/// Each entry as `<stored action> <outcome>`, as the database keeps them.
+fn actions(page: &ActivityPage) -> Vec<String> {
+    page.items
         .iter()
         .map(|i| {
-            format!(
-                "{} {}",
-                i["action"].as_str().unwrap(),
-                i["outcome"].as_str().unwrap()
-            )
+            let action = i.action.expect("an action this version knows");
+            format!("{} {}", action.stored_name(), i.outcome.stored_name())
         })
         .collect()
+}
+
+fn rename(id: &str, label: &str) -> RenameConnection {
+    RenameConnection {
+        id: id.into(),
+        label: label.into(),
+    }
 }
 
 async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
@@ -51,14 +60,7 @@ async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
             &project.read_write_token,
         )
         .await;
-    let (status, _) = app
-        .call(
-            path_of::<RenameConnection>(),
-            &[("id", &id), ("label", "Prod <b>")],
-            &cookie,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    app.invoke(rename(&id, "Prod <b>"), &cookie).await.ok();
     let create = [
         ("id", id.as_str()),
         ("name", "web-1"),
@@ -81,48 +83,31 @@ async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
         .unwrap()
         .to_string();
     // Refused before anything was sent: not a change, not recorded.
-    let (status, _) = app
-        .call(
-            path_of::<DeleteServer>(),
-            &[
-                ("id", &id),
-                ("server_id", &server_id),
-                ("confirm_name", "web-2"),
-            ],
-            &cookie,
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, _) = app
-        .call(
-            path_of::<DeleteServer>(),
-            &[
-                ("id", &id),
-                ("server_id", &server_id),
-                ("confirm_name", "web-1"),
-            ],
-            &cookie,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    app.call(
-        path_of::<AddSshKey>(),
-        &[("id", &id), ("name", "laptop"), ("public_key", KEY)],
-        &cookie,
-    )
-    .await;
+    let delete = |confirm_name: &str| DeleteServer {
+        id: id.clone(),
+        server_id: server_id.parse().unwrap(),
+        confirm_name: confirm_name.into(),
+    };
+    let refused = app.invoke(delete("web-2"), &cookie).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.invoke(delete("web-1"), &cookie).await.ok();
+    let add_key = AddSshKey {
+        id: id.clone(),
+        name: "laptop".into(),
+        public_key: KEY.into(),
+    };
+    app.invoke(add_key, &cookie).await.ok();
     let laptop = app
         .fake
         .ssh_keys(&project)
         .into_iter()
         .find(|k| k.name == "laptop")
         .unwrap();
-    app.call(
-        path_of::<DeleteSshKey>(),
-        &[("id", &id), ("key_id", &laptop.id.to_string())],
-        &cookie,
-    )
-    .await;
+    let delete_key = DeleteSshKey {
+        id: id.clone(),
+        key_id: laptop.id,
+    };
+    app.invoke(delete_key, &cookie).await.ok();
     // Hetzner failing to answer: the outcome is unknown, not "failed".
     app.fake
         .inject(hetzner_fake::Fault::new(hetzner_fake::FaultKind::Hang).on("POST", "/v1/servers"));
@@ -140,18 +125,21 @@ async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
     app.fake
         .seed_server(&project, "taken", "cx22", "fsn1")
         .unwrap();
-    again[1] = ("name", "taken");
-    let (status, error) = app.call(path_of::<CreateServer>(), &again, &cookie).await;
-    assert_eq!(
-        (status, error),
-        (StatusCode::CONFLICT, "ServerNameTaken".into())
-    );
-    let (status, _) = app
-        .call(path_of::<DisconnectConnection>(), &[("id", &id)], &cookie)
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let taken = CreateServer {
+        id: id.clone(),
+        name: "taken".into(),
+        location: "fsn1".into(),
+        server_type: "cx22".into(),
+        image: 161547269,
+        ssh_keys: Vec::new(),
+    };
+    let refused = app.invoke(taken, &cookie).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.refused(), AppError(Refusal::ServerNameTaken));
+    let disconnect = DisconnectConnection { id: id.clone() };
+    app.invoke(disconnect, &cookie).await.ok();
 
-    let page = activity(&app, &cookie, &[]).await;
+    let page = activity(&app, &cookie, ALL).await;
     assert_eq!(
         actions(&page),
         [
@@ -168,33 +156,36 @@ async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
             "account.created ok",
         ]
     );
-    let items = page["items"].as_array().unwrap();
+    let items = &page.items;
     let refused = &items[1];
-    assert_eq!(refused["target_name"], "taken");
+    assert_eq!(refused.target_name.as_deref(), Some("taken"));
     assert!(
-        refused["provider_request_id"]
-            .as_str()
+        refused
+            .provider_request_id
+            .as_deref()
             .is_some_and(|id| !id.is_empty()),
-        "{refused}"
+        "{refused:?}"
     );
     let created = &items[6];
-    assert_eq!(created["target_name"], "web-1");
-    assert_eq!(created["target_id"], server_id.as_str());
-    assert_eq!(created["connection_label"], "Prod <b>");
+    assert_eq!(created.target_name.as_deref(), Some("web-1"));
+    assert_eq!(created.target_id.as_deref(), Some(server_id.as_str()));
+    assert_eq!(created.connection_label.as_deref(), Some("Prod <b>"));
     assert!(
-        created["provider_request_id"]
-            .as_str()
+        created
+            .provider_request_id
+            .as_deref()
             .is_some_and(|id| !id.is_empty()),
-        "{created}"
+        "{created:?}"
     );
     assert!(
-        created["request_id"]
-            .as_str()
+        created
+            .request_id
+            .as_deref()
             .is_some_and(|id| id.len() >= 16),
-        "{created}"
+        "{created:?}"
     );
-    assert_eq!(items[9]["client_address"], "127.0.0.1");
-    assert!(page["older"].is_null());
+    assert_eq!(items[9].client_address, "127.0.0.1");
+    assert!(page.older.is_none());
 
     // Shown as text; the project page was the connection's, which is gone.
     let html = app.page("/account/activity", &cookie).await;
@@ -221,36 +212,49 @@ async fn filters_and_pages_keep_to_the_user(app: TestApp) {
         .connect_ok(&cookie, "Prod", &project.read_write_token)
         .await;
     for n in 0..30 {
-        let label = format!("Prod {n}");
-        app.call(
-            path_of::<RenameConnection>(),
-            &[("id", &id), ("label", &label)],
-            &cookie,
-        )
-        .await;
+        app.invoke(rename(&id, &format!("Prod {n}")), &cookie)
+            .await
+            .ok();
     }
     // 32 entries: a page of 25, then the rest, none twice.
-    let first = activity(&app, &cookie, &[]).await;
-    assert_eq!(first["items"].as_array().unwrap().len(), 25);
-    assert_eq!(first["items"][0]["connection_label"], "Prod 29");
-    let older = first["older"].as_str().unwrap().to_string();
-    let second = activity(&app, &cookie, &[("older", &older)]).await;
+    let first = activity(&app, &cookie, ALL).await;
+    assert_eq!(first.items.len(), 25);
+    assert_eq!(first.items[0].connection_label.as_deref(), Some("Prod 29"));
+    let older = first.older.expect("a cursor to the next page");
+    let next = ListActivity {
+        older: Some(older.clone()),
+        ..ALL
+    };
+    let second = activity(&app, &cookie, next).await;
     assert_eq!(actions(&second).len(), 7);
     assert_eq!(actions(&second).last().unwrap(), "account.created ok");
-    assert!(second["older"].is_null());
+    assert!(second.older.is_none());
     let html = app
         .page(&format!("/account/activity?older={older}"), &cookie)
         .await;
     assert!(html.contains("Account created"), "{html}");
 
-    let cloud = activity(&app, &cookie, &[("area", "account")]).await;
+    let account_area = ListActivity {
+        area: Some("account".into()),
+        ..ALL
+    };
+    let cloud = activity(&app, &cookie, account_area).await;
     assert_eq!(actions(&cloud), ["account.created ok"]);
-    let this = activity(&app, &cookie, &[("connection", &id)]).await;
-    assert_eq!(this["items"].as_array().unwrap().len(), 25);
+    let of_connection = || ListActivity {
+        connection: Some(id.clone()),
+        ..ALL
+    };
+    let this = activity(&app, &cookie, of_connection()).await;
+    assert_eq!(this.items.len(), 25);
     // Another user's filter by this connection, a forged cursor or area: only their own.
-    let theirs = activity(&app, &other, &[("connection", &id)]).await;
+    let theirs = activity(&app, &other, of_connection()).await;
     assert_eq!(actions(&theirs), Vec::<String>::new());
-    let theirs = activity(&app, &other, &[("older", "x.y"), ("area", "' OR 1=1 --")]).await;
+    let forged = ListActivity {
+        connection: None,
+        area: Some("' OR 1=1 --".into()),
+        older: Some("x.y".into()),
+    };
+    let theirs = activity(&app, &other, forged).await;
     assert_eq!(actions(&theirs), ["account.created ok"]);
 }
 
@@ -265,15 +269,9 @@ async fn a_failing_log_fails_no_request(app: TestApp) {
         .execute(&mut db)
         .await
         .unwrap();
-    let (status, _) = app
-        .call(
-            path_of::<RenameConnection>(),
-            &[("id", &id), ("label", "Renamed")],
-            &cookie,
-        )
-        .await;
+    let renamed = app.invoke(rename(&id, "Renamed"), &cookie).await;
     assert_eq!(
-        status,
+        renamed.status,
         StatusCode::OK,
         "the rename stands without its log entry"
     );
@@ -281,7 +279,7 @@ async fn a_failing_log_fails_no_request(app: TestApp) {
         .execute(&mut db)
         .await
         .unwrap();
-    let page = activity(&app, &cookie, &[]).await;
+    let page = activity(&app, &cookie, ALL).await;
     assert_eq!(
         actions(&page),
         ["connection.connected ok", "account.created ok"]

@@ -6,6 +6,7 @@ use crate::support::{
     path_of, ConnectHetzner, DisconnectConnection, ListConnections, RecheckConnection,
     RenameConnection,
 };
+use app::error::{AppError, Refusal};
 use hetzner_fake::{Fault, FaultKind};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
@@ -204,14 +205,15 @@ async fn a_token_is_connected_once_per_user(app: TestApp) {
         "{page}"
     );
     // With JavaScript the answer itself names the label.
-    let (_, answer) = app
-        .call(
-            path_of::<ConnectHetzner>(),
-            &[("label", "again"), ("token", &project.read_write_token)],
-            &cookie,
-        )
-        .await;
-    assert_eq!(answer["AlreadyConnected"], "Staging <b>", "{answer}");
+    let again = ConnectHetzner {
+        label: "again".into(),
+        token: project.read_write_token.clone(),
+    };
+    let error = app.invoke(again, &cookie).await.refused();
+    assert_eq!(
+        error,
+        AppError(Refusal::AlreadyConnected("Staging <b>".into()))
+    );
     assert_eq!(rows(&app).await, (1, 1));
     // A second project of the same user is a second connection.
     let other = app.fake.add_project("q");
@@ -272,26 +274,19 @@ async fn two_users_connect_the_same_project_independently(app: TestApp) {
     let second = app.fake.add_project("second");
     app.connect_ok(&ada, "Ada's second", &second.read_write_token)
         .await;
-    let labels = |list: serde_json::Value| -> Vec<String> {
-        let list = list.as_array().expect("a list").clone();
-        let mut labels: Vec<String> = list
-            .iter()
-            .map(|c| c["label"].as_str().unwrap().into())
-            .collect();
-        labels.sort();
-        labels
+    let labels = |cookie: String| {
+        let app = &app;
+        async move {
+            let list = app.invoke(ListConnections {}, &cookie).await.ok();
+            let mut labels: Vec<String> = list.into_iter().map(|c| c.label).collect();
+            labels.sort();
+            labels
+        }
     };
-    let (status, list) = app.call(path_of::<ListConnections>(), &[], &ada).await;
-    assert_eq!(status, StatusCode::OK, "{list}");
-    assert_eq!(labels(list), ["Ada's second", "Ada's view"]);
-    let (_, list) = app.call(path_of::<ListConnections>(), &[], &grace).await;
-    assert_eq!(labels(list), ["Grace's view"]);
+    assert_eq!(labels(ada.clone()).await, ["Ada's second", "Ada's view"]);
+    assert_eq!(labels(grace.clone()).await, ["Grace's view"]);
     let newcomer = app.sign_up("newcomer@example.com").await;
-    let (status, list) = app.call(path_of::<ListConnections>(), &[], &newcomer).await;
-    assert_eq!(
-        (status, labels(list)),
-        (StatusCode::OK, Vec::<String>::new())
-    );
+    assert_eq!(labels(newcomer).await, Vec::<String>::new());
 }
 
 async fn disconnect_forgets_the_token_and_leaves_hetzner_alone(app: TestApp) {
@@ -509,20 +504,18 @@ async fn token_checks_are_limited(backend: crate::support::Backend) {
         .await;
     app.connect_ok(&ada, "two", &projects[1].read_write_token)
         .await;
-    let (status, answer) = app
-        .call(path_of::<RecheckConnection>(), &[("id", &first)], &ada)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
+    app.invoke(RecheckConnection { id: first }, &ada).await.ok();
     let calls = app.fake.request_count("GET", "/v1/servers");
-    let (status, answer) = app
-        .call(
-            path_of::<ConnectHetzner>(),
-            &[("label", "four"), ("token", &projects[3].read_write_token)],
-            &ada,
-        )
-        .await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
-    assert!(answer["Throttled"].as_i64() > Some(60), "{answer}");
+    let four = ConnectHetzner {
+        label: "four".into(),
+        token: projects[3].read_write_token.clone(),
+    };
+    let refused = app.invoke(four, &ada).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    match refused.refused() {
+        AppError(Refusal::Throttled(secs)) => assert!(secs > 60, "{secs}"),
+        other => panic!("not throttled: {other:?}"),
+    }
     assert_eq!(
         app.fake.request_count("GET", "/v1/servers"),
         calls,
@@ -547,15 +540,13 @@ async fn token_checks_are_limited(backend: crate::support::Backend) {
         .enumerate()
     {
         let cookie = app.sign_up(email).await;
-        let (_, answer) = app
-            .call(
-                path_of::<ConnectHetzner>(),
-                &[("label", "x"), ("token", shared)],
-                &cookie,
-            )
-            .await;
-        let throttled = answer.get("Throttled").is_some();
-        assert_eq!(throttled, n == 2, "attempt {n}: {answer}");
+        let attempt = ConnectHetzner {
+            label: "x".into(),
+            token: shared.clone(),
+        };
+        let answer = app.invoke(attempt, &cookie).await.result;
+        let throttled = matches!(answer, Err(AppError(Refusal::Throttled(_))));
+        assert_eq!(throttled, n == 2, "attempt {n}: {:?}", answer.err());
     }
 }
 

@@ -6,6 +6,7 @@ use crate::support::{
     location, path_of, Backend, DisconnectConnection, RecheckConnection, StartDigitaloceanConnect,
     TestApp, WithDigitalOcean,
 };
+use app::error::{AppError, Refusal};
 use digitalocean_fake::{AccountStatus, Fault, FaultKind};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::StatusCode;
@@ -318,16 +319,11 @@ async fn digitalocean_failing_at_each_step(backend: Backend) {
     // An account locked after connecting: a re-check says so.
     let id = w.connect_team(&cookie, "Acme").await;
     w.fake.set_account(&w.user, AccountStatus::Locked, true);
-    let (status, body) = w
-        .app
-        .call(path_of::<RecheckConnection>(), &[("id", &id)], &cookie)
-        .await;
+    let refused = w.app.invoke(RecheckConnection { id }, &cookie).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        (status, body),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            serde_json::json!("DigitalOceanAccountLocked")
-        )
+        refused.refused(),
+        AppError(Refusal::DigitalOceanAccountLocked)
     );
 }
 
@@ -378,11 +374,8 @@ async fn refresh_runs_once_across_instances(backend: Backend) {
     // The stored pair works: a month later it refreshes again.
     w.fake.advance_clock(Duration::from_secs(29 * 24 * 3600));
     last_day().await;
-    let (status, _) = w
-        .app
-        .call(path_of::<RecheckConnection>(), &[("id", &id)], &cookie)
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let recheck = RecheckConnection { id: id.clone() };
+    w.app.invoke(recheck, &cookie).await.ok();
     assert_eq!(
         w.fake.request_count("POST", "/v1/oauth/token") - exchanges_before,
         2
@@ -399,20 +392,16 @@ async fn access_lost_then_reconnect_keeps_the_connection(backend: Backend) {
     };
     let cookie = w.app.sign_up("ada@example.com").await;
     let id = w.connect_team(&cookie, "Acme").await;
-    w.app
-        .call(
-            path_of::<crate::support::RenameConnection>(),
-            &[("id", &id), ("label", "Prod")],
-            &cookie,
-        )
-        .await;
+    let rename = crate::support::RenameConnection {
+        id: id.clone(),
+        label: "Prod".into(),
+    };
+    w.app.invoke(rename, &cookie).await.ok();
     w.fake.revoke_user_tokens(&w.user);
-    let (status, body) = w
-        .app
-        .call(path_of::<RecheckConnection>(), &[("id", &id)], &cookie)
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body, serde_json::json!("DigitalOceanAccessLost"));
+    let recheck = RecheckConnection { id: id.clone() };
+    let refused = w.app.invoke(recheck, &cookie).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.refused(), AppError(Refusal::DigitalOceanAccessLost));
     let project = w.app.page(&format!("/projects/{id}"), &cookie).await;
     assert!(project.contains("Reconnect"), "{project}");
 
@@ -506,20 +495,13 @@ async fn without_set_up_digitalocean_is_not_offered(backend: Backend) {
     assert!(policy.contains("form-action 'self';"), "{policy}");
     let page = app.page("/connect/digitalocean", &cookie).await;
     assert!(page.contains("set up on this Potions instance"), "{page}");
-    let (status, body) = app
-        .call(
-            path_of::<StartDigitaloceanConnect>(),
-            &[("label", ""), ("reconnect", "")],
-            &cookie,
-        )
-        .await;
-    assert_eq!(
-        (status, body),
-        (
-            StatusCode::CONFLICT,
-            serde_json::json!("DigitalOceanNotSetUp")
-        )
-    );
+    let start = StartDigitaloceanConnect {
+        label: String::new(),
+        reconnect: None,
+    };
+    let refused = app.invoke(start, &cookie).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.refused(), AppError(Refusal::DigitalOceanNotSetUp));
     let res = app
         .get(
             "/connect/digitalocean/callback?code=x&state=y",

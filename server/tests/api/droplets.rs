@@ -76,15 +76,11 @@ async fn droplets_are_created_followed_and_deleted(backend: Backend) {
 
     // The Potions key was removed from the team: creating puts it back.
     let potions_key = w.fake.ssh_keys(team)[0].clone();
-    let (status, _) = w
-        .app
-        .call(
-            path_of::<DeleteSshKey>(),
-            &[("id", &id), ("key_id", &potions_key.id.to_string())],
-            &cookie,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let delete = DeleteSshKey {
+        id: id.clone(),
+        key_id: potions_key.id,
+    };
+    w.app.invoke(delete, &cookie).await.ok();
     assert!(w.fake.ssh_keys(team).is_empty());
 
     let res = create(
@@ -110,29 +106,22 @@ async fn droplets_are_created_followed_and_deleted(backend: Backend) {
 
     // The create action, followed until the droplet is active (the fake takes 300 ms).
     let actions = to.split("actions=").nth(1).unwrap().to_string();
-    let mut progress = serde_json::Value::Null;
+    let read = ReadProvisioningProgress {
+        id: id.clone(),
+        actions,
+    };
+    let mut progress = None;
     for _ in 0..100 {
-        let (status, answer) = w
-            .app
-            .call(
-                path_of::<ReadProvisioningProgress>(),
-                &[("id", &id), ("actions", &actions)],
-                &cookie,
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-        progress = answer;
-        if progress["done"] == true {
+        let answer = w.app.invoke(read.clone(), &cookie).await.ok();
+        if answer.done {
+            progress = Some(answer);
             break;
         }
-        assert!(
-            progress["percent"].is_null(),
-            "DigitalOcean says no percentage"
-        );
+        assert_eq!(answer.percent, None, "DigitalOcean says no percentage");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(progress["done"], true, "{progress}");
-    assert_eq!(progress["percent"], 100);
+    let progress = progress.expect("the create action finished");
+    assert_eq!(progress.percent, Some(100));
     let droplets = w.app.page(&format!("/projects/{id}"), &cookie).await;
     assert!(droplets.contains("active"), "{droplets}");
 
@@ -182,17 +171,8 @@ async fn create_requests_are_checked_against_the_team_catalogue(backend: Backend
     };
     let (cookie, id) = acme(&w).await;
     let team = w.user.teams.iter().find(|t| t.name == "Acme").unwrap();
-    let (status, menus) = w
-        .app
-        .call(
-            path_of::<LoadCreateServerChoices>(),
-            &[("id", &id)],
-            &cookie,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{menus}");
-    let menus: CreateServerChoices =
-        serde_json::from_value(menus).expect("the create form's choices");
+    let load = LoadCreateServerChoices { id: id.clone() };
+    let menus: CreateServerChoices = w.app.invoke(load, &cookie).await.ok();
     assert_eq!(menus.catalogue.currency, Currency::Usd);
     let regions: Vec<&str> = menus
         .catalogue
@@ -249,25 +229,18 @@ async fn create_requests_are_checked_against_the_team_catalogue(backend: Backend
         })
         .on("POST", "/v2/droplets"),
     );
-    let (status, answer) = w
-        .app
-        .call(
-            path_of::<CreateServer>(),
-            &[
-                ("id", &id),
-                ("name", "web-1"),
-                ("location", "fra1"),
-                ("server_type", "s-1vcpu-1gb"),
-                ("image", DEBIAN),
-            ],
-            &cookie,
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
-    assert!(
-        answer.to_string().contains("exceed your droplet limit"),
-        "{answer}"
-    );
+    let create = CreateServer {
+        id: id.clone(),
+        name: "web-1".into(),
+        location: "fra1".into(),
+        server_type: "s-1vcpu-1gb".into(),
+        image: DEBIAN.parse().unwrap(),
+        ssh_keys: Vec::new(),
+    };
+    let refused = w.app.invoke(create, &cookie).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = refused.refused().message();
+    assert!(message.contains("exceed your droplet limit"), "{message}");
     assert!(w.fake.droplet_names(team).is_empty(), "nothing was created");
 }
 
@@ -279,44 +252,30 @@ async fn team_keys_are_listed_within_the_limit(backend: Backend) {
     let team = w.user.teams.iter().find(|t| t.name == "Acme").unwrap();
     let listings = || w.fake.request_count("GET", "/v2/account/keys");
     let list = || async {
-        let (status, keys) = w
-            .app
-            .call(path_of::<ListSshKeys>(), &[("id", &id)], &cookie)
-            .await;
-        assert_eq!(status, StatusCode::OK, "{keys}");
-        keys
+        let list = ListSshKeys { id: id.clone() };
+        w.app.invoke(list, &cookie).await.ok()
     };
     let before = listings();
     for _ in 0..12 {
-        assert_eq!(list().await.as_array().unwrap().len(), 1);
+        assert_eq!(list().await.len(), 1);
     }
     assert_eq!(listings(), before + 1, "one listing, reused");
 
     let add = |name: &'static str| {
         let (app, id, cookie) = (&w.app, id.clone(), cookie.clone());
-        async move {
-            app.call(
-                path_of::<AddSshKey>(),
-                &[("id", &id), ("name", name), ("public_key", KEY)],
-                &cookie,
-            )
-            .await
-        }
+        let add = AddSshKey {
+            id,
+            name: name.into(),
+            public_key: KEY.into(),
+        };
+        async move { app.invoke(add, &cookie).await.ok() }
     };
-    let (status, added) = add("laptop").await;
-    assert_eq!((status, added), (StatusCode::OK, serde_json::Value::Null));
+    assert_eq!(add("laptop").await, None, "added, nothing to say");
     let keys = list().await;
-    assert_eq!(
-        keys.as_array().unwrap().len(),
-        2,
-        "Potions' own change shows at once"
-    );
-    let (_, again) = add("laptop 2").await;
+    assert_eq!(keys.len(), 2, "Potions' own change shows at once");
+    let again = add("laptop 2").await.unwrap_or_default();
     assert!(
-        again
-            .as_str()
-            .unwrap()
-            .contains("already in the project as \u{201c}laptop\u{201d}"),
+        again.contains("already in the project as \u{201c}laptop\u{201d}"),
         "{again}"
     );
     let laptop = w
@@ -325,15 +284,11 @@ async fn team_keys_are_listed_within_the_limit(backend: Backend) {
         .into_iter()
         .find(|k| k.name == "laptop")
         .unwrap();
-    let (status, _) = w
-        .app
-        .call(
-            path_of::<DeleteSshKey>(),
-            &[("id", &id), ("key_id", &laptop.id.to_string())],
-            &cookie,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let delete = DeleteSshKey {
+        id: id.clone(),
+        key_id: laptop.id,
+    };
+    w.app.invoke(delete, &cookie).await.ok();
     assert_eq!(w.fake.ssh_keys(team).len(), 1);
     let page = w
         .app

@@ -7,9 +7,12 @@ use crate::support::{
     Authenticator, BeginPasskeyRegistration, FinishPasskeyRegistration, FinishPasskeySignIn,
     LoadSecondSteps, LoadSecurity, RemovePasskey, RenamePasskey, TestApp, PASSWORD,
 };
+use app::account::{PasskeySummary, SecurityOverview, TotpView};
+use app::auth::SecondSteps;
+use app::error::{AppError, Refusal};
 use reqwest::header::{COOKIE, ORIGIN};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 on_both_databases!(
     a_passkey_is_a_second_factor,
@@ -29,13 +32,19 @@ async fn password_step(app: &TestApp, email: &str) -> String {
 }
 
 /// The passkey named `name` in a Security overview.
-fn named<'a>(overview: &'a Value, name: &str) -> &'a Value {
-    overview["passkeys"]
-        .as_array()
-        .unwrap()
+fn named<'a>(overview: &'a SecurityOverview, name: &str) -> &'a PasskeySummary {
+    overview
+        .passkeys
         .iter()
-        .find(|p| p["name"] == name)
-        .unwrap_or_else(|| panic!("no passkey {name} in {overview}"))
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no passkey {name} in {overview:?}"))
+}
+
+fn remove(id: &str, password: &str) -> RemovePasskey {
+    RemovePasskey {
+        id: id.into(),
+        password: password.into(),
+    }
 }
 
 async fn answer(res: reqwest::Response) -> (StatusCode, Option<String>, String) {
@@ -48,24 +57,30 @@ async fn a_passkey_is_a_second_factor(app: TestApp) {
     let cookie = app.sign_up(EMAIL).await;
     let mut laptop = Authenticator::new(&app);
     let codes = laptop.register(&app, &cookie, "Laptop").await;
-    assert_eq!(
-        codes.as_array().unwrap().len(),
-        10,
-        "the first factor's codes"
-    );
+    assert_eq!(codes.len(), 10, "the first factor's codes");
     let mut phone = Authenticator::new(&app);
     let codes = phone.register(&app, &cookie, "Phone").await;
-    assert_eq!(codes, json!([]), "a second factor keeps the codes");
-    let (_, overview) = app.call(path_of::<LoadSecurity>(), &[], &cookie).await;
-    assert_eq!(overview["totp"], "Off");
-    assert_eq!(overview["passkeys"].as_array().unwrap().len(), 2);
-    assert_eq!(overview["recovery_codes_left"], 10);
-    let origin = overview["passkey_origin"].as_str().unwrap();
+    assert_eq!(
+        codes,
+        Vec::<String>::new(),
+        "a second factor keeps the codes"
+    );
+    let overview = app.invoke(LoadSecurity {}, &cookie).await.ok();
+    assert_eq!(overview.totp, TotpView::Off);
+    assert_eq!(overview.passkeys.len(), 2);
+    assert_eq!(overview.recovery_codes_left, 10);
+    let origin = overview.passkey_origin.as_deref().unwrap_or_default();
     assert!(origin.starts_with("http://localhost:"), "{origin}");
 
     let pending = password_step(&app, EMAIL).await;
-    let (_, steps) = app.call(path_of::<LoadSecondSteps>(), &[], &pending).await;
-    assert_eq!(steps, json!({"authenticator": false, "passkey": true}));
+    let steps = app.invoke(LoadSecondSteps {}, &pending).await.ok();
+    assert_eq!(
+        steps,
+        SecondSteps {
+            authenticator: false,
+            passkey: true
+        }
+    );
     let (ceremony, options) = begin_passkey_sign_in(&app, &pending).await;
     let assertion = phone.get(&options, |_| {});
     let (status, session, body) =
@@ -82,9 +97,9 @@ async fn a_passkey_is_a_second_factor(app: TestApp) {
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert_eq!(session_again, None);
 
-    let (_, overview) = app.call(path_of::<LoadSecurity>(), &[], &session).await;
-    assert!(named(&overview, "Laptop")["last_used_at"].is_null());
-    assert!(named(&overview, "Phone")["last_used_at"].is_i64());
+    let overview = app.invoke(LoadSecurity {}, &session).await.ok();
+    assert!(named(&overview, "Laptop").last_used_at.is_none());
+    assert!(named(&overview, "Phone").last_used_at.is_some());
     assert_eq!(
         app.count("SELECT COUNT(*) FROM sessions WHERE factors = 'password and passkey'")
             .await,
@@ -100,19 +115,13 @@ async fn a_passkey_is_a_second_factor(app: TestApp) {
     );
 
     // A name is plain text, wherever it shows.
-    let phone_id = named(&overview, "Phone")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let phone_id = named(&overview, "Phone").id.clone();
     let markup = "<img src=x onerror=alert(1)>";
-    let (status, _) = app
-        .call(
-            path_of::<RenamePasskey>(),
-            &[("id", &phone_id), ("name", markup)],
-            &session,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let rename = RenamePasskey {
+        id: phone_id.clone(),
+        name: markup.into(),
+    };
+    app.invoke(rename, &session).await.ok();
     let page = app.page("/account/security", &session).await;
     assert!(
         !page.contains(markup) && page.contains("&lt;img"),
@@ -120,30 +129,12 @@ async fn a_passkey_is_a_second_factor(app: TestApp) {
     );
 
     // Removing asks for the password; the last one takes the codes with it.
-    let laptop_id = named(&overview, "Laptop")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (status, error) = app
-        .call(
-            path_of::<RemovePasskey>(),
-            &[("id", &laptop_id), ("password", "guess")],
-            &session,
-        )
-        .await;
-    assert_eq!(
-        (status, error),
-        (StatusCode::UNPROCESSABLE_ENTITY, "WrongPassword".into())
-    );
+    let laptop_id = named(&overview, "Laptop").id.clone();
+    let wrong = app.invoke(remove(&laptop_id, "guess"), &session).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.refused(), AppError(Refusal::WrongPassword));
     for id in [&laptop_id, &phone_id] {
-        let (status, body) = app
-            .call(
-                path_of::<RemovePasskey>(),
-                &[("id", id), ("password", PASSWORD)],
-                &session,
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
+        app.invoke(remove(id, PASSWORD), &session).await.ok();
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM recovery_codes").await, 0);
@@ -253,67 +244,63 @@ async fn registrations_that_must_fail_do(app: TestApp) {
     let ada = app.sign_up(EMAIL).await;
     let eve = app.sign_up("eve@example.com").await;
     let mut key = Authenticator::new(&app);
-    let begin = |cookie: String, name: &'static str| {
+    let begin = |cookie: String, name: &str, password: &str| {
         let app = &app;
-        async move {
-            let form = [("name", name), ("password", PASSWORD)];
-            app.call(path_of::<BeginPasskeyRegistration>(), &form, &cookie)
-                .await
-        }
+        let args = BeginPasskeyRegistration {
+            name: name.into(),
+            password: password.into(),
+        };
+        async move { app.invoke(args, &cookie).await }
     };
     let finish = |cookie: String, ceremony: String, credential: String| {
         let app = &app;
-        async move {
-            let form = [
-                ("ceremony", ceremony.as_str()),
-                ("credential", credential.as_str()),
-            ];
-            app.call(path_of::<FinishPasskeyRegistration>(), &form, &cookie)
-                .await
-        }
+        let args = FinishPasskeyRegistration {
+            ceremony,
+            credential,
+        };
+        async move { app.invoke(args, &cookie).await }
     };
+    let refusal = |reason| AppError(reason);
 
     for name in ["", " ", "a\u{7}b", &"x".repeat(65)] {
-        let form = [("name", name), ("password", PASSWORD)];
-        let (_, error) = app
-            .call(path_of::<BeginPasskeyRegistration>(), &form, &ada)
-            .await;
-        assert_eq!(error, "InvalidPasskeyName", "{name:?}");
+        let error = begin(ada.clone(), name, PASSWORD).await.refused();
+        assert_eq!(error, refusal(Refusal::InvalidPasskeyName), "{name:?}");
     }
-    let (_, error) = app
-        .call(
-            path_of::<BeginPasskeyRegistration>(),
-            &[("name", "Key"), ("password", "guess")],
-            &ada,
-        )
-        .await;
-    assert_eq!(error, "WrongPassword");
+    let error = begin(ada.clone(), "Key", "guess").await.refused();
+    assert_eq!(error, refusal(Refusal::WrongPassword));
 
     // Without user verification.
-    let (_, challenge) = begin(ada.clone(), "Key").await;
-    let mut options: Value = serde_json::from_str(challenge["options"].as_str().unwrap()).unwrap();
+    let challenge = begin(ada.clone(), "Key", PASSWORD).await.ok();
+    let mut options: Value = serde_json::from_str(&challenge.options).unwrap();
     options["publicKey"]["authenticatorSelection"]["userVerification"] = "discouraged".into();
     let credential = key.create(&options.to_string());
-    let ceremony = challenge["ceremony"].as_str().unwrap().to_string();
-    let (_, error) = finish(ada.clone(), ceremony, credential).await;
-    assert_eq!(error, "PasskeyRefused");
+    let error = finish(ada.clone(), challenge.ceremony, credential)
+        .await
+        .refused();
+    assert_eq!(error, refusal(Refusal::PasskeyRefused));
 
     // Another user cannot finish Ada's ceremony; Ada finishes it once.
-    let (_, challenge) = begin(ada.clone(), "Key").await;
-    let credential = key.create(challenge["options"].as_str().unwrap());
-    let ceremony = challenge["ceremony"].as_str().unwrap().to_string();
-    let (_, error) = finish(eve.clone(), ceremony.clone(), credential.clone()).await;
-    assert_eq!(error, "PasskeyExpired");
-    let (status, _) = finish(ada.clone(), ceremony.clone(), credential.clone()).await;
-    assert_eq!(status, StatusCode::OK);
-    let (_, error) = finish(ada.clone(), ceremony, credential.clone()).await;
-    assert_eq!(error, "PasskeyExpired");
+    let challenge = begin(ada.clone(), "Key", PASSWORD).await.ok();
+    let credential = key.create(&challenge.options);
+    let ceremony = challenge.ceremony;
+    let error = finish(eve.clone(), ceremony.clone(), credential.clone())
+        .await
+        .refused();
+    assert_eq!(error, refusal(Refusal::PasskeyExpired));
+    finish(ada.clone(), ceremony.clone(), credential.clone())
+        .await
+        .ok();
+    let error = finish(ada.clone(), ceremony, credential.clone())
+        .await
+        .refused();
+    assert_eq!(error, refusal(Refusal::PasskeyExpired));
 
     // Ada's new credential offered to Eve's ceremony.
-    let (_, challenge) = begin(eve.clone(), "Stolen").await;
-    let ceremony = challenge["ceremony"].as_str().unwrap().to_string();
-    let (_, error) = finish(eve.clone(), ceremony, credential).await;
-    assert_eq!(error, "PasskeyRefused");
+    let challenge = begin(eve.clone(), "Stolen", PASSWORD).await.ok();
+    let error = finish(eve.clone(), challenge.ceremony, credential)
+        .await
+        .refused();
+    assert_eq!(error, refusal(Refusal::PasskeyRefused));
     assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 1);
     assert_eq!(
         app.count(

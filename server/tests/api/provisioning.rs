@@ -8,7 +8,6 @@ use crate::support::{
 };
 use hetzner_fake::{FakeProject, Fault, Permission};
 use model::provisioning::CreateServerChoices;
-use reqwest::StatusCode;
 use std::time::Duration;
 
 on_both_databases!(
@@ -59,16 +58,8 @@ const UBUNTU_ARM: &str = "161547270";
 
 async fn create_follows_the_menus_and_runs(app: TestApp) {
     let (cookie, project, id) = connected(&app).await;
-    let (status, menus) = app
-        .call(
-            path_of::<LoadCreateServerChoices>(),
-            &[("id", &id)],
-            &cookie,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{menus}");
-    let menus: CreateServerChoices =
-        serde_json::from_value(menus).expect("the create form's choices");
+    let load = LoadCreateServerChoices { id: id.clone() };
+    let menus: CreateServerChoices = app.invoke(load, &cookie).await.ok();
     let types = &menus.catalogue.sizes;
     assert!(
         types.iter().all(|t| t.name != "cx11"),
@@ -129,26 +120,22 @@ async fn create_follows_the_menus_and_runs(app: TestApp) {
     let to = location(&res);
     assert!(to.starts_with(&format!("/projects/{id}?watch=")), "{to}");
     let actions = to.split("actions=").nth(1).unwrap().to_string();
-    let mut last = serde_json::Value::Null;
+    let read = ReadProvisioningProgress {
+        id: id.clone(),
+        actions,
+    };
+    let mut last = None;
     for _ in 0..40 {
-        let (_, progress) = app
-            .call(
-                path_of::<ReadProvisioningProgress>(),
-                &[("id", &id), ("actions", &actions)],
-                &cookie,
-            )
-            .await;
-        last = progress.clone();
-        if progress["done"] == true {
+        let progress = app.invoke(read.clone(), &cookie).await.ok();
+        let done = progress.done;
+        last = Some(progress);
+        if done {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(
-        (last["done"].as_bool(), last["percent"].as_i64()),
-        (Some(true), Some(100)),
-        "{last}"
-    );
+    let last = last.expect("progress was read");
+    assert_eq!((last.done, last.percent), (true, Some(100)), "{last:?}");
 
     let page = app.page(&format!("/projects/{id}"), &cookie).await;
     assert!(
@@ -278,26 +265,17 @@ const KEY: &str =
 async fn ssh_keys_add_duplicate_and_delete(app: TestApp) {
     let (cookie, project, id) = connected(&app).await;
     let page = format!("/projects/{id}/ssh-keys");
-    let (status, added) = app
-        .call(
-            path_of::<AddSshKey>(),
-            &[("id", &id), ("name", "laptop"), ("public_key", KEY)],
-            &cookie,
-        )
-        .await;
-    assert_eq!((status, added), (StatusCode::OK, serde_json::Value::Null));
-    let (_, again) = app
-        .call(
-            path_of::<AddSshKey>(),
-            &[("id", &id), ("name", "laptop 2"), ("public_key", KEY)],
-            &cookie,
-        )
-        .await;
+    let add = |name: &str| AddSshKey {
+        id: id.clone(),
+        name: name.into(),
+        public_key: KEY.into(),
+    };
+    let added = app.invoke(add("laptop"), &cookie).await.ok();
+    assert_eq!(added, None, "added, nothing to say");
+    let again = app.invoke(add("laptop 2"), &cookie).await.ok();
+    let again = again.unwrap_or_default();
     assert!(
-        again
-            .as_str()
-            .unwrap()
-            .contains("already in the project as \u{201c}laptop\u{201d}"),
+        again.contains("already in the project as \u{201c}laptop\u{201d}"),
         "{again}"
     );
     let res = app
@@ -332,14 +310,11 @@ async fn ssh_keys_add_duplicate_and_delete(app: TestApp) {
         .into_iter()
         .find(|k| k.name == "laptop")
         .unwrap();
-    let (status, _) = app
-        .call(
-            path_of::<DeleteSshKey>(),
-            &[("id", &id), ("key_id", &laptop.id.to_string())],
-            &cookie,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let delete = |key_id| DeleteSshKey {
+        id: id.clone(),
+        key_id,
+    };
+    app.invoke(delete(laptop.id), &cookie).await.ok();
     assert_eq!(
         app.fake.ssh_keys(&project).len(),
         1,
@@ -348,12 +323,7 @@ async fn ssh_keys_add_duplicate_and_delete(app: TestApp) {
 
     // Deleting the Potions key is allowed; the next create adds it again.
     let potions_key = app.fake.ssh_keys(&project)[0].id;
-    app.call(
-        path_of::<DeleteSshKey>(),
-        &[("id", &id), ("key_id", &potions_key.to_string())],
-        &cookie,
-    )
-    .await;
+    app.invoke(delete(potions_key), &cookie).await.ok();
     let res = create(&app, &cookie, &id, "after-key", "fsn1", "cx22", UBUNTU_X86).await;
     assert!(location(&res).contains("watch="), "{}", location(&res));
     assert_eq!(

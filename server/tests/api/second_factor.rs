@@ -6,6 +6,8 @@ use crate::support::{
     cookie_set, form_post, location, path_of, session_cookie, BeginTotp, ConfirmTotp, LoadSecurity,
     RegenerateRecoveryCodes, SignIn, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
 };
+use app::account::TotpView;
+use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::StatusCode;
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -31,14 +33,17 @@ fn code(secret: &str, offset: i64) -> String {
 
 /// Starts setting up an authenticator: answers the secret the app is shown.
 async fn begin(app: &TestApp, cookie: &str) -> String {
-    let (status, _) = app
-        .call(path_of::<BeginTotp>(), &[("password", PASSWORD)], cookie)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (_, overview) = app.call(path_of::<LoadSecurity>(), &[], cookie).await;
-    let enrolling = &overview["totp"]["Enrolling"];
-    assert!(enrolling["qr_svg"].as_str().unwrap().contains("<svg"));
-    enrolling["secret"].as_str().unwrap().to_string()
+    let begin = BeginTotp {
+        password: PASSWORD.into(),
+    };
+    app.invoke(begin, cookie).await.ok();
+    match app.invoke(LoadSecurity {}, cookie).await.ok().totp {
+        TotpView::Enrolling { secret, qr_svg } => {
+            assert!(qr_svg.contains("<svg"));
+            secret
+        }
+        other => panic!("not enrolling: {other:?}"),
+    }
 }
 
 /// Signs up and turns two-factor sign-in on: (cookie, secret, recovery codes).
@@ -48,11 +53,10 @@ async fn with_totp(app: &TestApp) -> (String, String, Vec<String>, String) {
     let cookie = app.sign_up(EMAIL).await;
     let secret = begin(app, &cookie).await;
     let confirmed = code(&secret, 0);
-    let (status, codes) = app
-        .call(path_of::<ConfirmTotp>(), &[("code", &confirmed)], &cookie)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{codes}");
-    let codes: Vec<String> = serde_json::from_value(codes).unwrap();
+    let confirm = ConfirmTotp {
+        code: confirmed.clone(),
+    };
+    let codes = app.invoke(confirm, &cookie).await.ok();
     assert_eq!(codes.len(), 10);
     (cookie, secret, codes, confirmed)
 }
@@ -156,9 +160,9 @@ async fn codes_work_once_across_instances(app: TestApp) {
     let res = second_step(&app, &app.base_url, &again, &recovery[4]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let session = session_cookie(res.headers()).unwrap();
-    let (_, overview) = app.call(path_of::<LoadSecurity>(), &[], &session).await;
-    assert_eq!(overview["recovery_codes_left"], 8);
-    assert_eq!(overview["totp"], "On");
+    let overview = app.invoke(LoadSecurity {}, &session).await.ok();
+    assert_eq!(overview.recovery_codes_left, 8);
+    assert_eq!(overview.totp, TotpView::On);
 
     // Nothing a user could replay is stored in plain: the secret is sealed, codes hashed.
     for (table, columns) in [
@@ -252,38 +256,21 @@ async fn without_javascript_the_codes_show_once_after_the_redirect(app: TestApp)
 
 async fn set_up_and_turning_off_ask_for_the_password(app: TestApp) {
     let cookie = app.sign_up(EMAIL).await;
-    let (status, error) = app
-        .call(
-            path_of::<BeginTotp>(),
-            &[("password", "not my password")],
-            &cookie,
-        )
-        .await;
-    assert_eq!(
-        (status, error),
-        (StatusCode::UNPROCESSABLE_ENTITY, "WrongPassword".into())
-    );
+    let confirm = |code: &str| ConfirmTotp { code: code.into() };
+    let wrong = BeginTotp {
+        password: "not my password".into(),
+    };
+    let refused = app.invoke(wrong, &cookie).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.refused(), AppError(Refusal::WrongPassword));
     // Confirming before starting says so.
-    let (_, error) = app
-        .call(path_of::<ConfirmTotp>(), &[("code", "123456")], &cookie)
-        .await;
-    assert_eq!(error, "TotpNotEnrolling");
+    let error = app.invoke(confirm("123456"), &cookie).await.refused();
+    assert_eq!(error, AppError(Refusal::TotpNotEnrolling));
     let secret = begin(&app, &cookie).await;
     // A code from a clock far off: the message says to check the clock.
-    let (status, error) = app
-        .call(
-            path_of::<ConfirmTotp>(),
-            &[("code", &code(&secret, 10))],
-            &cookie,
-        )
-        .await;
-    assert_eq!(
-        (status, error),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "EnrolmentCodeWrong".into()
-        )
-    );
+    let refused = app.invoke(confirm(&code(&secret, 10)), &cookie).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.refused(), AppError(Refusal::EnrolmentCodeWrong));
     let page = app.page("/account/security", &cookie).await;
     assert!(
         page.contains("Scan this code") && page.contains(&secret),
@@ -293,34 +280,19 @@ async fn set_up_and_turning_off_ask_for_the_password(app: TestApp) {
     let res = app.sign_in(EMAIL, PASSWORD).await;
     assert!(session_cookie(res.headers()).is_some());
 
-    let (status, _) = app
-        .call(
-            path_of::<ConfirmTotp>(),
-            &[("code", &code(&secret, 0))],
-            &cookie,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    let (_, error) = app
-        .call(
-            path_of::<RegenerateRecoveryCodes>(),
-            &[("password", "nope")],
-            &cookie,
-        )
-        .await;
-    assert_eq!(error, "WrongPassword");
-    let (_, codes) = app
-        .call(
-            path_of::<RegenerateRecoveryCodes>(),
-            &[("password", PASSWORD)],
-            &cookie,
-        )
-        .await;
-    assert_eq!(codes.as_array().unwrap().len(), 10);
-    let (_, error) = app
-        .call(path_of::<TurnOffTotp>(), &[("password", "nope")], &cookie)
-        .await;
-    assert_eq!(error, "WrongPassword");
+    app.invoke(confirm(&code(&secret, 0)), &cookie).await.ok();
+    let regenerate = |given: &str| RegenerateRecoveryCodes {
+        password: given.into(),
+    };
+    let error = app.invoke(regenerate("nope"), &cookie).await.refused();
+    assert_eq!(error, AppError(Refusal::WrongPassword));
+    let codes = app.invoke(regenerate(PASSWORD), &cookie).await.ok();
+    assert_eq!(codes.len(), 10);
+    let turn_off = TurnOffTotp {
+        password: "nope".into(),
+    };
+    let error = app.invoke(turn_off, &cookie).await.refused();
+    assert_eq!(error, AppError(Refusal::WrongPassword));
     // Turned off without JavaScript: back on the Security page, and one step signs in again.
     let res = app
         .post_form(

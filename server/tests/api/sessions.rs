@@ -6,6 +6,8 @@ use crate::support::{
     form_post, location, path_of, session_cookie, EndOtherSessions, EndSession, ListSessions,
     SignIn, TestApp, PASSWORD,
 };
+use app::account::SessionSummary;
+use app::error::{AppError, Refusal};
 use reqwest::header::USER_AGENT;
 use reqwest::StatusCode;
 
@@ -39,8 +41,17 @@ async fn sign_in_from(app: &TestApp, email: &str, user_agent: &str) -> String {
 }
 
 async fn signed_in(app: &TestApp, cookie: &str) -> bool {
-    let (status, _) = app.call(path_of::<ListSessions>(), &[], cookie).await;
-    status == StatusCode::OK
+    app.invoke(ListSessions {}, cookie).await.status == StatusCode::OK
+}
+
+async fn sessions(app: &TestApp, cookie: &str) -> Vec<SessionSummary> {
+    app.invoke(ListSessions {}, cookie).await.ok()
+}
+
+fn end(handle: &str) -> EndSession {
+    EndSession {
+        handle: handle.into(),
+    }
 }
 
 async fn sessions_are_listed_and_ended_one_or_all(app: TestApp) {
@@ -48,16 +59,14 @@ async fn sessions_are_listed_and_ended_one_or_all(app: TestApp) {
     let firefox = sign_in_from(&app, "ada@example.com", FIREFOX).await;
     let chrome = sign_in_from(&app, "ada@example.com", CHROME).await;
 
-    let (status, list) = app.call(path_of::<ListSessions>(), &[], &chrome).await;
-    assert_eq!(status, StatusCode::OK, "{list}");
-    let list = list.as_array().unwrap().clone();
+    let list = sessions(&app, &chrome).await;
     assert_eq!(list.len(), 3, "{list:?}");
-    let current: Vec<_> = list.iter().filter(|s| s["current"] == true).collect();
+    let current: Vec<_> = list.iter().filter(|s| s.current).collect();
     assert_eq!(current.len(), 1);
-    assert_eq!(current[0]["user_agent"], CHROME);
+    assert_eq!(current[0].user_agent, CHROME);
     assert!(list
         .iter()
-        .all(|s| s["client_address"] == "127.0.0.1" && s["factors"] == "password"));
+        .all(|s| s.client_address == "127.0.0.1" && s.factors == "password"));
     // Handles name sessions; no cookie appears anywhere.
     let answer = serde_json::to_string(&list).unwrap();
     for cookie in [&first, &firefox, &chrome] {
@@ -74,8 +83,8 @@ async fn sessions_are_listed_and_ended_one_or_all(app: TestApp) {
     // One browser signed out from another, without JavaScript.
     let handle = |ua: &str| {
         list.iter()
-            .find(|s| s["user_agent"] == ua)
-            .map(|s| s["handle"].as_str().unwrap().to_string())
+            .find(|s| s.user_agent == ua)
+            .map(|s| s.handle.clone())
             .unwrap()
     };
     let res = app
@@ -90,53 +99,30 @@ async fn sessions_are_listed_and_ended_one_or_all(app: TestApp) {
     assert!(!signed_in(&app, &firefox).await, "Firefox is signed out");
     assert!(signed_in(&app, &chrome).await && signed_in(&app, &first).await);
     // Ending it again says it is already over.
-    let (status, error) = app
-        .call(
-            path_of::<EndSession>(),
-            &[("handle", &handle(FIREFOX))],
-            &chrome,
-        )
-        .await;
-    assert_eq!(
-        (status, error),
-        (StatusCode::NOT_FOUND, "SessionNotFound".into())
-    );
+    let refused = app.invoke(end(&handle(FIREFOX)), &chrome).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(refused.refused(), AppError(Refusal::SessionNotFound));
 
     // Everywhere else: only this browser stays.
-    let (status, _) = app.call(path_of::<EndOtherSessions>(), &[], &chrome).await;
-    assert_eq!(status, StatusCode::OK);
+    app.invoke(EndOtherSessions {}, &chrome).await.ok();
     assert!(!signed_in(&app, &first).await);
     assert!(signed_in(&app, &chrome).await);
-    let (_, list) = app.call(path_of::<ListSessions>(), &[], &chrome).await;
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(sessions(&app, &chrome).await.len(), 1);
 }
 
 async fn another_users_sessions_stay_out_of_reach(app: TestApp) {
     let ada = app.sign_up("ada@example.com").await;
     let mallory = app.sign_up("mallory@example.com").await;
-    let (_, ada_list) = app.call(path_of::<ListSessions>(), &[], &ada).await;
-    let ada_handle = ada_list[0]["handle"].as_str().unwrap().to_string();
-    let (_, mallory_list) = app.call(path_of::<ListSessions>(), &[], &mallory).await;
-    assert_eq!(mallory_list.as_array().unwrap().len(), 1, "only her own");
+    let ada_handle = sessions(&app, &ada).await[0].handle.clone();
+    assert_eq!(sessions(&app, &mallory).await.len(), 1, "only her own");
 
-    let (status, error) = app
-        .call(
-            path_of::<EndSession>(),
-            &[("handle", &ada_handle)],
-            &mallory,
-        )
-        .await;
-    assert_eq!(
-        (status, error),
-        (StatusCode::NOT_FOUND, "SessionNotFound".into())
-    );
-    let (status, _) = app.call(path_of::<EndOtherSessions>(), &[], &mallory).await;
-    assert_eq!(status, StatusCode::OK);
+    let refused = app.invoke(end(&ada_handle), &mallory).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(refused.refused(), AppError(Refusal::SessionNotFound));
+    app.invoke(EndOtherSessions {}, &mallory).await.ok();
     assert!(signed_in(&app, &ada).await, "Ada is still signed in");
     for hostile in ["", "%00", &"a".repeat(10_000), "' OR 1=1 --"] {
-        let (status, _) = app
-            .call(path_of::<EndSession>(), &[("handle", hostile)], &mallory)
-            .await;
+        let status = app.invoke(end(hostile), &mallory).await.status;
         assert_eq!(status, StatusCode::NOT_FOUND, "{hostile:.20}");
     }
     assert!(signed_in(&app, &ada).await && signed_in(&app, &mallory).await);
@@ -164,15 +150,12 @@ async fn an_ipv6_client_shows_its_whole_address(app: TestApp) {
     .await
     .unwrap();
     let cookie = session_cookie(res.headers()).expect("signed in");
-    let (_, list) = app.call(path_of::<ListSessions>(), &[], &cookie).await;
-    let current = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["current"] == true)
-        .unwrap()
-        .clone();
-    assert_eq!(current["client_address"], client);
+    let current = sessions(&app, &cookie)
+        .await
+        .into_iter()
+        .find(|s| s.current)
+        .expect("this browser's session");
+    assert_eq!(current.client_address, client);
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM activity WHERE client_address = '{client}'"

@@ -292,13 +292,8 @@ async fn no_digitalocean_secret_anywhere(backend: Backend) {
         seen += &authorize;
         seen += &w.arrive(&back, Some(&cookie)).await;
     }
-    let (_, list) = w.app.call(path_of::<LoadDashboard>(), &[], &cookie).await;
-    let ids: Vec<String> = list["projects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_string())
-        .collect();
+    let dashboard = w.app.invoke(LoadDashboard {}, &cookie).await.ok();
+    let ids: Vec<String> = dashboard.projects.into_iter().map(|c| c.id).collect();
     for path in [
         "/",
         "/account",

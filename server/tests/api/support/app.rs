@@ -268,8 +268,10 @@ impl TestApp {
             .to_string()
     }
 
-    /// Calls a server function the way the app does from the browser, and
-    /// returns its status and JSON answer.
+    /// Posts a raw form to a server function, as a hand-made request could,
+    /// and returns its status and JSON answer: for malformed and hostile
+    /// input and scans over every endpoint. Well-formed calls use
+    /// [`TestApp::invoke`], with the function's own types.
     pub async fn call(
         &self,
         endpoint: &str,

@@ -7,6 +7,7 @@ mod app;
 mod digitalocean;
 mod endpoints;
 mod form;
+mod invoke;
 mod passkey;
 
 pub use app::*;

@@ -8,6 +8,8 @@ use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 use webauthn_authenticator_rs::WebauthnAuthenticator;
 use webauthn_rs_proto::{CreationChallengeResponse, RequestChallengeResponse};
 
+use app::auth::PasskeyChallenge;
+
 use super::{
     path_of, BeginPasskeyRegistration, BeginPasskeySignIn, FinishPasskeyRegistration,
     FinishPasskeySignIn, TestApp, PASSWORD,
@@ -53,22 +55,17 @@ impl Authenticator {
 
     /// Adds a passkey named `name` to the signed-in account: the answer of
     /// the finishing call (the first recovery codes, or none).
-    pub async fn register(&mut self, app: &TestApp, cookie: &str, name: &str) -> Value {
-        let form = [("name", name), ("password", PASSWORD)];
-        let (status, challenge) = app
-            .call(path_of::<BeginPasskeyRegistration>(), &form, cookie)
-            .await;
-        assert_eq!(status, StatusCode::OK, "{challenge}");
-        let credential = self.create(challenge["options"].as_str().unwrap());
-        let form = [
-            ("ceremony", challenge["ceremony"].as_str().unwrap()),
-            ("credential", credential.as_str()),
-        ];
-        let (status, codes) = app
-            .call(path_of::<FinishPasskeyRegistration>(), &form, cookie)
-            .await;
-        assert_eq!(status, StatusCode::OK, "{codes}");
-        codes
+    pub async fn register(&mut self, app: &TestApp, cookie: &str, name: &str) -> Vec<String> {
+        let begin = BeginPasskeyRegistration {
+            name: name.into(),
+            password: PASSWORD.into(),
+        };
+        let challenge = app.invoke(begin, cookie).await.ok();
+        let finish = FinishPasskeyRegistration {
+            credential: self.create(&challenge.options),
+            ceremony: challenge.ceremony,
+        };
+        app.invoke(finish, cookie).await.ok()
     }
 }
 
@@ -77,11 +74,8 @@ impl Authenticator {
 pub async fn begin_sign_in(app: &TestApp, pending: &str) -> (String, String) {
     let res = post(app, path_of::<BeginPasskeySignIn>(), &[], pending).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let challenge: Value = res.json().await.unwrap();
-    (
-        challenge["ceremony"].as_str().unwrap().to_string(),
-        challenge["options"].as_str().unwrap().to_string(),
-    )
+    let challenge: PasskeyChallenge = res.json().await.unwrap();
+    (challenge.ceremony, challenge.options)
 }
 
 pub async fn finish_sign_in(
