@@ -8,10 +8,40 @@ use hetzner_fake::{Fault, FaultKind};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
 
-fn open_descriptors() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
+/// Open TCP connections with an end on one of `ports` (this test's app and
+/// fake), from the kernel's table: tests running beside this one in the same
+/// process open their own descriptors, which a count of `/proc/self/fd`
+/// would include. Only states that hold a descriptor count: established,
+/// and closed by the peer but not by us (a leak's signature).
+fn open_connections(ports: &[u16]) -> usize {
+    const ESTABLISHED: &str = "01";
+    const CLOSE_WAIT: &str = "08";
+    let port_of = |end: &str| {
+        end.rsplit(':')
+            .next()
+            .and_then(|hex| u16::from_str_radix(hex, 16).ok())
+    };
+    ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .filter_map(|table| std::fs::read_to_string(table).ok())
+        .flat_map(|table| {
+            table
+                .lines()
+                .skip(1)
+                .map(|line| {
+                    line.split_whitespace()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|row| row.len() > 3 && (row[3] == ESTABLISHED || row[3] == CLOSE_WAIT))
+        .filter(|row| {
+            [&row[1], &row[2]]
+                .iter()
+                .any(|end| port_of(end).is_some_and(|port| ports.contains(&port)))
+        })
+        .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -24,7 +54,14 @@ async fn fifty_users_connect_through_a_failing_hetzner() {
             app.fake.add_project(&format!("p{n}")),
         ));
     }
-    let baseline = open_descriptors();
+    let app_port = app
+        .base_url
+        .rsplit(':')
+        .next()
+        .and_then(|port| port.parse().ok())
+        .expect("the app's port");
+    let ports = [app_port, app.fake.addr().port()];
+    let baseline = open_connections(&ports);
     // Enough faults for every request of the first wave, then a healthy API.
     for (kind, count) in [
         (
@@ -98,7 +135,7 @@ async fn fifty_users_connect_through_a_failing_hetzner() {
 
     // Once Hetzner recovers, everyone who failed connects.
     app.fake.clear_faults();
-    let after_faults = open_descriptors();
+    let after_faults = open_connections(&ports);
     for ((cookie, project), (_, _, first)) in users.iter().zip(&outcomes) {
         if !first.starts_with("/?connected=") {
             let to = location(
@@ -113,10 +150,10 @@ async fn fifty_users_connect_through_a_failing_hetzner() {
     // Idle again: a healthy wave adds no connections to those the faults left
     // (pooled keep-alives and the fake's hung handlers), and nothing is stuck.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let after = open_descriptors();
+    let after = open_connections(&ports);
     assert!(
         after <= after_faults + 10,
-        "open descriptors grew from {after_faults} to {after} (baseline {baseline})"
+        "open connections grew from {after_faults} to {after} (baseline {baseline})"
     );
     let health = Instant::now();
     assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
