@@ -32,7 +32,7 @@ pub fn project_ssh_keys(connection_id: &str) -> String {
     format!("/projects/{connection_id}/ssh-keys")
 }
 
-pub fn delete_server(connection_id: &str, server_id: i64) -> String {
+pub fn delete_server(connection_id: &str, server_id: model::ServerId) -> String {
     format!("/projects/{connection_id}/servers/{server_id}/delete")
 }
 

@@ -143,7 +143,7 @@ mod tests {
             paths::project("c1"),
             paths::connected("c1", true),
             paths::project_ssh_keys("c1"),
-            paths::delete_server("c1", 42),
+            paths::delete_server("c1", model::ServerId::new(42)),
             paths::activity(Some("c1"), Some("cloud"), None),
             paths::disconnect("c1"),
             paths::with_next(paths::SIGN_IN, "/account"),

@@ -1,6 +1,7 @@
 //! Ids the compiler tells apart: a user's id cannot be passed where a
-//! connection's is meant. Each is the opaque random text Potions made
-//! (`domain::db::new_id`), sent as a plain JSON string.
+//! connection's is meant. Potions' own are the opaque random text it made
+//! (`domain::db::new_id`), a provider's server id its number; each is sent
+//! as a plain JSON string or number.
 
 use std::fmt;
 
@@ -43,6 +44,28 @@ text_id! {
     ConnectionId
 }
 
+/// A server (Hetzner) or droplet (DigitalOcean), by the provider's own
+/// number, within its connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ServerId(i64);
+
+impl ServerId {
+    pub const fn new(id: i64) -> Self {
+        Self(id)
+    }
+
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for ServerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +79,9 @@ mod tests {
             Some(ConnectionId::new("c1"))
         );
         assert_eq!(id.to_string(), "u1");
+        assert_eq!(
+            serde_json::to_string(&ServerId::new(42)).ok().as_deref(),
+            Some("42")
+        );
     }
 }

@@ -14,6 +14,6 @@ pub mod provisioning;
 pub mod refusal;
 
 pub use connection::ConnectionStatus;
-pub use ids::{ConnectionId, UserId};
+pub use ids::{ConnectionId, ServerId, UserId};
 pub use provider::Provider;
 pub use refusal::Refusal;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// A server (Hetzner) or droplet (DigitalOcean).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Server {
-    pub id: i64,
+    pub id: crate::ServerId,
     pub name: String,
     pub status: String,
     /// Server type (Hetzner) or size (DigitalOcean).

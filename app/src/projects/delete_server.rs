@@ -21,7 +21,7 @@ pub fn DeleteServerPage() -> impl IntoView {
         params
             .read()
             .get("server_id")
-            .and_then(|s| s.parse::<i64>().ok())
+            .and_then(|s| s.parse().ok().map(model::ServerId::new))
     };
     // The name comes from the provider, never from the URL.
     let project = Resource::new(move || id.get(), load_project);

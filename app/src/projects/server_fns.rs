@@ -178,6 +178,7 @@ pub async fn delete_server(
     confirm_name: String,
 ) -> Result<(), AppError> {
     let id = model::ConnectionId::new(id);
+    let server_id = model::ServerId::new(server_id);
     let (user, state) = crate::ssr::user_and_state().await?;
     let deleted = state
         .provisioning

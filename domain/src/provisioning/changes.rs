@@ -101,7 +101,7 @@ impl From<DomainError> for Refused {
 /// A server just accepted, and the provider's actions creating it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedServer {
-    pub server_id: i64,
+    pub server_id: model::ServerId,
     pub actions: Vec<i64>,
 }
 

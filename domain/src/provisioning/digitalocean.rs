@@ -161,7 +161,7 @@ impl Provisioner for DigitalOceanTeam<'_> {
             )
             .await?;
         let server = CreatedServer {
-            server_id: created.value.droplet.id,
+            server_id: model::ServerId::new(created.value.droplet.id),
             actions: vec![created.value.action_id],
         };
         Ok(Changed::new(server, created.request_id))
@@ -195,19 +195,19 @@ impl Provisioner for DigitalOceanTeam<'_> {
 
     async fn delete_server(
         &self,
-        server_id: i64,
+        server_id: model::ServerId,
         confirm_name: &str,
     ) -> Result<Changed<()>, Refused> {
         let client = self.client();
         let droplet = self
-            .read(|token| async move { client.droplet(&token, server_id).await })
+            .read(|token| async move { client.droplet(&token, server_id.get()).await })
             .await?;
         if droplet.name != confirm_name {
             return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
         }
         // Deleted now, or already gone (404): either way it is gone.
         self.call(
-            |token| async move { client.delete_droplet(&token, server_id).await },
+            |token| async move { client.delete_droplet(&token, server_id.get()).await },
             refused,
         )
         .await
@@ -293,7 +293,7 @@ fn server_info(d: digitalocean::Droplet) -> Server {
         managed_by_potions: d.is_managed_by_potions(),
         delete_protected: false,
         created_at: parse_rfc3339(&d.created_at),
-        id: d.id,
+        id: model::ServerId::new(d.id),
         status: d.status.as_str().to_string(),
         name: d.name,
         size: d.size_slug,

@@ -147,7 +147,7 @@ impl Provisioner for HetznerProject<'_> {
             Err(err) => return Err(self.refuse(err).await),
         };
         let server = CreatedServer {
-            server_id: created.value.server.id,
+            server_id: model::ServerId::new(created.value.server.id),
             actions: std::iter::once(&created.value.action)
                 .chain(&created.value.next_actions)
                 .map(|a| a.id)
@@ -180,11 +180,11 @@ impl Provisioner for HetznerProject<'_> {
 
     async fn delete_server(
         &self,
-        server_id: i64,
+        server_id: model::ServerId,
         confirm_name: &str,
     ) -> Result<Changed<()>, Refused> {
         let client = self.client();
-        let server = match client.get_server(&self.token, server_id).await {
+        let server = match client.get_server(&self.token, server_id.get()).await {
             Ok(answer) => answer.value,
             Err(err) => return Err(self.refuse(err).await),
         };
@@ -194,7 +194,7 @@ impl Provisioner for HetznerProject<'_> {
         if server.protection.delete {
             return Err(DomainError::Refused(Refusal::ServerProtected).into());
         }
-        match client.delete_server(&self.token, server_id).await {
+        match client.delete_server(&self.token, server_id.get()).await {
             Ok(answer) => Ok(Changed::new((), answer.correlation_id)),
             Err(err) => Err(self.refuse(err).await),
         }
@@ -272,7 +272,7 @@ fn server_info(s: hetzner::Server) -> Server {
         managed_by_potions: is_managed_by_potions(&s.labels),
         delete_protected: s.protection.delete,
         created_at: parse_rfc3339(&s.created),
-        id: s.id,
+        id: model::ServerId::new(s.id),
         name: s.name,
         status: s.status,
         size: s.server_type.name,

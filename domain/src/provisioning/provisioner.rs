@@ -32,7 +32,7 @@ pub(crate) trait Provisioner {
     /// Deletes the server if `confirm_name` is its name.
     async fn delete_server(
         &self,
-        server_id: i64,
+        server_id: model::ServerId,
         confirm_name: &str,
     ) -> Result<Changed<()>, Refused>;
     async fn ssh_keys(&self) -> Result<Vec<SshKey>, DomainError>;
@@ -161,7 +161,7 @@ impl Provisioning {
         &self,
         user_id: &UserId,
         id: &ConnectionId,
-        server_id: i64,
+        server_id: model::ServerId,
         confirm_name: &str,
     ) -> Result<Changed<()>, Refused> {
         let confirm_name = confirm_name.trim();
