@@ -6,6 +6,7 @@ pub mod admin;
 pub mod faults;
 #[cfg(feature = "schema-check")]
 pub mod openapi;
+pub mod path;
 pub mod server;
 pub mod shared;
 pub mod ssh;

@@ -42,19 +42,19 @@ fn add_location_availability(location: &mut serde_json::Map<String, Value>) {
 
 /// The OpenAPI path template for a request path: `/v1/servers/42` → `/servers/{id}`.
 fn template(path: &str) -> Option<String> {
-    let rest = path.strip_prefix("/v1")?;
-    Some(
-        rest.split('/')
-            .map(|seg| {
-                if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
-                    "{id}"
-                } else {
-                    seg
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
+    path.strip_prefix("/v1")?;
+    let segments = fake_kit::path::segments(path, "/v1");
+    let templated: Vec<&str> = segments
+        .iter()
+        .map(|seg| {
+            if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+                "{id}"
+            } else {
+                seg
+            }
+        })
+        .collect();
+    Some(format!("/{}", templated.join("/")))
 }
 
 fn spec() -> &'static OpenApi {

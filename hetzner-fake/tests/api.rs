@@ -302,6 +302,17 @@ async fn servers_provision_over_time_with_their_actions() {
         .call(Method::GET, &format!("/servers/{server_id}"), t, None)
         .await;
     assert_eq!(server["server"]["status"], "running");
+    // A path parameter is read percent-decoded, as Hetzner reads it.
+    let encoded: String = server_id
+        .to_string()
+        .chars()
+        .map(|c| format!("%{:02X}", c as u32))
+        .collect();
+    let (status, _, same) = api
+        .call(Method::GET, &format!("/servers/{encoded}"), t, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{encoded}");
+    assert_eq!(same["server"]["id"], server_id);
 
     let (_, _, pw) = api
         .call(

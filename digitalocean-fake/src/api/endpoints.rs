@@ -10,14 +10,12 @@ use crate::render;
 use crate::scopes::Route;
 use crate::world::{Grant, World};
 
-/// The last path segment: the id, fingerprint or name in a templated path.
+/// The last path segment, decoded: the id, fingerprint or name in a
+/// templated path.
 fn identifier(request: &Request) -> String {
-    request
-        .path
-        .rsplit('/')
-        .next()
+    fake_kit::path::segments(request.path, "/v2")
+        .pop()
         .unwrap_or_default()
-        .to_string()
 }
 
 fn json_body(request: &Request) -> Result<Value, ApiError> {

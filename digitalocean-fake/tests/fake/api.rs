@@ -234,6 +234,11 @@ async fn ssh_keys_by_id_or_fingerprint_and_the_duplicate_answer() {
     let by_fingerprint = format!("/v2/account/keys/{fingerprint}");
     let (_, _, found) = s.call(Method::GET, &by_fingerprint, &t.access, None).await;
     assert_eq!(found["ssh_key"]["id"], key["id"]);
+    // As DigitalOcean's own Python client sends it: each colon percent-encoded.
+    let encoded = by_fingerprint.replace(':', "%3A");
+    let (status, _, found) = s.call(Method::GET, &encoded, &t.access, None).await;
+    assert_eq!(status, StatusCode::OK, "{encoded}");
+    assert_eq!(found["ssh_key"]["id"], key["id"]);
     let (status, _, renamed) = s
         .call(
             Method::PUT,

@@ -74,11 +74,8 @@ pub(super) fn dispatch(
     query: &Query,
     body: &Bytes,
 ) -> Result<Answer, ApiError> {
-    let segments: Vec<&str> = path
-        .trim_start_matches("/v1")
-        .trim_matches('/')
-        .split('/')
-        .collect();
+    let decoded = fake_kit::path::segments(path, "/v1");
+    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let config = world.config.clone();
     match (method.as_str(), segments.as_slice()) {
         ("GET", ["servers"]) => {
