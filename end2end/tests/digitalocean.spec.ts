@@ -38,10 +38,11 @@ test("connect a DigitalOcean team by OAuth, create a droplet, then disconnect", 
   await row.getByRole("link", { name: "Staging" }).click();
   await expect(page.getByRole("heading", { name: "Staging", level: 1 })).toBeVisible();
   await hydrated(page);
-  await page.getByLabel("Location").selectOption("sfo3");
-  await expect(page.getByLabel("Server type")).toContainText("$6.00/month");
+  // DigitalOcean's own words: regions and sizes.
+  await page.getByLabel("Region").selectOption("sfo3");
+  await expect(page.getByLabel("Size")).toContainText("$6.00/month");
   await expect(page.getByLabel("Image")).not.toContainText("Fedora");
-  await page.getByLabel("Location").selectOption("fra1");
+  await page.getByLabel("Region").selectOption("fra1");
   await expect(page.getByLabel("Image")).toContainText("Fedora");
   await expectAccessible(page);
   await page.getByLabel("Name").fill("e2e-droplet-1");
@@ -53,6 +54,11 @@ test("connect a DigitalOcean team by OAuth, create a droplet, then disconnect", 
   await expect(droplet).toContainText("active");
   await expect(droplet).toContainText(/\d+\.\d+\.\d+\.\d+/);
   await expect(droplet).toContainText("Potions");
+  // At 1280 px the table stays inside its card (scrolling there if it must).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const card = await page.locator("section.card", { has: page.getByTestId("server") }).boundingBox();
+  const scroller = await page.locator(".table-scroll").boundingBox();
+  expect(card && scroller && scroller.x + scroller.width <= card.x + card.width).toBeTruthy();
 
   await page.getByRole("link", { name: /^Account/ }).click();
   const connection = page.getByTestId("connection").filter({ hasText: "Staging" });

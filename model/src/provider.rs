@@ -58,6 +58,22 @@ impl Provider {
         }
     }
 
+    /// What the provider calls where a server runs.
+    pub fn place_word(self) -> &'static str {
+        match self {
+            Self::Hetzner => "Location",
+            Self::DigitalOcean => "Region",
+        }
+    }
+
+    /// What the provider calls a server's size.
+    pub fn size_word(self) -> &'static str {
+        match self {
+            Self::Hetzner => "Server type",
+            Self::DigitalOcean => "Size",
+        }
+    }
+
     /// Shown while the create form's menus load.
     pub fn loading_catalogue(self) -> &'static str {
         match self {

@@ -43,7 +43,7 @@ pub fn CreateServerForm(
                             <input type="hidden" name="id" value=form_connection_id />
                             <div class="form-grid">
                                 <NameField name=picked.name />
-                                <LocationField choices picked />
+                                <LocationField choices picked provider />
                                 <ServerTypeField choices picked provider />
                                 <ImageField choices picked />
                             </div>
@@ -127,9 +127,13 @@ fn NameField(name: RwSignal<String>) -> impl IntoView {
 }
 
 #[component]
-fn LocationField(choices: StoredValue<CreateServerChoices>, picked: Picked) -> impl IntoView {
+fn LocationField(
+    choices: StoredValue<CreateServerChoices>,
+    picked: Picked,
+    provider: Provider,
+) -> impl IntoView {
     view! {
-        <Field id="server-location" label="Location">
+        <Field id="server-location" label=provider.place_word()>
             <select
                 id="server-location"
                 name="location"
@@ -187,7 +191,7 @@ fn ServerTypeField(
     let currency = choices.with_value(|c| c.catalogue.currency);
     view! {
         <div class="field field-wide">
-            <label for="server-type">"Server type"</label>
+            <label for="server-type">{provider.size_word()}</label>
             <select
                 id="server-type"
                 name="server_type"

@@ -15,7 +15,7 @@ use crate::components::{Copyable, Loaded};
 use crate::connections::ConnectionStatus;
 use crate::format::format_optional_time;
 use crate::paths;
-use crate::providers::RestoreAccess;
+use crate::providers::{Provider, RestoreAccess};
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
@@ -95,6 +95,7 @@ pub fn ProjectPage() -> impl IntoView {
                             view! {
                                 <ServersCard
                                     connection_id=connection_id.clone()
+                                    provider
                                     servers=p.servers.clone()
                                 />
                                 <CreateServerForm
@@ -115,7 +116,7 @@ pub fn ProjectPage() -> impl IntoView {
 }
 
 #[component]
-fn ServersCard(connection_id: String, servers: Vec<Server>) -> impl IntoView {
+fn ServersCard(connection_id: String, provider: Provider, servers: Vec<Server>) -> impl IntoView {
     let body = if servers.is_empty() {
         view! { <p class="muted">"No servers in this project yet."</p> }.into_any()
     } else {
@@ -126,8 +127,8 @@ fn ServersCard(connection_id: String, servers: Vec<Server>) -> impl IntoView {
                         <tr>
                             <th scope="col">"Name"</th>
                             <th scope="col">"Status"</th>
-                            <th scope="col">"Type"</th>
-                            <th scope="col">"Location"</th>
+                            <th scope="col">{provider.size_word()}</th>
+                            <th scope="col">{provider.place_word()}</th>
                             <th scope="col">"IPv4"</th>
                             <th scope="col">"IPv6"</th>
                             <th scope="col">"Created"</th>
