@@ -32,6 +32,11 @@ pub fn project_ssh_keys(connection_id: &str) -> String {
     format!("/projects/{connection_id}/ssh-keys")
 }
 
+/// A server's page.
+pub fn server(connection_id: &str, server_id: model::ServerId) -> String {
+    format!("/projects/{connection_id}/servers/{server_id}")
+}
+
 pub fn delete_server(connection_id: &str, server_id: model::ServerId) -> String {
     format!("/projects/{connection_id}/servers/{server_id}/delete")
 }

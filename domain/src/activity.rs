@@ -89,10 +89,12 @@ pub struct Recorded {
 }
 
 /// Which entries to read: one connection's, one area's (`account`,
-/// `connection`, `cloud`), older than a cursor.
+/// `connection`, `cloud`), one server's or key's, older than a cursor.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub connection_id: Option<String>,
+    /// The provider's id of what an entry is about (a server, a key).
+    pub target_id: Option<String>,
     pub area: Option<Area>,
     /// The last entry of the previous page: `(at_us, id)`.
     pub before: Option<(i64, String)>,
@@ -203,13 +205,15 @@ impl ActivityLog {
              AND ($2 = '' OR connection_id = $2) \
              AND action LIKE $3 \
              AND (at_us < $4 OR (at_us = $4 AND ($5 = '' OR id < $5))) \
-             ORDER BY at_us DESC, id DESC LIMIT $6",
+             AND ($6 = '' OR target_id = $6) \
+             ORDER BY at_us DESC, id DESC LIMIT $7",
         )
         .bind(user_id)
         .bind(filter.connection_id.clone().unwrap_or_default())
         .bind(filter.area.map_or("%", Area::prefix))
         .bind(before_at)
         .bind(before_id)
+        .bind(filter.target_id.clone().unwrap_or_default())
         .bind(PAGE_SIZE)
         .fetch_all(self.db.pool())
         .await?;

@@ -45,6 +45,19 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await page.reload();
   await expect(page.getByText("The server is running.")).toBeVisible();
 
+  // Its own page: what it is, and what Potions did to it.
+  await row.getByRole("link", { name: "e2e-web-1" }).click();
+  await expect(page.getByRole("heading", { name: "e2e-web-1", level: 1 })).toBeVisible();
+  const details = page.getByTestId("server-details");
+  await expect(details).toContainText("running");
+  await expect(details).toContainText(/€\d+\.\d{2}\/month/);
+  await expect(details).toContainText("managed-by=potions");
+  await expect(page.getByTestId("activity").filter({ hasText: "Server created: e2e-web-1" })).toBeVisible();
+  await hydrated(page);
+  await expectAccessible(page);
+  await page.getByRole("link", { name: /^Back to / }).click();
+  await expect(row).toBeVisible();
+
   // SSH keys: add one, see the duplicate answer, delete it.
   await page.getByRole("link", { name: "SSH keys" }).click();
   await hydrated(page);

@@ -22,6 +22,25 @@ pub struct Server {
     pub delete_protected: bool,
 }
 
+/// One server in full, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerDetails {
+    pub server: Server,
+    /// The image it was created or last rebuilt from, where the provider says.
+    pub image: Option<String>,
+    /// Hetzner's labels (`key=value`) or DigitalOcean's tags.
+    pub labels: Vec<String>,
+    /// `None` where the provider has no rebuild protection (DigitalOcean).
+    pub rebuild_protected: Option<bool>,
+    pub backups: bool,
+    /// Each address with its reverse DNS name (Hetzner). DigitalOcean's
+    /// follows the droplet's name, so it is empty there.
+    pub reverse_dns: Vec<(String, String)>,
+    /// Its type's monthly price in its location, where still sold there.
+    pub monthly_price: Option<f64>,
+    pub currency: Currency,
+}
+
 /// How prices read: Hetzner's include VAT, DigitalOcean's are in US dollars before tax.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Currency {

@@ -25,7 +25,7 @@ pub fn AccountActivityPage() -> impl IntoView {
     let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
     let page = Resource::new(
         move || (param("connection"), param("area"), param("older")),
-        |(connection, area, older)| list_activity(connection, area, older),
+        |(connection, area, older)| list_activity(connection, area, older, None),
     );
     let connections = Resource::new(|| (), |_| list_connections());
     view! {

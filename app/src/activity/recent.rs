@@ -1,5 +1,5 @@
 //! "What Potions did here": the latest changes Potions made in one
-//! connection's cloud, on its project page.
+//! connection's cloud, on its project page, or to one server, on its page.
 
 use leptos::prelude::*;
 
@@ -18,7 +18,18 @@ pub fn recent_changes(
 ) -> Resource<Result<ActivityPage, AppError>> {
     Resource::new(
         move || (connection_id.get(), refresh.get()),
-        |(id, _)| list_activity(Some(id), Some("cloud".into()), None),
+        |(id, _)| list_activity(Some(id), Some("cloud".into()), None, None),
+    )
+}
+
+/// The latest changes Potions made to one server of a connection.
+pub fn server_changes(
+    connection_id: Memo<String>,
+    server_id: Memo<String>,
+) -> Resource<Result<ActivityPage, AppError>> {
+    Resource::new(
+        move || (connection_id.get(), server_id.get()),
+        |(id, server)| list_activity(Some(id), Some("cloud".into()), None, Some(server)),
     )
 }
 

@@ -6,13 +6,14 @@ use super::ActivityPage;
 use crate::error::AppError;
 
 /// One page of the user's entries, newest first, optionally of one
-/// connection and one area (`account`, `connection`, `cloud`); `older`
-/// continues from a previous page's cursor.
+/// connection, one area (`account`, `connection`, `cloud`) and one server
+/// (its provider's id); `older` continues from a previous page's cursor.
 #[server(prefix = "/api", endpoint = "list_activity", output = crate::wire::TextJson)]
 pub async fn list_activity(
     #[server(default)] connection: Option<String>,
     #[server(default)] area: Option<String>,
     #[server(default)] older: Option<String>,
+    #[server(default)] server: Option<String>,
 ) -> Result<ActivityPage, AppError> {
     use domain::activity::{Area, Filter, PAGE_SIZE};
     let (user, state) = crate::ssr::user_and_state().await?;
@@ -24,6 +25,7 @@ pub async fn list_activity(
     let filter = Filter {
         connection_id: connection.filter(|c| !c.is_empty()),
         area: area.as_deref().and_then(Area::parse),
+        target_id: server.filter(|s| !s.is_empty()),
         before,
     };
     let entries = state.activity.list(&user.id, &filter).await?;

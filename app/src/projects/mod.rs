@@ -1,12 +1,13 @@
 //! A project: the cloud project reached through one connection (the URL
-//! `/projects/:id` carries the connection's id). Its servers, creating and
-//! deleting them with live progress, and its SSH keys. Provider-neutral: the
+//! `/projects/:id` carries the connection's id). Its servers (each with its
+//! own page), creating and deleting them with live progress, and its SSH keys. Provider-neutral: the
 //! server functions ask the domain, which asks the connection's provider.
 
 pub mod create_server;
 pub mod delete_server;
 pub mod progress;
 pub mod project;
+pub mod server;
 pub mod server_fns;
 pub mod ssh_keys;
 
@@ -15,7 +16,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use model::provisioning::Server;
+use model::provisioning::{Server, ServerDetails};
 
 use crate::connections::ConnectionStatus;
 use crate::providers::Provider;
@@ -27,6 +28,15 @@ pub struct ProjectOverview {
     pub label: String,
     pub status: ConnectionStatus,
     pub servers: Vec<Server>,
+}
+
+/// A server's page: the project it is in, and the server in full.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerOverview {
+    pub connection_id: String,
+    pub provider: Provider,
+    pub label: String,
+    pub details: ServerDetails,
 }
 
 /// The connection id from the URL.

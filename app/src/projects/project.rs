@@ -165,10 +165,11 @@ fn ServerRow(connection_id: String, server: Server) -> impl IntoView {
         Some(value) => view! { <Copyable value what /> }.into_any(),
         None => "—".into_any(),
     };
+    let name = s.name.clone();
     view! {
         <tr data-testid="server">
-            <td>
-                {s.name.clone()}
+            <th scope="row">
+                <A href=paths::server(&connection_id, s.id)>{name}</A>
                 {s
                     .managed_by_potions
                     .then(|| {
@@ -177,7 +178,7 @@ fn ServerRow(connection_id: String, server: Server) -> impl IntoView {
                             <span class="badge badge-neutral">"Potions"</span>
                         }
                     })}
-            </td>
+            </th>
             <td>{s.status}</td>
             <td>{s.size}</td>
             <td>{s.location}</td>

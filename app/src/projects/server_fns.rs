@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use model::provisioning::{CreateServerChoices, Progress, SshKey};
 
-use super::ProjectOverview;
+use super::{ProjectOverview, ServerOverview};
 use crate::error::AppError;
 
 /// Changes Potions makes in a cloud, for the activity log.
@@ -93,6 +93,22 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
         }
     }
     Ok(overview)
+}
+
+/// One server of the project in full, for its page.
+#[server(prefix = "/api", endpoint = "load_server", output = crate::wire::TextJson)]
+pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, AppError> {
+    let id = model::ConnectionId::new(id);
+    let server_id = model::ServerId::new(server_id);
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let connection = state.connections.get(&user.id, &id).await?;
+    let details = state.provisioning.server(&user.id, &id, server_id).await?;
+    Ok(ServerOverview {
+        provider: crate::connections::server_fns::provider_of(&connection.provider)?,
+        label: connection.label,
+        connection_id: id.to_string(),
+        details,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "load_create_server_choices", output = crate::wire::TextJson)]

@@ -7,7 +7,7 @@ use std::future::Future;
 
 use super::{
     AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, NewServer, Place, Price,
-    Progress, Provisioner, Provisioning, Refused, Server, Size, SshKey,
+    Progress, Provisioner, Provisioning, Refused, Server, ServerDetails, Size, SshKey,
 };
 use crate::clock::parse_rfc3339;
 use crate::connections::digitalocean::{api_failure, DigitalOceanSetup};
@@ -271,6 +271,14 @@ impl Provisioner for DigitalOceanTeam<'_> {
         }
     }
 
+    async fn server(&self, server_id: model::ServerId) -> Result<ServerDetails, DomainError> {
+        let client = self.client();
+        let droplet = self
+            .read(|token| async move { client.droplet(&token, server_id.get()).await })
+            .await?;
+        Ok(server_details(droplet))
+    }
+
     async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, Refused> {
         let client = self.client();
         let id = key_id.to_string();
@@ -283,6 +291,28 @@ impl Provisioner for DigitalOceanTeam<'_> {
         )
         .await
         .map(|answer| Changed::new((), answer.request_id))
+    }
+}
+
+fn server_details(d: digitalocean::Droplet) -> ServerDetails {
+    let image = d.image.as_ref().map(|image| {
+        if image.distribution.is_empty() || image.name.starts_with(&image.distribution) {
+            image.name.clone()
+        } else {
+            format!("{} {}", image.distribution, image.name)
+        }
+    });
+    let mut labels = d.tags.clone();
+    labels.sort();
+    ServerDetails {
+        image,
+        labels,
+        rebuild_protected: None,
+        backups: d.features.iter().any(|f| f == "backups"),
+        reverse_dns: Vec::new(),
+        monthly_price: None,
+        currency: Currency::Usd,
+        server: server_info(d),
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{
     AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, NewServer, Place, Price,
-    Progress, Provisioner, Provisioning, Refused, Server, Size, SshKey,
+    Progress, Provisioner, Provisioning, Refused, Server, ServerDetails, Size, SshKey,
 };
 use crate::clock::parse_rfc3339;
 use crate::connections::hetzner::provisioning_failure;
@@ -257,6 +257,13 @@ impl Provisioner for HetznerProject<'_> {
         }
     }
 
+    async fn server(&self, server_id: model::ServerId) -> Result<ServerDetails, DomainError> {
+        match self.client().get_server(&self.token, server_id.get()).await {
+            Ok(answer) => Ok(server_details(answer.value)),
+            Err(err) => Err(self.fail(err).await),
+        }
+    }
+
     async fn delete_ssh_key(&self, key_id: i64) -> Result<Changed<()>, Refused> {
         match self.client().delete_ssh_key(&self.token, key_id).await {
             Ok(answer) => Ok(Changed::new((), answer.correlation_id)),
@@ -277,6 +284,34 @@ fn server_info(s: hetzner::Server) -> Server {
         status: s.status,
         size: s.server_type.name,
         location: s.location.name,
+    }
+}
+
+fn server_details(s: hetzner::Server) -> ServerDetails {
+    let net = &s.public_net;
+    let ipv4_ptr = net
+        .ipv4
+        .as_ref()
+        .and_then(|v4| Some((v4.ip.clone(), v4.dns_ptr.clone()?)));
+    let ipv6_ptrs = net
+        .ipv6
+        .iter()
+        .flat_map(|v6| v6.dns_ptr.iter().map(|p| (p.ip.clone(), p.dns_ptr.clone())));
+    let image = s
+        .image
+        .as_ref()
+        .and_then(|image| image.description.clone().or_else(|| image.name.clone()));
+    let mut labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    labels.sort();
+    ServerDetails {
+        image,
+        labels,
+        rebuild_protected: Some(s.protection.rebuild),
+        backups: s.backup_window.is_some(),
+        reverse_dns: ipv4_ptr.into_iter().chain(ipv6_ptrs).collect(),
+        monthly_price: None,
+        currency: Currency::EurWithVat,
+        server: server_info(s),
     }
 }
 

@@ -12,7 +12,7 @@ mod provisioner;
 
 pub use changes::{check_against, AddedKey, Changed, CreatedServer, NewServer, Refused};
 pub use model::provisioning::{
-    Catalogue, Currency, Image, Place, Price, Progress, Server, Size, SshKey,
+    Catalogue, Currency, Image, Place, Price, Progress, Server, ServerDetails, Size, SshKey,
 };
 pub(crate) use provisioner::Provisioner;
 pub use provisioner::Provisioning;

@@ -4,7 +4,7 @@
 
 use super::{
     check_against, digitalocean, hetzner, AddedKey, Catalogue, Changed, CreatedServer, NewServer,
-    Progress, Refused, Server, SshKey,
+    Progress, Refused, Server, ServerDetails, SshKey,
 };
 use crate::error::Refusal;
 use model::{ConnectionId, UserId};
@@ -35,6 +35,8 @@ pub(crate) trait Provisioner {
         server_id: model::ServerId,
         confirm_name: &str,
     ) -> Result<Changed<()>, Refused>;
+    /// One server in full; its price is the caller's to add.
+    async fn server(&self, server_id: model::ServerId) -> Result<ServerDetails, DomainError>;
     async fn ssh_keys(&self) -> Result<Vec<SshKey>, DomainError>;
     /// `name` and `public_key` are trimmed and checked; `fingerprint` is the key's MD5.
     async fn add_ssh_key(
@@ -170,6 +172,27 @@ impl Provisioning {
             .await)?;
         self.project_changed(user_id, id).await;
         Ok(deleted)
+    }
+
+    /// One server of the connection in full, with its type's monthly price
+    /// here from the catalogue (which it loads, or reuses while fresh).
+    pub async fn server(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server_id: model::ServerId,
+    ) -> Result<ServerDetails, DomainError> {
+        let mut details =
+            on_provider!(self.open(user_id, id).await?, |p| p.server(server_id).await)?;
+        if let Ok(catalogue) = self.catalogue(user_id, id).await {
+            details.currency = catalogue.currency;
+            details.monthly_price = catalogue
+                .sizes
+                .iter()
+                .find(|size| size.name == details.server.size)
+                .and_then(|size| size.price_in(&details.server.location));
+        }
+        Ok(details)
     }
 
     /// The project's keys; a listing is reused until Potions changes the

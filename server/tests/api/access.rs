@@ -7,7 +7,7 @@ use crate::support::{
     DigitaloceanSetUp, DisconnectConnection, EndOtherSessions, EndSession,
     FinishPasskeyRegistration, FinishPasskeySignIn, ListActivity, ListConnections, ListSessions,
     ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecondSteps,
-    LoadSecurity, ReadProvisioningProgress, RecheckConnection, RegenerateRecoveryCodes,
+    LoadSecurity, LoadServer, ReadProvisioningProgress, RecheckConnection, RegenerateRecoveryCodes,
     RemovePasskey, RenameConnection, RenamePasskey, ReplaceToken, SignIn, SignOut, SignUp,
     StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
 };
@@ -98,6 +98,10 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         ),
         (path_of::<DisconnectConnection>(), vec![("id", id.clone())]),
         (path_of::<LoadProject>(), vec![("id", id.clone())]),
+        (
+            path_of::<LoadServer>(),
+            vec![("id", id.clone()), ("server_id", server.clone())],
+        ),
         (
             path_of::<LoadCreateServerChoices>(),
             vec![("id", id.clone())],

@@ -24,6 +24,7 @@ const ALL: ListActivity = ListActivity {
     connection: None,
     area: None,
     older: None,
+    server: None,
 };
 
 async fn activity(app: &TestApp, cookie: &str, filter: ListActivity) -> ActivityPage {
@@ -253,6 +254,7 @@ async fn filters_and_pages_keep_to_the_user(app: TestApp) {
         connection: None,
         area: Some("' OR 1=1 --".into()),
         older: Some("x.y".into()),
+        server: None,
     };
     let theirs = activity(&app, &other, forged).await;
     assert_eq!(actions(&theirs), ["account.created ok"]);

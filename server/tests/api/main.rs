@@ -22,6 +22,7 @@ mod precompressed;
 mod provisioning;
 mod request_safety;
 mod second_factor;
+mod server_page;
 mod sessions;
 mod sign_in_abuse;
 mod token_leaks;

@@ -102,6 +102,20 @@ pub struct Droplet {
     pub created_at: String,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// `backups` among them while DigitalOcean's backups are on.
+    #[serde(default)]
+    pub features: Vec<String>,
+    #[serde(default)]
+    pub image: Option<DropletImage>,
+}
+
+/// The image a droplet was created or last rebuilt from.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DropletImage {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub distribution: String,
 }
 
 fn public(networks: &[Network]) -> Option<&str> {

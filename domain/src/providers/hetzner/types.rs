@@ -25,12 +25,23 @@ pub struct Page<T> {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Ipv4 {
     pub ip: String,
+    #[serde(default)]
+    pub dns_ptr: Option<String>,
+}
+
+/// A reverse DNS entry of one address of a server's IPv6 network.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DnsPtr {
+    pub ip: String,
+    pub dns_ptr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Ipv6 {
     /// The /64 network, e.g. `2a01:4f8:c0c:1234::/64`.
     pub ip: String,
+    #[serde(default)]
+    pub dns_ptr: Vec<DnsPtr>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
@@ -65,6 +76,8 @@ pub struct LocationSummary {
 pub struct ImageSummary {
     pub name: Option<String>,
     #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
     pub os_flavor: String,
     pub os_version: Option<String>,
 }
@@ -92,6 +105,9 @@ pub struct Server {
     pub labels: Labels,
     #[serde(default)]
     pub protection: Protection,
+    /// Set while Hetzner's backups are on.
+    #[serde(default)]
+    pub backup_window: Option<String>,
 }
 
 /// The usable address of an IPv6 /64: the network with `1` as the last group.

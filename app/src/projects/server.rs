@@ -1,0 +1,142 @@
+//! A server's page (`/projects/:id/servers/:server_id`): what the server is,
+//! as its provider describes it now, and what Potions did to it.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::server_fns::load_server;
+use super::{connection_id_param, project_error, ServerOverview};
+use crate::activity::recent::{server_changes, WhatPotionsDidHere};
+use crate::components::{Copyable, Loaded};
+use crate::format::format_optional_time;
+use crate::paths;
+
+#[component]
+pub fn ServerPage() -> impl IntoView {
+    let id = connection_id_param();
+    let params = use_params_map();
+    let server_id = Memo::new(move |_| params.read().get("server_id").unwrap_or_default());
+    // A server id that is not a number names no server: 0 is one no provider uses.
+    let overview = Resource::new(
+        move || (id.get(), server_id.get()),
+        |(id, server)| load_server(id, server.parse().unwrap_or(0)),
+    );
+    let recent = server_changes(id, server_id);
+    view! {
+        <leptos_meta::Title text="Server" />
+        <Loaded
+            resource=overview
+            signed_in=true
+            loading="Loading the server…"
+            on_error=project_error
+            let:overview
+        >
+            <ServerDetailsCard overview=overview.clone() />
+            <WhatPotionsDidHere connection_id=overview.connection_id.clone() page=recent />
+        </Loaded>
+    }
+}
+
+/// The server's facts as a definition list.
+#[component]
+fn ServerDetailsCard(overview: ServerOverview) -> impl IntoView {
+    let ServerOverview {
+        connection_id,
+        provider,
+        label,
+        details,
+    } = overview;
+    let server = details.server;
+    let yes_no = |on: bool| if on { "On" } else { "Off" };
+    let price = details.monthly_price.map_or_else(
+        || "Not sold here now".to_string(),
+        |amount| details.currency.monthly(amount),
+    );
+    let address = |value: Option<String>, what: &str| match value {
+        Some(value) => {
+            let what = format!("{what} of {}", server.name);
+            view! { <Copyable value what /> }.into_any()
+        }
+        None => "None".into_any(),
+    };
+    let protection = match details.rebuild_protected {
+        Some(rebuild) => {
+            format!(
+                "Delete: {}, rebuild: {}",
+                yes_no(server.delete_protected),
+                yes_no(rebuild)
+            )
+        }
+        None => format!("None at {}", provider.short_name()),
+    };
+    let reverse_dns = if details.reverse_dns.is_empty() {
+        match provider {
+            model::Provider::DigitalOcean => "Follows the droplet's name".to_string(),
+            model::Provider::Hetzner => "None set".to_string(),
+        }
+    } else {
+        details
+            .reverse_dns
+            .iter()
+            .map(|(ip, name)| format!("{ip} → {name}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let labels = if details.labels.is_empty() {
+        "None".to_string()
+    } else {
+        details.labels.join(", ")
+    };
+    view! {
+        <div class="page-head">
+            <h1>{server.name.clone()}</h1>
+            <nav aria-label="Server" class="actions">
+                <A href=paths::project(&connection_id) attr:class="button button-secondary">
+                    {format!("Back to {label}")}
+                </A>
+                <A
+                    href=paths::delete_server(&connection_id, server.id)
+                    attr:class="button button-danger-outline"
+                >
+                    "Delete"
+                </A>
+            </nav>
+        </div>
+        <section class="card" aria-labelledby="server-title">
+            <h2 id="server-title">"Server"</h2>
+            <dl class="details" data-testid="server-details">
+                <dt>"Status"</dt>
+                <dd>{server.status.clone()}</dd>
+                <dt>{provider.size_word()}</dt>
+                <dd>{format!("{} · {price}", server.size)}</dd>
+                <dt>{provider.place_word()}</dt>
+                <dd>{server.location.clone()}</dd>
+                <dt>"Image"</dt>
+                <dd>{details.image.unwrap_or_else(|| "Unknown".into())}</dd>
+                <dt>"IPv4"</dt>
+                <dd>{address(server.ipv4.clone(), "IPv4 address")}</dd>
+                <dt>"IPv6"</dt>
+                <dd>{address(server.ipv6.clone(), "IPv6 address")}</dd>
+                <dt>"Created"</dt>
+                <dd>{format_optional_time(server.created_at)}</dd>
+                <dt>{if provider == model::Provider::Hetzner { "Labels" } else { "Tags" }}</dt>
+                <dd>{labels}</dd>
+                <dt>"Protection"</dt>
+                <dd>{protection}</dd>
+                <dt>"Backups"</dt>
+                <dd>{yes_no(details.backups)}</dd>
+                <dt>"Reverse DNS"</dt>
+                <dd>{reverse_dns}</dd>
+                <dt>"Made by"</dt>
+                <dd>
+                    {if server.managed_by_potions {
+                        "Potions".to_string()
+                    } else {
+                        format!("Not Potions ({})", provider.console_name())
+                    }}
+                </dd>
+            </dl>
+        </section>
+    }
+}
