@@ -45,6 +45,11 @@ pub const ROUTES: &[Route] = &[
     route("POST", "/v2/droplets", &["droplet:create"]),
     route("GET", "/v2/droplets/{droplet_id}", &["droplet:read"]),
     route("DELETE", "/v2/droplets/{droplet_id}", &["droplet:delete"]),
+    route(
+        "POST",
+        "/v2/droplets/{droplet_id}/actions",
+        &["droplet:update"],
+    ),
     route("GET", "/v2/actions", &["actions:read"]),
     route("GET", "/v2/actions/{action_id}", &["actions:read"]),
     route("GET", "/v2/regions", &["regions:read"]),

@@ -20,6 +20,7 @@ test("connect a DigitalOcean team by OAuth, create a droplet, then disconnect", 
   await expect(page).toHaveURL("/connect/digitalocean");
   await expect(page.getByText("You choose the team Potions may use.")).toBeVisible();
   await expect(page.getByText("droplet:create droplet:read droplet:delete")).toBeVisible();
+  await expect(page.getByText("Power Droplets on and off, and restart them")).toBeVisible();
   await hydrated(page);
   await expectAccessible(page);
 

@@ -46,7 +46,7 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await expect(page.getByText("The server is running.")).toBeVisible();
 
   // Its own page: what it is, and what Potions did to it.
-  await row.getByRole("link", { name: "e2e-web-1" }).click();
+  await row.getByRole("link", { name: "e2e-web-1", exact: true }).click();
   await expect(page.getByRole("heading", { name: "e2e-web-1", level: 1 })).toBeVisible();
   const details = page.getByTestId("server-details");
   await expect(details).toContainText("running");
@@ -54,6 +54,13 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await expect(details).toContainText("managed-by=potions");
   await expect(page.getByTestId("activity").filter({ hasText: "Server created: e2e-web-1" })).toBeVisible();
   await hydrated(page);
+  await expectAccessible(page);
+  // Reboot it and watch Hetzner's action to the end.
+  await expect(page.getByRole("button", { name: "Power on" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Reboot" }).click();
+  await expect(page).toHaveURL(/power=reboot&actions=/);
+  await expect(page.getByText("The server is running.")).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("activity").filter({ hasText: "Server rebooted: e2e-web-1" })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole("link", { name: /^Back to / }).click();
   await expect(row).toBeVisible();

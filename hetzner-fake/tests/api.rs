@@ -604,3 +604,64 @@ async fn the_admin_api_controls_the_fake() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn power_actions_change_the_status_and_lock_the_server_meanwhile() {
+    // Long enough that a loaded machine still reads the status mid-action.
+    let config = FakeConfig {
+        provisioning: Duration::from_millis(1000),
+        ..FakeConfig::default()
+    };
+    let api = Api::start(config).await;
+    let p = api.fake.add_project("power");
+    let t = Some(p.read_write_token.as_str());
+    let id = api.fake.seed_server(&p, "web", "cx22", "fsn1").unwrap();
+    let status = || async {
+        let (_, _, s) = api
+            .call(Method::GET, &format!("/servers/{id}"), t, None)
+            .await;
+        s["server"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let act = |command: &'static str| {
+        let api = &api;
+        async move {
+            api.call(
+                Method::POST,
+                &format!("/servers/{id}/actions/{command}"),
+                t,
+                None,
+            )
+            .await
+        }
+    };
+    assert_eq!(status().await, "running");
+    let (code, _, shutdown) = act("shutdown").await;
+    assert_eq!(code, StatusCode::CREATED, "{shutdown}");
+    assert_eq!(shutdown["action"]["command"], "shutdown");
+    assert_eq!(status().await, "stopping");
+    // One action at a time: the server is locked until it ends.
+    let (code, _, locked) = act("poweron").await;
+    assert_eq!(code, StatusCode::LOCKED, "{locked}");
+    assert_eq!(locked["error"]["code"], "locked");
+    tokio::time::sleep(Duration::from_millis(1050)).await;
+    assert_eq!(status().await, "off");
+    let (code, _, _) = act("poweron").await;
+    assert_eq!(code, StatusCode::CREATED);
+    assert_eq!(status().await, "starting");
+    tokio::time::sleep(Duration::from_millis(1050)).await;
+    assert_eq!(status().await, "running");
+    let (_, _, reboot) = act("reboot").await;
+    let action = reboot["action"]["id"].as_i64().unwrap();
+    let (_, _, running) = api
+        .call(Method::GET, &format!("/actions/{action}"), t, None)
+        .await;
+    assert_eq!(running["action"]["status"], "running");
+    assert_eq!(status().await, "running", "a reboot keeps it running");
+    let (code, _, _) = api
+        .call(Method::POST, "/servers/999999/actions/reboot", t, None)
+        .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+}

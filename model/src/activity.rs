@@ -65,6 +65,11 @@ actions! {
     Disconnected = "connection.disconnected", "Disconnected";
     ServerCreated = "cloud.server.created", "Server created";
     ServerDeleted = "cloud.server.deleted", "Server deleted";
+    ServerPoweredOn = "cloud.server.powered_on", "Server powered on";
+    ServerShutDown = "cloud.server.shut_down", "Server shut down";
+    ServerPoweredOff = "cloud.server.powered_off", "Server powered off";
+    ServerRebooted = "cloud.server.rebooted", "Server rebooted";
+    ServerReset = "cloud.server.reset", "Server reset";
     SshKeyAdded = "cloud.ssh_key.added", "SSH key added";
     SshKeyRemoved = "cloud.ssh_key.removed", "SSH key removed";
 }

@@ -41,6 +41,96 @@ pub struct ServerDetails {
     pub currency: Currency,
 }
 
+/// Turning a server on or off, or restarting it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PowerAction {
+    PowerOn,
+    /// Asks the operating system to shut down (ACPI): graceful.
+    ShutDown,
+    /// Cuts the power: may lose data.
+    PowerOff,
+    /// Asks the operating system to restart (ACPI).
+    Reboot,
+    /// Cuts the power and turns it on again: may lose data.
+    Reset,
+}
+
+impl PowerAction {
+    pub const ALL: [PowerAction; 5] = [
+        Self::PowerOn,
+        Self::ShutDown,
+        Self::PowerOff,
+        Self::Reboot,
+        Self::Reset,
+    ];
+
+    /// Its name in a form or a URL (as serde writes it).
+    pub fn param(self) -> &'static str {
+        match self {
+            Self::PowerOn => "power_on",
+            Self::ShutDown => "shut_down",
+            Self::PowerOff => "power_off",
+            Self::Reboot => "reboot",
+            Self::Reset => "reset",
+        }
+    }
+
+    pub fn from_param(param: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|action| action.param() == param)
+    }
+
+    /// What the page says once it is done.
+    pub fn done(self) -> &'static str {
+        match self {
+            Self::PowerOn | Self::Reboot | Self::Reset => "The server is running.",
+            Self::ShutDown | Self::PowerOff => "The server is off.",
+        }
+    }
+
+    /// The button's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PowerOn => "Power on",
+            Self::ShutDown => "Shut down",
+            Self::PowerOff => "Power off",
+            Self::Reboot => "Reboot",
+            Self::Reset => "Reset",
+        }
+    }
+
+    /// What it does, under the button.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Self::PowerOn => "Starts the server.",
+            Self::ShutDown => "Asks the operating system to shut down cleanly.",
+            Self::PowerOff => {
+                "Cuts the power at once, like pulling the plug: unsaved data may be lost."
+            }
+            Self::Reboot => "Asks the operating system to restart.",
+            Self::Reset => "Cuts the power and turns it back on: unsaved data may be lost.",
+        }
+    }
+
+    /// While it runs, for the progress line.
+    pub fn underway(self) -> &'static str {
+        match self {
+            Self::PowerOn => "the server is starting",
+            Self::ShutDown | Self::PowerOff => "the server is stopping",
+            Self::Reboot | Self::Reset => "the server is restarting",
+        }
+    }
+
+    /// Offered only where the server's status (either provider's word) allows it.
+    pub fn allowed_when(self, status: &str) -> bool {
+        let running = matches!(status, "running" | "active");
+        match self {
+            Self::PowerOn => status == "off",
+            Self::ShutDown | Self::PowerOff | Self::Reboot | Self::Reset => running,
+        }
+    }
+}
+
 /// How prices read: Hetzner's include VAT, DigitalOcean's are in US dollars before tax.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Currency {
@@ -173,6 +263,25 @@ pub struct Progress {
 
 #[cfg(test)]
 mod tests {
+    use super::PowerAction;
+
+    #[test]
+    fn power_actions_are_named_in_forms_as_serde_names_them() {
+        for action in PowerAction::ALL {
+            let json = format!("\"{}\"", action.param());
+            assert_eq!(
+                serde_json::from_str::<PowerAction>(&json).ok(),
+                Some(action)
+            );
+            assert_eq!(PowerAction::from_param(action.param()), Some(action));
+        }
+        assert!(PowerAction::PowerOn.allowed_when("off"));
+        assert!(!PowerAction::PowerOn.allowed_when("running"));
+        assert!(
+            PowerAction::Reboot.allowed_when("active") && !PowerAction::Reboot.allowed_when("off")
+        );
+    }
+
     use super::*;
 
     #[test]

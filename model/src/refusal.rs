@@ -47,6 +47,10 @@ pub enum Refusal {
     HetznerProjectLimitReached,
     ServerProtected,
     ServerNotFound,
+    /// Another action on the server is still running.
+    ServerLocked,
+    /// The action does not fit the server's status (power on a running server).
+    ServerStateDoesNotAllow,
     /// The fields the provider refused.
     InvalidServerRequest(Vec<String>),
     ConfirmationMismatch,
@@ -65,6 +69,8 @@ pub enum Refusal {
     /// Seconds until DigitalOcean's limit resets.
     DigitalOceanRateLimited(i64),
     DigitalOceanAccessLost,
+    /// The team was connected with fewer permissions than this action needs.
+    DigitalOceanNeedsMoreAccess,
     /// DigitalOcean's own words; dropped when read back from a URL.
     DigitalOceanRefused(String),
     /// The team chosen instead.
@@ -108,8 +114,11 @@ impl Refusal {
             | Self::HetznerNeedsAttention
             | Self::HetznerProjectLimitReached
             | Self::ServerProtected
+            | Self::ServerLocked
+            | Self::ServerStateDoesNotAllow
             | Self::DigitalOceanNotSetUp
             | Self::DigitalOceanAccessLost
+            | Self::DigitalOceanNeedsMoreAccess
             | Self::ReconnectOtherTeam(_) => 409,
             Self::InvalidEmail
             | Self::WeakPassword

@@ -26,10 +26,11 @@ pub fn recent_changes(
 pub fn server_changes(
     connection_id: Memo<String>,
     server_id: Memo<String>,
+    refresh: RwSignal<u32>,
 ) -> Resource<Result<ActivityPage, AppError>> {
     Resource::new(
-        move || (connection_id.get(), server_id.get()),
-        |(id, server)| list_activity(Some(id), Some("cloud".into()), None, Some(server)),
+        move || (connection_id.get(), server_id.get(), refresh.get()),
+        |(id, server, _)| list_activity(Some(id), Some("cloud".into()), None, Some(server)),
     )
 }
 

@@ -1,4 +1,5 @@
-//! Following a new server's create and start actions until it runs.
+//! Following a provider's actions until they end: a new server's create and
+//! start, or a power action on one.
 
 use leptos::prelude::*;
 
@@ -22,13 +23,27 @@ async fn pause_one_second() {
     gloo_timers::future::TimeoutFuture::new(1_000).await;
 }
 
-/// Follows the actions until the server runs; they live in the URL, so a
-/// reload keeps following. `refresh` is bumped once it is done.
+/// What a followed job is called, in the panel.
+#[derive(Clone, Copy)]
+pub struct Job {
+    /// The panel's heading, e.g. "Creating your server".
+    pub title: &'static str,
+    /// While it runs, e.g. "the server is being created and started".
+    pub underway: &'static str,
+    /// Once done, e.g. "The server is running.".
+    pub done: &'static str,
+    /// After "could not", e.g. "create the server".
+    pub failed_to: &'static str,
+}
+
+/// Follows the actions until they end; they live in the URL, so a reload
+/// keeps following. `refresh` is bumped once they are done.
 #[component]
-pub fn CreationProgress(
+pub fn ActionProgress(
     connection_id: String,
     provider: Provider,
     actions: String,
+    job: Job,
     refresh: RwSignal<u32>,
     follow: Following,
 ) -> impl IntoView {
@@ -59,7 +74,7 @@ pub fn CreationProgress(
     });
     view! {
         <section class="card" aria-labelledby="progress-title">
-            <h2 id="progress-title">"Creating your server"</h2>
+            <h2 id="progress-title">{job.title}</h2>
             {move || match progress.get() {
                 None => {
                     view! {
@@ -73,7 +88,7 @@ pub fn CreationProgress(
                 Some(Ok(Progress { failed: Some(reason), .. })) => {
                     view! {
                         <p class="notice notice-error" role="alert">
-                            {format!("{} could not create the server: {reason}", provider.name())}
+                            {format!("{} could not {}: {reason}", provider.name(), job.failed_to)}
                         </p>
                     }
                         .into_any()
@@ -84,13 +99,11 @@ pub fn CreationProgress(
                         <progress max="100" value=p.percent aria-labelledby="progress-title" />
                         <p role="status">
                             {match (p.done, p.percent) {
-                                (true, _) => "The server is running.".to_string(),
+                                (true, _) => job.done.to_string(),
                                 (false, Some(percent)) => {
-                                    format!(
-                                        "{percent}% — the server is being created and started.",
-                                    )
+                                    format!("{percent}% — {}.", job.underway)
                                 }
-                                (false, None) => "The server is being created and started.".into(),
+                                (false, None) => capitalised(job.underway),
                             }}
                         </p>
                     }
@@ -99,4 +112,13 @@ pub fn CreationProgress(
             }}
         </section>
     }
+}
+
+/// `underway` as a sentence of its own.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| format!("{}{}.", first.to_ascii_uppercase(), chars.as_str()))
+        .unwrap_or_default()
 }

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::create_server::CreateServerForm;
-use super::progress::{CreationProgress, Following};
+use super::progress::{ActionProgress, Following, Job};
 use super::server_fns::{load_create_server_choices, load_project};
 use model::provisioning::Server;
 
@@ -16,6 +16,13 @@ use crate::connections::ConnectionStatus;
 use crate::format::format_optional_time;
 use crate::paths;
 use crate::providers::{Provider, RestoreAccess};
+
+const CREATING: Job = Job {
+    title: "Creating your server",
+    underway: "the server is being created and started",
+    done: "The server is running.",
+    failed_to: "create the server",
+};
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
@@ -81,10 +88,11 @@ pub fn ProjectPage() -> impl IntoView {
                         .filter(|_| !attention)
                         .map(|actions| {
                             view! {
-                                <CreationProgress
+                                <ActionProgress
                                     connection_id=connection_id.clone()
                                     provider
                                     actions
+                                    job=CREATING
                                     refresh
                                     follow
                                 />

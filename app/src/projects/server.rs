@@ -1,14 +1,18 @@
 //! A server's page (`/projects/:id/servers/:server_id`): what the server is,
-//! as its provider describes it now, and what Potions did to it.
+//! as its provider describes it now, the power actions its state allows
+//! (followed to the end, in the URL, like a creation), and what Potions did
+//! to it.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use model::provisioning::PowerAction;
 
-use super::server_fns::load_server;
+use super::progress::{ActionProgress, Following, Job};
+use super::server_fns::{load_server, PowerServer};
 use super::{connection_id_param, project_error, ServerOverview};
 use crate::activity::recent::{server_changes, WhatPotionsDidHere};
-use crate::components::{Copyable, Loaded};
+use crate::components::{form_error, Copyable, ErrorNotice, Loaded, SubmitButton};
 use crate::format::format_optional_time;
 use crate::paths;
 
@@ -17,12 +21,24 @@ pub fn ServerPage() -> impl IntoView {
     let id = connection_id_param();
     let params = use_params_map();
     let server_id = Memo::new(move |_| params.read().get("server_id").unwrap_or_default());
+    let query = use_query_map();
+    let refresh = RwSignal::new(0u32);
     // A server id that is not a number names no server: 0 is one no provider uses.
     let overview = Resource::new(
-        move || (id.get(), server_id.get()),
-        |(id, server)| load_server(id, server.parse().unwrap_or(0)),
+        move || (id.get(), server_id.get(), refresh.get()),
+        |(id, server, _)| load_server(id, server.parse().unwrap_or(0)),
     );
-    let recent = server_changes(id, server_id);
+    let recent = server_changes(id, server_id, refresh);
+    let follow = Following::default();
+    // The action being followed, from the URL a power form redirected to.
+    let followed = move || {
+        let query = query.read();
+        let action = query
+            .get("power")
+            .as_deref()
+            .and_then(PowerAction::from_param)?;
+        Some((action, query.get("actions")?))
+    };
     view! {
         <leptos_meta::Title text="Server" />
         <Loaded
@@ -33,6 +49,26 @@ pub fn ServerPage() -> impl IntoView {
             let:overview
         >
             <ServerDetailsCard overview=overview.clone() />
+            {followed()
+                .map(|(action, actions)| {
+                    let job = Job {
+                        title: action.label(),
+                        underway: action.underway(),
+                        done: action.done(),
+                        failed_to: action.label(),
+                    };
+                    view! {
+                        <ActionProgress
+                            connection_id=overview.connection_id.clone()
+                            provider=overview.provider
+                            actions
+                            job
+                            refresh
+                            follow
+                        />
+                    }
+                })}
+            <PowerCard overview=overview.clone() />
             <WhatPotionsDidHere connection_id=overview.connection_id.clone() page=recent />
         </Loaded>
     }
@@ -137,6 +173,61 @@ fn ServerDetailsCard(overview: ServerOverview) -> impl IntoView {
                     }}
                 </dd>
             </dl>
+        </section>
+    }
+}
+
+/// The power actions the server's status allows, each a plain form.
+#[component]
+fn PowerCard(overview: ServerOverview) -> impl IntoView {
+    let power = ServerAction::<PowerServer>::new();
+    let server = overview.details.server;
+    let allowed: Vec<PowerAction> = PowerAction::ALL
+        .into_iter()
+        .filter(|action| action.allowed_when(&server.status))
+        .collect();
+    let forms = allowed
+        .into_iter()
+        .map(|action| {
+            let (connection_id, server_id) =
+                (overview.connection_id.clone(), server.id.to_string());
+            let variant = match action {
+                PowerAction::PowerOff | PowerAction::Reset => "danger-outline",
+                _ => "secondary",
+            };
+            view! {
+                <ActionForm action=power attr:class="power-action">
+                    <input type="hidden" name="id" value=connection_id />
+                    <input type="hidden" name="server_id" value=server_id />
+                    <input type="hidden" name="action" value=action.param() />
+                    <SubmitButton
+                        pending=power.pending()
+                        label=action.label()
+                        busy_label="Sending…"
+                        variant
+                    />
+                    <p class="hint">{action.explanation()}</p>
+                </ActionForm>
+            }
+        })
+        .collect_view();
+    let none_now = format!(
+        "The server is {}: its actions return when {} says it is running or off.",
+        server.status,
+        overview.provider.short_name(),
+    );
+    let has_forms = PowerAction::ALL
+        .iter()
+        .any(|a| a.allowed_when(&server.status));
+    view! {
+        <section class="card" aria-labelledby="power-title">
+            <h2 id="power-title">"Power"</h2>
+            <ErrorNotice error=form_error(power) />
+            {if has_forms {
+                view! { <div class="power-actions">{forms}</div> }.into_any()
+            } else {
+                view! { <p class="muted">{none_now}</p> }.into_any()
+            }}
         </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use model::provisioning::{CreateServerChoices, Progress, SshKey};
+use model::provisioning::{CreateServerChoices, PowerAction, Progress, SshKey};
 
 use super::{ProjectOverview, ServerOverview};
 use crate::error::AppError;
@@ -185,6 +185,42 @@ pub async fn read_provisioning_progress(id: String, actions: String) -> Result<P
         return Err(AppError(crate::error::Refusal::BadRequest));
     }
     Ok(state.provisioning.progress(&user.id, &id, &ids).await?)
+}
+
+/// Starts a power action on a server whose status allows it; a plain form
+/// post then follows it on the server's page.
+#[server(prefix = "/api", endpoint = "power_server", output = crate::wire::TextJson)]
+pub async fn power_server(id: String, server_id: i64, action: PowerAction) -> Result<(), AppError> {
+    use domain::activity::Action;
+    let id = model::ConnectionId::new(id);
+    let server_id = model::ServerId::new(server_id);
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let server = state
+        .provisioning
+        .server(&user.id, &id, server_id)
+        .await?
+        .server;
+    let started = state
+        .provisioning
+        .power(&user.id, &id, &server, action)
+        .await;
+    let recorded = match action {
+        PowerAction::PowerOn => Action::ServerPoweredOn,
+        PowerAction::ShutDown => Action::ServerShutDown,
+        PowerAction::PowerOff => Action::ServerPoweredOff,
+        PowerAction::Reboot => Action::ServerRebooted,
+        PowerAction::Reset => Action::ServerReset,
+    };
+    let resource = (server_id.to_string(), server.name.as_str());
+    cloud_changes::record(&state, &user.id, &id, recorded, resource, &started).await;
+    let actions: Vec<String> = started?.value.iter().map(i64::to_string).collect();
+    crate::ssr::redirect_to(&format!(
+        "{}?power={}&actions={}",
+        crate::paths::server(id.as_str(), server_id),
+        action.param(),
+        actions.join(",")
+    ));
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "delete_server", output = crate::wire::TextJson)]

@@ -124,6 +124,17 @@ pub(super) fn dispatch(
             let droplet = team.droplets.get(&id).ok_or_else(ApiError::not_found)?;
             Answer::ok(json!({ "droplet": render::droplet_json(droplet, now) }))
         }
+        ("POST", "/v2/droplets/{droplet_id}/actions") => {
+            let droplet_id = fake_kit::path::segments(request.path, "/v2")
+                .get(1)
+                .cloned()
+                .unwrap_or_default();
+            let action = world.droplet_action(team_id, &droplet_id, &json_body(request)?)?;
+            Answer {
+                status: StatusCode::CREATED,
+                body: Some(json!({ "action": render::action_json(&action, now) })),
+            }
+        }
         ("DELETE", "/v2/droplets/{droplet_id}") => {
             world.delete_droplet(team_id, &identifier(request))?;
             Answer::no_content()

@@ -3,6 +3,7 @@
 //! are in the files beside this one.
 
 mod oauth;
+mod power;
 mod rate_limit;
 mod resources;
 

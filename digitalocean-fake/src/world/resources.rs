@@ -54,15 +54,29 @@ pub struct Droplet {
     pub ipv6: Option<String>,
     /// Set by the admin API: `off` or `archive`.
     pub forced: Option<DropletStatus>,
+    /// The latest power action: (on before, on after, when it completes).
+    pub power: Option<(bool, bool, i64)>,
 }
 
 impl Droplet {
     pub fn status(&self, now_ms: i64) -> DropletStatus {
         match self.forced {
             Some(status) => status,
-            None if now_ms >= self.active_ms => DropletStatus::Active,
-            None => DropletStatus::New,
+            None if now_ms < self.active_ms => DropletStatus::New,
+            None => match self.power {
+                Some((before, _, done_ms)) if now_ms < done_ms => on_or_off(before),
+                Some((_, after, _)) => on_or_off(after),
+                None => DropletStatus::Active,
+            },
         }
+    }
+}
+
+fn on_or_off(on: bool) -> DropletStatus {
+    if on {
+        DropletStatus::Active
+    } else {
+        DropletStatus::Off
     }
 }
 
@@ -109,7 +123,7 @@ pub fn is_tag_name(name: &str) -> bool {
 }
 
 impl World {
-    fn team_or_404(&mut self, team: &str) -> Result<&mut super::Team, ApiError> {
+    pub(super) fn team_or_404(&mut self, team: &str) -> Result<&mut super::Team, ApiError> {
         self.team_mut(team).ok_or_else(ApiError::not_found)
     }
 
@@ -256,6 +270,7 @@ impl World {
             ipv6: (body.get("ipv6") == Some(&Value::Bool(true)))
                 .then(|| format!("2a03:b0c0:3:d0::{:x}:1", rng.gen_range(0x100..0xffff))),
             forced: None,
+            power: None,
         };
         let team_record = self.team_or_404(team)?;
         if team_record.droplets.len() >= limit {

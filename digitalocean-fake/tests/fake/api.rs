@@ -331,6 +331,67 @@ async fn droplets_start_new_with_a_create_action_and_become_active() {
         .await;
     assert_eq!(named["meta"]["total"], 1);
 
+    // Power: the droplet reads as it was until the action completes; one
+    // pending action at a time; droplet:update is needed.
+    let actions_path = format!("{droplet_path}/actions");
+    let power = |kind: &str| json!({ "type": kind });
+    let (status, _, shutdown) = s
+        .call(
+            Method::POST,
+            &actions_path,
+            &t.access,
+            Some(power("shutdown")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{shutdown}");
+    assert_eq!(shutdown["action"]["type"], "shutdown");
+    assert_eq!(shutdown["action"]["status"], "in-progress");
+    let status_now = || async {
+        s.call(Method::GET, &droplet_path, &t.access, None).await.2["droplet"]["status"].clone()
+    };
+    assert_eq!(status_now().await, "active");
+    let (status, _, pending) = s
+        .call(
+            Method::POST,
+            &actions_path,
+            &t.access,
+            Some(power("power_on")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{pending}");
+    s.fake.advance_clock(Duration::from_secs(31));
+    assert_eq!(status_now().await, "off");
+    let (status, _, _) = s
+        .call(
+            Method::POST,
+            &actions_path,
+            &t.access,
+            Some(power("power_on")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    s.fake.advance_clock(Duration::from_secs(31));
+    assert_eq!(status_now().await, "active");
+    let (status, _, _) = s
+        .call(
+            Method::POST,
+            &actions_path,
+            &t.access,
+            Some(power("explode")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let read_only = s.tokens(&["droplet:read"]);
+    let (status, _, _) = s
+        .call(
+            Method::POST,
+            &actions_path,
+            &read_only.access,
+            Some(power("reboot")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
     let id = droplet["id"].as_i64().unwrap();
     assert!(s
         .fake

@@ -9,6 +9,7 @@ pub const POTIONS_SCOPES: &[&str] = &[
     "account:read",
     "droplet:create",
     "droplet:read",
+    "droplet:update",
     "droplet:delete",
     "ssh_key:create",
     "ssh_key:read",

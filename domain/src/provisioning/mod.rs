@@ -1,7 +1,7 @@
 //! Provisioning in a connected project or team: servers, SSH keys and the
 //! catalogue the create form offers, through the connection's access. One
 //! interface (`provisioner.rs`) with one implementation per provider
-//! (`hetzner.rs`, `digitalocean.rs`); a request checked against the
+//! (`hetzner/`, `digitalocean/`); a request checked against the
 //! catalogue, and what changed, for the activity log (`changes.rs`). The web
 //! layer never names a provider.
 
@@ -12,7 +12,8 @@ mod provisioner;
 
 pub use changes::{check_against, AddedKey, Changed, CreatedServer, NewServer, Refused};
 pub use model::provisioning::{
-    Catalogue, Currency, Image, Place, Price, Progress, Server, ServerDetails, Size, SshKey,
+    Catalogue, Currency, Image, Place, PowerAction, Price, Progress, Server, ServerDetails, Size,
+    SshKey,
 };
 pub(crate) use provisioner::Provisioner;
 pub use provisioner::Provisioning;

@@ -4,7 +4,7 @@
 
 use super::{
     check_against, digitalocean, hetzner, AddedKey, Catalogue, Changed, CreatedServer, NewServer,
-    Progress, Refused, Server, ServerDetails, SshKey,
+    PowerAction, Progress, Refused, Server, ServerDetails, SshKey,
 };
 use crate::error::Refusal;
 use model::{ConnectionId, UserId};
@@ -35,6 +35,12 @@ pub(crate) trait Provisioner {
         server_id: model::ServerId,
         confirm_name: &str,
     ) -> Result<Changed<()>, Refused>;
+    /// Starts a power action; answers the provider's action ids to follow.
+    async fn power(
+        &self,
+        server_id: model::ServerId,
+        action: PowerAction,
+    ) -> Result<Changed<Vec<i64>>, Refused>;
     /// One server in full; its price is the caller's to add.
     async fn server(&self, server_id: model::ServerId) -> Result<ServerDetails, DomainError>;
     async fn ssh_keys(&self) -> Result<Vec<SshKey>, DomainError>;
@@ -172,6 +178,23 @@ impl Provisioning {
             .await)?;
         self.project_changed(user_id, id).await;
         Ok(deleted)
+    }
+
+    /// Starts `action` on `server` (as [`Self::server`] read it), if its
+    /// status allows it; answers the provider's action ids to follow.
+    pub async fn power(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server: &Server,
+        action: PowerAction,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        if !action.allowed_when(&server.status) {
+            return Err(DomainError::Refused(Refusal::ServerStateDoesNotAllow).into());
+        }
+        on_provider!(self.open(user_id, id).await?, |p| p
+            .power(server.id, action)
+            .await)
     }
 
     /// One server of the connection in full, with its type's monthly price

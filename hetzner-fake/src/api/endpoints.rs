@@ -10,7 +10,7 @@ use crate::catalogue;
 use crate::error::ApiError;
 use crate::query::{paginate, sort, LabelSelector, Query};
 use crate::render;
-use crate::world::{ProjectId, World};
+use crate::world::{is_power_command, ProjectId, World};
 
 fn parse_id(raw: &str, what: &str) -> Result<i64, ApiError> {
     raw.parse().map_err(|_| ApiError::not_found(what))
@@ -109,6 +109,12 @@ pub(super) fn dispatch(
             Ok(Answer::ok(
                 json!({ "server": render::server_json(server, &config) }),
             ))
+        }
+        ("POST", ["servers", id, "actions", command]) if is_power_command(command) => {
+            let action = world.power_action(project, parse_id(id, "server")?, command)?;
+            let mut answer = Answer::ok(json!({ "action": render::action_json(&action) }));
+            answer.status = StatusCode::CREATED;
+            Ok(answer)
         }
         ("DELETE", ["servers", id]) => {
             let action = world.delete_server(project, parse_id(id, "server")?)?;

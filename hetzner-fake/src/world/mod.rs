@@ -2,12 +2,14 @@
 //! project, the rate limit, and the calls that change servers and SSH keys
 //! are in the files beside this one.
 
+mod power;
 mod rate_limit;
 mod resources;
 mod servers;
 mod ssh_keys;
 
 pub use fake_kit::ssh::fingerprint;
+pub use power::is_power_command;
 pub use rate_limit::RateLimitState;
 pub use resources::{Action, Project, Server, SshKey};
 pub use servers::{server_status, CreatedServer};

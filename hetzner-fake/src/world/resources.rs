@@ -19,6 +19,11 @@ pub struct Server {
     pub ipv4: String,
     pub ipv6_net: String,
     pub delete_protected: bool,
+    /// Whether it is on once any power action ends (on after create).
+    pub powered_on: bool,
+    /// A power action under way: when it ends, and the status until then.
+    /// The server is locked meanwhile.
+    pub power_change: Option<(Instant, &'static str)>,
 }
 
 #[derive(Debug, Clone)]

@@ -168,10 +168,12 @@ impl World {
             ipv4: format!("95.217.{}.{}", n / 250, n % 250 + 2),
             ipv6_net: format!("2a01:4f9:c012:{n:x}::/64"),
             delete_protected: false,
+            powered_on: true,
+            power_change: None,
         }
     }
 
-    fn new_action(
+    pub(super) fn new_action(
         &mut self,
         command: &'static str,
         server_id: i64,
@@ -245,14 +247,18 @@ impl World {
     }
 }
 
-/// A server's status from the time since it was created.
+/// A server's status from the time since it was created, then its power.
 pub fn server_status(server: &Server, config: &FakeConfig) -> &'static str {
     let age = server.created_at.elapsed();
-    if age >= config.provisioning {
-        "running"
-    } else if age >= config.provisioning / 2 {
-        "starting"
-    } else {
-        "initializing"
+    if age < config.provisioning / 2 {
+        return "initializing";
+    }
+    if age < config.provisioning {
+        return "starting";
+    }
+    match server.power_change {
+        Some((until, status)) if Instant::now() < until => status,
+        _ if server.powered_on => "running",
+        _ => "off",
     }
 }

@@ -121,6 +121,12 @@ impl Refusal {
                 your cloud provider first."
                 .into(),
             Self::ServerNotFound => "That server no longer exists in this project.".into(),
+            Self::ServerLocked => "Another action on this server is still running. Wait for it to \
+                finish, then try again."
+                .into(),
+            Self::ServerStateDoesNotAllow => "The server's state changed: that action no longer \
+                applies. The page shows what it can do now."
+                .into(),
             Self::InvalidServerRequest(fields) if fields.is_empty() => {
                 "The provider didn't accept the request. Reload the page and try again.".into()
             }
@@ -154,6 +160,10 @@ impl Refusal {
             }
             Self::OAuthCodeRefused => "DigitalOcean didn't accept the sign-in, so nothing was \
                 connected. Start again from the Dashboard."
+                .into(),
+            Self::DigitalOceanNeedsMoreAccess => "This team was connected before Potions could do \
+                this. Reconnect it (Account → Providers, Reconnect) and approve the new \
+                permission; everything else keeps working meanwhile."
                 .into(),
             Self::DigitalOceanMissingPermission => "DigitalOcean gave Potions less access than it \
                 needs, so nothing was connected. Connect again and approve every permission listed."

@@ -7,9 +7,9 @@ use crate::support::{
     DigitaloceanSetUp, DisconnectConnection, EndOtherSessions, EndSession,
     FinishPasskeyRegistration, FinishPasskeySignIn, ListActivity, ListConnections, ListSessions,
     ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecondSteps,
-    LoadSecurity, LoadServer, ReadProvisioningProgress, RecheckConnection, RegenerateRecoveryCodes,
-    RemovePasskey, RenameConnection, RenamePasskey, ReplaceToken, SignIn, SignOut, SignUp,
-    StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
+    LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress, RecheckConnection,
+    RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey, ReplaceToken, SignIn,
+    SignOut, SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -101,6 +101,14 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         (
             path_of::<LoadServer>(),
             vec![("id", id.clone()), ("server_id", server.clone())],
+        ),
+        (
+            path_of::<PowerServer>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("action", "power_off".into()),
+            ],
         ),
         (
             path_of::<LoadCreateServerChoices>(),

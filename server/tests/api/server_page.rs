@@ -1,18 +1,25 @@
 //! A server's page: what the server is, read from its provider now, for a
 //! Hetzner server and a DigitalOcean droplet alike; another user's, another
 //! connection's or a gone server reads as not found; "What Potions did here"
-//! keeps to this server.
+//! keeps to this server. Power actions: only what the state allows, followed
+//! to the end, refused clearly when the provider holds the server, logged.
 
 use crate::support::{
-    location, path_of, Backend, CreateServer, DeleteServer, ListActivity, LoadServer, TestApp,
-    WithDigitalOcean,
+    location, path_of, Backend, CreateServer, DeleteServer, ListActivity, LoadServer, PowerServer,
+    ReadProvisioningProgress, TestApp, WithDigitalOcean,
 };
 use app::error::{AppError, Refusal};
-use model::provisioning::Currency;
+use model::provisioning::{Currency, PowerAction};
 use reqwest::StatusCode;
 
-on_both_databases!(a_hetzner_server_is_shown_in_full_to_its_owner_only);
-on_both_backends!(a_droplet_is_shown_in_its_providers_words);
+on_both_databases!(
+    a_hetzner_server_is_shown_in_full_to_its_owner_only,
+    hetzner_power_actions_follow_the_state_and_are_logged,
+);
+on_both_backends!(
+    a_droplet_is_shown_in_its_providers_words,
+    droplet_power_actions_follow_the_state,
+);
 
 fn load(id: &str, server_id: i64) -> LoadServer {
     LoadServer {
@@ -192,4 +199,225 @@ async fn a_droplet_is_shown_in_its_providers_words(backend: Backend) {
     );
     let gone = w.app.invoke(load(&id, 999_999), &cookie).await;
     assert_eq!(gone.refused(), AppError(Refusal::ServerNotFound));
+}
+
+fn power(id: &str, server_id: i64, action: PowerAction) -> PowerServer {
+    PowerServer {
+        id: id.into(),
+        server_id,
+        action,
+    }
+}
+
+/// Follows the provider's actions named in a power form's redirect until done.
+async fn follow(app: &TestApp, cookie: &str, id: &str, to: &str) {
+    let actions = to.split("actions=").nth(1).unwrap_or_default().to_string();
+    let read = ReadProvisioningProgress {
+        id: id.into(),
+        actions,
+    };
+    for _ in 0..100 {
+        if app.invoke(read.clone(), cookie).await.ok().done {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the action never finished: {to}");
+}
+
+async fn hetzner_power_actions_follow_the_state_and_are_logged(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(&cookie, "Prod", &project.read_write_token)
+        .await;
+    let server_id = app
+        .fake
+        .seed_server(&project, "web-1", "cx22", "fsn1")
+        .unwrap();
+    let status = || async {
+        app.invoke(load(&id, server_id), &cookie)
+            .await
+            .ok()
+            .details
+            .server
+            .status
+    };
+    // Only what the state allows: a running server cannot be powered on.
+    let refused = app
+        .invoke(power(&id, server_id, PowerAction::PowerOn), &cookie)
+        .await;
+    assert_eq!(
+        refused.refused(),
+        AppError(Refusal::ServerStateDoesNotAllow)
+    );
+    assert_eq!(
+        app.fake
+            .request_count("POST", &format!("/v1/servers/{server_id}/actions/poweron")),
+        0
+    );
+
+    // Shut down without JavaScript: the browser lands on the server page, following it.
+    let form = [
+        ("id", id.as_str()),
+        ("server_id", &server_id.to_string()),
+        ("action", "shut_down"),
+    ];
+    let page = format!("/projects/{id}/servers/{server_id}");
+    let res = app
+        .post_form(path_of::<PowerServer>(), &page, &form, Some(&cookie))
+        .await;
+    let to = location(&res);
+    assert!(
+        to.starts_with(&format!("{page}?power=shut_down&actions=")),
+        "{to}"
+    );
+    let html = app.page(&to, &cookie).await;
+    assert!(
+        html.contains("Shut down") && html.contains("progress-title"),
+        "{html}"
+    );
+    follow(&app, &cookie, &id, &to).await;
+    assert_eq!(status().await, "off");
+    let html = app.page(&page, &cookie).await;
+    assert!(
+        html.contains("Power on") && !html.contains(">Reboot<"),
+        "{html}"
+    );
+
+    app.invoke(power(&id, server_id, PowerAction::PowerOn), &cookie)
+        .await
+        .ok();
+    // Hetzner refusing because another action holds the server: said so.
+    app.fake.inject(
+        hetzner_fake::Fault::new(hetzner_fake::FaultKind::Error {
+            status: 423,
+            code: "locked".into(),
+            message: "server is locked".into(),
+        })
+        .on("POST", &format!("/v1/servers/{server_id}/actions/reboot")),
+    );
+    for _ in 0..100 {
+        if status().await == "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let locked = app
+        .invoke(power(&id, server_id, PowerAction::Reboot), &cookie)
+        .await;
+    assert_eq!(locked.status, StatusCode::CONFLICT);
+    assert_eq!(locked.refused(), AppError(Refusal::ServerLocked));
+
+    // Every action is in the log with Hetzner's correlation id, a refused one as failed.
+    let log = ListActivity {
+        connection: Some(id.clone()),
+        area: Some("cloud".into()),
+        older: None,
+        server: Some(server_id.to_string()),
+    };
+    let entries = app.invoke(log, &cookie).await.ok().items;
+    let seen: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e.action.map(|a| a.stored_name()).unwrap_or("?"),
+                e.outcome.stored_name()
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "cloud.server.rebooted failed",
+            "cloud.server.powered_on ok",
+            "cloud.server.shut_down ok"
+        ]
+    );
+    assert!(entries
+        .iter()
+        .all(|e| e.provider_request_id.is_some() && e.target_name.as_deref() == Some("web-1")));
+
+    // Another user's server: nothing is sent.
+    let mallory = app.sign_up("mallory@example.com").await;
+    let theirs = app
+        .invoke(power(&id, server_id, PowerAction::PowerOff), &mallory)
+        .await;
+    assert_eq!(theirs.refused(), AppError(Refusal::ConnectionNotFound));
+    assert_eq!(
+        app.fake
+            .request_count("POST", &format!("/v1/servers/{server_id}/actions/poweroff")),
+        0
+    );
+}
+
+async fn droplet_power_actions_follow_the_state(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let cookie = w.app.sign_up("ada@example.com").await;
+    let id = w.connect_team(&cookie, "Acme").await;
+    let form = [
+        ("id", id.as_str()),
+        ("name", "web-1"),
+        ("location", "fra1"),
+        ("server_type", "s-1vcpu-1gb"),
+        ("image", "160000003"),
+    ];
+    let res = w
+        .app
+        .post_form(
+            path_of::<CreateServer>(),
+            &format!("/projects/{id}"),
+            &form,
+            Some(&cookie),
+        )
+        .await;
+    let server_id = watched(&res);
+    // Still being created: no power action applies yet.
+    let early = w
+        .app
+        .invoke(power(&id, server_id, PowerAction::Reboot), &cookie)
+        .await;
+    assert_eq!(early.refused(), AppError(Refusal::ServerStateDoesNotAllow));
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    w.app
+        .invoke(power(&id, server_id, PowerAction::PowerOff), &cookie)
+        .await
+        .ok();
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    let status = w
+        .app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .details
+        .server
+        .status;
+    assert_eq!(status, "off");
+    w.app
+        .invoke(power(&id, server_id, PowerAction::PowerOn), &cookie)
+        .await
+        .ok();
+    // Powering on, it reads off until DigitalOcean completes: no shutdown yet.
+    let pending = w
+        .app
+        .invoke(power(&id, server_id, PowerAction::ShutDown), &cookie)
+        .await;
+    assert_eq!(
+        pending.refused(),
+        AppError(Refusal::ServerStateDoesNotAllow),
+        "off until it completes"
+    );
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    let status = w
+        .app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .details
+        .server
+        .status;
+    assert_eq!(status, "active");
 }

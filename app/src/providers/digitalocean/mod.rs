@@ -20,11 +20,15 @@ pub const REVOKE_HINT: &str =
     "DigitalOcean's control panel: Settings → Applications & API → Authorized applications";
 
 /// What Potions asks DigitalOcean for, in plain words, with the scopes.
-pub const PERMISSIONS: [(&str, &str); 6] = [
+pub const PERMISSIONS: [(&str, &str); 7] = [
     ("Read your account's email and status", "account:read"),
     (
         "Create, see and delete Droplets",
         "droplet:create droplet:read droplet:delete",
+    ),
+    (
+        "Power Droplets on and off, and restart them",
+        "droplet:update",
     ),
     (
         "Add, see and delete SSH keys",
@@ -120,5 +124,19 @@ mod tests {
             .contains("evil"));
         assert_eq!(outcome_error("<script>"), None);
         assert_eq!(outcome_word(&AppError(Refusal::InvalidEmail)), "internal");
+    }
+
+    /// The connect page names, in plain words, every scope Potions asks for.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_page_lists_every_scope_asked_for() {
+        let mut listed: Vec<&str> = PERMISSIONS
+            .iter()
+            .flat_map(|(_, scopes)| scopes.split(' '))
+            .collect();
+        let mut asked = domain::providers::digitalocean::SCOPES.to_vec();
+        listed.sort_unstable();
+        asked.sort_unstable();
+        assert_eq!(listed, asked);
     }
 }

@@ -51,6 +51,7 @@ pub fn provisioning_failure(err: &HetznerError) -> DomainError {
             DomainError::Refused(Refusal::HetznerProjectLimitReached)
         }
         ErrorKind::Protected => DomainError::Refused(Refusal::ServerProtected),
+        ErrorKind::Locked => DomainError::Refused(Refusal::ServerLocked),
         ErrorKind::NotFound => DomainError::Refused(Refusal::ServerNotFound),
         ErrorKind::InvalidInput { fields } => {
             DomainError::Refused(Refusal::InvalidServerRequest(fields.clone()))

@@ -115,6 +115,16 @@ impl DigitalOceanClient {
         )
     }
 
+    /// Starts a droplet action of `kind` (`power_on`, `shutdown`, `reboot`, …).
+    pub async fn droplet_action(&self, token: &AccessToken, id: i64, kind: &str) -> Result<Action> {
+        let body = serde_json::json!({ "type": kind });
+        let path = format!("/v2/droplets/{id}/actions");
+        Self::field(
+            self.call(token, Method::POST, &path, Some(&body)).await?,
+            "action",
+        )
+    }
+
     /// Accepted as `new`, with the id of the `create` action to wait for.
     pub async fn create_droplet(
         &self,

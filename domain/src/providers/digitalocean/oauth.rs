@@ -25,6 +25,7 @@ pub const SCOPES: &[&str] = &[
     "account:read",
     "droplet:create",
     "droplet:read",
+    "droplet:update",
     "droplet:delete",
     "ssh_key:create",
     "ssh_key:read",

@@ -75,6 +75,19 @@ impl HetznerClient {
         Self::field(answer.map(Option::unwrap_or_default), "action")
     }
 
+    /// Starts a server action (`poweron`, `shutdown`, `reboot`, …). A POST:
+    /// never repeated, since it may have been applied.
+    pub async fn server_action(
+        &self,
+        token: &ApiToken,
+        id: i64,
+        command: &str,
+    ) -> Result<Answer<Action>, HetznerError> {
+        let path = format!("/servers/{id}/actions/{command}");
+        let answer = self.send(token, Method::POST, &path, &[], None).await?;
+        Self::field(answer.map(Option::unwrap_or_default), "action")
+    }
+
     pub async fn list_ssh_keys(
         &self,
         token: &ApiToken,

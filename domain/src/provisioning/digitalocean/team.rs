@@ -5,26 +5,26 @@ use crate::error::Refusal;
 use model::UserId;
 use std::future::Future;
 
-use super::{
-    AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, NewServer, Place, Price,
-    Progress, Provisioner, Provisioning, Refused, Server, ServerDetails, Size, SshKey,
-};
-use crate::clock::parse_rfc3339;
+use super::answers::{catalogue, server_details, server_info};
 use crate::connections::digitalocean::{api_failure, DigitalOceanSetup};
 use crate::connections::{Connection, ConnectionStatus};
 use crate::error::DomainError;
 use crate::providers::digitalocean::{
     self, AccessToken, ActionStatus, Answer, DigitalOceanError, ErrorKind, NewDroplet, POTIONS_TAG,
 };
+use crate::provisioning::{
+    AddedKey, Catalogue, Changed, CreatedServer, NewServer, PowerAction, Progress, Provisioner,
+    Provisioning, Refused, Server, ServerDetails, SshKey,
+};
 
 /// Actions followed at most per poll: each costs one request.
 const MAX_FOLLOWED_ACTIONS: usize = 3;
 
 /// A team opened for provisioning.
-pub(super) struct DigitalOceanTeam<'a> {
+pub(in crate::provisioning) struct DigitalOceanTeam<'a> {
     provisioning: &'a Provisioning,
     user_id: &'a UserId,
-    pub(super) connection: Connection,
+    pub(in crate::provisioning) connection: Connection,
     setup: &'a DigitalOceanSetup,
 }
 
@@ -40,6 +40,8 @@ fn provisioning_failure(err: &DigitalOceanError) -> DomainError {
         ErrorKind::Unprocessable { message } | ErrorKind::BadRequest { message } => {
             DomainError::Refused(Refusal::DigitalOceanRefused(message.clone()))
         }
+        // A scope the team's grant predates (incremental consent).
+        ErrorKind::Forbidden => DomainError::Refused(Refusal::DigitalOceanNeedsMoreAccess),
         // Refused right after a refresh: not the user's to fix.
         ErrorKind::Unauthorized => {
             tracing::warn!(error = %err, "digitalocean refused a fresh token");
@@ -51,7 +53,7 @@ fn provisioning_failure(err: &DigitalOceanError) -> DomainError {
 
 impl<'a> DigitalOceanTeam<'a> {
     /// Access DigitalOcean refused stops every call until the team is reconnected.
-    pub(super) fn open(
+    pub(in crate::provisioning) fn open(
         provisioning: &'a Provisioning,
         user_id: &'a UserId,
         connection: Connection,
@@ -271,6 +273,27 @@ impl Provisioner for DigitalOceanTeam<'_> {
         }
     }
 
+    async fn power(
+        &self,
+        server_id: model::ServerId,
+        action: PowerAction,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let kind = match action {
+            PowerAction::PowerOn => "power_on",
+            PowerAction::ShutDown => "shutdown",
+            PowerAction::PowerOff => "power_off",
+            PowerAction::Reboot => "reboot",
+            PowerAction::Reset => "power_cycle",
+        };
+        let client = self.client();
+        self.call(
+            |token| async move { client.droplet_action(&token, server_id.get(), kind).await },
+            refused,
+        )
+        .await
+        .map(|answer| Changed::new(vec![answer.value.id], answer.request_id))
+    }
+
     async fn server(&self, server_id: model::ServerId) -> Result<ServerDetails, DomainError> {
         let client = self.client();
         let droplet = self
@@ -291,99 +314,5 @@ impl Provisioner for DigitalOceanTeam<'_> {
         )
         .await
         .map(|answer| Changed::new((), answer.request_id))
-    }
-}
-
-fn server_details(d: digitalocean::Droplet) -> ServerDetails {
-    let image = d.image.as_ref().map(|image| {
-        if image.distribution.is_empty() || image.name.starts_with(&image.distribution) {
-            image.name.clone()
-        } else {
-            format!("{} {}", image.distribution, image.name)
-        }
-    });
-    let mut labels = d.tags.clone();
-    labels.sort();
-    ServerDetails {
-        image,
-        labels,
-        rebuild_protected: None,
-        backups: d.features.iter().any(|f| f == "backups"),
-        reverse_dns: Vec::new(),
-        monthly_price: None,
-        currency: Currency::Usd,
-        server: server_info(d),
-    }
-}
-
-fn server_info(d: digitalocean::Droplet) -> Server {
-    Server {
-        ipv4: d.public_ipv4().map(str::to_string),
-        ipv6: d.public_ipv6().map(str::to_string),
-        managed_by_potions: d.is_managed_by_potions(),
-        delete_protected: false,
-        created_at: parse_rfc3339(&d.created_at),
-        id: model::ServerId::new(d.id),
-        status: d.status.as_str().to_string(),
-        name: d.name,
-        size: d.size_slug,
-        location: d.region.slug,
-    }
-}
-
-/// Available regions; sizes with the regions that sell them; distribution
-/// images with the regions that offer them. DigitalOcean has no architectures.
-fn catalogue(
-    regions: Vec<digitalocean::Region>,
-    sizes: Vec<digitalocean::Size>,
-    images: Vec<digitalocean::Image>,
-) -> Catalogue {
-    let regions: Vec<_> = regions.into_iter().filter(|r| r.available).collect();
-    let sells = |region: &digitalocean::Region, size: &digitalocean::Size| {
-        size.sold_in(&region.slug) && (region.sizes.is_empty() || region.sizes.contains(&size.slug))
-    };
-    let size = |s: &digitalocean::Size| Size {
-        prices: regions
-            .iter()
-            .filter(|r| sells(r, s))
-            .map(|r| Price {
-                location: r.slug.clone(),
-                monthly: s.price_monthly,
-                recommended: false,
-            })
-            .collect(),
-        name: s.slug.clone(),
-        description: if s.description.is_empty() {
-            s.slug.clone()
-        } else {
-            format!("{} ({})", s.description, s.slug)
-        },
-        cores: s.vcpus,
-        // Megabytes.
-        memory_gb: s.memory as f64 / 1024.0,
-        disk_gb: s.disk as f64,
-        architecture: String::new(),
-        cpu_type: String::new(),
-    };
-    Catalogue {
-        currency: Currency::Usd,
-        sizes: sizes.iter().filter(|s| s.available).map(size).collect(),
-        images: images
-            .into_iter()
-            .filter(|i| i.status.is_empty() || i.status == "available")
-            .map(|i| Image {
-                id: i.id,
-                description: format!("{} {}", i.distribution, i.name).trim().to_string(),
-                architecture: String::new(),
-                locations: Some(i.regions),
-            })
-            .collect(),
-        locations: regions
-            .into_iter()
-            .map(|r| Place {
-                description: format!("{} ({})", r.slug, r.name),
-                name: r.slug,
-            })
-            .collect(),
     }
 }

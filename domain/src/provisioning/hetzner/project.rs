@@ -4,30 +4,31 @@ use crate::error::Refusal;
 use model::UserId;
 use std::collections::BTreeMap;
 
-use super::{
-    AddedKey, Catalogue, Changed, CreatedServer, Currency, Image, NewServer, Place, Price,
-    Progress, Provisioner, Provisioning, Refused, Server, ServerDetails, Size, SshKey,
-};
+use super::answers::{catalogue, server_details, server_info};
 use crate::clock::parse_rfc3339;
 use crate::connections::hetzner::provisioning_failure;
-use crate::connections::{is_managed_by_potions, managed_labels, Connection, ConnectionStatus};
+use crate::connections::{managed_labels, Connection, ConnectionStatus};
 use crate::error::DomainError;
 use crate::providers::hetzner::{
     self, ActionStatus, ApiToken, ErrorKind, HetznerError, ListParams,
 };
+use crate::provisioning::{
+    AddedKey, Catalogue, Changed, CreatedServer, NewServer, PowerAction, Progress, Provisioner,
+    Provisioning, Refused, Server, ServerDetails, SshKey,
+};
 
 /// A project opened with its token.
-pub(super) struct HetznerProject<'a> {
+pub(in crate::provisioning) struct HetznerProject<'a> {
     provisioning: &'a Provisioning,
     user_id: &'a UserId,
-    pub(super) connection: Connection,
+    pub(in crate::provisioning) connection: Connection,
     token: ApiToken,
 }
 
 impl<'a> HetznerProject<'a> {
     /// A token Hetzner rejected stops every call until it is replaced or
     /// passes a re-check.
-    pub(super) async fn open(
+    pub(in crate::provisioning) async fn open(
         provisioning: &'a Provisioning,
         user_id: &'a UserId,
         connection: Connection,
@@ -257,6 +258,28 @@ impl Provisioner for HetznerProject<'_> {
         }
     }
 
+    async fn power(
+        &self,
+        server_id: model::ServerId,
+        action: PowerAction,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let command = match action {
+            PowerAction::PowerOn => "poweron",
+            PowerAction::ShutDown => "shutdown",
+            PowerAction::PowerOff => "poweroff",
+            PowerAction::Reboot => "reboot",
+            PowerAction::Reset => "reset",
+        };
+        let started = self
+            .client()
+            .server_action(&self.token, server_id.get(), command)
+            .await;
+        match started {
+            Ok(answer) => Ok(Changed::new(vec![answer.value.id], answer.correlation_id)),
+            Err(err) => Err(self.refuse(err).await),
+        }
+    }
+
     async fn server(&self, server_id: model::ServerId) -> Result<ServerDetails, DomainError> {
         match self.client().get_server(&self.token, server_id.get()).await {
             Ok(answer) => Ok(server_details(answer.value)),
@@ -269,102 +292,5 @@ impl Provisioner for HetznerProject<'_> {
             Ok(answer) => Ok(Changed::new((), answer.correlation_id)),
             Err(err) => Err(self.refuse(err).await),
         }
-    }
-}
-
-fn server_info(s: hetzner::Server) -> Server {
-    Server {
-        ipv4: s.ipv4().map(str::to_string),
-        ipv6: s.ipv6_host(),
-        managed_by_potions: is_managed_by_potions(&s.labels),
-        delete_protected: s.protection.delete,
-        created_at: parse_rfc3339(&s.created),
-        id: model::ServerId::new(s.id),
-        name: s.name,
-        status: s.status,
-        size: s.server_type.name,
-        location: s.location.name,
-    }
-}
-
-fn server_details(s: hetzner::Server) -> ServerDetails {
-    let net = &s.public_net;
-    let ipv4_ptr = net
-        .ipv4
-        .as_ref()
-        .and_then(|v4| Some((v4.ip.clone(), v4.dns_ptr.clone()?)));
-    let ipv6_ptrs = net
-        .ipv6
-        .iter()
-        .flat_map(|v6| v6.dns_ptr.iter().map(|p| (p.ip.clone(), p.dns_ptr.clone())));
-    let image = s
-        .image
-        .as_ref()
-        .and_then(|image| image.description.clone().or_else(|| image.name.clone()));
-    let mut labels: Vec<String> = s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    labels.sort();
-    ServerDetails {
-        image,
-        labels,
-        rebuild_protected: Some(s.protection.rebuild),
-        backups: s.backup_window.is_some(),
-        reverse_dns: ipv4_ptr.into_iter().chain(ipv6_ptrs).collect(),
-        monthly_price: None,
-        currency: Currency::EurWithVat,
-        server: server_info(s),
-    }
-}
-
-/// What the create form offers: types orderable somewhere, images not deprecated.
-fn catalogue(
-    locations: Vec<hetzner::Location>,
-    types: Vec<hetzner::ServerType>,
-    images: Vec<hetzner::Image>,
-) -> Catalogue {
-    let size = |t: hetzner::ServerType| Size {
-        prices: t
-            .locations
-            .iter()
-            .filter(|l| t.available_in(&l.name))
-            .filter_map(|l| {
-                Some(Price {
-                    location: l.name.clone(),
-                    monthly: t.monthly_gross(&l.name)?.parse().ok()?,
-                    recommended: t.recommended_in(&l.name),
-                })
-            })
-            .collect(),
-        name: t.name,
-        description: t.description,
-        cores: t.cores,
-        memory_gb: t.memory,
-        disk_gb: t.disk,
-        architecture: t.architecture,
-        cpu_type: t.cpu_type,
-    };
-    Catalogue {
-        currency: Currency::EurWithVat,
-        locations: locations
-            .into_iter()
-            .map(|l| Place {
-                description: format!("{} ({}, {})", l.name, l.city, l.country),
-                name: l.name,
-            })
-            .collect(),
-        sizes: types
-            .into_iter()
-            .filter(|t| t.deprecation.is_none())
-            .map(size)
-            .collect(),
-        images: images
-            .into_iter()
-            .filter(|i| i.deprecated.is_none())
-            .map(|i| Image {
-                id: i.id,
-                description: i.description,
-                architecture: i.architecture,
-                locations: None,
-            })
-            .collect(),
     }
 }

@@ -1,0 +1,7 @@
+//! DigitalOcean behind the provisioning interface: the team opened for a
+//! user (`team.rs`) and its answers in the model's terms (`answers.rs`).
+
+mod answers;
+mod team;
+
+pub(super) use team::DigitalOceanTeam;
