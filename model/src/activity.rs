@@ -70,6 +70,7 @@ actions! {
     ServerPoweredOff = "cloud.server.powered_off", "Server powered off";
     ServerRebooted = "cloud.server.rebooted", "Server rebooted";
     ServerReset = "cloud.server.reset", "Server reset";
+    ServerRenamed = "cloud.server.renamed", "Server renamed";
     SshKeyAdded = "cloud.ssh_key.added", "SSH key added";
     SshKeyRemoved = "cloud.ssh_key.removed", "SSH key removed";
 }

@@ -9,12 +9,19 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::provisioning::PowerAction;
 
 use super::progress::{ActionProgress, Following, Job};
-use super::server_fns::{load_server, PowerServer};
+use super::server_fns::{load_server, PowerServer, RenameServer};
 use super::{connection_id_param, project_error, ServerOverview};
 use crate::activity::recent::{server_changes, WhatPotionsDidHere};
-use crate::components::{form_error, Copyable, ErrorNotice, Loaded, SubmitButton};
+use crate::components::{form_error, hint_id, Copyable, ErrorNotice, Field, Loaded, SubmitButton};
 use crate::format::format_optional_time;
 use crate::paths;
+
+const RENAMING: Job = Job {
+    title: "Renaming",
+    underway: "the server is being renamed",
+    done: "Renamed.",
+    failed_to: "rename the server",
+};
 
 #[component]
 pub fn ServerPage() -> impl IntoView {
@@ -30,14 +37,22 @@ pub fn ServerPage() -> impl IntoView {
     );
     let recent = server_changes(id, server_id, refresh);
     let follow = Following::default();
-    // The action being followed, from the URL a power form redirected to.
+    // The action being followed, from the URL a form redirected to.
     let followed = move || {
         let query = query.read();
-        let action = query
-            .get("power")
-            .as_deref()
-            .and_then(PowerAction::from_param)?;
-        Some((action, query.get("actions")?))
+        let actions = query.get("actions")?;
+        let power = query.get("power");
+        let job = match power.as_deref().and_then(PowerAction::from_param) {
+            Some(action) => Job {
+                title: action.label(),
+                underway: action.underway(),
+                done: action.done(),
+                failed_to: action.label(),
+            },
+            None if query.get("renamed").is_some() => RENAMING,
+            None => return None,
+        };
+        Some((job, actions))
     };
     view! {
         <leptos_meta::Title text="Server" />
@@ -50,13 +65,7 @@ pub fn ServerPage() -> impl IntoView {
         >
             <ServerDetailsCard overview=overview.clone() />
             {followed()
-                .map(|(action, actions)| {
-                    let job = Job {
-                        title: action.label(),
-                        underway: action.underway(),
-                        done: action.done(),
-                        failed_to: action.label(),
-                    };
+                .map(|(job, actions)| {
                     view! {
                         <ActionProgress
                             connection_id=overview.connection_id.clone()
@@ -69,6 +78,7 @@ pub fn ServerPage() -> impl IntoView {
                     }
                 })}
             <PowerCard overview=overview.clone() />
+            <RenameCard overview=overview.clone() />
             <WhatPotionsDidHere connection_id=overview.connection_id.clone() page=recent />
         </Loaded>
     }
@@ -228,6 +238,47 @@ fn PowerCard(overview: ServerOverview) -> impl IntoView {
             } else {
                 view! { <p class="muted">{none_now}</p> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// A new name for the server, checked as a host name here and again on the server.
+#[component]
+fn RenameCard(overview: ServerOverview) -> impl IntoView {
+    let rename = ServerAction::<RenameServer>::new();
+    let server = overview.details.server;
+    let hint = match overview.provider {
+        model::Provider::DigitalOcean => {
+            "A host name, e.g. web-1. DigitalOcean names the addresses' reverse DNS after it."
+        }
+        model::Provider::Hetzner => "A host name, e.g. web-1.",
+    };
+    view! {
+        <section class="card" aria-labelledby="rename-title">
+            <h2 id="rename-title">"Rename"</h2>
+            <ActionForm action=rename>
+                <ErrorNotice error=form_error(rename) />
+                <input type="hidden" name="id" value=overview.connection_id />
+                <input type="hidden" name="server_id" value=server.id.to_string() />
+                <Field id="rename-name" label="New name" hint=hint>
+                    <input
+                        id="rename-name"
+                        name="name"
+                        type="text"
+                        required
+                        maxlength="253"
+                        pattern=model::limits::SERVER_NAME_PATTERN
+                        value=server.name
+                        aria-describedby=hint_id("rename-name")
+                    />
+                </Field>
+                <SubmitButton
+                    pending=rename.pending()
+                    label="Rename"
+                    busy_label="Renaming…"
+                    variant="secondary"
+                />
+            </ActionForm>
         </section>
     }
 }

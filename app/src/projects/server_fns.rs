@@ -223,6 +223,30 @@ pub async fn power_server(id: String, server_id: i64, action: PowerAction) -> Re
     Ok(())
 }
 
+/// Renames a server; a plain form post then goes back to its page
+/// (following DigitalOcean's `rename` action there).
+#[server(prefix = "/api", endpoint = "rename_server", output = crate::wire::TextJson)]
+pub async fn rename_server(id: String, server_id: i64, name: String) -> Result<(), AppError> {
+    let id = model::ConnectionId::new(id);
+    let server_id = model::ServerId::new(server_id);
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let renamed = state
+        .provisioning
+        .rename(&user.id, &id, server_id, &name)
+        .await;
+    let action = domain::activity::Action::ServerRenamed;
+    let resource = (server_id.to_string(), name.as_str());
+    cloud_changes::record(&state, &user.id, &id, action, resource, &renamed).await;
+    let actions: Vec<String> = renamed?.value.iter().map(i64::to_string).collect();
+    let page = crate::paths::server(id.as_str(), server_id);
+    crate::ssr::redirect_to(&if actions.is_empty() {
+        page
+    } else {
+        format!("{page}?renamed=1&actions={}", actions.join(","))
+    });
+    Ok(())
+}
+
 #[server(prefix = "/api", endpoint = "delete_server", output = crate::wire::TextJson)]
 pub async fn delete_server(
     id: String,

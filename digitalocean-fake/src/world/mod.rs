@@ -2,8 +2,8 @@
 //! tokens they were granted. OAuth, the rate limit and the team's resources
 //! are in the files beside this one.
 
+mod droplet_actions;
 mod oauth;
-mod power;
 mod rate_limit;
 mod resources;
 

@@ -106,7 +106,7 @@ fn text<'a>(body: &'a Value, field: &str) -> Option<&'a str> {
 }
 
 /// Droplet names: letters, digits, `.` and `-`.
-fn is_droplet_name(name: &str) -> bool {
+pub(super) fn is_droplet_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 255
         && name

@@ -41,6 +41,12 @@ pub(crate) trait Provisioner {
         server_id: model::ServerId,
         action: PowerAction,
     ) -> Result<Changed<Vec<i64>>, Refused>;
+    /// Renames a server (`name` checked); answers any action ids to follow.
+    async fn rename(
+        &self,
+        server_id: model::ServerId,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused>;
     /// One server in full; its price is the caller's to add.
     async fn server(&self, server_id: model::ServerId) -> Result<ServerDetails, DomainError>;
     async fn ssh_keys(&self) -> Result<Vec<SshKey>, DomainError>;
@@ -195,6 +201,25 @@ impl Provisioning {
         on_provider!(self.open(user_id, id).await?, |p| p
             .power(server.id, action)
             .await)
+    }
+
+    /// Renames a server to `name`, once it is a valid host name.
+    pub async fn rename(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server_id: model::ServerId,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let name = name.trim();
+        if !model::limits::is_valid_server_name(name) {
+            return Err(DomainError::Refused(Refusal::InvalidServerName).into());
+        }
+        let renamed = on_provider!(self.open(user_id, id).await?, |p| p
+            .rename(server_id, name)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(renamed)
     }
 
     /// One server of the connection in full, with its type's monthly price

@@ -116,6 +116,13 @@ pub(super) fn dispatch(
             answer.status = StatusCode::CREATED;
             Ok(answer)
         }
+        ("PUT", ["servers", id]) => {
+            let body = parse_body(body)?;
+            let server = world.rename_server(project, parse_id(id, "server")?, &body)?;
+            Ok(Answer::ok(
+                json!({ "server": render::server_json(server, &config) }),
+            ))
+        }
         ("DELETE", ["servers", id]) => {
             let action = world.delete_server(project, parse_id(id, "server")?)?;
             Ok(Answer::ok(

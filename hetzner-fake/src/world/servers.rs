@@ -218,6 +218,35 @@ impl World {
         Some(id)
     }
 
+    /// `PUT /servers/{id}` with a `name`: renames at once (no action).
+    pub fn rename_server(
+        &mut self,
+        project: ProjectId,
+        id: i64,
+        body: &Value,
+    ) -> Result<&Server, ApiError> {
+        let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
+        if !model::limits::is_valid_server_name(name) {
+            return Err(ApiError::invalid_input(&[(
+                "name",
+                "must be a valid hostname",
+            )]));
+        }
+        let p = self.project_mut(project)?;
+        if !p.servers.contains_key(&id) {
+            return Err(ApiError::not_found("server"));
+        }
+        if p.servers.values().any(|s| s.name == name && s.id != id) {
+            return Err(ApiError::uniqueness("name", "server name is already used"));
+        }
+        let server = p
+            .servers
+            .get_mut(&id)
+            .ok_or_else(|| ApiError::not_found("server"))?;
+        server.name = name.to_string();
+        Ok(server)
+    }
+
     pub fn set_delete_protection(&mut self, project: ProjectId, server_id: i64, on: bool) -> bool {
         self.project_mut(project)
             .ok()

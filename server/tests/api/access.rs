@@ -8,8 +8,9 @@ use crate::support::{
     FinishPasskeyRegistration, FinishPasskeySignIn, ListActivity, ListConnections, ListSessions,
     ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecondSteps,
     LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress, RecheckConnection,
-    RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey, ReplaceToken, SignIn,
-    SignOut, SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
+    RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey, RenameServer,
+    ReplaceToken, SignIn, SignOut, SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp,
+    VerifySignIn, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -101,6 +102,14 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         (
             path_of::<LoadServer>(),
             vec![("id", id.clone()), ("server_id", server.clone())],
+        ),
+        (
+            path_of::<RenameServer>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("name", "taken-over".into()),
+            ],
         ),
         (
             path_of::<PowerServer>(),

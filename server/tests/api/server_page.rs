@@ -6,7 +6,7 @@
 
 use crate::support::{
     location, path_of, Backend, CreateServer, DeleteServer, ListActivity, LoadServer, PowerServer,
-    ReadProvisioningProgress, TestApp, WithDigitalOcean,
+    ReadProvisioningProgress, RenameServer, TestApp, WithDigitalOcean,
 };
 use app::error::{AppError, Refusal};
 use model::provisioning::{Currency, PowerAction};
@@ -15,10 +15,12 @@ use reqwest::StatusCode;
 on_both_databases!(
     a_hetzner_server_is_shown_in_full_to_its_owner_only,
     hetzner_power_actions_follow_the_state_and_are_logged,
+    a_server_is_renamed_within_the_rules,
 );
 on_both_backends!(
     a_droplet_is_shown_in_its_providers_words,
     droplet_power_actions_follow_the_state,
+    a_droplet_is_renamed_by_its_action,
 );
 
 fn load(id: &str, server_id: i64) -> LoadServer {
@@ -420,4 +422,118 @@ async fn droplet_power_actions_follow_the_state(backend: Backend) {
         .server
         .status;
     assert_eq!(status, "active");
+}
+
+fn rename(id: &str, server_id: i64, name: &str) -> RenameServer {
+    RenameServer {
+        id: id.into(),
+        server_id,
+        name: name.into(),
+    }
+}
+
+async fn a_server_is_renamed_within_the_rules(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(&cookie, "Prod", &project.read_write_token)
+        .await;
+    let server_id = app
+        .fake
+        .seed_server(&project, "web-1", "cx22", "fsn1")
+        .unwrap();
+    app.fake
+        .seed_server(&project, "db-1", "cx22", "fsn1")
+        .unwrap();
+    let path = format!("/v1/servers/{server_id}");
+    // Not a host name: refused before anything is sent.
+    let bad = app.invoke(rename(&id, server_id, "web_1!"), &cookie).await;
+    assert_eq!(bad.refused(), AppError(Refusal::InvalidServerName));
+    assert_eq!(app.fake.request_count("PUT", &path), 0);
+    // Taken in the project: Hetzner says so, in the user's terms.
+    let taken = app.invoke(rename(&id, server_id, "db-1"), &cookie).await;
+    assert_eq!(taken.refused(), AppError(Refusal::ServerNameTaken));
+    // Without JavaScript: back on the server's page, under its new name.
+    let form = [
+        ("id", id.as_str()),
+        ("server_id", &server_id.to_string()),
+        ("name", " web-2 "),
+    ];
+    let page = format!("/projects/{id}/servers/{server_id}");
+    let res = app
+        .post_form(path_of::<RenameServer>(), &page, &form, Some(&cookie))
+        .await;
+    assert_eq!(location(&res), page);
+    let details = app.invoke(load(&id, server_id), &cookie).await.ok().details;
+    assert_eq!(details.server.name, "web-2");
+    let log = ListActivity {
+        connection: Some(id.clone()),
+        area: Some("cloud".into()),
+        older: None,
+        server: Some(server_id.to_string()),
+    };
+    let entries = app.invoke(log, &cookie).await.ok().items;
+    let renamed: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.outcome.stored_name(),
+                e.target_name.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        renamed,
+        [("ok", "web-2".to_string()), ("failed", "db-1".to_string())]
+    );
+}
+
+async fn a_droplet_is_renamed_by_its_action(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let cookie = w.app.sign_up("ada@example.com").await;
+    let id = w.connect_team(&cookie, "Acme").await;
+    let form = [
+        ("id", id.as_str()),
+        ("name", "web-1"),
+        ("location", "fra1"),
+        ("server_type", "s-1vcpu-1gb"),
+        ("image", "160000003"),
+    ];
+    let res = w
+        .app
+        .post_form(
+            path_of::<CreateServer>(),
+            &format!("/projects/{id}"),
+            &form,
+            Some(&cookie),
+        )
+        .await;
+    let server_id = watched(&res);
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    let form = [
+        ("id", id.as_str()),
+        ("server_id", &server_id.to_string()),
+        ("name", "web-2"),
+    ];
+    let page = format!("/projects/{id}/servers/{server_id}");
+    let res = w
+        .app
+        .post_form(path_of::<RenameServer>(), &page, &form, Some(&cookie))
+        .await;
+    let to = location(&res);
+    assert!(
+        to.starts_with(&format!("{page}?renamed=1&actions=")),
+        "{to}"
+    );
+    let html = w.app.page(&to, &cookie).await;
+    assert!(html.contains("Renaming"), "{html}");
+    let details = w
+        .app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .details;
+    assert_eq!(details.server.name, "web-2");
 }

@@ -115,12 +115,17 @@ impl DigitalOceanClient {
         )
     }
 
-    /// Starts a droplet action of `kind` (`power_on`, `shutdown`, `reboot`, …).
-    pub async fn droplet_action(&self, token: &AccessToken, id: i64, kind: &str) -> Result<Action> {
-        let body = serde_json::json!({ "type": kind });
+    /// Starts a droplet action: `body` has its `type` (`power_on`,
+    /// `shutdown`, `reboot`, `rename`, …) and that type's fields.
+    pub async fn droplet_action(
+        &self,
+        token: &AccessToken,
+        id: i64,
+        body: &Value,
+    ) -> Result<Action> {
         let path = format!("/v2/droplets/{id}/actions");
         Self::field(
-            self.call(token, Method::POST, &path, Some(&body)).await?,
+            self.call(token, Method::POST, &path, Some(body)).await?,
             "action",
         )
     }

@@ -75,6 +75,21 @@ impl HetznerClient {
         Self::field(answer.map(Option::unwrap_or_default), "action")
     }
 
+    /// Renames a server (no action: at once). A PUT, safe to repeat.
+    pub async fn rename_server(
+        &self,
+        token: &ApiToken,
+        id: i64,
+        name: &str,
+    ) -> Result<Answer<Server>, HetznerError> {
+        let body = serde_json::json!({ "name": name });
+        let path = format!("/servers/{id}");
+        let answer = self
+            .send(token, Method::PUT, &path, &[], Some(&body))
+            .await?;
+        Self::field(answer.map(Option::unwrap_or_default), "server")
+    }
+
     /// Starts a server action (`poweron`, `shutdown`, `reboot`, …). A POST:
     /// never repeated, since it may have been applied.
     pub async fn server_action(

@@ -98,6 +98,21 @@ impl<'a> DigitalOceanTeam<'a> {
             .map(|answer| answer.value)
     }
 
+    /// Starts a droplet action; answers its id to follow.
+    async fn droplet_action(
+        &self,
+        server_id: model::ServerId,
+        body: serde_json::Value,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let (client, body) = (self.client(), &body);
+        self.call(
+            |token| async move { client.droplet_action(&token, server_id.get(), body).await },
+            refused,
+        )
+        .await
+        .map(|answer| Changed::new(vec![answer.value.id], answer.request_id))
+    }
+
     fn client(&self) -> &'a digitalocean::DigitalOceanClient {
         &self.setup.client
     }
@@ -285,13 +300,17 @@ impl Provisioner for DigitalOceanTeam<'_> {
             PowerAction::Reboot => "reboot",
             PowerAction::Reset => "power_cycle",
         };
-        let client = self.client();
-        self.call(
-            |token| async move { client.droplet_action(&token, server_id.get(), kind).await },
-            refused,
-        )
-        .await
-        .map(|answer| Changed::new(vec![answer.value.id], answer.request_id))
+        self.droplet_action(server_id, serde_json::json!({ "type": kind }))
+            .await
+    }
+
+    async fn rename(
+        &self,
+        server_id: model::ServerId,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let body = serde_json::json!({ "type": "rename", "name": name });
+        self.droplet_action(server_id, body).await
     }
 
     async fn server(&self, server_id: model::ServerId) -> Result<ServerDetails, DomainError> {

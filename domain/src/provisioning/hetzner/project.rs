@@ -280,6 +280,21 @@ impl Provisioner for HetznerProject<'_> {
         }
     }
 
+    async fn rename(
+        &self,
+        server_id: model::ServerId,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        match self
+            .client()
+            .rename_server(&self.token, server_id.get(), name)
+            .await
+        {
+            Ok(answer) => Ok(Changed::new(Vec::new(), answer.correlation_id)),
+            Err(err) => Err(self.refuse(err).await),
+        }
+    }
+
     async fn server(&self, server_id: model::ServerId) -> Result<ServerDetails, DomainError> {
         match self.client().get_server(&self.token, server_id.get()).await {
             Ok(answer) => Ok(server_details(answer.value)),

@@ -1,7 +1,8 @@
-//! Droplet power actions (`POST /v2/droplets/{id}/actions` with a `type`):
-//! each completes after the provisioning time; the droplet reads `active`
-//! or `off` as it was until then. A second action while one is pending is
-//! refused with 422, as DigitalOcean answers "pending event".
+//! Droplet actions (`POST /v2/droplets/{id}/actions` with a `type`): power
+//! actions and `rename`. Each completes after the provisioning time; through
+//! a power action the droplet reads `active` or `off` as it was until then;
+//! a rename shows at once. A second action while one is pending is refused
+//! with 422, as DigitalOcean answers "pending event".
 
 use serde_json::Value;
 
@@ -26,10 +27,15 @@ impl World {
     ) -> Result<Action, ApiError> {
         let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
         let kind = body.get("type").and_then(Value::as_str).unwrap_or_default();
-        let &(kind, on_after) = TYPES
-            .iter()
-            .find(|(name, _)| *name == kind)
-            .ok_or_else(|| ApiError::unprocessable("The action type is not supported."))?;
+        let new_name = body.get("name").and_then(Value::as_str);
+        let (kind, on_after) = match TYPES.iter().find(|(name, _)| *name == kind) {
+            Some(&(kind, on_after)) => (kind, Some(on_after)),
+            None if kind == "rename" => match new_name {
+                Some(name) if super::resources::is_droplet_name(name) => ("rename", None),
+                _ => return Err(ApiError::unprocessable("Name is invalid.")),
+            },
+            None => return Err(ApiError::unprocessable("The action type is not supported.")),
+        };
         let now = self.clock.now_ms();
         let duration = i64::try_from(self.config.provisioning.as_millis()).unwrap_or(i64::MAX);
         let action_id = self.next_id();
@@ -47,7 +53,15 @@ impl World {
         }
         let on_before = droplet.status(now) == super::DropletStatus::Active;
         let done_ms = now.saturating_add(duration);
-        droplet.power = Some((on_before, on_after, done_ms));
+        match (on_after, new_name) {
+            (Some(on_after), _) => droplet.power = Some((on_before, on_after, done_ms)),
+            (None, Some(name)) => {
+                droplet.name = name.to_string();
+                // Pending until done, as a power action is.
+                droplet.power = Some((on_before, on_before, done_ms));
+            }
+            (None, None) => {}
+        }
         let action = Action {
             id: action_id,
             kind,
