@@ -7,14 +7,25 @@ use crate::catalogue;
 use crate::world::{rfc3339_now, server_status, Action, FakeConfig, Server, SshKey};
 
 pub fn server_json(s: &Server, config: &FakeConfig) -> Value {
+    let ipv4_ptr = s
+        .dns_ptrs
+        .get(&s.ipv4)
+        .cloned()
+        .unwrap_or_else(|| format!("static.{}.clients.your-server.de", s.ipv4));
+    let ipv6_ptrs: Vec<Value> = s
+        .dns_ptrs
+        .iter()
+        .filter(|(ip, _)| **ip != s.ipv4)
+        .map(|(ip, dns_ptr)| json!({ "ip": ip, "dns_ptr": dns_ptr }))
+        .collect();
     json!({
         "id": s.id, "name": s.name, "status": server_status(s, config), "created": s.created,
         "public_net": {
             "ipv4": {
                 "id": s.id + 1, "ip": s.ipv4, "blocked": false,
-                "dns_ptr": format!("static.{}.clients.your-server.de", s.ipv4),
+                "dns_ptr": ipv4_ptr,
             },
-            "ipv6": { "id": s.id + 2, "ip": s.ipv6_net, "blocked": false, "dns_ptr": [] },
+            "ipv6": { "id": s.id + 2, "ip": s.ipv6_net, "blocked": false, "dns_ptr": ipv6_ptrs },
             "floating_ips": [], "firewalls": [],
         },
         "private_net": [],

@@ -71,6 +71,7 @@ actions! {
     ServerRebooted = "cloud.server.rebooted", "Server rebooted";
     ServerReset = "cloud.server.reset", "Server reset";
     ServerRenamed = "cloud.server.renamed", "Server renamed";
+    ReverseDnsChanged = "cloud.server.reverse_dns_changed", "Reverse DNS changed";
     SshKeyAdded = "cloud.ssh_key.added", "SSH key added";
     SshKeyRemoved = "cloud.ssh_key.removed", "SSH key removed";
 }

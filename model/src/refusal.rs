@@ -47,6 +47,10 @@ pub enum Refusal {
     HetznerProjectLimitReached,
     ServerProtected,
     ServerNotFound,
+    /// A reverse DNS name that is not a host name.
+    InvalidReverseDns,
+    /// DigitalOcean sets reverse DNS from the droplet's name.
+    ReverseDnsFollowsName,
     /// Another action on the server is still running.
     ServerLocked,
     /// The action does not fit the server's status (power on a running server).
@@ -130,6 +134,8 @@ impl Refusal {
             | Self::ServerTypeUnavailable(_)
             | Self::InvalidServerRequest(_)
             | Self::ConfirmationMismatch
+            | Self::InvalidReverseDns
+            | Self::ReverseDnsFollowsName
             | Self::InvalidKeyName
             | Self::InvalidPublicKey
             | Self::OAuthCodeRefused

@@ -8,6 +8,7 @@ pub mod delete_server;
 pub mod progress;
 pub mod project;
 pub mod server;
+mod server_actions;
 pub mod server_fns;
 pub mod ssh_keys;
 

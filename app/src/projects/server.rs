@@ -9,10 +9,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::provisioning::PowerAction;
 
 use super::progress::{ActionProgress, Following, Job};
-use super::server_fns::{load_server, PowerServer, RenameServer};
+use super::server_actions::{PowerCard, RenameCard, ReverseDnsCard};
+use super::server_fns::load_server;
 use super::{connection_id_param, project_error, ServerOverview};
 use crate::activity::recent::{server_changes, WhatPotionsDidHere};
-use crate::components::{form_error, hint_id, Copyable, ErrorNotice, Field, Loaded, SubmitButton};
+use crate::components::{Copyable, Loaded};
 use crate::format::format_optional_time;
 use crate::paths;
 
@@ -79,6 +80,7 @@ pub fn ServerPage() -> impl IntoView {
                 })}
             <PowerCard overview=overview.clone() />
             <RenameCard overview=overview.clone() />
+            <ReverseDnsCard overview=overview.clone() />
             <WhatPotionsDidHere connection_id=overview.connection_id.clone() page=recent />
         </Loaded>
     }
@@ -183,102 +185,6 @@ fn ServerDetailsCard(overview: ServerOverview) -> impl IntoView {
                     }}
                 </dd>
             </dl>
-        </section>
-    }
-}
-
-/// The power actions the server's status allows, each a plain form.
-#[component]
-fn PowerCard(overview: ServerOverview) -> impl IntoView {
-    let power = ServerAction::<PowerServer>::new();
-    let server = overview.details.server;
-    let allowed: Vec<PowerAction> = PowerAction::ALL
-        .into_iter()
-        .filter(|action| action.allowed_when(&server.status))
-        .collect();
-    let forms = allowed
-        .into_iter()
-        .map(|action| {
-            let (connection_id, server_id) =
-                (overview.connection_id.clone(), server.id.to_string());
-            let variant = match action {
-                PowerAction::PowerOff | PowerAction::Reset => "danger-outline",
-                _ => "secondary",
-            };
-            view! {
-                <ActionForm action=power attr:class="power-action">
-                    <input type="hidden" name="id" value=connection_id />
-                    <input type="hidden" name="server_id" value=server_id />
-                    <input type="hidden" name="action" value=action.param() />
-                    <SubmitButton
-                        pending=power.pending()
-                        label=action.label()
-                        busy_label="Sending…"
-                        variant
-                    />
-                    <p class="hint">{action.explanation()}</p>
-                </ActionForm>
-            }
-        })
-        .collect_view();
-    let none_now = format!(
-        "The server is {}: its actions return when {} says it is running or off.",
-        server.status,
-        overview.provider.short_name(),
-    );
-    let has_forms = PowerAction::ALL
-        .iter()
-        .any(|a| a.allowed_when(&server.status));
-    view! {
-        <section class="card" aria-labelledby="power-title">
-            <h2 id="power-title">"Power"</h2>
-            <ErrorNotice error=form_error(power) />
-            {if has_forms {
-                view! { <div class="power-actions">{forms}</div> }.into_any()
-            } else {
-                view! { <p class="muted">{none_now}</p> }.into_any()
-            }}
-        </section>
-    }
-}
-
-/// A new name for the server, checked as a host name here and again on the server.
-#[component]
-fn RenameCard(overview: ServerOverview) -> impl IntoView {
-    let rename = ServerAction::<RenameServer>::new();
-    let server = overview.details.server;
-    let hint = match overview.provider {
-        model::Provider::DigitalOcean => {
-            "A host name, e.g. web-1. DigitalOcean names the addresses' reverse DNS after it."
-        }
-        model::Provider::Hetzner => "A host name, e.g. web-1.",
-    };
-    view! {
-        <section class="card" aria-labelledby="rename-title">
-            <h2 id="rename-title">"Rename"</h2>
-            <ActionForm action=rename>
-                <ErrorNotice error=form_error(rename) />
-                <input type="hidden" name="id" value=overview.connection_id />
-                <input type="hidden" name="server_id" value=server.id.to_string() />
-                <Field id="rename-name" label="New name" hint=hint>
-                    <input
-                        id="rename-name"
-                        name="name"
-                        type="text"
-                        required
-                        maxlength="253"
-                        pattern=model::limits::SERVER_NAME_PATTERN
-                        value=server.name
-                        aria-describedby=hint_id("rename-name")
-                    />
-                </Field>
-                <SubmitButton
-                    pending=rename.pending()
-                    label="Rename"
-                    busy_label="Renaming…"
-                    variant="secondary"
-                />
-            </ActionForm>
         </section>
     }
 }

@@ -247,6 +247,35 @@ pub async fn rename_server(id: String, server_id: i64, name: String) -> Result<(
     Ok(())
 }
 
+/// Sets (or, empty, resets) the reverse DNS name of one of a server's
+/// addresses (Hetzner); a plain form post then goes back to its page.
+#[server(prefix = "/api", endpoint = "set_reverse_dns", output = crate::wire::TextJson)]
+pub async fn set_reverse_dns(
+    id: String,
+    server_id: i64,
+    ip: String,
+    name: String,
+) -> Result<(), AppError> {
+    let id = model::ConnectionId::new(id);
+    let server_id = model::ServerId::new(server_id);
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let server = state
+        .provisioning
+        .server(&user.id, &id, server_id)
+        .await?
+        .server;
+    let set = state
+        .provisioning
+        .set_reverse_dns(&user.id, &id, &server, &ip, &name)
+        .await;
+    let action = domain::activity::Action::ReverseDnsChanged;
+    let resource = (server_id.to_string(), server.name.as_str());
+    cloud_changes::record(&state, &user.id, &id, action, resource, &set).await;
+    set?;
+    crate::ssr::redirect_to(&crate::paths::server(id.as_str(), server_id));
+    Ok(())
+}
+
 #[server(prefix = "/api", endpoint = "delete_server", output = crate::wire::TextJson)]
 pub async fn delete_server(
     id: String,

@@ -41,6 +41,14 @@ pub(crate) trait Provisioner {
         server_id: model::ServerId,
         action: PowerAction,
     ) -> Result<Changed<Vec<i64>>, Refused>;
+    /// Sets (or, with `None`, resets) the reverse DNS name of one of the
+    /// server's addresses; both are checked.
+    async fn set_reverse_dns(
+        &self,
+        server_id: model::ServerId,
+        ip: &str,
+        name: Option<&str>,
+    ) -> Result<Changed<Vec<i64>>, Refused>;
     /// Renames a server (`name` checked); answers any action ids to follow.
     async fn rename(
         &self,
@@ -200,6 +208,29 @@ impl Provisioning {
         }
         on_provider!(self.open(user_id, id).await?, |p| p
             .power(server.id, action)
+            .await)
+    }
+
+    /// Sets the reverse DNS of `ip`, one of `server`'s addresses (as
+    /// [`Self::server`] read it), to `name`; an empty name resets it.
+    pub async fn set_reverse_dns(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server: &Server,
+        ip: &str,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let ip = ip.trim();
+        if Some(ip) != server.ipv4.as_deref() && Some(ip) != server.ipv6.as_deref() {
+            return Err(DomainError::Refused(Refusal::BadRequest).into());
+        }
+        let name = Some(name.trim()).filter(|name| !name.is_empty());
+        if name.is_some_and(|name| !model::limits::is_valid_server_name(name)) {
+            return Err(DomainError::Refused(Refusal::InvalidReverseDns).into());
+        }
+        on_provider!(self.open(user_id, id).await?, |p| p
+            .set_reverse_dns(server.id, ip, name)
             .await)
     }
 

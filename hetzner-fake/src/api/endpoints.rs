@@ -110,6 +110,13 @@ pub(super) fn dispatch(
                 json!({ "server": render::server_json(server, &config) }),
             ))
         }
+        ("POST", ["servers", id, "actions", "change_dns_ptr"]) => {
+            let body = parse_body(body)?;
+            let action = world.change_dns_ptr(project, parse_id(id, "server")?, &body)?;
+            let mut answer = Answer::ok(json!({ "action": render::action_json(&action) }));
+            answer.status = StatusCode::CREATED;
+            Ok(answer)
+        }
         ("POST", ["servers", id, "actions", command]) if is_power_command(command) => {
             let action = world.power_action(project, parse_id(id, "server")?, command)?;
             let mut answer = Answer::ok(json!({ "action": render::action_json(&action) }));

@@ -19,6 +19,8 @@ pub struct Server {
     pub ipv4: String,
     pub ipv6_net: String,
     pub delete_protected: bool,
+    /// Reverse DNS names set by `change_dns_ptr`, by address.
+    pub dns_ptrs: BTreeMap<String, String>,
     /// Whether it is on once any power action ends (on after create).
     pub powered_on: bool,
     /// A power action under way: when it ends, and the status until then.

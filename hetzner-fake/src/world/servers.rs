@@ -168,6 +168,7 @@ impl World {
             ipv4: format!("95.217.{}.{}", n / 250, n % 250 + 2),
             ipv6_net: format!("2a01:4f9:c012:{n:x}::/64"),
             delete_protected: false,
+            dns_ptrs: BTreeMap::new(),
             powered_on: true,
             power_change: None,
         }

@@ -121,6 +121,12 @@ impl Refusal {
                 your cloud provider first."
                 .into(),
             Self::ServerNotFound => "That server no longer exists in this project.".into(),
+            Self::InvalidReverseDns => "A reverse DNS name is a host name, such as \
+                mail.example.com: letters, digits and hyphens between dots."
+                .into(),
+            Self::ReverseDnsFollowsName => "DigitalOcean names a droplet's reverse DNS after the \
+                droplet: rename the droplet to change it."
+                .into(),
             Self::ServerLocked => "Another action on this server is still running. Wait for it to \
                 finish, then try again."
                 .into(),

@@ -9,8 +9,8 @@ use crate::support::{
     ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecondSteps,
     LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress, RecheckConnection,
     RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey, RenameServer,
-    ReplaceToken, SignIn, SignOut, SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp,
-    VerifySignIn, PASSWORD,
+    ReplaceToken, SetReverseDns, SignIn, SignOut, SignUp, StartDigitaloceanConnect, TestApp,
+    TurnOffTotp, VerifySignIn, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -109,6 +109,15 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
                 ("id", id.clone()),
                 ("server_id", server.clone()),
                 ("name", "taken-over".into()),
+            ],
+        ),
+        (
+            path_of::<SetReverseDns>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("ip", "127.0.0.1".into()),
+                ("name", "taken.example.com".into()),
             ],
         ),
         (

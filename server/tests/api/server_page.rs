@@ -6,7 +6,7 @@
 
 use crate::support::{
     location, path_of, Backend, CreateServer, DeleteServer, ListActivity, LoadServer, PowerServer,
-    ReadProvisioningProgress, RenameServer, TestApp, WithDigitalOcean,
+    ReadProvisioningProgress, RenameServer, SetReverseDns, TestApp, WithDigitalOcean,
 };
 use app::error::{AppError, Refusal};
 use model::provisioning::{Currency, PowerAction};
@@ -16,6 +16,7 @@ on_both_databases!(
     a_hetzner_server_is_shown_in_full_to_its_owner_only,
     hetzner_power_actions_follow_the_state_and_are_logged,
     a_server_is_renamed_within_the_rules,
+    reverse_dns_is_set_per_address_on_hetzner_only,
 );
 on_both_backends!(
     a_droplet_is_shown_in_its_providers_words,
@@ -528,7 +529,26 @@ async fn a_droplet_is_renamed_by_its_action(backend: Backend) {
         "{to}"
     );
     let html = w.app.page(&to, &cookie).await;
-    assert!(html.contains("Renaming"), "{html}");
+    assert!(
+        html.contains("Renaming") && !html.contains("Set reverse DNS"),
+        "{html}"
+    );
+    // A droplet's reverse DNS follows its name: refused, and said so.
+    let droplet = w
+        .app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .details
+        .server;
+    let set = SetReverseDns {
+        id: id.clone(),
+        server_id,
+        ip: droplet.ipv4.unwrap_or_default(),
+        name: "mail.example.com".into(),
+    };
+    let refused = w.app.invoke(set, &cookie).await.refused();
+    assert_eq!(refused, AppError(Refusal::ReverseDnsFollowsName));
     let details = w
         .app
         .invoke(load(&id, server_id), &cookie)
@@ -536,4 +556,77 @@ async fn a_droplet_is_renamed_by_its_action(backend: Backend) {
         .ok()
         .details;
     assert_eq!(details.server.name, "web-2");
+}
+
+async fn reverse_dns_is_set_per_address_on_hetzner_only(app: TestApp) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(&cookie, "Prod", &project.read_write_token)
+        .await;
+    let server_id = app
+        .fake
+        .seed_server(&project, "mail", "cx22", "fsn1")
+        .unwrap();
+    let server = app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .details
+        .server;
+    let (ipv4, ipv6) = (server.ipv4.unwrap(), server.ipv6.unwrap());
+    let set = |ip: &str, name: &str| SetReverseDns {
+        id: id.clone(),
+        server_id,
+        ip: ip.into(),
+        name: name.into(),
+    };
+    app.invoke(set(&ipv4, "mail.example.com"), &cookie)
+        .await
+        .ok();
+    app.invoke(set(&ipv6, "mail6.example.com"), &cookie)
+        .await
+        .ok();
+    let details = app.invoke(load(&id, server_id), &cookie).await.ok().details;
+    assert!(
+        details
+            .reverse_dns
+            .contains(&(ipv4.clone(), "mail.example.com".into())),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .reverse_dns
+            .contains(&(ipv6.clone(), "mail6.example.com".into())),
+        "{details:?}"
+    );
+    // Empty puts Hetzner's default back.
+    app.invoke(set(&ipv6, " "), &cookie).await.ok();
+    let details = app.invoke(load(&id, server_id), &cookie).await.ok().details;
+    assert!(
+        !details.reverse_dns.iter().any(|(ip, _)| *ip == ipv6),
+        "{details:?}"
+    );
+    // Not a host name, or not this server's address: refused before anything is sent.
+    let sent = || {
+        app.fake.request_count(
+            "POST",
+            &format!("/v1/servers/{server_id}/actions/change_dns_ptr"),
+        )
+    };
+    let before = sent();
+    let bad = app.invoke(set(&ipv4, "not a name"), &cookie).await;
+    assert_eq!(bad.refused(), AppError(Refusal::InvalidReverseDns));
+    let elsewhere = app
+        .invoke(set("203.0.113.7", "evil.example.com"), &cookie)
+        .await;
+    assert_eq!(elsewhere.refused(), AppError(Refusal::BadRequest));
+    assert_eq!(sent(), before);
+    let page = app
+        .page(&format!("/projects/{id}/servers/{server_id}"), &cookie)
+        .await;
+    assert!(
+        page.contains("mail.example.com") && page.contains("Set reverse DNS"),
+        "{page}"
+    );
 }

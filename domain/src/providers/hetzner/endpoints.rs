@@ -90,16 +90,18 @@ impl HetznerClient {
         Self::field(answer.map(Option::unwrap_or_default), "server")
     }
 
-    /// Starts a server action (`poweron`, `shutdown`, `reboot`, …). A POST:
-    /// never repeated, since it may have been applied.
+    /// Starts a server action (`poweron`, `reboot`, `change_dns_ptr`, …)
+    /// with its body, if it takes one. A POST: never repeated, since it may
+    /// have been applied.
     pub async fn server_action(
         &self,
         token: &ApiToken,
         id: i64,
         command: &str,
+        body: Option<&serde_json::Value>,
     ) -> Result<Answer<Action>, HetznerError> {
         let path = format!("/servers/{id}/actions/{command}");
-        let answer = self.send(token, Method::POST, &path, &[], None).await?;
+        let answer = self.send(token, Method::POST, &path, &[], body).await?;
         Self::field(answer.map(Option::unwrap_or_default), "action")
     }
 

@@ -304,6 +304,16 @@ impl Provisioner for DigitalOceanTeam<'_> {
             .await
     }
 
+    /// DigitalOcean names a droplet's reverse DNS after the droplet.
+    async fn set_reverse_dns(
+        &self,
+        _: model::ServerId,
+        _: &str,
+        _: Option<&str>,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        Err(DomainError::Refused(Refusal::ReverseDnsFollowsName).into())
+    }
+
     async fn rename(
         &self,
         server_id: model::ServerId,

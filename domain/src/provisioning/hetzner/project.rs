@@ -272,7 +272,24 @@ impl Provisioner for HetznerProject<'_> {
         };
         let started = self
             .client()
-            .server_action(&self.token, server_id.get(), command)
+            .server_action(&self.token, server_id.get(), command, None)
+            .await;
+        match started {
+            Ok(answer) => Ok(Changed::new(vec![answer.value.id], answer.correlation_id)),
+            Err(err) => Err(self.refuse(err).await),
+        }
+    }
+
+    async fn set_reverse_dns(
+        &self,
+        server_id: model::ServerId,
+        ip: &str,
+        name: Option<&str>,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let body = serde_json::json!({ "ip": ip, "dns_ptr": name });
+        let started = self
+            .client()
+            .server_action(&self.token, server_id.get(), "change_dns_ptr", Some(&body))
             .await;
         match started {
             Ok(answer) => Ok(Changed::new(vec![answer.value.id], answer.correlation_id)),

@@ -14,7 +14,7 @@ pub use app::connections::server_fns::{
 };
 pub use app::projects::server_fns::{
     AddSshKey, CreateServer, DeleteServer, DeleteSshKey, ListSshKeys, LoadCreateServerChoices,
-    LoadProject, LoadServer, PowerServer, ReadProvisioningProgress, RenameServer,
+    LoadProject, LoadServer, PowerServer, ReadProvisioningProgress, RenameServer, SetReverseDns,
 };
 pub use app::providers::digitalocean::server_fns::{DigitaloceanSetUp, StartDigitaloceanConnect};
 pub use app::providers::hetzner::server_fns::{ConnectHetzner, ReplaceToken};
