@@ -192,14 +192,11 @@ pub async fn read_provisioning_progress(id: String, actions: String) -> Result<P
 #[server(prefix = "/api", endpoint = "power_server", output = crate::wire::TextJson)]
 pub async fn power_server(id: String, server_id: i64, action: PowerAction) -> Result<(), AppError> {
     use domain::activity::Action;
-    let id = model::ConnectionId::new(id);
-    let server_id = model::ServerId::new(server_id);
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let server = state
-        .provisioning
-        .server(&user.id, &id, server_id)
-        .await?
-        .server;
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        model::ServerId::new(server_id),
+    );
+    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
     let started = state
         .provisioning
         .power(&user.id, &id, &server, action)
@@ -256,14 +253,11 @@ pub async fn set_reverse_dns(
     ip: String,
     name: String,
 ) -> Result<(), AppError> {
-    let id = model::ConnectionId::new(id);
-    let server_id = model::ServerId::new(server_id);
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let server = state
-        .provisioning
-        .server(&user.id, &id, server_id)
-        .await?
-        .server;
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        model::ServerId::new(server_id),
+    );
+    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
     let set = state
         .provisioning
         .set_reverse_dns(&user.id, &id, &server, &ip, &name)

@@ -110,6 +110,17 @@ pub async fn user_and_state() -> Result<(User, AppState), AppError> {
     Ok((signed_in.user.clone(), state))
 }
 
+/// The signed-in user, the state, and one of the user's servers as its
+/// provider describes it now (what an action on a server checks first).
+pub async fn user_state_and_server(
+    id: &model::ConnectionId,
+    server_id: model::ServerId,
+) -> Result<(User, AppState, model::provisioning::Server), AppError> {
+    let (user, state) = user_and_state().await?;
+    let details = state.provisioning.server(&user.id, id, server_id).await?;
+    Ok((user, state, details.server))
+}
+
 /// The signed-in user with their connections as the request found them,
 /// and the state: what pages listing connections need, in one read.
 pub async fn signed_in_and_state() -> Result<(Arc<SignedIn>, AppState), AppError> {

@@ -9,6 +9,7 @@ use crate::support::{
     ReadProvisioningProgress, RenameServer, SetReverseDns, TestApp, WithDigitalOcean,
 };
 use app::error::{AppError, Refusal};
+use hetzner_fake::FakeProject;
 use model::provisioning::{Currency, PowerAction};
 use reqwest::StatusCode;
 
@@ -39,6 +40,46 @@ fn watched(res: &reqwest::Response) -> i64 {
         .and_then(|rest| rest.split('&').next())
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("not created: {to}"))
+}
+
+/// Ada with a Hetzner project "Prod" connected and a running server `name`
+/// in it: (cookie, project, connection id, server id).
+async fn hetzner_server(app: &TestApp, name: &str) -> (String, FakeProject, String, i64) {
+    let cookie = app.sign_up("ada@example.com").await;
+    let project = app.fake.add_project("p");
+    let id = app
+        .connect_ok(&cookie, "Prod", &project.read_write_token)
+        .await;
+    let server_id = app
+        .fake
+        .seed_server(&project, name, "cx22", "fsn1")
+        .unwrap();
+    (cookie, project, id, server_id)
+}
+
+/// Ada with the team "Acme" connected and a droplet `web-1` created there:
+/// (cookie, connection id, droplet id).
+async fn droplet_web_1(w: &WithDigitalOcean) -> (String, String, i64) {
+    let cookie = w.app.sign_up("ada@example.com").await;
+    let id = w.connect_team(&cookie, "Acme").await;
+    let form = [
+        ("id", id.as_str()),
+        ("name", "web-1"),
+        ("location", "fra1"),
+        ("server_type", "s-1vcpu-1gb"),
+        ("image", "160000003"),
+    ];
+    let res = w
+        .app
+        .post_form(
+            path_of::<CreateServer>(),
+            &format!("/projects/{id}"),
+            &form,
+            Some(&cookie),
+        )
+        .await;
+    let server_id = watched(&res);
+    (cookie, id, server_id)
 }
 
 async fn a_hetzner_server_is_shown_in_full_to_its_owner_only(app: TestApp) {
@@ -156,25 +197,7 @@ async fn a_droplet_is_shown_in_its_providers_words(backend: Backend) {
     let Some(w) = WithDigitalOcean::spawn(backend).await else {
         return;
     };
-    let cookie = w.app.sign_up("ada@example.com").await;
-    let id = w.connect_team(&cookie, "Acme").await;
-    let form = [
-        ("id", id.as_str()),
-        ("name", "web-1"),
-        ("location", "fra1"),
-        ("server_type", "s-1vcpu-1gb"),
-        ("image", "160000003"),
-    ];
-    let res = w
-        .app
-        .post_form(
-            path_of::<CreateServer>(),
-            &format!("/projects/{id}"),
-            &form,
-            Some(&cookie),
-        )
-        .await;
-    let server_id = watched(&res);
+    let (cookie, id, server_id) = droplet_web_1(&w).await;
     let overview = w.app.invoke(load(&id, server_id), &cookie).await.ok();
     let details = &overview.details;
     assert_eq!(details.server.name, "web-1");
@@ -229,15 +252,7 @@ async fn follow(app: &TestApp, cookie: &str, id: &str, to: &str) {
 }
 
 async fn hetzner_power_actions_follow_the_state_and_are_logged(app: TestApp) {
-    let cookie = app.sign_up("ada@example.com").await;
-    let project = app.fake.add_project("p");
-    let id = app
-        .connect_ok(&cookie, "Prod", &project.read_write_token)
-        .await;
-    let server_id = app
-        .fake
-        .seed_server(&project, "web-1", "cx22", "fsn1")
-        .unwrap();
+    let (cookie, _, id, server_id) = hetzner_server(&app, "web-1").await;
     let status = || async {
         app.invoke(load(&id, server_id), &cookie)
             .await
@@ -359,25 +374,7 @@ async fn droplet_power_actions_follow_the_state(backend: Backend) {
     let Some(w) = WithDigitalOcean::spawn(backend).await else {
         return;
     };
-    let cookie = w.app.sign_up("ada@example.com").await;
-    let id = w.connect_team(&cookie, "Acme").await;
-    let form = [
-        ("id", id.as_str()),
-        ("name", "web-1"),
-        ("location", "fra1"),
-        ("server_type", "s-1vcpu-1gb"),
-        ("image", "160000003"),
-    ];
-    let res = w
-        .app
-        .post_form(
-            path_of::<CreateServer>(),
-            &format!("/projects/{id}"),
-            &form,
-            Some(&cookie),
-        )
-        .await;
-    let server_id = watched(&res);
+    let (cookie, id, server_id) = droplet_web_1(&w).await;
     // Still being created: no power action applies yet.
     let early = w
         .app
@@ -434,15 +431,7 @@ fn rename(id: &str, server_id: i64, name: &str) -> RenameServer {
 }
 
 async fn a_server_is_renamed_within_the_rules(app: TestApp) {
-    let cookie = app.sign_up("ada@example.com").await;
-    let project = app.fake.add_project("p");
-    let id = app
-        .connect_ok(&cookie, "Prod", &project.read_write_token)
-        .await;
-    let server_id = app
-        .fake
-        .seed_server(&project, "web-1", "cx22", "fsn1")
-        .unwrap();
+    let (cookie, project, id, server_id) = hetzner_server(&app, "web-1").await;
     app.fake
         .seed_server(&project, "db-1", "cx22", "fsn1")
         .unwrap();
@@ -493,25 +482,7 @@ async fn a_droplet_is_renamed_by_its_action(backend: Backend) {
     let Some(w) = WithDigitalOcean::spawn(backend).await else {
         return;
     };
-    let cookie = w.app.sign_up("ada@example.com").await;
-    let id = w.connect_team(&cookie, "Acme").await;
-    let form = [
-        ("id", id.as_str()),
-        ("name", "web-1"),
-        ("location", "fra1"),
-        ("server_type", "s-1vcpu-1gb"),
-        ("image", "160000003"),
-    ];
-    let res = w
-        .app
-        .post_form(
-            path_of::<CreateServer>(),
-            &format!("/projects/{id}"),
-            &form,
-            Some(&cookie),
-        )
-        .await;
-    let server_id = watched(&res);
+    let (cookie, id, server_id) = droplet_web_1(&w).await;
     w.fake.advance_clock(std::time::Duration::from_secs(1));
     let form = [
         ("id", id.as_str()),
@@ -559,15 +530,7 @@ async fn a_droplet_is_renamed_by_its_action(backend: Backend) {
 }
 
 async fn reverse_dns_is_set_per_address_on_hetzner_only(app: TestApp) {
-    let cookie = app.sign_up("ada@example.com").await;
-    let project = app.fake.add_project("p");
-    let id = app
-        .connect_ok(&cookie, "Prod", &project.read_write_token)
-        .await;
-    let server_id = app
-        .fake
-        .seed_server(&project, "mail", "cx22", "fsn1")
-        .unwrap();
+    let (cookie, _, id, server_id) = hetzner_server(&app, "mail").await;
     let server = app
         .invoke(load(&id, server_id), &cookie)
         .await
