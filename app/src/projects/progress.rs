@@ -9,6 +9,26 @@ use crate::error::AppError;
 use crate::providers::Provider;
 use model::provisioning::Progress;
 
+/// The followed actions' progress as read while the server renders the page:
+/// what a browser without JavaScript sees, its page reloading itself until
+/// they end. Made at the top of the page, like every resource.
+pub type ProgressNow = Resource<Option<Result<Progress, AppError>>>;
+
+pub fn progress_now(
+    connection_id: Memo<String>,
+    actions: impl Fn() -> Option<String> + Send + Sync + 'static,
+) -> ProgressNow {
+    Resource::new(
+        move || (connection_id.get(), actions()),
+        |(id, actions)| async move {
+            match actions {
+                Some(actions) => Some(read_provisioning_progress(id, actions).await),
+                None => None,
+            }
+        },
+    )
+}
+
 /// The state of following a creation, kept by the page across re-renders.
 #[derive(Clone, Copy, Default)]
 pub struct Following {
@@ -44,6 +64,7 @@ pub fn ActionProgress(
     provider: Provider,
     actions: String,
     job: Job,
+    now: ProgressNow,
     refresh: RwSignal<u32>,
     follow: Following,
 ) -> impl IntoView {
@@ -72,45 +93,85 @@ pub fn ActionProgress(
             }
         });
     });
+    let waiting = format!("Waiting for {}…", provider.name());
     view! {
         <section class="card" aria-labelledby="progress-title">
             <h2 id="progress-title">{job.title}</h2>
-            {move || match progress.get() {
-                None => {
-                    view! {
-                        <p class="muted" role="status">
-                            {format!("Waiting for {}…", provider.name())}
-                        </p>
-                    }
-                        .into_any()
+            // Awaited here, so the page rendered on the server (all a browser
+            // without JavaScript gets) says where the actions are.
+            <Suspense fallback=move || {
+                view! {
+                    <p class="muted" role="status">
+                        {waiting.clone()}
+                    </p>
                 }
-                Some(Err(err)) => view! { <ErrorNotice error=err /> }.into_any(),
-                Some(Ok(Progress { failed: Some(reason), .. })) => {
-                    view! {
-                        <p class="notice notice-error" role="alert">
-                            {format!("{} could not {}: {reason}", provider.name(), job.failed_to)}
-                        </p>
-                    }
-                        .into_any()
-                }
-                Some(Ok(p)) => {
-                    view! {
-                        // Without a percentage the bar is indeterminate.
-                        <progress max="100" value=p.percent aria-labelledby="progress-title" />
-                        <p role="status">
-                            {match (p.done, p.percent) {
-                                (true, _) => job.done.to_string(),
-                                (false, Some(percent)) => {
-                                    format!("{percent}% — {}.", job.underway)
-                                }
-                                (false, None) => capitalised(job.underway),
-                            }}
-                        </p>
-                    }
-                        .into_any()
-                }
-            }}
+            }>
+                {move || Suspend::new(async move {
+                    let initial = now.await;
+                    let seen = Signal::derive(move || progress.get().or_else(|| initial.clone()));
+                    view! { <ProgressLines seen provider job /> }
+                })}
+            </Suspense>
         </section>
+    }
+}
+
+/// Where the followed actions are, as last seen; while they run, a browser
+/// without JavaScript reloads the page to see more.
+#[component]
+fn ProgressLines(
+    seen: Signal<Option<Result<Progress, AppError>>>,
+    provider: Provider,
+    job: Job,
+) -> impl IntoView {
+    view! {
+        {move || {
+            let ended = |p: &Result<Progress, AppError>| {
+                matches!(p, Ok(p) if p.done || p.failed.is_some()) || p.is_err()
+            };
+            let seen = seen.get();
+            (!seen.as_ref().is_some_and(ended))
+                .then(|| {
+                    view! {
+                        <noscript>
+                            <meta http-equiv="refresh" content="2" />
+                        </noscript>
+                    }
+                })
+        }}
+        {move || match seen.get() {
+            None => {
+                view! {
+                    <p class="muted" role="status">
+                        {format!("Waiting for {}…", provider.name())}
+                    </p>
+                }
+                    .into_any()
+            }
+            Some(Err(err)) => view! { <ErrorNotice error=err /> }.into_any(),
+            Some(Ok(Progress { failed: Some(reason), .. })) => {
+                view! {
+                    <p class="notice notice-error" role="alert">
+                        {format!("{} could not {}: {reason}", provider.name(), job.failed_to)}
+                    </p>
+                }
+                    .into_any()
+            }
+            Some(Ok(p)) => {
+                view! {
+                    // Without a percentage the bar is indeterminate.
+                    <progress max="100" value=p.percent aria-labelledby="progress-title" />
+                    <p role="status">
+                        {match (p.done, p.percent) {
+                            (true, _) => job.done.to_string(),
+                            (false, Some(percent)) => format!("{percent}% — {}.", job.underway),
+                            (false, None) => capitalised(job.underway),
+                        }}
+                    </p>
+                }
+                    .into_any()
+            }
+        }}
     }
 }
 

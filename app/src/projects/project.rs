@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::create_server::CreateServerForm;
-use super::progress::{ActionProgress, Following, Job};
+use super::progress::{progress_now, ActionProgress, Following, Job};
 use super::server_fns::{load_create_server_choices, load_project};
 use model::provisioning::Server;
 
@@ -36,6 +36,7 @@ pub fn ProjectPage() -> impl IntoView {
     let choices = Resource::new(move || id.get(), load_create_server_choices);
     let recent = recent_changes(id, refresh);
     let follow = Following::default();
+    let now = progress_now(id, move || query.read().get("actions"));
     let watched = move || query.read().get("actions");
     let deleted = move || query.read().get("deleted");
     view! {
@@ -93,6 +94,7 @@ pub fn ProjectPage() -> impl IntoView {
                                     provider
                                     actions
                                     job=CREATING
+                                    now
                                     refresh
                                     follow
                                 />

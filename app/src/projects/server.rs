@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::provisioning::PowerAction;
 
-use super::progress::{ActionProgress, Following, Job};
+use super::progress::{progress_now, ActionProgress, Following, Job};
 use super::server_actions::{PowerCard, RenameCard, ReverseDnsCard};
 use super::server_fns::load_server;
 use super::{connection_id_param, project_error, ServerOverview};
@@ -38,6 +38,7 @@ pub fn ServerPage() -> impl IntoView {
     );
     let recent = server_changes(id, server_id, refresh);
     let follow = Following::default();
+    let now = progress_now(id, move || query.read().get("actions"));
     // The action being followed, from the URL a form redirected to.
     let followed = move || {
         let query = query.read();
@@ -73,6 +74,7 @@ pub fn ServerPage() -> impl IntoView {
                             provider=overview.provider
                             actions
                             job
+                            now
                             refresh
                             follow
                         />

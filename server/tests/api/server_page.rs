@@ -297,6 +297,13 @@ async fn hetzner_power_actions_follow_the_state_and_are_logged(app: TestApp) {
     );
     follow(&app, &cookie, &id, &to).await;
     assert_eq!(status().await, "off");
+    // Without JavaScript the page itself says where the action is, read while
+    // rendering (and reloads itself only until it ends).
+    let html = app.page(&to, &cookie).await;
+    assert!(
+        html.contains("The server is off.") && !html.contains("http-equiv=\"refresh\""),
+        "{html}"
+    );
     let html = app.page(&page, &cookie).await;
     assert!(
         html.contains("Power on") && !html.contains(">Reboot<"),
@@ -396,10 +403,22 @@ async fn droplet_power_actions_follow_the_state(backend: Backend) {
         .server
         .status;
     assert_eq!(status, "off");
-    w.app
-        .invoke(power(&id, server_id, PowerAction::PowerOn), &cookie)
-        .await
-        .ok();
+    let form = [
+        ("id", id.as_str()),
+        ("server_id", &server_id.to_string()),
+        ("action", "power_on"),
+    ];
+    let page = format!("/projects/{id}/servers/{server_id}");
+    let res = w
+        .app
+        .post_form(path_of::<PowerServer>(), &page, &form, Some(&cookie))
+        .await;
+    // Without JavaScript, the page following the action reloads itself until it ends.
+    let html = w.app.page(&location(&res), &cookie).await;
+    assert!(
+        html.contains("http-equiv=\"refresh\"") && html.contains("Power on"),
+        "{html}"
+    );
     // Powering on, it reads off until DigitalOcean completes: no shutdown yet.
     let pending = w
         .app
