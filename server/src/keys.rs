@@ -89,6 +89,8 @@ pub async fn keep_lease(
 /// The new key for `rotate-key`, as the operator supplied it.
 fn supplied_new_key(settings: &Settings) -> Result<Option<MasterKey>, DomainError> {
     if let Some(path) = &settings.new_master_key_file {
+        // A new key others can read is as exposed as a stored secret would be.
+        crypto::check_owner_only(path)?;
         let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
             CryptoError::KeyFile {
                 path: path.display().to_string(),

@@ -20,7 +20,7 @@ fn key_file_error(path: &Path, reason: impl Into<String>) -> CryptoError {
 /// The keys open every stored secret: a key file that other local users can
 /// read is refused rather than used.
 #[cfg(unix)]
-fn check_owner_only(path: &Path) -> Result<(), CryptoError> {
+pub fn check_owner_only(path: &Path) -> Result<(), CryptoError> {
     use std::os::unix::fs::PermissionsExt as _;
     let mode = std::fs::metadata(path)
         .map_err(|e| key_file_error(path, e.to_string()))?
@@ -40,7 +40,7 @@ fn check_owner_only(path: &Path) -> Result<(), CryptoError> {
 }
 
 #[cfg(not(unix))]
-fn check_owner_only(_: &Path) -> Result<(), CryptoError> {
+pub fn check_owner_only(_: &Path) -> Result<(), CryptoError> {
     Ok(())
 }
 

@@ -14,5 +14,5 @@ pub mod stored_keys;
 
 pub use crate::error::CryptoError;
 pub use fingerprint::FingerprintKey;
-pub use key_file::{key_file_path, read_key_file, write_key_file};
+pub use key_file::{check_owner_only, key_file_path, read_key_file, write_key_file};
 pub use sealing::{Binding, Keyring, MasterKey, Purpose, Sealed, KEY_BYTES, NONCE_BYTES};

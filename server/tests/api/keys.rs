@@ -452,3 +452,52 @@ on_both_backends!(
     rotation_beside_an_instance_that_connects_tokens,
     killed_rotation_loses_nothing,
 );
+
+/// A new key file others can read is refused, as the key file is; readable by
+/// its owner alone, it is used.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_key_file_others_can_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (mut app, _, _) = app_with_a_connection().await;
+    app.stop().await;
+    let mut settings = settings_of(&app);
+    settings.master_key = Some(
+        crypto::read_key_file(&crypto::key_file_path(&settings.data_dir))
+            .unwrap()
+            .unwrap()
+            .current()
+            .to_base64()
+            .to_string(),
+    );
+    let new_key = MasterKey::generate();
+    let path = app.data_dir.path().join("new.key");
+    std::fs::write(&path, new_key.to_base64().as_bytes()).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    settings.new_master_key_file = Some(path.clone());
+    let db = open_database(&settings).await.unwrap();
+    let refused = keys::rotate(&settings, &db).await.unwrap_err().to_string();
+    assert!(refused.contains("can be read by other users"), "{refused}");
+    assert_eq!(
+        domain::crypto::stored_keys::required_key_ids(db.pool())
+            .await
+            .unwrap(),
+        vec![
+            MasterKey::from_base64(settings.master_key.as_deref().unwrap())
+                .unwrap()
+                .id()
+                .to_string()
+        ],
+        "nothing was re-sealed"
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    keys::rotate(&settings, &db)
+        .await
+        .expect("an owner-only key file is used");
+    assert_eq!(
+        domain::crypto::stored_keys::required_key_ids(db.pool())
+            .await
+            .unwrap(),
+        vec![new_key.id().to_string()]
+    );
+}
