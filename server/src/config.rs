@@ -50,7 +50,7 @@ pub struct Settings {
 
     /// Database URL: `sqlite://…` (default: potions.db in the data folder) or
     /// `postgres://user@host/db` to share one database among instances.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
 
     /// The URL users reach Potions at (default: http://<listen>). Cookies are
@@ -282,6 +282,35 @@ mod documented;
 mod tests {
     use super::*;
     use clap::Parser;
+
+    /// `--help` prints an environment variable's value when it is set: never
+    /// for one that can hold a secret (a key, a client secret, a database
+    /// URL with its password).
+    #[test]
+    fn help_never_shows_a_secret_from_the_environment() {
+        use clap::CommandFactory as _;
+        let command = Cli::command();
+        let mut commands = vec![&command];
+        commands.extend(command.get_subcommands());
+        let mut checked = 0;
+        for command in commands {
+            for arg in command.get_arguments() {
+                let Some(env) = arg.get_env().and_then(|e| e.to_str()) else {
+                    continue;
+                };
+                let secret = !env.ends_with("_FILE")
+                    && (env.contains("KEY") || env.contains("SECRET") || env == "DATABASE_URL");
+                if secret {
+                    checked += 1;
+                    assert!(
+                        arg.is_hide_env_values_set(),
+                        "{env} would be shown by --help"
+                    );
+                }
+            }
+        }
+        assert!(checked >= 4, "only {checked} secret variables found");
+    }
 
     #[test]
     fn trusted_proxies_are_addresses_or_networks() {

@@ -85,8 +85,24 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// The embedded database's files, in the data folder.
-const SQLITE_FILES: [&str; 3] = ["potions.db", "potions.db-wal", "potions.db-shm"];
+/// A SQLite database's files (the database, its journal and shared memory)
+/// named by a `sqlite:` URL; none for an in-memory one or another database.
+fn sqlite_files(url: &str) -> Vec<std::path::PathBuf> {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Vec::new();
+    };
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Vec::new();
+    }
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|suffix| std::path::PathBuf::from(format!("{path}{suffix}")))
+        .collect()
+}
 
 /// Sets a file's or folder's mode (Unix); elsewhere does nothing.
 fn restrict(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
@@ -104,7 +120,8 @@ fn restrict(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
 
 /// Opens the database (creating the data folder for SQLite) and migrates it.
 /// The data folder is its owner's alone (0700) before anything is written in
-/// it, and the embedded database's files are 0600, whatever the umask.
+/// it, and a SQLite database's files are 0600 wherever its URL puts them,
+/// whatever the umask.
 pub async fn open_database(settings: &Settings) -> Result<Database, StartError> {
     let url = settings.database_url();
     let data_dir_error = |source| StartError::DataDir {
@@ -116,11 +133,12 @@ pub async fn open_database(settings: &Settings) -> Result<Database, StartError> 
         restrict(&settings.data_dir, 0o700).map_err(data_dir_error)?;
     }
     let db = Database::connect(&url).await?;
-    if settings.database_url.is_none() {
-        for file in SQLITE_FILES.map(|name| settings.data_dir.join(name)) {
-            if file.exists() {
-                restrict(&file, 0o600).map_err(data_dir_error)?;
-            }
+    for file in sqlite_files(&url) {
+        if file.exists() {
+            restrict(&file, 0o600).map_err(|source| StartError::DataDir {
+                path: file.display().to_string(),
+                source,
+            })?;
         }
     }
     Ok(db)

@@ -50,3 +50,22 @@ async fn the_data_folder_and_its_files_are_the_owners_alone() {
     let refused = refused.expect("a readable key file must refuse the start");
     assert!(refused.contains("can be read by other users"), "{refused}");
 }
+
+/// A SQLite database put elsewhere by `DATABASE_URL` is its owner's alone too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_database_elsewhere_is_the_owners_alone_too() {
+    let fake = FakeHetzner::start(FakeConfig::default()).await.unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let elsewhere = root.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let database = elsewhere.join("custom.db");
+    let mut settings = test_settings(&root.path().join("data"), &fake);
+    settings.database_url = Some(format!("sqlite://{}?mode=rwc", database.display()));
+    let server = Server::bind(&settings).await.expect("starts");
+    drop(server);
+    assert_eq!(mode(&database), 0o600, "database");
+    set_mode(&database, 0o644);
+    let server = Server::bind(&settings).await.expect("starts again");
+    drop(server);
+    assert_eq!(mode(&database), 0o600, "tightened again at start");
+}
