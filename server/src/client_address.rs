@@ -24,12 +24,16 @@ impl TrustedProxies {
         Self(Arc::new(networks))
     }
 
+    /// An IPv4 peer on a dual-stack listener arrives as `::ffff:a.b.c.d`:
+    /// matched as the IPv4 address it is.
     fn trusts(&self, ip: IpAddr) -> bool {
+        let ip = ip.to_canonical();
         self.0.iter().any(|net| net.contains(&ip))
     }
 
     /// The client of a request that reached us from `peer`.
     pub fn client_of(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        let peer = peer.to_canonical();
         if !self.trusts(peer) {
             return peer;
         }
@@ -184,6 +188,21 @@ mod tests {
             ("x-forwarded-for", "198.51.100.9"),
         ]);
         assert_eq!(trusted.client_of(ip(PROXY), &both), ip("198.51.100.8"));
+    }
+
+    #[test]
+    fn an_ipv4_proxy_on_a_dual_stack_listener_is_still_trusted() {
+        let trusted = proxies(&["127.0.0.1/32"]);
+        let forwarded = headers(&[("x-forwarded-for", "203.0.113.9")]);
+        assert_eq!(
+            trusted.client_of(ip("::ffff:127.0.0.1"), &forwarded),
+            ip("203.0.113.9")
+        );
+        // An untrusted mapped peer is the client, shown as the IPv4 address it is.
+        assert_eq!(
+            trusted.client_of(ip("::ffff:198.51.100.4"), &forwarded),
+            ip("198.51.100.4")
+        );
     }
 
     #[test]

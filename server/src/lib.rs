@@ -259,6 +259,14 @@ pub fn router(
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
+        .layer(axum::middleware::map_request(drop_client_request_id))
+}
+
+/// A client's own `X-Request-Id` is never taken for ours: the ids in logs
+/// and in the activity log are the ones Potions made.
+async fn drop_client_request_id(mut request: Request<Body>) -> Request<Body> {
+    request.headers_mut().remove("x-request-id");
+    request
 }
 
 /// Deletes expired sessions now and then, so the table stays small; and

@@ -35,7 +35,7 @@ pub struct SessionSummary {
 }
 
 /// Where the user's authenticator stands, as the page shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TotpView {
     Off,
     /// The secret to scan (an SVG QR code) or type in, until a code confirms it.
@@ -44,6 +44,17 @@ pub enum TotpView {
         qr_svg: String,
     },
     On,
+}
+
+/// Never prints the enrolment secret (nor its QR code, which holds it).
+impl std::fmt::Debug for TotpView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Off => "Off",
+            Self::Enrolling { .. } => "Enrolling { secret: <redacted> }",
+            Self::On => "On",
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,5 +120,19 @@ fn PasswordAgain(
         <ErrorNotice error=error />
         <CurrentPassword id />
         <SubmitButton pending label busy_label variant />
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TotpView;
+
+    #[test]
+    fn an_enrolment_secret_is_never_printed() {
+        let enrolling = TotpView::Enrolling {
+            secret: "JBSWY3DPEHPK3PXP".into(),
+            qr_svg: "<svg>JBSWY3DPEHPK3PXP</svg>".into(),
+        };
+        assert!(!format!("{enrolling:?}").contains("JBSWY3DPEHPK3PXP"));
     }
 }

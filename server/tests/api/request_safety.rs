@@ -10,6 +10,7 @@ on_both_databases!(
     pages_carry_security_headers_with_a_fresh_nonce,
     oversized_bodies_are_refused_and_the_server_keeps_serving,
     health_check_answers,
+    a_clients_request_id_is_never_taken_for_ours,
 );
 
 async fn cross_site_posts_are_rejected_and_change_nothing(app: TestApp) {
@@ -142,6 +143,46 @@ async fn health_check_answers(app: TestApp) {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers().contains_key("x-request-id"));
     assert_eq!(res.text().await.expect("body"), "ok");
+}
+
+/// A client's `X-Request-Id` would be shown in a victim's activity log as
+/// Potions' own; every request gets an id Potions made instead.
+async fn a_clients_request_id_is_never_taken_for_ours(app: TestApp) {
+    let forged = "forged-request-id-0123456789";
+    let res = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", forged)
+        .send()
+        .await
+        .unwrap();
+    let ours = res
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok());
+    assert!(
+        ours.is_some_and(|id| id != forged && id.len() >= 16),
+        "{ours:?}"
+    );
+    let signed_up = app
+        .client
+        .post(app.url(path_of::<SignUp>()))
+        .header(ORIGIN, app.url(""))
+        .header("x-request-id", forged)
+        .form(&[("email", "ada@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(signed_up.status().is_success() || signed_up.status().is_redirection());
+    let recorded = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM activity WHERE request_id = '{forged}'"
+        ))
+        .await;
+    let ours = app
+        .count("SELECT COUNT(*) FROM activity WHERE request_id IS NOT NULL")
+        .await;
+    assert_eq!((recorded, ours), (0, 1));
 }
 
 /// Pages and server-function answers may hold a user's data: never cached.
