@@ -203,7 +203,28 @@ pub fn router(
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, RandomRequestId))
+        .layer(axum::middleware::from_fn(page_redirects_are_redirects))
         .layer(axum::middleware::map_request(drop_client_request_id))
+}
+
+/// A page that redirects answers 3xx whatever the client accepts: Leptos
+/// answers 200 with a `Location` to a client that does not accept HTML (a
+/// monitor, a link checker, curl), which then shows an empty page. Server
+/// functions keep that answer: their client follows the redirect itself.
+async fn page_redirects_are_redirects(
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let page = !request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    if page
+        && response.status().is_success()
+        && response.headers().contains_key(http::header::LOCATION)
+    {
+        *response.status_mut() = StatusCode::SEE_OTHER;
+        response.headers_mut().remove("serverfnredirect");
+    }
+    response
 }
 
 /// A client's own `X-Request-Id` is never taken for ours: the ids in logs

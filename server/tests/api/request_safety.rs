@@ -11,6 +11,7 @@ on_both_databases!(
     oversized_bodies_are_refused_and_the_server_keeps_serving,
     health_check_answers,
     a_clients_request_id_is_never_taken_for_ours,
+    a_page_redirect_is_a_redirect_whatever_the_client_accepts,
 );
 
 async fn cross_site_posts_are_rejected_and_change_nothing(app: TestApp) {
@@ -183,6 +184,37 @@ async fn a_clients_request_id_is_never_taken_for_ours(app: TestApp) {
         .count("SELECT COUNT(*) FROM activity WHERE request_id IS NOT NULL")
         .await;
     assert_eq!((recorded, ours), (0, 1));
+}
+
+/// A page that sends a visitor to sign in answers 3xx to a browser, and to
+/// a monitor or curl that does not ask for HTML too (not 200 and a blank page).
+async fn a_page_redirect_is_a_redirect_whatever_the_client_accepts(app: TestApp) {
+    for accept in ["text/html", "*/*", "application/json"] {
+        let res = app
+            .client
+            .get(app.url("/account"))
+            .header(reqwest::header::ACCEPT, accept)
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_redirection(), "{accept}: {}", res.status());
+        let to = res.headers().get("location").and_then(|v| v.to_str().ok());
+        assert!(
+            to.is_some_and(|to| to.starts_with("/login")),
+            "{accept}: {to:?}"
+        );
+    }
+    // A server function called by the app's own client still gets its answer.
+    let res = app
+        .client
+        .post(app.url(path_of::<SignUp>()))
+        .header(ORIGIN, app.url(""))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .form(&[("email", "ada@example.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
 }
 
 /// Pages and server-function answers may hold a user's data: never cached.
