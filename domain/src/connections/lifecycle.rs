@@ -115,6 +115,12 @@ impl Connections {
         id: &ConnectionId,
     ) -> Result<Connection, DomainError> {
         if self.get(user_id, id).await?.provider == PROVIDER_DIGITALOCEAN {
+            // Counted like a token check: per user, and per team connection
+            // (its tokens change at each refresh, its id does not).
+            let team = self
+                .keyring
+                .token_fingerprint(&format!("digitalocean-connection:{id}"));
+            self.count_token_check(user_id, &team).await?;
             return self.recheck_digitalocean(user_id, id).await;
         }
         let token = self.token(user_id, id).await?;

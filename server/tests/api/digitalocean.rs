@@ -23,7 +23,35 @@ on_both_backends!(
     access_lost_then_reconnect_keeps_the_connection,
     disconnect_revokes_at_digitalocean,
     without_set_up_digitalocean_is_not_offered,
+    rechecks_are_limited_like_token_checks,
 );
+
+/// A team's re-checks count against the same limits as a token's checks:
+/// per user and per connection; the one over the limit sends nothing.
+async fn rechecks_are_limited_like_token_checks(backend: Backend) {
+    let limited = |s: &mut server::config::Settings| {
+        s.token_checks_per_user = 5;
+        s.token_checks_per_token = 2;
+    };
+    let Some(w) = WithDigitalOcean::spawn_with(backend, limited).await else {
+        return;
+    };
+    let cookie = w.app.sign_up("ada@example.com").await;
+    let id = w.connect_team(&cookie, "Acme").await;
+    let recheck = || RecheckConnection { id: id.clone() };
+    for _ in 0..2 {
+        w.app.invoke(recheck(), &cookie).await.ok();
+    }
+    let sent = w.fake.request_count("GET", "/v2/account");
+    let refused = w.app.invoke(recheck(), &cookie).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(matches!(refused.refused(), AppError(Refusal::Throttled(_))));
+    assert_eq!(
+        w.fake.request_count("GET", "/v2/account"),
+        sent,
+        "nothing sent"
+    );
+}
 
 async fn connections(w: &WithDigitalOcean) -> i64 {
     w.app.count("SELECT COUNT(*) FROM connections").await

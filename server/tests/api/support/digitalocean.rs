@@ -29,6 +29,14 @@ fn free_port() -> u16 {
 impl WithDigitalOcean {
     /// `None` only for PostgreSQL when its tests are knowingly skipped.
     pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// As [`Self::spawn`], with the test instance's settings changed by `configure`.
+    pub async fn spawn_with(
+        backend: Backend,
+        configure: impl FnOnce(&mut server::config::Settings),
+    ) -> Option<Self> {
         let fake = FakeDigitalOcean::start(FakeConfig {
             provisioning: std::time::Duration::from_millis(300),
             ..FakeConfig::default()
@@ -48,6 +56,7 @@ impl WithDigitalOcean {
         let app = TestApp::spawn_with(backend, |settings| {
             settings.listen = std::net::SocketAddr::from(([127, 0, 0, 1], port));
             Self::configure(settings, &fake, &registered);
+            configure(settings);
         })
         .await?;
         Some(Self {
