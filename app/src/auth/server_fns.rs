@@ -77,7 +77,18 @@ pub async fn sign_in(
         Ok(user) => user,
         Err(err) => {
             // A failed attempt on an existing account is the owner's to see.
-            if let Ok(Some(user_id)) = state.accounts.user_id_for(&email).await {
+            // A throttled one checked no password: not recorded, so it costs
+            // the same for an existing email as for an unknown one.
+            let throttled = matches!(
+                err,
+                domain::DomainError::Refused(crate::error::Refusal::Throttled(_))
+            );
+            let owner = if throttled {
+                None
+            } else {
+                state.accounts.user_id_for(&email).await.ok().flatten()
+            };
+            if let Some(user_id) = owner {
                 record_account(
                     &state,
                     &user_id,

@@ -198,6 +198,16 @@ async fn failed_sign_ins_are_throttled_per_account(app: TestApp) {
     let res = app.sign_in("ada@example.com", PASSWORD).await;
     app.assert_form_error(res, "/login", "Too many attempts. Try again in 15 minutes.")
         .await;
+    // A throttled attempt checked no password: the owner's log records the
+    // five that were checked, not the ones turned away (which would also
+    // make an existing email cost more than an unknown one).
+    let failed = "SELECT COUNT(*) FROM activity WHERE action = 'account.sign_in.password' \
+                  AND outcome = 'failed'";
+    assert_eq!(app.count(failed).await, 5);
+    for _ in 0..3 {
+        app.sign_in("ada@example.com", "wrong password").await;
+    }
+    assert_eq!(app.count(failed).await, 5);
     // Another account from the same address is not yet limited.
     app.sign_up("grace@example.com").await;
     assert_eq!(
