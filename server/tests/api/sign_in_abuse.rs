@@ -45,8 +45,12 @@ async fn sign_in_from(app: &TestApp, client: &str, password: &str) -> serde_json
     .await
 }
 
+/// How long a throttled answer says to wait; `None` for any other answer.
 fn retry_after(answer: &serde_json::Value) -> Option<i64> {
-    answer["Throttled"].as_i64()
+    match serde_json::from_value(answer.clone()) {
+        Ok(app::error::AppError(app::error::Refusal::Throttled(secs))) => Some(secs),
+        _ => None,
+    }
 }
 
 async fn guessers_on_many_addresses_cannot_lock_the_owner_out(backend: Backend) {
