@@ -117,3 +117,34 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await expect(page.getByRole("heading", { name: "Needs attention" })).toBeVisible();
   await expect(page.getByLabel("Replacement API token")).toBeVisible();
 });
+
+test.describe("without JavaScript", () => {
+  test("create a server and reboot it, each followed to the end", async ({ browser, request }) => {
+    test.setTimeout(90_000);
+    const project = await fakeProject(request, "nojs-prov");
+    const withJs = await (await browser.newContext({ javaScriptEnabled: true })).newPage();
+    await signUp(withJs, uniqueEmail("nojs-prov"));
+    const cookies = await withJs.context().cookies();
+    await withJs.close();
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    await page.goto("/connect/hetzner");
+    await page.getByLabel("API Token", { exact: true }).fill(project.read_write_token);
+    await page.getByRole("button", { name: "Connect Hetzner" }).click();
+    await page.getByTestId("project").getByRole("link").first().click();
+    await page.getByLabel("Name").fill("nojs-web-1");
+    await page.getByRole("button", { name: "Create server" }).click();
+    await expect(page).toHaveURL(/watch=/);
+    // The page reloads itself while Hetzner works, and says when it is done.
+    await expect(page.getByText("The server is running.")).toBeVisible({ timeout: 30_000 });
+
+    await page.getByRole("link", { name: "nojs-web-1", exact: true }).click();
+    await page.getByRole("button", { name: "Reboot" }).click();
+    await expect(page).toHaveURL(/power=reboot&actions=/);
+    await expect(page.getByText("The server is running.")).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId("activity").filter({ hasText: "Server rebooted: nojs-web-1" })).toBeVisible();
+    await context.close();
+  });
+});
