@@ -28,6 +28,40 @@ fn postgres_admin_url() -> String {
 /// and says so. Without it, an unreachable PostgreSQL fails the test.
 pub const SKIP_POSTGRES_VAR: &str = "POTIONS_TEST_SKIP_POSTGRES";
 
+/// Every test database's name starts so, then says when it was made.
+const TEST_DATABASE_PREFIX: &str = "potions_t_";
+/// Test databases older than this are left over from earlier runs.
+const STALE_AFTER_SECS: i64 = 60 * 60;
+
+/// Drops the test databases earlier runs left behind (each test makes its
+/// own, and a run killed halfway cannot clean up): those made over an hour
+/// ago, and those named before names carried a time. One still in use
+/// cannot be dropped, and is left alone.
+async fn drop_stale_test_databases(admin_url: &str) {
+    let Ok(mut admin) = sqlx::AnyConnection::connect(admin_url).await else {
+        return;
+    };
+    let names: Vec<(String,)> = sqlx::query_as(
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'potions\\_t\\_%'",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap_or_default();
+    let cutoff = domain::clock::now_unix() - STALE_AFTER_SECS;
+    for (name,) in names {
+        let made_at = name
+            .strip_prefix(TEST_DATABASE_PREFIX)
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(secs, _)| secs.parse::<i64>().ok());
+        let safe_name = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if safe_name && made_at.is_none_or(|made_at| made_at < cutoff) {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut admin)
+                .await;
+        }
+    }
+}
+
 /// A fresh PostgreSQL database, or `None` when the operator opted out with
 /// [`SKIP_POSTGRES_VAR`]. An unreachable PostgreSQL fails the test: a test
 /// that could not run its database never reports ok.
@@ -45,8 +79,13 @@ pub async fn fresh_postgres_database() -> Option<String> {
              POTIONS_TEST_POSTGRES_URL at one, or set {SKIP_POSTGRES_VAR}=1 to skip it knowingly."
         ),
     };
+    static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    SWEPT
+        .get_or_init(|| drop_stale_test_databases(&admin_url))
+        .await;
     let name = format!(
-        "potions_t_{}",
+        "{TEST_DATABASE_PREFIX}{}_{}",
+        domain::clock::now_unix(),
         domain::db::new_id().to_lowercase().replace(['-', '_'], "")
     );
     sqlx::query(&format!("CREATE DATABASE {name}"))
