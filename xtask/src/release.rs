@@ -92,6 +92,13 @@ pub fn build_release(tools: &Toolchain, optimisation: Optimisation) -> Result {
     let fingerprint = inputs_fingerprint(&root, optimisation);
     if up_to_date(&root, optimisation, &fingerprint) {
         say("Build: nothing it is built from changed since the last one; kept");
+        if optimisation == Optimisation::Tested {
+            // `cargo test` builds the same server binary without the
+            // environment cargo-leptos gives it (the split WebAssembly's
+            // names): build it as served again, a no-op when it already is.
+            say("Building the server in the dev profile, as served");
+            run_step(tools.cargo_leptos().args(["build", "--server-only"]))?;
+        }
         return Ok(());
     }
     let _ = std::fs::remove_file(stamp_path(&root));
