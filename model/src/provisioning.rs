@@ -80,6 +80,17 @@ impl PowerAction {
         Self::ALL.into_iter().find(|action| action.param() == param)
     }
 
+    /// After "could not", when the provider's action failed.
+    pub fn failed_to(self) -> &'static str {
+        match self {
+            Self::PowerOn => "power the server on",
+            Self::ShutDown => "shut the server down",
+            Self::PowerOff => "power the server off",
+            Self::Reboot => "reboot the server",
+            Self::Reset => "reset the server",
+        }
+    }
+
     /// What the page says once it is done.
     pub fn done(self) -> &'static str {
         match self {

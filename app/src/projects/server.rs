@@ -49,7 +49,7 @@ pub fn ServerPage() -> impl IntoView {
                 title: action.label(),
                 underway: action.underway(),
                 done: action.done(),
-                failed_to: action.label(),
+                failed_to: action.failed_to(),
             },
             None if query.get("renamed").is_some() => RENAMING,
             None => return None,

@@ -117,7 +117,10 @@ pub async fn user_state_and_server(
     server_id: model::ServerId,
 ) -> Result<(User, AppState, model::provisioning::Server), AppError> {
     let (user, state) = user_and_state().await?;
-    let details = state.provisioning.server(&user.id, id, server_id).await?;
+    let details = state
+        .provisioning
+        .server_now(&user.id, id, server_id)
+        .await?;
     Ok((user, state, details.server))
 }
 

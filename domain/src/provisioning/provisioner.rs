@@ -261,8 +261,7 @@ impl Provisioning {
         id: &ConnectionId,
         server_id: model::ServerId,
     ) -> Result<ServerDetails, DomainError> {
-        let mut details =
-            on_provider!(self.open(user_id, id).await?, |p| p.server(server_id).await)?;
+        let mut details = self.server_now(user_id, id, server_id).await?;
         if let Ok(catalogue) = self.catalogue(user_id, id).await {
             details.currency = catalogue.currency;
             details.monthly_price = catalogue
@@ -272,6 +271,18 @@ impl Provisioning {
                 .and_then(|size| size.price_in(&details.server.location));
         }
         Ok(details)
+    }
+
+    /// One server of the connection as its provider describes it now,
+    /// without its price: what an action reads first, with no catalogue call
+    /// on its way.
+    pub async fn server_now(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server_id: model::ServerId,
+    ) -> Result<ServerDetails, DomainError> {
+        on_provider!(self.open(user_id, id).await?, |p| p.server(server_id).await)
     }
 
     /// The project's keys; a listing is reused until Potions changes the
