@@ -1,10 +1,11 @@
-//! The top navigation: product name, Dashboard, and the user's avatar.
+//! The top navigation (product name, Dashboard, the user's avatar) and the
+//! session's warning shown above every page.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::built_once_on_the_server;
-use crate::paths::{ACCOUNT, DASHBOARD, SIGN_IN, SIGN_UP};
+use crate::paths::{ACCOUNT, ACTIVITY, DASHBOARD, SIGN_IN, SIGN_UP};
 use crate::session::use_auth;
 
 #[component]
@@ -58,5 +59,28 @@ pub fn TopNav() -> impl IntoView {
                 </Transition>
             </nav>
         </header>
+    }
+}
+
+/// A warning the server has for this session (wrong second steps tried
+/// before its sign-in), above every page.
+#[component]
+pub fn SessionWarning() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let warning = auth.user.await.ok().flatten()?.warning?;
+                Some(
+                    view! {
+                        <p class="notice notice-warning" role="status">
+                            {warning}
+                            " "
+                            <A href=ACTIVITY>"Review your activity"</A>
+                        </p>
+                    },
+                )
+            })}
+        </Transition>
     }
 }

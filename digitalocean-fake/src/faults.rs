@@ -46,6 +46,16 @@ pub async fn misbehave(
             StatusCode::REQUEST_TIMEOUT.into_response()
         }
         FaultKind::Drop => on_purpose(transport::dropped_connection()),
+        // Carried out and recorded as answered: only the caller hears late or never.
+        FaultKind::AnswerLost => {
+            let _carried_out = next.run(request).await;
+            transport::dropped_connection()
+        }
+        FaultKind::AnswerLate { ms } => {
+            let answer = next.run(request).await;
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            answer
+        }
         FaultKind::NotJson => on_purpose(transport::not_json()),
         FaultKind::Json { status, body } => on_purpose(transport::json(status, &body)),
         FaultKind::Error {

@@ -14,6 +14,31 @@ pub const PAGE_SIZE: i64 = 25;
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 /// Longest free text kept in a column (names, user agents).
 const MAX_TEXT_CHARS: usize = 256;
+/// Failed sign-in steps of one kind fold into one entry per this many
+/// microseconds (an hour), counting their repeats.
+const FOLD_WINDOW_US: i64 = 3600 * 1_000_000;
+
+/// The key a failed attempt folds under: one entry per account, action and
+/// hour. Only attempts anyone can cause fold (a wrong password needs only the
+/// email; a wrong second step, the password), so nobody can bury a user's
+/// log or fill the disk with them; everything else keeps one entry each.
+fn fold_key(entry: &Entry, at_us: i64) -> Option<String> {
+    let anyone_can_cause = matches!(
+        entry.action,
+        Action::PasswordEntered
+            | Action::SecondFactorEntered
+            | Action::SignedInWithAuthenticatorCode
+            | Action::SignedInWithRecoveryCode
+            | Action::SignedInWithPasskey
+    );
+    (entry.outcome == Outcome::Failed && anyone_can_cause).then(|| {
+        format!(
+            "{}|{}",
+            entry.action.stored_name(),
+            at_us.div_euclid(FOLD_WINDOW_US)
+        )
+    })
+}
 
 /// What an entry is about in a cloud: a server or an SSH key.
 #[derive(Debug, Clone, Default)]
@@ -86,6 +111,8 @@ pub struct Recorded {
     pub provider_request_id: Option<String>,
     pub client_address: String,
     pub user_agent: String,
+    /// How many attempts a folded entry stands for (1 for most).
+    pub repeats: i64,
 }
 
 /// Which entries to read: one connection's, one area's (`account`,
@@ -149,18 +176,24 @@ pub(crate) async fn append<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
+    let at_us = now_micros();
+    let fold_key = fold_key(&entry, at_us);
     let (connection_id, connection_label) = entry.connection.unzip();
     let target = entry.target.unwrap_or_default();
     let some = |text: String| (!text.is_empty()).then(|| clip(&text));
+    // A folded attempt keeps the first one's request details, and the time
+    // of the latest.
     sqlx::query(
         "INSERT INTO activity (id, user_id, at_us, action, outcome, connection_id, \
          connection_label, target_provider, target_id, target_name, request_id, \
-         provider_request_id, client_address, user_agent) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         provider_request_id, client_address, user_agent, fold_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         ON CONFLICT (user_id, fold_key) DO UPDATE \
+         SET repeats = activity.repeats + 1, at_us = excluded.at_us",
     )
     .bind(new_id())
     .bind(user_id)
-    .bind(now_micros())
+    .bind(at_us)
     .bind(entry.action.stored_name())
     .bind(entry.outcome.stored_name())
     .bind(connection_id)
@@ -172,6 +205,7 @@ where
     .bind(entry.provider_request_id.as_deref().map(clip))
     .bind(clip(&request.client_address))
     .bind(clip(&request.user_agent))
+    .bind(fold_key)
     .execute(executor)
     .await?;
     Ok(())
@@ -200,8 +234,8 @@ impl ActivityLog {
         let (before_at, before_id) = filter.before.clone().unwrap_or((i64::MAX, String::new()));
         let rows = sqlx::query_as::<_, Recorded>(
             "SELECT id, at_us, action, outcome, connection_id, connection_label, target_provider, \
-             target_id, target_name, request_id, provider_request_id, client_address, user_agent \
-             FROM activity WHERE user_id = $1 \
+             target_id, target_name, request_id, provider_request_id, client_address, user_agent, \
+             repeats FROM activity WHERE user_id = $1 \
              AND ($2 = '' OR connection_id = $2) \
              AND action LIKE $3 \
              AND (at_us < $4 OR (at_us = $4 AND ($5 = '' OR id < $5))) \

@@ -31,6 +31,15 @@ impl Backend {
             None
         }
     }
+
+    /// The database's own clock in unix seconds, as SQL: what several
+    /// instances compare must not depend on each instance's clock.
+    pub fn unix_now_sql(self) -> &'static str {
+        match self {
+            Self::Sqlite => "CAST(strftime('%s', 'now') AS BIGINT)",
+            Self::Postgres => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT)",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -62,4 +62,9 @@ pub enum CryptoError {
         then `potions rotate-key --new-key-file new.key`"
     )]
     NewKeyNotSupplied,
+    #[error(
+        "this instance's lease was not confirmed lately (stalled, or the database unreachable): \
+        it seals nothing until the lease is renewed"
+    )]
+    LeaseLapsed,
 }

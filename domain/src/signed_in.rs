@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use sqlx::any::AnyRow;
 use sqlx::{FromRow as _, Row as _};
 
-use crate::accounts::sessions::{is_live, lookup_key, note_seen};
+use crate::accounts::sessions::{is_live, lookup_key, note_seen, WRONG_STEPS_NOTICE_SECS};
 use crate::accounts::User;
 use crate::clock::now_unix;
 use crate::connections::{Connection, CONNECTION_COLUMNS};
@@ -21,6 +21,9 @@ use crate::error::DomainError;
 pub struct SignedIn {
     pub user: User,
     pub connections: Vec<Connection>,
+    /// Wrong second steps entered for the account before this session's
+    /// sign-in, told during the session's first hour; 0 otherwise.
+    pub wrong_second_steps_before: i64,
 }
 
 /// One row per connection (one with empty connection columns when there is
@@ -34,6 +37,8 @@ static SIGNED_IN_QUERY: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT u.id AS session_user_id, u.email AS session_user_email, \
          s.expires_at AS session_expires_at, s.last_seen_at AS session_last_seen_at, \
+         s.created_at AS session_created_at, \
+         s.second_step_failures_before AS session_wrong_steps, \
          {connection_columns} FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN connections c ON c.user_id = u.id \
          WHERE s.id_hash = $1 ORDER BY c.connected_at, c.id"
@@ -70,6 +75,16 @@ impl SignedIn {
             }
         }
         note_seen(db, &id_hash, first.try_get("session_last_seen_at")?, now).await;
-        Ok(Some(Self { user, connections }))
+        let created_at: i64 = first.try_get("session_created_at")?;
+        let wrong_second_steps_before = if now - created_at < WRONG_STEPS_NOTICE_SECS {
+            first.try_get("session_wrong_steps")?
+        } else {
+            0
+        };
+        Ok(Some(Self {
+            user,
+            connections,
+            wrong_second_steps_before,
+        }))
     }
 }

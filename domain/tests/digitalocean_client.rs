@@ -155,13 +155,22 @@ async fn the_oauth_dance_through_the_client() {
     );
     s.client.account(&renewed.access_token).await.unwrap();
 
-    s.client.revoke(&renewed.access_token).await.unwrap();
+    // Revoking the grant ends both tokens: the refresh token refreshes no
+    // more, the access token reads nothing, and revoking again is refused.
+    s.client
+        .revoke_grant(&renewed.access_token, Some(&renewed.refresh_token))
+        .await
+        .unwrap();
     assert_eq!(
         kind(s.client.account(&renewed.access_token).await),
         ErrorKind::Unauthorized
     );
     assert_eq!(
-        kind(s.client.revoke(&renewed.access_token).await),
+        kind(s.client.refresh(&app, &renewed.refresh_token).await),
+        ErrorKind::OAuth(OAuthErrorKind::InvalidGrant)
+    );
+    assert_eq!(
+        kind(s.client.revoke_grant(&renewed.access_token, None).await),
         ErrorKind::OAuth(OAuthErrorKind::InvalidToken)
     );
 }
@@ -614,7 +623,8 @@ fn no_secret_reaches_a_log_line() {
         let _ = s.client.account(&grant.access_token).await;
         let renewed = s.client.refresh(&app, &grant.refresh_token).await.unwrap();
         let _ = s.client.account(&grant.access_token).await;
-        s.client.revoke(&renewed.access_token).await.unwrap();
+        let refresh = Some(&renewed.refresh_token);
+        s.client.revoke_grant(&renewed.access_token, refresh).await.unwrap();
         tracing::info!(token = ?renewed.access_token, refresh = %renewed.refresh_token, "formatting secrets");
         vec![
             grant.access_token.expose_secret().to_string(),

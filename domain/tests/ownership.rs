@@ -45,9 +45,10 @@ async fn a_rejected_token_is_only_noted_by_its_owner() {
         .await
         .unwrap();
     let rejected = HetznerError::new(ErrorKind::Unauthorized);
+    let token = connections.token(&owner.id, &connection.id).await.unwrap();
 
     connections
-        .note_failure(&other.id, &connection.id, &rejected)
+        .note_failure(&other.id, &connection.id, &token, &rejected)
         .await
         .unwrap();
     let status = connections
@@ -61,16 +62,37 @@ async fn a_rejected_token_is_only_noted_by_its_owner() {
         "another user's id changed the row"
     );
 
+    // A failure seen with a token replaced meanwhile says nothing of the
+    // new one: the connection stays connected.
+    let replacement = fake.add_token(&project, hetzner_fake::Permission::ReadWrite);
     connections
-        .note_failure(&owner.id, &connection.id, &rejected)
+        .replace_token(&owner.id, &connection.id, &replacement)
         .await
         .unwrap();
-    let status = connections
-        .get(&owner.id, &connection.id)
+    connections
+        .note_failure(&owner.id, &connection.id, &token, &rejected)
         .await
-        .unwrap()
-        .status;
-    assert_eq!(status, ConnectionStatus::NeedsAttention);
+        .unwrap();
+    let status_of = |connections: &Connections| {
+        let connections = connections.clone();
+        let (owner, id) = (owner.id.clone(), connection.id.clone());
+        async move { connections.get(&owner, &id).await.unwrap().status }
+    };
+    assert_eq!(
+        status_of(&connections).await,
+        ConnectionStatus::Connected,
+        "a failure of the replaced token marked the new one"
+    );
+
+    let current = connections.token(&owner.id, &connection.id).await.unwrap();
+    connections
+        .note_failure(&owner.id, &connection.id, &current, &rejected)
+        .await
+        .unwrap();
+    assert_eq!(
+        status_of(&connections).await,
+        ConnectionStatus::NeedsAttention
+    );
     drop(fake);
     std::fs::remove_dir_all(&dir).unwrap();
 }

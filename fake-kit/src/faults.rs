@@ -17,6 +17,12 @@ pub enum FaultKind {
     NotJson,
     /// Send headers, then drop the connection mid-body.
     Drop,
+    /// Carry the request out, then drop the connection before the answer:
+    /// the caller cannot tell whether it happened.
+    AnswerLost,
+    /// Carry the request out, then answer after `ms` milliseconds: a caller
+    /// that gives up first never learns what happened.
+    AnswerLate { ms: u64 },
     /// Answer exactly this status and JSON body: a provider answering
     /// outside its own description (missing or unknown fields, hostile links).
     Json {

@@ -31,6 +31,10 @@ pub enum Refusal {
     WrongPassword,
     SecondFactorWrong,
     SecondStepExpired,
+    /// The waiting sign-in used its tries: the password again.
+    SecondStepTooManyTries,
+    /// Too many wrong second steps in a row: a passkey or a recovery code only.
+    AuthenticatorCodesStopped,
     EnrolmentCodeWrong,
     TotpNotEnrolling,
     TotpAlreadyOn,
@@ -103,11 +107,12 @@ impl Refusal {
             | Self::ServerNotFound
             | Self::SessionNotFound
             | Self::PasskeyNotFound => 404,
-            Self::SecondStepExpired => 401,
+            Self::SecondStepExpired | Self::SecondStepTooManyTries => 401,
             Self::TotpNotEnrolling | Self::TotpAlreadyOn | Self::PasskeyExpired => 409,
             Self::PasskeysUnavailable => 503,
             Self::WrongPassword
             | Self::SecondFactorWrong
+            | Self::AuthenticatorCodesStopped
             | Self::EnrolmentCodeWrong
             | Self::PasskeyRefused
             | Self::InvalidPasskeyName => 422,

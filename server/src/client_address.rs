@@ -1,6 +1,8 @@
 //! Who sent a request, as throttles count it. The TCP peer, unless it is a
-//! configured trusted proxy: then the nearest address its `Forwarded` or
-//! `X-Forwarded-For` header names that is not itself a trusted proxy. IPv6
+//! configured trusted proxy: then the nearest address that the header the
+//! operator says the proxy writes (`X-Forwarded-For` by default, or
+//! `Forwarded`) names and that is not itself a trusted proxy. The other
+//! header is ignored: most proxies pass a client's own copy through. IPv6
 //! clients are counted by their /64, the block one subscriber usually holds,
 //! and shown (on Sessions, in the activity log) by their whole address.
 
@@ -15,20 +17,46 @@ use axum::middleware::Next;
 use axum::response::Response;
 use ipnet::IpNet;
 
-/// The proxies whose forwarding headers are believed.
+/// The header the trusted proxies write the client's address into.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For`, as nginx (`$proxy_add_x_forwarded_for`), HAProxy,
+    /// Caddy, Traefik and most load balancers append it.
+    #[default]
+    XForwardedFor,
+    /// `Forwarded` (RFC 7239) `for=`.
+    Forwarded,
+}
+
+impl ForwardedHeader {
+    fn name(self) -> &'static str {
+        match self {
+            Self::XForwardedFor => "x-forwarded-for",
+            Self::Forwarded => "forwarded",
+        }
+    }
+}
+
+/// The proxies whose forwarding header is believed, and which header that is.
 #[derive(Clone, Debug, Default)]
-pub struct TrustedProxies(Arc<Vec<IpNet>>);
+pub struct TrustedProxies {
+    networks: Arc<Vec<IpNet>>,
+    header: ForwardedHeader,
+}
 
 impl TrustedProxies {
-    pub fn new(networks: Vec<IpNet>) -> Self {
-        Self(Arc::new(networks))
+    pub fn new(networks: Vec<IpNet>, header: ForwardedHeader) -> Self {
+        Self {
+            networks: Arc::new(networks),
+            header,
+        }
     }
 
     /// An IPv4 peer on a dual-stack listener arrives as `::ffff:a.b.c.d`:
     /// matched as the IPv4 address it is.
     fn trusts(&self, ip: IpAddr) -> bool {
         let ip = ip.to_canonical();
-        self.0.iter().any(|net| net.contains(&ip))
+        self.networks.iter().any(|net| net.contains(&ip))
     }
 
     /// The client of a request that reached us from `peer`.
@@ -39,7 +67,7 @@ impl TrustedProxies {
         }
         // Each proxy appends the address it heard from: walk from the right,
         // skipping our own proxies; the first other address is the client.
-        forwarded_chain(headers)
+        forwarded_chain(headers, self.header)
             .into_iter()
             .rev()
             .find(|ip| !self.trusts(*ip))
@@ -47,32 +75,25 @@ impl TrustedProxies {
     }
 }
 
-/// Addresses in `Forwarded` (RFC 7239) `for=`, or else `X-Forwarded-For`,
-/// left to right. An entry that is not an address (`unknown`, an obfuscated
+/// The addresses `header` names, left to right (`Forwarded`: its `for=`
+/// parameters). An entry that is not an address (`unknown`, an obfuscated
 /// name, garbage) ends the chain there: nothing left of it can be trusted.
-fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
-    let forwarded: Vec<&str> = headers
-        .get_all("forwarded")
+fn forwarded_chain(headers: &HeaderMap, header: ForwardedHeader) -> Vec<IpAddr> {
+    let elements = headers
+        .get_all(header.name())
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|element| {
-            element.split(';').find_map(|pair| {
-                let (name, value) = pair.trim().split_once('=')?;
-                name.eq_ignore_ascii_case("for").then_some(value.trim())
+        .flat_map(|v| v.split(','));
+    let entries: Vec<&str> = match header {
+        ForwardedHeader::XForwardedFor => elements.map(str::trim).collect(),
+        ForwardedHeader::Forwarded => elements
+            .filter_map(|element| {
+                element.split(';').find_map(|pair| {
+                    let (name, value) = pair.trim().split_once('=')?;
+                    name.eq_ignore_ascii_case("for").then_some(value.trim())
+                })
             })
-        })
-        .collect();
-    let entries: Vec<&str> = if forwarded.is_empty() {
-        headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .collect()
-    } else {
-        forwarded
+            .collect(),
     };
     let mut chain = Vec::new();
     for entry in entries {
@@ -146,7 +167,8 @@ mod tests {
     }
 
     fn proxies(nets: &[&str]) -> TrustedProxies {
-        TrustedProxies::new(nets.iter().map(|n| n.parse().expect("net")).collect())
+        let networks = nets.iter().map(|n| n.parse().expect("net")).collect();
+        TrustedProxies::new(networks, ForwardedHeader::XForwardedFor)
     }
 
     const PROXY: &str = "10.0.0.5";
@@ -178,16 +200,32 @@ mod tests {
             "forwarded",
             "for=1.2.3.4, for=\"[2001:db8:cafe::17]:4711\";proto=https",
         )]);
+        let networks = vec!["10.0.0.0/8".parse().expect("net")];
+        let writes_forwarded = TrustedProxies::new(networks, ForwardedHeader::Forwarded);
         assert_eq!(
-            trusted.client_of(ip(PROXY), &rfc7239),
+            writes_forwarded.client_of(ip(PROXY), &rfc7239),
             ip("2001:db8:cafe::17")
         );
-        // Forwarded wins over X-Forwarded-For when both are sent.
+    }
+
+    #[test]
+    fn only_the_header_the_proxy_writes_is_believed() {
+        // A client's own `Forwarded`, passed through by a proxy that appends
+        // `X-Forwarded-For`, names nobody; and the other way round.
         let both = headers(&[
-            ("forwarded", "for=198.51.100.8"),
+            ("forwarded", "for=198.51.100.66"),
             ("x-forwarded-for", "198.51.100.9"),
         ]);
-        assert_eq!(trusted.client_of(ip(PROXY), &both), ip("198.51.100.8"));
+        assert_eq!(
+            proxies(&["10.0.0.0/8"]).client_of(ip(PROXY), &both),
+            ip("198.51.100.9")
+        );
+        let networks = vec!["10.0.0.0/8".parse().expect("net")];
+        let writes_forwarded = TrustedProxies::new(networks, ForwardedHeader::Forwarded);
+        assert_eq!(
+            writes_forwarded.client_of(ip(PROXY), &both),
+            ip("198.51.100.66")
+        );
     }
 
     #[test]

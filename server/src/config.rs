@@ -143,7 +143,7 @@ pub struct Settings {
 
     /// Reverse proxies in front of Potions (addresses or networks, comma
     /// separated, e.g. `127.0.0.1,10.0.0.0/8`): only for requests from them
-    /// are `Forwarded` / `X-Forwarded-For` believed when throttling by client.
+    /// is `--forwarded-header` believed when throttling by client.
     #[arg(
         long = "trusted-proxy",
         env = "POTIONS_TRUSTED_PROXIES",
@@ -151,6 +151,16 @@ pub struct Settings {
         value_parser = address_or_network
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// The header the trusted proxies write the client's address into; the
+    /// other one is ignored (proxies pass a client's own copy through).
+    #[arg(
+        long,
+        env = "POTIONS_FORWARDED_HEADER",
+        value_enum,
+        default_value_t = crate::client_address::ForwardedHeader::XForwardedFor
+    )]
+    pub forwarded_header: crate::client_address::ForwardedHeader,
 
     /// Folder with the compiled site (`pkg/` with WebAssembly, JS and CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
@@ -199,6 +209,7 @@ impl std::fmt::Debug for Settings {
             .field("token_checks_per_token", &self.token_checks_per_token)
             .field("activity_retention_days", &self.activity_retention_days)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("forwarded_header", &self.forwarded_header)
             .field("site_root", &self.site_root)
             .finish()
     }
@@ -268,6 +279,7 @@ impl Settings {
             request_timeout_secs: 30.0,
             max_concurrent_requests: 512,
             trusted_proxies: Vec::new(),
+            forwarded_header: crate::client_address::ForwardedHeader::XForwardedFor,
             token_checks_per_user: 30,
             token_checks_per_token: 10,
             activity_retention_days: domain::activity::DEFAULT_RETENTION_DAYS,

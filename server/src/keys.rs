@@ -57,7 +57,7 @@ pub async fn load_and_lease(
 ) -> Result<(Keyring, InstanceLease), DomainError> {
     let keyring = load(settings, db).await?;
     let lease = InstanceLease::acquire(db, &keyring).await?;
-    Ok((keyring, lease))
+    Ok((keyring.sealing_while(lease.clock()), lease))
 }
 
 /// Renews the lease until `stop` resolves, then releases it. Returns early

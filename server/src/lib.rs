@@ -312,7 +312,7 @@ impl Server {
                 state,
                 origins,
                 RequestLimits::from_settings(settings),
-                TrustedProxies::new(settings.trusted_proxies.clone()),
+                TrustedProxies::new(settings.trusted_proxies.clone(), settings.forwarded_header),
             ),
             lease,
             keyring,

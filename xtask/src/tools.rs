@@ -120,11 +120,14 @@ fn ensure_binaryen() -> Result {
     )
 }
 
-fn ensure_chromium() -> Result {
-    if version_of("/usr/bin/chromium").is_some() {
+/// A Debian package, installed when `program` is missing.
+fn ensure_debian_package(program: &str, package: &str, what: &str) -> Result {
+    if std::path::Path::new(program).exists() {
         return Ok(());
     }
-    say("Installing Chromium from Debian's packages");
+    say(&format!(
+        "Installing {what} from Debian's packages ({package})"
+    ));
     let sudo = |args: &[&str]| {
         let as_root = Command::new("id")
             .arg("-u")
@@ -144,7 +147,7 @@ fn ensure_chromium() -> Result {
         cmd
     };
     run_step(&mut sudo(&["apt-get", "update", "-qq"]))?;
-    run_step(&mut sudo(&["apt-get", "install", "-y", "-qq", "chromium"]))
+    run_step(&mut sudo(&["apt-get", "install", "-y", "-qq", package]))
 }
 
 fn ensure_end2end_packages() -> Result {
@@ -182,7 +185,16 @@ impl Toolchain {
     pub fn ensure_for_tests() -> Result<Self> {
         let tools = Self::ensure_for_build()?;
         ensure_leptosfmt()?;
-        ensure_chromium()?;
+        ensure_debian_package(
+            "/usr/bin/chromium",
+            "chromium",
+            "Chromium, for the end-to-end tests",
+        )?;
+        ensure_debian_package(
+            "/usr/sbin/nginx",
+            "nginx-light",
+            "nginx, the reverse proxy a test runs behind",
+        )?;
         ensure_end2end_packages()?;
         Ok(tools)
     }

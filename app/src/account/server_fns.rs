@@ -17,7 +17,8 @@ use {
 pub async fn load_security() -> Result<SecurityOverview, AppError> {
     use domain::accounts::second_factor::{totp, TotpState};
     let (user, state) = crate::ssr::user_and_state().await?;
-    let status = state.second_factors.status(&user).await?;
+    let session = crate::ssr::browser_session(&state)?;
+    let status = state.second_factors.status(&user, &session).await?;
     let totp = match status.totp {
         TotpState::Off => TotpView::Off,
         TotpState::On => TotpView::On,
@@ -41,7 +42,7 @@ pub async fn load_security() -> Result<SecurityOverview, AppError> {
         passkeys,
         passkey_origin: state.second_factors.passkey_origin(),
         recovery_codes_left: status.recovery_codes_left,
-        fresh_recovery_codes: shown(state.second_factors.take_fresh_codes(&user.id).await?),
+        fresh_recovery_codes: shown(state.second_factors.fresh_codes(&user.id, &session).await?),
     })
 }
 
@@ -50,7 +51,8 @@ pub async fn load_security() -> Result<SecurityOverview, AppError> {
 pub async fn begin_totp(password: String) -> Result<(), AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;
-    state.second_factors.begin_totp(&user.id).await?;
+    let session = crate::ssr::browser_session(&state)?;
+    state.second_factors.begin_totp(&user.id, &session).await?;
     crate::ssr::redirect_to(paths::SECURITY);
     Ok(())
 }
@@ -59,7 +61,11 @@ pub async fn begin_totp(password: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "confirm_totp", output = crate::wire::TextJson)]
 pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
-    let codes = state.second_factors.confirm_totp(&user.id, &code).await?;
+    let session = crate::ssr::browser_session(&state)?;
+    let codes = state
+        .second_factors
+        .confirm_totp(&user.id, &session, &code)
+        .await?;
     let action = domain::activity::Action::TwoFactorTurnedOn;
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_plain_form_post(paths::SECURITY_AFTER_CHANGE);
@@ -147,9 +153,10 @@ pub async fn finish_passkey_registration(
     credential: String,
 ) -> Result<Vec<String>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
+    let session = crate::ssr::browser_session(&state)?;
     let added = state
         .second_factors
-        .finish_passkey_registration(&user.id, &ceremony, &credential)
+        .finish_passkey_registration(&user.id, &session, &ceremony, &credential)
         .await;
     let outcome = if added.is_ok() {
         Outcome::Ok
@@ -203,7 +210,11 @@ fn shown(codes: domain::accounts::second_factor::RecoveryCodes) -> Vec<String> {
 pub async fn regenerate_recovery_codes(password: String) -> Result<Vec<String>, AppError> {
     let (user, state) = crate::ssr::user_and_state().await?;
     state.accounts.confirm_password(&user, &password).await?;
-    let codes = state.second_factors.regenerate_codes(&user.id).await?;
+    let session = crate::ssr::browser_session(&state)?;
+    let codes = state
+        .second_factors
+        .regenerate_codes(&user.id, &session)
+        .await?;
     let action = domain::activity::Action::RecoveryCodesReplaced;
     crate::ssr::record_account(&state, &user.id, action, Outcome::Ok).await;
     crate::ssr::redirect_plain_form_post(paths::SECURITY_AFTER_CHANGE);

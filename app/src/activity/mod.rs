@@ -25,6 +25,8 @@ pub struct ActivityItem {
     pub request_id: Option<String>,
     pub provider_request_id: Option<String>,
     pub client_address: String,
+    /// How many attempts the entry stands for (failed sign-in steps fold).
+    pub repeats: i64,
 }
 
 /// One page of entries, and the cursor of the next (older) one.
@@ -64,6 +66,10 @@ pub(crate) fn ActivityList(items: Vec<ActivityItem>) -> impl IntoView {
 #[component]
 fn ActivityRow(item: ActivityItem) -> impl IntoView {
     let (badge, outcome) = outcome_badge(item.outcome);
+    let outcome = match item.repeats {
+        ..=1 => outcome.to_string(),
+        n => format!("{outcome} {n} times"),
+    };
     let what = match (&item.target_name, &item.target_id) {
         (Some(name), _) => format!("{}: {name}", words(item.action)),
         (None, Some(id)) => format!("{} (id {id})", words(item.action)),

@@ -48,6 +48,7 @@ pub async fn list_activity(
                 request_id: e.request_id,
                 provider_request_id: e.provider_request_id,
                 client_address: e.client_address,
+                repeats: e.repeats,
             })
             .collect(),
         older,

@@ -14,12 +14,12 @@ use domain::activity::Outcome;
 pub(super) async fn start_session(
     state: &crate::ssr::AppState,
     user_id: &model::UserId,
-    factors: &str,
+    proof: domain::accounts::sessions::SignInProof<'_>,
     next: Option<String>,
 ) -> Result<String, AppError> {
     let secret = state
         .sessions
-        .create(user_id, &crate::ssr::session_origin(), factors)
+        .create(user_id, &crate::ssr::session_origin(), &proof)
         .await?;
     crate::ssr::set_session_cookie(secret.expose(), state.secure_cookies)?;
     let next = next
@@ -45,6 +45,7 @@ pub async fn sign_up(
         .sign_up(&email, &password, &client_address())
         .await?;
     tracing::info!(user_id = %user.id, "account created");
+    end_previous_session(&state).await?;
     record_account(
         &state,
         &user.id,
@@ -55,9 +56,24 @@ pub async fn sign_up(
     start_session(&state, &user.id, PASSWORD_ONLY, next).await
 }
 
+/// Signing in or up always starts a new session: the browser's earlier one
+/// (another account's, perhaps) ends on the server, not only in the cookie.
+#[cfg(feature = "ssr")]
+async fn end_previous_session(state: &crate::ssr::AppState) -> Result<(), AppError> {
+    if let Some(old) = crate::ssr::session_secret(state)? {
+        state.sessions.revoke(&old).await?;
+        crate::ssr::clear_session_cookie(state.secure_cookies)?;
+    }
+    Ok(())
+}
+
 /// What a session proved when only the password was asked.
 #[cfg(feature = "ssr")]
-const PASSWORD_ONLY: &str = "password";
+const PASSWORD_ONLY: domain::accounts::sessions::SignInProof<'static> =
+    domain::accounts::sessions::SignInProof {
+        factors: "password",
+        wrong_second_steps_before: 0,
+    };
 
 /// Checks the password; answers where the browser goes next: on, or to the
 /// second step when the account has one (no session exists before it).
@@ -88,23 +104,22 @@ pub async fn sign_in(
             } else {
                 state.accounts.user_id_for(&email).await.ok().flatten()
             };
-            if let Some(user_id) = owner {
-                record_account(
-                    &state,
-                    &user_id,
-                    domain::activity::Action::PasswordEntered,
-                    Outcome::Failed,
-                )
-                .await;
+            match owner {
+                Some(user_id) => {
+                    let action = domain::activity::Action::PasswordEntered;
+                    record_account(&state, &user_id, action, Outcome::Failed).await;
+                }
+                // No account to show it to: the operator's log has it (the
+                // address, never the email typed).
+                None if !throttled => {
+                    tracing::info!(client = %client_address(), "sign-in refused: no account has that email")
+                }
+                None => {}
             }
             return Err(err.into());
         }
     };
-    // Sign-in always starts a new session; any earlier one is ended.
-    if let Some(old) = session_secret(&state)? {
-        state.sessions.revoke(&old).await?;
-        clear_session_cookie(state.secure_cookies)?;
-    }
+    end_previous_session(&state).await?;
     if state.second_factors.any_on(&user.id).await? {
         let pending = state.second_factors.begin_sign_in(&user.id).await?;
         set_pending_sign_in_cookie(pending.expose(), state.secure_cookies)?;
@@ -142,21 +157,42 @@ pub async fn verify_sign_in(code: String, next: Option<String>) -> Result<String
     let state = state()?;
     let pending =
         pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
+    // Whose sign-in this is, known before a last wrong try ends it.
+    let waiting = state.second_factors.waiting_user(&pending).await?;
     let completed = state.second_factors.complete_sign_in(&pending, &code).await;
-    let (user_id, factor) = match completed {
-        Ok(completed) => completed,
+    let action = domain::activity::Action::SecondFactorEntered;
+    signed_in_with_second_step(&state, waiting, completed, action, next).await
+}
+
+/// Starts the session a completed second step earned, or records the
+/// failed attempt against the account it was for.
+#[cfg(feature = "ssr")]
+async fn signed_in_with_second_step(
+    state: &crate::ssr::AppState,
+    waiting: Option<model::UserId>,
+    completed: Result<domain::accounts::second_factor::SecondStepDone, domain::DomainError>,
+    failed_action: domain::activity::Action,
+    next: Option<String>,
+) -> Result<String, AppError> {
+    let done = match completed {
+        Ok(done) => done,
         Err(err) => {
-            if let Ok(Some(user_id)) = state.second_factors.waiting_user(&pending).await {
-                let action = domain::activity::Action::SecondFactorEntered;
-                record_account(&state, &user_id, action, Outcome::Failed).await;
+            if let Some(user_id) = waiting {
+                crate::ssr::record_account(state, &user_id, failed_action, Outcome::Failed).await;
             }
             return Err(err.into());
         }
     };
-    clear_pending_sign_in_cookie(state.secure_cookies)?;
-    tracing::info!(%user_id, factor = factor.as_str(), "signed in with a second factor");
-    record_account(&state, &user_id, factor.sign_in_action(), Outcome::Ok).await;
-    start_session(&state, &user_id, factor.as_str(), next).await
+    crate::ssr::clear_pending_sign_in_cookie(state.secure_cookies)?;
+    let user_id = &done.user_id;
+    let factors = done.factor.as_str();
+    tracing::info!(%user_id, factors, "signed in with a second factor");
+    crate::ssr::record_account(state, user_id, done.factor.sign_in_action(), Outcome::Ok).await;
+    let proof = domain::accounts::sessions::SignInProof {
+        factors,
+        wrong_second_steps_before: done.failures_before,
+    };
+    start_session(state, user_id, proof, next).await
 }
 
 #[server(prefix = "/api", endpoint = "sign_out", output = crate::wire::TextJson)]
@@ -214,22 +250,11 @@ pub async fn finish_passkey_sign_in(
     let state = state()?;
     let pending =
         pending_sign_in(&state)?.ok_or(AppError(crate::error::Refusal::SecondStepExpired))?;
+    let waiting = state.second_factors.waiting_user(&pending).await?;
     let completed = state
         .second_factors
         .complete_sign_in_with_passkey(&pending, &ceremony, &credential)
         .await;
-    let (user_id, factor) = match completed {
-        Ok(completed) => completed,
-        Err(err) => {
-            if let Ok(Some(user_id)) = state.second_factors.waiting_user(&pending).await {
-                let action = domain::accounts::second_factor::Factor::Passkey.sign_in_action();
-                record_account(&state, &user_id, action, Outcome::Failed).await;
-            }
-            return Err(err.into());
-        }
-    };
-    clear_pending_sign_in_cookie(state.secure_cookies)?;
-    tracing::info!(%user_id, "signed in with a passkey");
-    record_account(&state, &user_id, factor.sign_in_action(), Outcome::Ok).await;
-    start_session(&state, &user_id, factor.as_str(), next).await
+    let action = domain::accounts::second_factor::Factor::Passkey.sign_in_action();
+    signed_in_with_second_step(&state, waiting, completed, action, next).await
 }

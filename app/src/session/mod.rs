@@ -13,6 +13,9 @@ use server_fns::current_user;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedInUser {
     pub email: String,
+    /// A warning for this session, worded by the server: wrong second steps
+    /// were tried on the account before this sign-in.
+    pub warning: Option<String>,
 }
 
 impl SignedInUser {
@@ -83,6 +86,7 @@ mod tests {
     fn initials(email: &str) -> String {
         SignedInUser {
             email: email.into(),
+            warning: None,
         }
         .initials()
     }

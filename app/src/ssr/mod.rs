@@ -9,9 +9,9 @@ pub use request::{
     ClientAddress,
 };
 pub use session::{
-    clear_pending_sign_in_cookie, clear_session_cookie, current_user, pending_sign_in,
-    session_secret, session_secret_in, set_pending_sign_in_cookie, set_session_cookie, signed_in,
-    RequestSignedIn,
+    browser_session, clear_pending_sign_in_cookie, clear_session_cookie, current_user,
+    pending_sign_in, session_secret, session_secret_in, set_pending_sign_in_cookie,
+    set_session_cookie, signed_in, RequestSignedIn,
 };
 
 use axum::extract::FromRef;

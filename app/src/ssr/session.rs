@@ -85,6 +85,15 @@ pub async fn signed_in(state: &AppState) -> Result<Option<Arc<SignedIn>>, AppErr
     }
 }
 
+/// The signed-in browser's session, which flows begun in it are bound to.
+pub fn browser_session(
+    state: &AppState,
+) -> Result<domain::accounts::sessions::BrowserSession, AppError> {
+    session_secret(state)?
+        .map(|secret| domain::accounts::sessions::BrowserSession::of(&secret))
+        .ok_or(AppError(Refusal::NotSignedIn))
+}
+
 pub async fn current_user(state: &AppState) -> Result<Option<User>, AppError> {
     Ok(signed_in(state)
         .await?

@@ -217,15 +217,24 @@ async fn the_whole_dance_consent_code_token_call_refresh_revoke() {
         StatusCode::OK
     );
 
-    // Revoke: `{}`, then the token and its refresh token are refused.
-    let revoked = s
-        .http
-        .post(format!("{}/revoke", s.fake.oauth_base_url()))
-        .bearer_auth(&new_access)
-        .form(&[("token", new_access.as_str())])
-        .send()
-        .await
-        .unwrap();
+    // Revoke answers `{}`. Revoking the access token ends it alone (RFC 7009
+    // §2.1: the refresh token still works); revoking the refresh token ends
+    // the whole grant.
+    let revoke = |bearer: String, token: String| {
+        let (http, url) = (
+            s.http.clone(),
+            format!("{}/revoke", s.fake.oauth_base_url()),
+        );
+        async move {
+            http.post(url)
+                .bearer_auth(&bearer)
+                .form(&[("token", token.as_str())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let revoked = revoke(new_access.clone(), new_access.clone()).await;
     assert_eq!(revoked.status(), StatusCode::OK);
     assert_eq!(
         revoked.json::<Value>().await.unwrap(),
@@ -237,7 +246,24 @@ async fn the_whole_dance_consent_code_token_call_refresh_revoke() {
             .0,
         StatusCode::UNAUTHORIZED
     );
-    let (status, _) = token(&s, "token", &refresh_form(&s, &new_refresh)).await;
+    let (status, body) = token(&s, "token", &refresh_form(&s, &new_refresh)).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the refresh token outlives its access token"
+    );
+    let last_access = body["access_token"].as_str().unwrap().to_string();
+    let last_refresh = body["refresh_token"].as_str().unwrap().to_string();
+    let revoked = revoke(last_access.clone(), last_refresh.clone()).await;
+    assert_eq!(revoked.status(), StatusCode::OK);
+    assert_eq!(
+        s.call(Method::GET, "/v2/account", &last_access, None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED,
+        "the grant ended with its refresh token"
+    );
+    let (status, _) = token(&s, "token", &refresh_form(&s, &last_refresh)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 

@@ -9,6 +9,7 @@ use base64::Engine as _;
 use model::UserId;
 use rand::RngCore as _;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq as _;
 use zeroize::Zeroizing;
 
 use crate::clock::now_unix;
@@ -119,6 +120,34 @@ pub fn is_live(expires_at: i64, now: i64) -> bool {
     now < expires_at
 }
 
+/// A signed-in browser, by the hash of its cookie's secret (as sessions are
+/// stored): what a flow begun in one browser is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowserSession(String);
+
+impl BrowserSession {
+    pub fn of(secret: &str) -> Self {
+        Self(hash_secret(secret))
+    }
+
+    pub(crate) fn key(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a sign-in proved, as its session keeps it.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInProof<'a> {
+    /// What was asked, as the Sessions page shows it.
+    pub factors: &'a str,
+    /// Wrong second steps since the previous sign-in, which the new session
+    /// tells its user about.
+    pub wrong_second_steps_before: i64,
+}
+
+/// How long after signing in a session tells of wrong second steps before it.
+pub const WRONG_STEPS_NOTICE_SECS: i64 = 3600;
+
 #[derive(Clone, Debug)]
 pub struct Sessions {
     db: Database,
@@ -136,13 +165,14 @@ impl Sessions {
         &self,
         user_id: &UserId,
         origin: &SessionOrigin,
-        factors: &str,
+        proof: &SignInProof<'_>,
     ) -> Result<SessionSecret, DomainError> {
         let secret = SessionSecret::generate();
         let now = now_unix();
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, user_agent, \
-             client_address, last_seen_at, factors) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             client_address, last_seen_at, factors, second_step_failures_before) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(hash_secret(secret.expose()))
         .bind(user_id)
@@ -151,7 +181,8 @@ impl Sessions {
         .bind(clean_user_agent(&origin.user_agent))
         .bind(&origin.client_address)
         .bind(now)
-        .bind(factors)
+        .bind(proof.factors)
+        .bind(proof.wrong_second_steps_before)
         .execute(self.db.pool())
         .await?;
         Ok(secret)
@@ -200,7 +231,7 @@ impl Sessions {
                 .await?;
         let (id_hash,) = hashes
             .into_iter()
-            .find(|(id_hash,)| handle_of(id_hash) == handle)
+            .find(|(id_hash,)| bool::from(handle_of(id_hash).as_bytes().ct_eq(handle.as_bytes())))
             .ok_or(DomainError::Refused(Refusal::SessionNotFound))?;
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1 AND user_id = $2")
             .bind(id_hash)

@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 
 use super::digitalocean::{Disconnected, PROVIDER_DIGITALOCEAN};
 use super::record::{normalize_label, Connection};
-use super::store::NewToken;
+use super::store::{FailedToken, NewToken};
 use super::{Connections, PROVIDER_HETZNER};
 use crate::activity::RequestInfo;
 use crate::connections::hetzner::token_check_failure;
@@ -96,6 +96,7 @@ impl Connections {
         &self,
         user_id: &UserId,
         id: &ConnectionId,
+        token: &ApiToken,
         err: &HetznerError,
     ) -> Result<(), DomainError> {
         if err.kind == ErrorKind::Unauthorized {
@@ -103,7 +104,9 @@ impl Connections {
                 connection_id = %id,
                 "token rejected by Hetzner: connection needs attention"
             );
-            self.mark_needs_attention(user_id, id).await?;
+            let fingerprint = self.keyring.token_fingerprint(token.expose_secret());
+            self.mark_needs_attention(user_id, id, FailedToken::Fingerprint(&fingerprint))
+                .await?;
         }
         Ok(())
     }
@@ -124,11 +127,8 @@ impl Connections {
             return self.recheck_digitalocean(user_id, id).await;
         }
         let token = self.token(user_id, id).await?;
-        self.count_token_check(
-            user_id,
-            &self.keyring.token_fingerprint(token.expose_secret()),
-        )
-        .await?;
+        let fingerprint = self.keyring.token_fingerprint(token.expose_secret());
+        self.count_token_check(user_id, &fingerprint).await?;
         let key = self.user_key(user_id).await?;
         match self.check_token(&token, &key).await {
             Ok(checked) => {
@@ -140,7 +140,8 @@ impl Connections {
                 Ok(connection)
             }
             Err(DomainError::Refused(Refusal::TokenRejected)) => {
-                self.mark_needs_attention(user_id, id).await?;
+                self.mark_needs_attention(user_id, id, FailedToken::Fingerprint(&fingerprint))
+                    .await?;
                 Err(DomainError::Refused(Refusal::TokenRejected))
             }
             Err(err) => Err(err),

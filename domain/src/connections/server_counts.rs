@@ -95,7 +95,7 @@ impl Connections {
         match self.hetzner.list_servers(&token, &one).await {
             Ok(page) => Ok(Counted::now(server_count(&page.value))),
             Err(err) => {
-                let _ = self.note_failure(user_id, id, &err).await;
+                let _ = self.note_failure(user_id, id, &token, &err).await;
                 Err(if err.kind == ErrorKind::Unauthorized {
                     ServerCount::TokenRejected
                 } else {

@@ -14,6 +14,15 @@ use crate::error::Refusal;
 use crate::providers::hetzner::ApiToken;
 use model::{ConnectionId, UserId};
 
+/// The token a provider refused, as the connection held it then.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum FailedToken<'a> {
+    /// A Hetzner token, by its fingerprint.
+    Fingerprint(&'a str),
+    /// A DigitalOcean pair, by the version a refresh or Reconnect bumps.
+    Version(i64),
+}
+
 /// The columns a [`Connection`] is read from.
 pub(crate) const CONNECTION_COLUMNS: &str =
     "id, provider, label, status, ssh_key_id, connected_at, last_verified_at, generation, team_name";
@@ -201,17 +210,31 @@ impl Connections {
         })
     }
 
+    /// The provider refused `failed`: the connection needs attention, unless
+    /// its token was replaced or refreshed meanwhile (that one may work).
     pub(super) async fn mark_needs_attention(
         &self,
         user_id: &UserId,
         id: &ConnectionId,
+        failed: FailedToken<'_>,
     ) -> Result<(), DomainError> {
-        sqlx::query("UPDATE connections SET status = $1 WHERE user_id = $2 AND id = $3")
+        let still_held = match failed {
+            FailedToken::Fingerprint(_) => "token_hmac = $4",
+            FailedToken::Version(_) => "token_version = $4",
+        };
+        let query = format!(
+            "UPDATE connections SET status = $1 WHERE user_id = $2 AND id = $3 AND {still_held}"
+        );
+        let query = sqlx::query(&query)
             .bind(ConnectionStatus::NeedsAttention.stored_name())
             .bind(user_id)
-            .bind(id)
-            .execute(self.db.pool())
-            .await?;
+            .bind(id);
+        match failed {
+            FailedToken::Fingerprint(fingerprint) => query.bind(fingerprint),
+            FailedToken::Version(version) => query.bind(version),
+        }
+        .execute(self.db.pool())
+        .await?;
         Ok(())
     }
 

@@ -3,13 +3,14 @@
 //! lock, so no instance ever seals a secret another running one cannot open,
 //! and no rotation moves secrets to a key a running instance lacks.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::{Any, Transaction};
 
 use crate::clock::now_unix;
 use crate::crypto::stored_keys::check_keyring;
-use crate::crypto::{CryptoError, Keyring};
+use crate::crypto::{CryptoError, Keyring, LeaseClock};
 use crate::db::{new_id, Backend, Database};
 use crate::error::DomainError;
 
@@ -71,6 +72,7 @@ pub struct InstanceLease {
     id: String,
     sealing_key_id: String,
     key_ids: String,
+    clock: Arc<LeaseClock>,
 }
 
 impl InstanceLease {
@@ -88,9 +90,16 @@ impl InstanceLease {
                 .map(|k| k.id())
                 .collect::<Vec<_>>()
                 .join(" "),
+            clock: Arc::new(LeaseClock::confirmed_now()),
         };
         lease.register(keyring).await?;
         Ok(lease)
+    }
+
+    /// When the lease was last confirmed, for the keyring to check before it
+    /// seals (see [`Keyring::sealing_while`]).
+    pub fn clock(&self) -> Arc<LeaseClock> {
+        self.clock.clone()
     }
 
     async fn register(&self, keyring: &Keyring) -> Result<(), DomainError> {
@@ -117,6 +126,7 @@ impl InstanceLease {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.clock.confirm();
         Ok(())
     }
 
@@ -131,8 +141,9 @@ impl InstanceLease {
             .await?
             .rows_affected();
         if renewed == 0 {
-            self.register(keyring).await?;
+            return self.register(keyring).await;
         }
+        self.clock.confirm();
         Ok(())
     }
 

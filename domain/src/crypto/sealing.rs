@@ -2,7 +2,9 @@
 //! data that binds each ciphertext to its owner, row and purpose, and the
 //! id of the sealing key stored beside it; the keyring of master keys.
 
-use super::FingerprintKey;
+use std::sync::Arc;
+
+use super::{FingerprintKey, LeaseClock};
 use crate::error::CryptoError;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -142,6 +144,8 @@ impl MasterKey {
 pub struct Keyring {
     pub(super) keys: Vec<MasterKey>,
     pub(super) fingerprint_key: FingerprintKey,
+    /// A serving instance's lease: it seals only while the lease holds.
+    pub(super) lease: Option<Arc<LeaseClock>>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -160,6 +164,15 @@ impl Keyring {
         Self {
             keys,
             fingerprint_key,
+            lease: None,
+        }
+    }
+
+    /// This keyring seals only while `lease` is confirmed.
+    pub fn sealing_while(self, lease: Arc<LeaseClock>) -> Self {
+        Self {
+            lease: Some(lease),
+            ..self
         }
     }
 
@@ -185,6 +198,9 @@ impl Keyring {
     }
 
     pub fn seal(&self, plaintext: &[u8], binding: Binding<'_>) -> Result<Sealed, CryptoError> {
+        if self.lease.as_ref().is_some_and(|lease| !lease.may_seal()) {
+            return Err(CryptoError::LeaseLapsed);
+        }
         let key = self.current();
         let mut nonce = [0u8; NONCE_BYTES];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
@@ -339,5 +355,23 @@ mod tests {
             Err(CryptoError::MissingKey(id)) => assert_eq!(id, old.current().id()),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_keyring_whose_lease_lapsed_seals_nothing_until_it_is_confirmed() {
+        let stalled = Arc::new(LeaseClock::confirmed_ago(std::time::Duration::from_secs(
+            25,
+        )));
+        let keyring = Keyring::new(MasterKey::generate(), vec![]).sealing_while(stalled.clone());
+        assert!(matches!(
+            keyring.seal(TOKEN, binding("c1")),
+            Err(CryptoError::LeaseLapsed)
+        ));
+        stalled.confirm();
+        let sealed = keyring.seal(TOKEN, binding("c1")).expect("confirmed again");
+        assert_eq!(
+            keyring.open(&sealed, binding("c1")).unwrap().as_slice(),
+            TOKEN
+        );
     }
 }

@@ -6,7 +6,7 @@ use sqlx::{Any, Transaction};
 use crate::crypto::instances::{begin_key_change, live_instances};
 use crate::crypto::stored_keys::check_keyring;
 use crate::crypto::{Binding, CryptoError, FingerprintKey, Keyring, MasterKey, Purpose, Sealed};
-use crate::db::Database;
+use crate::db::{Backend, Database};
 use crate::error::DomainError;
 
 const FINGERPRINT_KEY: &str = "token-fingerprint-key";
@@ -139,14 +139,23 @@ const OTHER_COLUMNS: [SealedColumn; 5] = [
 ];
 
 /// Re-seals every row of one column under the new keyring's current key.
+/// On PostgreSQL the rows are locked as they are read: a refresh or a token
+/// replaced meanwhile waits for the rotation and then writes its own value,
+/// instead of being overwritten by the old one re-sealed (SQLite's write lock,
+/// taken first, already keeps every writer out).
 async fn reseal_column(
     tx: &mut Transaction<'_, Any>,
+    backend: Backend,
     column: &SealedColumn,
     old: &Keyring,
     new: &Keyring,
 ) -> Result<u64, DomainError> {
+    let select = match backend {
+        Backend::Postgres => format!("{} FOR UPDATE", column.select),
+        Backend::Sqlite => column.select.to_string(),
+    };
     let rows: Vec<(String, String, String, String, String)> =
-        sqlx::query_as(column.select).fetch_all(&mut **tx).await?;
+        sqlx::query_as(&select).fetch_all(&mut **tx).await?;
     let mut count = 0;
     for (owner_id, row_id, key_id, nonce, ciphertext) in rows {
         let binding = Binding {
@@ -200,13 +209,14 @@ pub async fn rotate(
     check_keyring(&mut *tx, old).await?;
     let new = Keyring::new(new_key, vec![]);
     let mut report = RotationReport::default();
+    let backend = db.backend();
     for column in &TOKEN_COLUMNS {
-        report.tokens += reseal_column(&mut tx, column, old, &new).await?;
+        report.tokens += reseal_column(&mut tx, backend, column, old, &new).await?;
     }
     let [ssh_keys, others @ ..] = &OTHER_COLUMNS;
-    report.ssh_keys = reseal_column(&mut tx, ssh_keys, old, &new).await?;
+    report.ssh_keys = reseal_column(&mut tx, backend, ssh_keys, old, &new).await?;
     for column in others {
-        reseal_column(&mut tx, column, old, &new).await?;
+        reseal_column(&mut tx, backend, column, old, &new).await?;
     }
     tx.commit().await?;
     Ok((new, report))

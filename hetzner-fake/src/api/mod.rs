@@ -65,6 +65,7 @@ async fn handle(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
+    let after_carrying_out = fault.clone();
     match fault {
         Some(FaultKind::Hang) => {
             shared.record_on_purpose(method.as_str(), &path);
@@ -107,7 +108,7 @@ async fn handle(
                 rate,
             );
         }
-        None => {}
+        Some(FaultKind::AnswerLost | FaultKind::AnswerLate { .. }) | None => {}
     }
 
     let query = Query::parse(uri.query());
@@ -132,7 +133,16 @@ async fn handle(
             },
         }
     };
-    finish(&shared, &method, &path, answer, rate)
+    let answered = finish(&shared, &method, &path, answer, rate);
+    // Carried out and recorded as answered: only the caller hears late or never.
+    match after_carrying_out {
+        Some(FaultKind::AnswerLost) => transport::dropped_connection(),
+        Some(FaultKind::AnswerLate { ms }) => {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            answered
+        }
+        _ => answered,
+    }
 }
 
 fn error_answer(err: ApiError) -> Answer {

@@ -67,6 +67,13 @@ impl Refusal {
             Self::SecondFactorWrong => "That code didn't work. Each code works once: wait for the \
                 next one in your authenticator app, or use one of your recovery codes."
                 .into(),
+            Self::SecondStepTooManyTries => "That was the last try for this sign-in. Sign in \
+                again with your password."
+                .into(),
+            Self::AuthenticatorCodesStopped => "Too many wrong codes were entered for this \
+                account, so authenticator codes no longer sign in to it. Use a passkey or a \
+                recovery code: that makes codes work again."
+                .into(),
             Self::SecondStepExpired => "This sign-in waited too long or was already used. Sign in \
                 again."
                 .into(),

@@ -20,8 +20,10 @@ on_both_backends!(
     the_team_refuses_and_digitalocean_fails,
     digitalocean_failing_at_each_step,
     refresh_runs_once_across_instances,
+    refreshes_outlive_their_requests_and_are_never_resent_blind,
     access_lost_then_reconnect_keeps_the_connection,
     disconnect_revokes_at_digitalocean,
+    a_reconnect_revokes_the_grant_it_replaces,
     without_set_up_digitalocean_is_not_offered,
     rechecks_are_limited_like_token_checks,
 );
@@ -414,6 +416,103 @@ async fn refresh_runs_once_across_instances(backend: Backend) {
     assert_eq!(w.app.count(refreshed).await, 2);
 }
 
+/// A refresh runs on though the request that needed it is cancelled (the
+/// browser gave up while DigitalOcean was slow), and its pair is stored. A
+/// refresh whose answer never came is not sent again blind: the old access
+/// token shows whether it was applied (it still works: send it again; it is
+/// refused: the pair was lost, and the connection needs attention).
+async fn refreshes_outlive_their_requests_and_are_never_resent_blind(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let cookie = w.app.sign_up("ada@example.com").await;
+    let id = w.connect_team(&cookie, "Acme").await;
+    let last_day = || async {
+        let sql = format!(
+            "UPDATE connections SET token_expires_at = {}",
+            domain::clock::now_unix() + 3600
+        );
+        sqlx::query(&sql)
+            .execute(&mut w.app.db().await)
+            .await
+            .unwrap();
+    };
+    let recheck = |timeout: Duration| {
+        let (client, cookie, id, base) = (
+            w.app.client.clone(),
+            cookie.clone(),
+            id.clone(),
+            w.app.base_url.clone(),
+        );
+        async move {
+            client
+                .post(format!("{base}{}", path_of::<RecheckConnection>()))
+                .timeout(timeout)
+                .header(ACCEPT, "application/json")
+                .header(ORIGIN, &base)
+                .header(COOKIE, cookie)
+                .form(&[("id", id)])
+                .send()
+                .await
+                .map(|res| res.status())
+        }
+    };
+    let patient = Duration::from_secs(30);
+    let version = "SELECT token_version FROM connections";
+    let refreshes = || w.fake.request_count("POST", "/v1/oauth/token");
+
+    // The browser gives up while DigitalOcean answers slowly: the pair lands.
+    last_day().await;
+    w.fake
+        .inject(Fault::new(FaultKind::AnswerLate { ms: 600 }).on("POST", "/v1/oauth/token"));
+    // (within the 1 s the test instance waits for DigitalOcean)
+    assert!(
+        recheck(Duration::from_millis(150)).await.is_err(),
+        "gave up"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while w.app.count(version).await != 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the refresh was dropped with its request"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        recheck(patient).await.unwrap(),
+        StatusCode::OK,
+        "the new pair works"
+    );
+
+    // Unanswered, and never applied: the old access token still works, so
+    // the refresh token is sent again.
+    last_day().await;
+    w.fake
+        .inject(Fault::new(FaultKind::Hang).on("POST", "/v1/oauth/token"));
+    assert_eq!(recheck(patient).await.unwrap(), StatusCode::BAD_GATEWAY);
+    let unknown = "SELECT refresh_outcome_unknown FROM connections";
+    assert_eq!(w.app.count(unknown).await, 1);
+    assert_eq!(recheck(patient).await.unwrap(), StatusCode::OK);
+    assert_eq!(w.app.count(version).await, 2);
+    assert_eq!(w.app.count(unknown).await, 0);
+
+    // Unanswered, and applied: the pair went with the answer. The refresh
+    // token is not sent again, and the connection needs attention.
+    last_day().await;
+    w.fake
+        .inject(Fault::new(FaultKind::AnswerLost).on("POST", "/v1/oauth/token"));
+    assert_eq!(recheck(patient).await.unwrap(), StatusCode::BAD_GATEWAY);
+    let sent = refreshes();
+    assert_eq!(recheck(patient).await.unwrap(), StatusCode::CONFLICT);
+    assert_eq!(
+        refreshes(),
+        sent,
+        "the used refresh token was not sent again"
+    );
+    let needs_attention = "SELECT COUNT(*) FROM connections WHERE status = 'needs_attention'";
+    assert_eq!(w.app.count(needs_attention).await, 1);
+}
+
 async fn access_lost_then_reconnect_keeps_the_connection(backend: Backend) {
     let Some(w) = WithDigitalOcean::spawn(backend).await else {
         return;
@@ -502,6 +601,24 @@ async fn disconnect_revokes_at_digitalocean(backend: Backend) {
         .await
         .contains("Authorized applications"));
     assert_eq!(connections(&w).await, 0);
+}
+
+/// Reconnecting a working team (to grant more access, say) stores a new
+/// grant and revokes the one it replaces, refresh token and all: no live
+/// grant is left behind at DigitalOcean.
+async fn a_reconnect_revokes_the_grant_it_replaces(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let cookie = w.app.sign_up("ada@example.com").await;
+    let id = w.connect_team(&cookie, "Acme").await;
+    let to = w.connect_team_with(&cookie, "Acme", &id).await;
+    assert_eq!(to, format!("/?connected={id}&replaced=1"));
+    assert_eq!(
+        w.fake.revoke_user_tokens(&w.user),
+        1,
+        "only the new grant was alive"
+    );
 }
 
 async fn without_set_up_digitalocean_is_not_offered(backend: Backend) {

@@ -501,3 +501,178 @@ async fn a_new_key_file_others_can_read_is_refused() {
         vec![new_key.id().to_string()]
     );
 }
+
+fn seal_for(keyring: &Keyring, row_id: &str, purpose: Purpose, plain: &str) -> Sealed {
+    let binding = Binding {
+        owner_id: "seed-user",
+        row_id,
+        purpose,
+    };
+    keyring.seal(plain.as_bytes(), binding).unwrap()
+}
+
+fn open_for(keyring: &Keyring, row_id: &str, purpose: Purpose, sealed: Sealed) -> String {
+    let binding = Binding {
+        owner_id: "seed-user",
+        row_id,
+        purpose,
+    };
+    String::from_utf8(keyring.open(&sealed, binding).unwrap().to_vec()).unwrap()
+}
+
+/// PostgreSQL: a Hetzner token replaced and a DigitalOcean refresh stored
+/// while `rotate-key` runs (their transaction holds the rows when the rotation
+/// reaches them) are kept: the rotation re-seals what they wrote, and nothing
+/// is overwritten with the old value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_racing_a_rotation_are_kept() {
+    let data = tempfile::tempdir().unwrap();
+    let database_url = crate::support::fresh_postgres_database()
+        .await
+        .expect("this test needs PostgreSQL");
+    let fake = hetzner_fake::FakeHetzner::start(hetzner_fake::FakeConfig::default())
+        .await
+        .unwrap();
+    let (old, new) = (MasterKey::generate(), MasterKey::generate());
+    let mut settings = test_settings(data.path(), &fake);
+    settings.database_url = Some(database_url);
+    settings.master_key = Some(keys_env(&[&old]));
+    let db = open_database(&settings).await.unwrap();
+    let keyring = keys::load(&settings, &db).await.unwrap();
+    seed_secrets(&db, &keyring, 1).await;
+    let access = seal_for(
+        &keyring,
+        "seed-do",
+        Purpose::DigitalOceanAccessToken,
+        "doo_v1_old",
+    );
+    let refresh = seal_for(
+        &keyring,
+        "seed-do",
+        Purpose::DigitalOceanRefreshToken,
+        "dor_v1_old",
+    );
+    sqlx::query(
+        "INSERT INTO connections (id, user_id, provider, label, token_hmac, token_key_id, \
+         token_nonce, token_ciphertext, refresh_key_id, refresh_nonce, refresh_ciphertext, \
+         team_uuid, ssh_key_id, status, connected_at, last_verified_at) VALUES ('seed-do', \
+         'seed-user', 'digitalocean', 'team', 'hmac', $1, $2, $3, $4, $5, $6, 'team-1', 1, \
+         'connected', 0, 0)",
+    )
+    .bind(&access.key_id)
+    .bind(&access.nonce)
+    .bind(&access.ciphertext)
+    .bind(&refresh.key_id)
+    .bind(&refresh.nonce)
+    .bind(&refresh.ciphertext)
+    .execute(db.pool())
+    .await
+    .unwrap();
+
+    // The writers: a token replaced, and a refresh's new pair.
+    let replaced = seal_for(&keyring, "seed-0", Purpose::HetznerToken, "replaced-token");
+    let new_access = seal_for(
+        &keyring,
+        "seed-do",
+        Purpose::DigitalOceanAccessToken,
+        "doo_v1_new",
+    );
+    let new_refresh = seal_for(
+        &keyring,
+        "seed-do",
+        Purpose::DigitalOceanRefreshToken,
+        "dor_v1_new",
+    );
+    let mut writer = db.pool().begin().await.unwrap();
+    sqlx::query(
+        "UPDATE connections SET token_key_id = $1, token_nonce = $2, token_ciphertext = $3 \
+         WHERE id = 'seed-0'",
+    )
+    .bind(&replaced.key_id)
+    .bind(&replaced.nonce)
+    .bind(&replaced.ciphertext)
+    .execute(&mut *writer)
+    .await
+    .unwrap();
+    sqlx::query(
+        "UPDATE connections SET token_key_id = $1, token_nonce = $2, token_ciphertext = $3, \
+         refresh_key_id = $4, refresh_nonce = $5, refresh_ciphertext = $6, \
+         token_version = token_version + 1 WHERE id = 'seed-do'",
+    )
+    .bind(&new_access.key_id)
+    .bind(&new_access.nonce)
+    .bind(&new_access.ciphertext)
+    .bind(&new_refresh.key_id)
+    .bind(&new_refresh.nonce)
+    .bind(&new_refresh.ciphertext)
+    .execute(&mut *writer)
+    .await
+    .unwrap();
+
+    let mut rotation = settings.clone();
+    rotation.new_master_key = Some(new.to_base64().to_string());
+    let rotating = tokio::spawn({
+        let db = db.clone();
+        async move { keys::rotate(&rotation, &db).await }
+    });
+    // The rotation reaches the rows the writers hold and waits for them.
+    let waiting = "SELECT COUNT(*) FROM pg_stat_activity \
+                   WHERE datname = current_database() AND wait_event_type = 'Lock'";
+    loop {
+        let (count,): (i64,) = sqlx::query_as(waiting).fetch_one(db.pool()).await.unwrap();
+        if count > 0 {
+            break;
+        }
+        assert!(
+            !rotating.is_finished(),
+            "the rotation never met the writers' rows"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    writer.commit().await.unwrap();
+    rotating.await.unwrap().expect("the rotation completes");
+
+    let new_only = Keyring::new(MasterKey::from_base64(&new.to_base64()).unwrap(), vec![]);
+    let stored = |columns: &'static str, id: &'static str| {
+        let db = db.clone();
+        async move {
+            let (key_id, nonce, ciphertext): (String, String, String) =
+                sqlx::query_as(&format!("SELECT {columns} FROM connections WHERE id = $1"))
+                    .bind(id)
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap();
+            Sealed {
+                key_id,
+                nonce,
+                ciphertext,
+            }
+        }
+    };
+    let token = "token_key_id, token_nonce, token_ciphertext";
+    let refresh = "refresh_key_id, refresh_nonce, refresh_ciphertext";
+    let cases = [
+        ("seed-0", token, Purpose::HetznerToken, "replaced-token"),
+        (
+            "seed-do",
+            token,
+            Purpose::DigitalOceanAccessToken,
+            "doo_v1_new",
+        ),
+        (
+            "seed-do",
+            refresh,
+            Purpose::DigitalOceanRefreshToken,
+            "dor_v1_new",
+        ),
+    ];
+    for (id, columns, purpose, written) in cases {
+        let sealed = stored(columns, id).await;
+        assert_eq!(sealed.key_id, new.id(), "{id}: sealed with the new key");
+        assert_eq!(
+            open_for(&new_only, id, purpose, sealed),
+            written,
+            "{id}: the write is kept"
+        );
+    }
+}

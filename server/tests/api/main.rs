@@ -21,6 +21,7 @@ mod passkeys;
 mod precompressed;
 mod provisioning;
 mod request_safety;
+mod reverse_proxy;
 mod second_factor;
 mod server_page;
 mod sessions;

@@ -3,8 +3,8 @@
 //! throttled, the waiting sign-in bound to its browser and short-lived.
 
 use crate::support::{
-    cookie_set, form_post, location, path_of, session_cookie, BeginTotp, ConfirmTotp, LoadSecurity,
-    RegenerateRecoveryCodes, SignIn, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
+    cookie_set, form_post, location, path_of, session_cookie, BeginTotp, ConfirmTotp, CurrentUser,
+    LoadSecurity, RegenerateRecoveryCodes, SignIn, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
 };
 use app::account::TotpView;
 use app::error::{AppError, Refusal};
@@ -17,7 +17,9 @@ on_both_databases!(
     set_up_and_turning_off_ask_for_the_password,
     the_waiting_sign_in_is_bound_and_short_lived,
     guesses_are_throttled_and_every_answer_is_the_same,
-    without_javascript_the_codes_show_once_after_the_redirect,
+    without_javascript_the_codes_show_after_the_redirect,
+    guessing_is_bounded_per_sign_in_and_per_account,
+    set_up_is_bound_to_the_browser_that_began_it,
 );
 
 const EMAIL: &str = "ada@example.com";
@@ -188,7 +190,7 @@ async fn codes_work_once_across_instances(app: TestApp) {
     assert!(recovery.iter().all(|c| !logged.contains(c.as_str())));
 }
 
-async fn without_javascript_the_codes_show_once_after_the_redirect(app: TestApp) {
+async fn without_javascript_the_codes_show_after_the_redirect(app: TestApp) {
     let cookie = app.sign_up(EMAIL).await;
     let secret = begin(&app, &cookie).await;
     let confirmed = form_post(
@@ -222,16 +224,17 @@ async fn without_javascript_the_codes_show_once_after_the_redirect(app: TestApp)
     assert!(page.contains("Sign out everywhere else"));
     let stored = format!("{rows:?}");
     assert!(shown.iter().all(|c| !stored.contains(c)));
-    // Shown once: a reload no longer has them, and one of them signs in.
+    // Shown to this browser alone: a reload still has them (reading the
+    // page uses nothing up); one of them signs in, and that other session
+    // of the same user never sees them.
     let again = app.page("/account/security", &cookie).await;
-    assert!(shown.iter().all(|c| !again.contains(c)));
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM fresh_recovery_codes").await,
-        0
-    );
+    assert!(shown.iter().all(|c| again.contains(c)));
     let pending = password_step(&app, &app.base_url).await;
     let res = second_step(&app, &app.base_url, &pending, shown[0]).await;
     assert_eq!(res.status(), StatusCode::OK);
+    let other = session_cookie(res.headers()).expect("signed in");
+    let elsewhere = app.page("/account/security", &other).await;
+    assert!(shown.iter().all(|c| !elsewhere.contains(c)), "{elsewhere}");
 
     // New codes made without JavaScript show the same way.
     let made = form_post(
@@ -249,9 +252,33 @@ async fn without_javascript_the_codes_show_once_after_the_redirect(app: TestApp)
     let page = app.page("/account/security?changed=1", &cookie).await;
     assert!(!page.contains(shown[1]), "the old set is gone");
     assert_eq!(
-        page.matches("<code>").count() - again.matches("<code>").count(),
+        page.matches("<code>").count() - elsewhere.matches("<code>").count(),
         10
     );
+}
+
+/// An authenticator being set up belongs to the session that began it:
+/// another session of the same user neither sees its secret nor confirms it.
+async fn set_up_is_bound_to_the_browser_that_began_it(app: TestApp) {
+    let cookie = app.sign_up(EMAIL).await;
+    let res = app.sign_in(EMAIL, PASSWORD).await;
+    let other = session_cookie(res.headers()).expect("a second session");
+    let secret = begin(&app, &cookie).await;
+    let elsewhere = app.invoke(LoadSecurity {}, &other).await.ok();
+    assert_eq!(
+        elsewhere.totp,
+        TotpView::Off,
+        "the secret stays in its browser"
+    );
+    let confirm = ConfirmTotp {
+        code: code(&secret, 0),
+    };
+    let refused = app.invoke(confirm, &other).await;
+    assert_eq!(refused.refused(), AppError(Refusal::TotpNotEnrolling));
+    let confirm = ConfirmTotp {
+        code: code(&secret, 0),
+    };
+    assert_eq!(app.invoke(confirm, &cookie).await.ok().len(), 10);
 }
 
 async fn set_up_and_turning_off_ask_for_the_password(app: TestApp) {
@@ -366,25 +393,108 @@ async fn guesses_are_throttled_and_every_answer_is_the_same(app: TestApp) {
         }
     }))
     .await;
-    let throttled = guesses
-        .iter()
-        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
-        .count();
-    let checked = guesses
-        .iter()
-        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
-        .count();
+    let count = |status: StatusCode| guesses.iter().filter(|s| **s == status).count();
+    let checked = count(StatusCode::UNPROCESSABLE_ENTITY);
+    let throttled = count(StatusCode::TOO_MANY_REQUESTS);
+    let ended = count(StatusCode::UNAUTHORIZED);
     assert!(guesses.iter().all(|s| *s != StatusCode::OK), "{guesses:?}");
-    // Ten wrong codes are checked (the policy's allowance, counted before
-    // each check, so parallel guesses cannot race past it); every other
-    // guess waits.
-    assert!(checked <= 10, "{checked} guesses were checked");
-    assert_eq!(checked + throttled, 1000, "{guesses:?}");
-    // Slowed down, not locked: the right code still works once the wait is over.
+    // At most five wrong codes are checked for one waiting sign-in (counted
+    // before each check, so parallel guesses cannot race past it); the
+    // others wait, or find the sign-in ended by its last try.
+    assert!(checked <= 5, "{checked} guesses were checked");
+    assert!(ended >= 1, "the last try ends the waiting sign-in");
+    assert_eq!(checked + throttled + ended, 1000, "{guesses:?}");
+    // Slowed down, not locked: once the wait is over, the password and the
+    // right code sign in.
     sqlx::query("DELETE FROM login_failures")
         .execute(&mut app.db().await)
         .await
         .unwrap();
     let res = second_step(&app, &app.base_url, &pending, &code(&secret, 1)).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "that sign-in ended");
+    let pending = password_step(&app, &app.base_url).await;
+    let res = second_step(&app, &app.base_url, &pending, &code(&secret, 1)).await;
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// Codes that are none of the authenticator's near its current step.
+fn wrong_codes(secret: &str, count: usize) -> Vec<String> {
+    let valid: Vec<String> = (-2..=2).map(|offset| code(secret, offset)).collect();
+    (0..)
+        .map(|n: u32| format!("{:06}", 424_242 + n))
+        .filter(|guess| !valid.contains(guess))
+        .take(count)
+        .collect()
+}
+
+async fn warning_of(app: &TestApp, res: reqwest::Response) -> Option<String> {
+    assert_eq!(res.status(), StatusCode::OK, "signed in");
+    let session = session_cookie(res.headers()).expect("a session");
+    app.invoke(CurrentUser {}, &session)
+        .await
+        .ok()
+        .expect("signed in")
+        .warning
+}
+
+/// Five tries per waiting sign-in, then the password again; after 100 wrong
+/// second steps in a row authenticator codes stop (a recovery code still
+/// signs in, and makes them work again); each sign-in is told how many
+/// wrong second steps came before it.
+async fn guessing_is_bounded_per_sign_in_and_per_account(app: TestApp) {
+    let (_, secret, recovery, _) = with_totp(&app).await;
+    let answer = |res: reqwest::Response| async move { res.text().await.unwrap() };
+
+    // As if 100 wrong codes had been tried: even the right code is refused.
+    sqlx::query("UPDATE users SET second_step_failures = 100")
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+    let pending = password_step(&app, &app.base_url).await;
+    let right = code(&secret, 1);
+    let res = second_step(&app, &app.base_url, &pending, &right).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer(res).await, "\"AuthenticatorCodesStopped\"");
+    let res = second_step(&app, &app.base_url, &pending, &recovery[0]).await;
+    let warning = warning_of(&app, res)
+        .await
+        .expect("told of the wrong steps");
+    assert!(
+        warning.contains("101 wrong codes or passkeys were tried"),
+        "{warning}"
+    );
+    // Codes work again, and this sign-in has nothing to be told.
+    let pending = password_step(&app, &app.base_url).await;
+    let res = second_step(&app, &app.base_url, &pending, &right).await;
+    assert_eq!(warning_of(&app, res).await, None);
+
+    // Five wrong codes: the fifth ends the waiting sign-in.
+    let pending = password_step(&app, &app.base_url).await;
+    let guesses = wrong_codes(&secret, 5);
+    for guess in &guesses[..4] {
+        let res = second_step(&app, &app.base_url, &pending, guess).await;
+        assert_eq!(answer(res).await, "\"SecondFactorWrong\"");
+    }
+    let res = second_step(&app, &app.base_url, &pending, &guesses[4]).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(answer(res).await, "\"SecondStepTooManyTries\"");
+    let res = second_step(&app, &app.base_url, &pending, &recovery[1]).await;
+    assert_eq!(
+        answer(res).await,
+        "\"SecondStepExpired\"",
+        "the password again"
+    );
+
+    // The next sign-in is told, above every page.
+    let pending = password_step(&app, &app.base_url).await;
+    let res = second_step(&app, &app.base_url, &pending, &recovery[1]).await;
+    let session = session_cookie(res.headers()).expect("signed in");
+    let page = app.page("/account", &session).await;
+    assert!(
+        page.contains("5 wrong codes or passkeys were tried at the second step"),
+        "{page}"
+    );
+    let failed = "SELECT CAST(COALESCE(SUM(repeats), 0) AS BIGINT) FROM activity \
+                  WHERE action = 'account.sign_in.second_factor' AND outcome = 'failed'";
+    assert_eq!(app.count(failed).await, 6, "every wrong step is in the log");
 }

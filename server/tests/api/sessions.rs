@@ -15,7 +15,29 @@ on_both_databases!(
     sessions_are_listed_and_ended_one_or_all,
     another_users_sessions_stay_out_of_reach,
     an_ipv6_client_shows_its_whole_address,
+    signing_up_ends_the_browsers_previous_session,
 );
+
+/// A browser signed in as one account that signs up another leaves no live
+/// session of the first behind on the server.
+async fn signing_up_ends_the_browsers_previous_session(app: TestApp) {
+    let first = app.sign_up("ada@example.com").await;
+    let res = app
+        .post_form(
+            path_of::<crate::support::SignUp>(),
+            "/signup",
+            &[("email", "grace@example.com"), ("password", PASSWORD)],
+            Some(&first),
+        )
+        .await;
+    assert!(session_cookie(res.headers()).is_some(), "signed up");
+    assert_eq!(
+        app.get("/account", Some(&first)).await.status(),
+        StatusCode::SEE_OTHER,
+        "the first account's session ended"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 1);
+}
 
 const FIREFOX: &str =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0";

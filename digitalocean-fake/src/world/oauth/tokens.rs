@@ -136,12 +136,12 @@ impl World {
             });
         }
         let token = token.ok_or_else(|| OAuthError::invalid_request("token is missing"))?;
-        if let Some(grant) = self
-            .grants
-            .iter_mut()
-            .find(|g| g.access == token || g.refresh == token)
-        {
+        // RFC 7009 §2.1: revoking a refresh token ends its grant; revoking an
+        // access token ends that token alone (its refresh token still works).
+        if let Some(grant) = self.grants.iter_mut().find(|g| g.refresh == token) {
             grant.revoke();
+        } else if let Some(grant) = self.grants.iter_mut().find(|g| g.access == token) {
+            grant.access_alive = false;
         }
         Ok(())
     }

@@ -3,9 +3,11 @@
 //! up and turning it off (`setup.rs`, after the caller re-checked the
 //! password), the codes (`totp.rs`, `recovery.rs`), passkeys (`passkey.rs`;
 //! who they are made for, `relying_party.rs`; a ceremony between its halves,
-//! `ceremony.rs`), and the sign-in's second step (`sign_in.rs`).
+//! `ceremony.rs`), new recovery codes kept for the page that shows them
+//! (`fresh_codes.rs`), and the sign-in's second step (`sign_in.rs`).
 
 mod ceremony;
+mod fresh_codes;
 mod passkey;
 mod recovery;
 mod relying_party;
@@ -17,4 +19,7 @@ pub use passkey::{PasskeyChallenge, PasskeyInfo, MAX_PASSKEYS, NAME_MAX_CHARS};
 pub use recovery::{RecoveryCodes, CODES_PER_SET};
 pub use relying_party::RelyingParty;
 pub use setup::{SecondFactors, Status, TotpState};
-pub use sign_in::{Factor, PendingSecret, PENDING_TTL_SECS};
+pub use sign_in::{
+    Factor, PendingSecret, SecondStepDone, ATTEMPTS_PER_SIGN_IN, FAILURES_BEFORE_CODES_STOP,
+    PENDING_TTL_SECS,
+};

@@ -16,8 +16,8 @@ use webauthn_rs::prelude::{
 
 use super::ceremony::{sign_in_purpose, stored_json, REGISTER};
 use super::relying_party::RelyingParty;
-use super::{Factor, RecoveryCodes, SecondFactors};
-use crate::accounts::sessions::hash_secret;
+use super::{Factor, RecoveryCodes, SecondFactors, SecondStepDone};
+use crate::accounts::sessions::{hash_secret, BrowserSession};
 use crate::accounts::User;
 use crate::clock::now_unix;
 use crate::db::new_id;
@@ -161,6 +161,7 @@ impl SecondFactors {
     pub async fn finish_passkey_registration(
         &self,
         user_id: &UserId,
+        session: &BrowserSession,
         ceremony: &str,
         credential: &str,
     ) -> Result<Option<RecoveryCodes>, DomainError> {
@@ -204,7 +205,7 @@ impl SecondFactors {
                 .fetch_one(&mut *tx)
                 .await?;
         let codes = if codes_made == 0 {
-            Some(self.replace_codes(&mut tx, user_id).await?)
+            Some(self.replace_codes(&mut tx, user_id, session).await?)
         } else {
             None
         };
@@ -281,7 +282,7 @@ impl SecondFactors {
         pending: &str,
         ceremony: &str,
         credential: &str,
-    ) -> Result<(UserId, Factor), DomainError> {
+    ) -> Result<SecondStepDone, DomainError> {
         let rp = self.relying_party()?;
         let pending_hash = hash_secret(pending);
         let user_id = self.waiting(&pending_hash).await?;
@@ -289,24 +290,26 @@ impl SecondFactors {
         let state: PasskeyAuthentication = self
             .take_ceremony(ceremony, &user_id, &sign_in_purpose(&pending_hash))
             .await?;
-        self.guarded(&user_id, async {
-            match rp.0.finish_passkey_authentication(&credential, &state) {
-                Ok(result) => self.note_use(&user_id, &result).await,
-                Err(err) => {
-                    tracing::info!(error = %err, "a passkey assertion was refused");
-                    Ok(None)
+        let checked = self
+            .guarded(&user_id, async {
+                self.count_attempt(&user_id, &pending_hash).await?;
+                match rp.0.finish_passkey_authentication(&credential, &state) {
+                    Ok(result) => self.note_use(&user_id, &result).await,
+                    Err(err) => {
+                        tracing::info!(error = %err, "a passkey assertion was refused");
+                        Ok(None)
+                    }
                 }
+            })
+            .await;
+        match checked {
+            Ok(()) => self.finish(user_id, &pending_hash, Factor::Passkey).await,
+            Err(DomainError::Refused(Refusal::SecondFactorWrong)) => {
+                let refused = DomainError::Refused(Refusal::PasskeyRefused);
+                Err(self.wrong_step(&pending_hash, refused).await)
             }
-        })
-        .await
-        .map_err(|err| match err {
-            DomainError::Refused(Refusal::SecondFactorWrong) => {
-                DomainError::Refused(Refusal::PasskeyRefused)
-            }
-            err => err,
-        })?;
-        self.use_up(&pending_hash).await?;
-        Ok((user_id, Factor::Passkey))
+            Err(err) => Err(err),
+        }
     }
 
     /// Keeps the passkey's new counter and when it was used; `None` if the

@@ -2,12 +2,13 @@
 //! re-checked the password), recovery codes made and taken, and what the
 //! Security page shows.
 
-use super::{recovery, totp, PasskeyInfo, RecoveryCodes, RelyingParty};
+use super::{totp, PasskeyInfo, RecoveryCodes, RelyingParty};
 use crate::error::Refusal;
 use model::UserId;
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
+use crate::accounts::sessions::BrowserSession;
 use crate::accounts::throttle::Throttle;
 use crate::accounts::User;
 use crate::clock::now_unix;
@@ -17,8 +18,6 @@ use crate::error::DomainError;
 
 /// An unconfirmed secret is offered this long before it must be started again.
 const ENROLMENT_TTL_SECS: i64 = 15 * 60;
-/// New recovery codes wait this long for the page that shows them.
-const FRESH_CODES_TTL_SECS: i64 = 10 * 60;
 
 #[derive(Clone, Debug)]
 pub struct SecondFactors {
@@ -65,14 +64,6 @@ fn binding(user_id: &UserId) -> Binding<'_> {
     }
 }
 
-fn fresh_codes_binding(user_id: &UserId) -> Binding<'_> {
-    Binding {
-        owner_id: user_id.as_str(),
-        row_id: user_id.as_str(),
-        purpose: Purpose::FreshRecoveryCodes,
-    }
-}
-
 impl SecondFactors {
     pub fn new(db: Database, keyring: Arc<Keyring>, relying_party: Option<RelyingParty>) -> Self {
         Self {
@@ -88,14 +79,25 @@ impl SecondFactors {
         &self,
         user_id: &UserId,
     ) -> Result<Option<(Zeroizing<Vec<u8>>, Option<i64>, i64)>, DomainError> {
-        let row: Option<(String, String, String, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT secret_key_id, secret_nonce, secret_ciphertext, confirmed_at, created_at \
-             FROM totp_factors WHERE user_id = $1",
+        Ok(self
+            .stored_with_session(user_id)
+            .await?
+            .map(|(secret, confirmed_at, created_at, _)| (secret, confirmed_at, created_at)))
+    }
+
+    /// As [`Self::stored`], with the session that began setting it up.
+    async fn stored_with_session(
+        &self,
+        user_id: &UserId,
+    ) -> Result<Option<(Zeroizing<Vec<u8>>, Option<i64>, i64, String)>, DomainError> {
+        let row: Option<(String, String, String, Option<i64>, i64, String)> = sqlx::query_as(
+            "SELECT secret_key_id, secret_nonce, secret_ciphertext, confirmed_at, created_at, \
+             enrolling_session FROM totp_factors WHERE user_id = $1",
         )
         .bind(user_id)
         .fetch_optional(self.db.pool())
         .await?;
-        let Some((key_id, nonce, ciphertext, confirmed_at, created_at)) = row else {
+        let Some((key_id, nonce, ciphertext, confirmed_at, created_at, session)) = row else {
             return Ok(None);
         };
         let sealed = Sealed {
@@ -104,7 +106,23 @@ impl SecondFactors {
             ciphertext,
         };
         let secret = self.keyring.open(&sealed, binding(user_id))?;
-        Ok(Some((secret, confirmed_at, created_at)))
+        Ok(Some((secret, confirmed_at, created_at, session)))
+    }
+
+    /// The secret being set up by `session`, while set-up lasts.
+    async fn enrolling_in(
+        &self,
+        user_id: &UserId,
+        session: &BrowserSession,
+    ) -> Result<Option<Zeroizing<Vec<u8>>>, DomainError> {
+        Ok(match self.stored_with_session(user_id).await? {
+            Some((secret, None, created_at, began_in))
+                if now_unix() - created_at <= ENROLMENT_TTL_SECS && began_in == session.key() =>
+            {
+                Some(secret)
+            }
+            _ => None,
+        })
     }
 
     /// Whether signing in asks for a second step: an authenticator or a passkey.
@@ -122,17 +140,23 @@ impl SecondFactors {
         Ok(on.is_some())
     }
 
-    pub async fn status(&self, user: &User) -> Result<Status, DomainError> {
-        let totp = match self.stored(&user.id).await? {
-            None => TotpState::Off,
-            Some((_, Some(_), _)) => TotpState::On,
-            Some((_, None, created_at)) if now_unix() - created_at > ENROLMENT_TTL_SECS => {
-                TotpState::Off
+    /// What the Security page shows `session`: an authenticator being set up
+    /// only to the session that began it.
+    pub async fn status(
+        &self,
+        user: &User,
+        session: &BrowserSession,
+    ) -> Result<Status, DomainError> {
+        let totp = if self.totp_on(&user.id).await? {
+            TotpState::On
+        } else {
+            match self.enrolling_in(&user.id, session).await? {
+                Some(secret) => TotpState::Enrolling {
+                    secret: totp::encoded(&secret),
+                    uri: totp::otpauth_uri(&secret, &user.email),
+                },
+                None => TotpState::Off,
             }
-            Some((secret, None, _)) => TotpState::Enrolling {
-                secret: totp::encoded(&secret),
-                uri: totp::otpauth_uri(&secret, &user.email),
-            },
         };
         let (left,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
@@ -148,7 +172,11 @@ impl SecondFactors {
     }
 
     /// Makes a new secret for the user's app, not in force until confirmed.
-    pub async fn begin_totp(&self, user_id: &UserId) -> Result<(), DomainError> {
+    pub async fn begin_totp(
+        &self,
+        user_id: &UserId,
+        session: &BrowserSession,
+    ) -> Result<(), DomainError> {
         if self.totp_on(user_id).await? {
             return Err(DomainError::Refused(Refusal::TotpAlreadyOn));
         }
@@ -161,13 +189,14 @@ impl SecondFactors {
             .await?;
         sqlx::query(
             "INSERT INTO totp_factors (user_id, secret_key_id, secret_nonce, secret_ciphertext, \
-             created_at) VALUES ($1, $2, $3, $4, $5)",
+             created_at, enrolling_session) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(user_id)
         .bind(&sealed.key_id)
         .bind(&sealed.nonce)
         .bind(&sealed.ciphertext)
         .bind(now_unix())
+        .bind(session.key())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -179,14 +208,17 @@ impl SecondFactors {
     pub async fn confirm_totp(
         &self,
         user_id: &UserId,
+        session: &BrowserSession,
         code: &str,
     ) -> Result<RecoveryCodes, DomainError> {
         let now = now_unix();
-        let secret = match self.stored(user_id).await? {
-            Some((secret, None, created_at)) if now - created_at <= ENROLMENT_TTL_SECS => secret,
-            Some((_, Some(_), _)) => return Err(DomainError::Refused(Refusal::TotpAlreadyOn)),
-            _ => return Err(DomainError::Refused(Refusal::TotpNotEnrolling)),
-        };
+        if self.totp_on(user_id).await? {
+            return Err(DomainError::Refused(Refusal::TotpAlreadyOn));
+        }
+        let secret = self
+            .enrolling_in(user_id, session)
+            .await?
+            .ok_or(DomainError::Refused(Refusal::TotpNotEnrolling))?;
         let step = self
             .guarded(user_id, async {
                 Ok(totp::matching_step(&secret, code, now))
@@ -211,91 +243,10 @@ impl SecondFactors {
         if confirmed.rows_affected() != 1 {
             return Err(DomainError::Refused(Refusal::TotpAlreadyOn));
         }
-        let codes = self.replace_codes(&mut tx, user_id).await?;
+        let codes = self.replace_codes(&mut tx, user_id, session).await?;
         tx.commit().await?;
         tracing::info!(%user_id, "two-factor sign-in turned on");
         Ok(codes)
-    }
-
-    /// A new set of recovery codes; the old ones stop working.
-    pub async fn regenerate_codes(&self, user_id: &UserId) -> Result<RecoveryCodes, DomainError> {
-        if !self.any_on(user_id).await? {
-            return Err(DomainError::Refused(Refusal::TotpNotEnrolling));
-        }
-        let mut tx = self.db.pool().begin().await?;
-        let codes = self.replace_codes(&mut tx, user_id).await?;
-        tx.commit().await?;
-        Ok(codes)
-    }
-
-    /// A new set of recovery codes, also kept sealed for a few minutes
-    /// until the Security page shows them (after a form posted without
-    /// JavaScript, the answer itself is a redirect).
-    pub(super) async fn replace_codes(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        user_id: &UserId,
-    ) -> Result<RecoveryCodes, DomainError> {
-        let codes = recovery::replace_all(tx, user_id).await?;
-        let joined = Zeroizing::new(
-            codes
-                .0
-                .iter()
-                .map(|code| code.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
-        let sealed = self
-            .keyring
-            .seal(joined.as_bytes(), fresh_codes_binding(user_id))?;
-        sqlx::query("DELETE FROM fresh_recovery_codes WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO fresh_recovery_codes \
-             (user_id, codes_key_id, codes_nonce, codes_ciphertext, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(user_id)
-        .bind(&sealed.key_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
-        .bind(now_unix() + FRESH_CODES_TTL_SECS)
-        .execute(&mut **tx)
-        .await?;
-        Ok(codes)
-    }
-
-    /// The newest recovery codes if they have not been shown yet: answered
-    /// once, then forgotten.
-    pub async fn take_fresh_codes(&self, user_id: &UserId) -> Result<RecoveryCodes, DomainError> {
-        let row: Option<(String, String, String, i64)> = sqlx::query_as(
-            "DELETE FROM fresh_recovery_codes WHERE user_id = $1 \
-             RETURNING codes_key_id, codes_nonce, codes_ciphertext, expires_at",
-        )
-        .bind(user_id)
-        .fetch_optional(self.db.pool())
-        .await?;
-        let Some((key_id, nonce, ciphertext, expires_at)) = row else {
-            return Ok(RecoveryCodes(Vec::new()));
-        };
-        if expires_at <= now_unix() {
-            return Ok(RecoveryCodes(Vec::new()));
-        }
-        let sealed = Sealed {
-            key_id,
-            nonce,
-            ciphertext,
-        };
-        let joined = self.keyring.open(&sealed, fresh_codes_binding(user_id))?;
-        let joined = String::from_utf8_lossy(&joined);
-        Ok(RecoveryCodes(
-            joined
-                .lines()
-                .map(|code| Zeroizing::new(code.to_string()))
-                .collect(),
-        ))
     }
 
     /// Turns the authenticator off. With no passkey left either, the

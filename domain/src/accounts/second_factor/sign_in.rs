@@ -2,12 +2,16 @@
 //! (server-side, five minutes, bound to the browser by a secret cookie) for
 //! a TOTP code, a recovery code or a passkey (`passkey.rs`). Each code
 //! works once, on every instance:
-//! the database accepts it with a compare-and-swap, and guesses are
-//! throttled per account (slowed down, never locked out).
+//! the database accepts it with a compare-and-swap. Guesses are throttled
+//! per account (slowed down), bounded per waiting sign-in (then the password
+//! again) and per account (after 100 wrong in a row, authenticator codes stop
+//! working until a passkey or a recovery code signs in); the next sign-in
+//! learns how many wrong second steps came before it.
 
 use crate::error::Refusal;
 use model::UserId;
 use std::future::Future;
+use subtle::ConstantTimeEq as _;
 
 use super::{recovery, totp, SecondFactors};
 use crate::accounts::sessions::{hash_secret, SessionSecret};
@@ -16,6 +20,21 @@ use crate::clock::now_unix;
 use crate::error::DomainError;
 
 pub const PENDING_TTL_SECS: i64 = 5 * 60;
+/// Second steps one waiting sign-in may try; then the password is asked again.
+pub const ATTEMPTS_PER_SIGN_IN: i64 = 5;
+/// Wrong second steps in a row after which authenticator codes no longer sign
+/// in (NIST SP 800-63B §5.2.2 allows at most 100). A passkey or a recovery
+/// code still does, and makes codes work again.
+pub const FAILURES_BEFORE_CODES_STOP: i64 = 100;
+
+/// A completed second step.
+#[derive(Debug)]
+pub struct SecondStepDone {
+    pub user_id: UserId,
+    pub factor: Factor,
+    /// Wrong second steps since the account's previous sign-in.
+    pub failures_before: i64,
+}
 
 /// The secret a browser holds while its sign-in waits for the second step.
 pub type PendingSecret = SessionSecret;
@@ -138,14 +157,101 @@ impl SecondFactors {
         Ok(())
     }
 
-    /// Completes a waiting sign-in with a TOTP code or a recovery code;
-    /// answers whose it is and what completed it. The waiting sign-in is
-    /// used up only by success.
+    /// Counts one checked second step of a waiting sign-in, against the
+    /// sign-in and the account; answers the account's wrong steps before it.
+    /// Counted before the check, so parallel guesses cannot slip past a bound.
+    pub(super) async fn count_attempt(
+        &self,
+        user_id: &UserId,
+        pending_hash: &str,
+    ) -> Result<i64, DomainError> {
+        let counted = sqlx::query(
+            "UPDATE pending_sign_ins SET attempts = attempts + 1 \
+             WHERE id_hash = $1 AND attempts < $2 AND expires_at > $3",
+        )
+        .bind(pending_hash)
+        .bind(ATTEMPTS_PER_SIGN_IN)
+        .bind(now_unix())
+        .execute(self.db.pool())
+        .await?;
+        if counted.rows_affected() == 0 {
+            self.end_waiting(pending_hash).await?;
+            return Err(DomainError::Refused(Refusal::SecondStepTooManyTries));
+        }
+        let (failures,): (i64,) = sqlx::query_as(
+            "UPDATE users SET second_step_failures = second_step_failures + 1 WHERE id = $1 \
+             RETURNING second_step_failures",
+        )
+        .bind(user_id)
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(failures - 1)
+    }
+
+    /// A second step was wrong: the sign-in that used its last try ends.
+    pub(super) async fn wrong_step(&self, pending_hash: &str, refused: DomainError) -> DomainError {
+        let attempts: Result<Option<(i64,)>, _> =
+            sqlx::query_as("SELECT attempts FROM pending_sign_ins WHERE id_hash = $1")
+                .bind(pending_hash)
+                .fetch_optional(self.db.pool())
+                .await;
+        match attempts {
+            Ok(Some((attempts,))) if attempts >= ATTEMPTS_PER_SIGN_IN => {
+                match self.end_waiting(pending_hash).await {
+                    Ok(()) => DomainError::Refused(Refusal::SecondStepTooManyTries),
+                    Err(err) => err,
+                }
+            }
+            Ok(_) => refused,
+            Err(err) => err.into(),
+        }
+    }
+
+    async fn end_waiting(&self, pending_hash: &str) -> Result<(), DomainError> {
+        sqlx::query("DELETE FROM pending_sign_ins WHERE id_hash = $1")
+            .bind(pending_hash)
+            .execute(self.db.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The second step succeeded: the waiting sign-in is used up and the
+    /// account's count of wrong steps starts again (keeping any counted by a
+    /// parallel attempt meanwhile).
+    pub(super) async fn finish(
+        &self,
+        user_id: UserId,
+        pending_hash: &str,
+        factor: Factor,
+    ) -> Result<SecondStepDone, DomainError> {
+        self.use_up(pending_hash).await?;
+        let (counted,): (i64,) =
+            sqlx::query_as("SELECT second_step_failures FROM users WHERE id = $1")
+                .bind(&user_id)
+                .fetch_one(self.db.pool())
+                .await?;
+        sqlx::query(
+            "UPDATE users SET second_step_failures = second_step_failures - $1 WHERE id = $2",
+        )
+        .bind(counted)
+        .bind(&user_id)
+        .execute(self.db.pool())
+        .await?;
+        Ok(SecondStepDone {
+            user_id,
+            factor,
+            // The count included this successful step.
+            failures_before: (counted - 1).max(0),
+        })
+    }
+
+    /// Completes a waiting sign-in with a TOTP code or a recovery code. The
+    /// waiting sign-in is used up only by success or by its last try.
     pub async fn complete_sign_in(
         &self,
         pending: &str,
         code: &str,
-    ) -> Result<(UserId, Factor), DomainError> {
+    ) -> Result<SecondStepDone, DomainError> {
         let pending_hash = hash_secret(pending);
         let now = now_unix();
         let user_id = self.waiting(&pending_hash).await?;
@@ -157,10 +263,13 @@ impl SecondFactors {
             // Turned off meanwhile: sign in again, with the password alone.
             return Err(DomainError::Refused(Refusal::SecondStepExpired));
         }
-        let factor = self
+        let checked = self
             .guarded(&user_id, async {
+                let failures_before = self.count_attempt(&user_id, &pending_hash).await?;
+                let codes_work = failures_before < FAILURES_BEFORE_CODES_STOP;
                 let step = secret
                     .as_ref()
+                    .filter(|_| codes_work)
                     .and_then(|secret| totp::matching_step(secret, code, now));
                 if let Some(step) = step {
                     let accepted = sqlx::query(
@@ -173,14 +282,24 @@ impl SecondFactors {
                     .await?;
                     return Ok((accepted.rows_affected() == 1).then_some(Factor::Totp));
                 }
-                Ok(self
-                    .use_recovery_code(&user_id, code, now)
-                    .await?
-                    .then_some(Factor::RecoveryCode))
+                if self.use_recovery_code(&user_id, code, now).await? {
+                    return Ok(Some(Factor::RecoveryCode));
+                }
+                if codes_work {
+                    Ok(None)
+                } else {
+                    Err(DomainError::Refused(Refusal::AuthenticatorCodesStopped))
+                }
             })
-            .await?;
-        self.use_up(&pending_hash).await?;
-        Ok((user_id, factor))
+            .await;
+        let factor = match checked {
+            Ok(factor) => factor,
+            Err(err @ DomainError::Refused(Refusal::SecondFactorWrong)) => {
+                return Err(self.wrong_step(&pending_hash, err).await)
+            }
+            Err(err) => return Err(err),
+        };
+        self.finish(user_id, &pending_hash, factor).await
     }
 
     /// Marks the matching unused recovery code used; false if none matches.
@@ -199,10 +318,11 @@ impl SecondFactors {
         .bind(user_id)
         .fetch_all(self.db.pool())
         .await?;
-        let Some((id, _, _)) = unused
-            .into_iter()
-            .find(|(_, salt, code_hash)| recovery::hash(salt, code) == *code_hash)
-        else {
+        let Some((id, _, _)) = unused.into_iter().find(|(_, salt, code_hash)| {
+            // Constant time: how much of a hash matched says nothing.
+            let typed = recovery::hash(salt, code);
+            bool::from(typed.as_bytes().ct_eq(code_hash.as_bytes()))
+        }) else {
             return Ok(false);
         };
         let used =

@@ -122,7 +122,12 @@ impl Connections {
             .await;
         if stored.is_err() {
             // Nothing was stored: leave no grant behind at DigitalOcean either.
-            if let Err(err) = setup.client.revoke(&grant.access_token).await {
+            let refresh = Some(&grant.refresh_token);
+            if let Err(err) = setup
+                .client
+                .revoke_grant(&grant.access_token, refresh)
+                .await
+            {
                 tracing::warn!(error = %err, "could not revoke a grant Potions did not keep");
             }
         }

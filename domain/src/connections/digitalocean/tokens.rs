@@ -11,7 +11,7 @@ use crate::crypto::{Binding, Purpose, Sealed};
 use crate::db::new_id;
 use crate::error::DomainError;
 use crate::error::Refusal;
-use crate::providers::digitalocean::{AccessToken, TokenGrant};
+use crate::providers::digitalocean::{AccessToken, RefreshToken, TokenGrant};
 use model::{ConnectionId, UserId};
 
 pub(super) fn binding<'a>(
@@ -65,6 +65,7 @@ type TokenRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    i64,
 );
 
 /// What a refresh needs to know of a row.
@@ -74,6 +75,8 @@ pub(super) struct Tokens {
     pub(super) expires_at: Option<i64>,
     pub(super) access: Sealed,
     pub(super) refresh: Option<Sealed>,
+    /// A refresh was sent and its answer never came.
+    pub(super) refresh_outcome_unknown: bool,
 }
 
 impl Connections {
@@ -140,6 +143,8 @@ impl Connections {
             .await?,
         };
         let now = now_unix();
+        // The pair a Reconnect replaces, revoked once the new one is stored.
+        let mut superseded = None;
         let (id, replaced) = match existing {
             Some((id, stored_team, stored_name)) => {
                 if stored_team.as_deref() != Some(team.uuid.as_str()) {
@@ -148,11 +153,13 @@ impl Connections {
                         stored_name.unwrap_or_default(),
                     )));
                 }
+                superseded = self.tokens(user_id, &id).await.ok();
                 let pair = self.seal_pair(user_id, &id, grant)?;
                 pair.bind_to(sqlx::query(&format!(
                     "UPDATE connections SET {PAIR_COLUMNS}, team_name = $9, account_email = $10, \
                      ssh_key_id = $11, status = $12, last_verified_at = $13, \
                      token_version = token_version + 1, refresh_claimed_until = NULL, \
+                     refresh_outcome_unknown = 0, \
                      label = CASE WHEN $14 = '' THEN label ELSE $14 END WHERE user_id = $15 AND id = $16",
                 )))
                 .bind(&team.name)
@@ -214,6 +221,9 @@ impl Connections {
             }
         };
         tx.commit().await?;
+        if let Some(old) = superseded {
+            self.revoke_tokens(user_id, &id, &old).await;
+        }
         Ok(Some(Connected {
             connection: self.get(user_id, &id).await?,
             replaced,
@@ -227,7 +237,7 @@ impl Connections {
     ) -> Result<Tokens, DomainError> {
         let row: Option<TokenRow> = sqlx::query_as(
             "SELECT status, token_version, token_expires_at, token_key_id, token_nonce, token_ciphertext, \
-             refresh_key_id, refresh_nonce, refresh_ciphertext FROM connections \
+             refresh_key_id, refresh_nonce, refresh_ciphertext, refresh_outcome_unknown FROM connections \
              WHERE user_id = $1 AND id = $2 AND provider = $3",
         )
         .bind(user_id)
@@ -235,8 +245,18 @@ impl Connections {
         .bind(PROVIDER_DIGITALOCEAN)
         .fetch_optional(self.db.pool())
         .await?;
-        let (status, version, expires_at, key_id, nonce, ciphertext, r_key, r_nonce, r_cipher) =
-            row.ok_or(DomainError::Refused(Refusal::ConnectionNotFound))?;
+        let (
+            status,
+            version,
+            expires_at,
+            key_id,
+            nonce,
+            ciphertext,
+            r_key,
+            r_nonce,
+            r_cipher,
+            unknown,
+        ) = row.ok_or(DomainError::Refused(Refusal::ConnectionNotFound))?;
         let refresh = match (r_key, r_nonce, r_cipher) {
             (Some(key_id), Some(nonce), Some(ciphertext)) => Some(Sealed {
                 key_id,
@@ -255,6 +275,7 @@ impl Connections {
                 ciphertext,
             },
             refresh,
+            refresh_outcome_unknown: unknown != 0,
         })
     }
 
@@ -279,5 +300,49 @@ impl Connections {
             binding(user_id, id, Purpose::DigitalOceanAccessToken),
         )?;
         Ok(AccessToken::new(text))
+    }
+
+    /// Revokes a stored pair at DigitalOcean (its refresh token too, which
+    /// ends the grant); false when DigitalOcean could not be told.
+    pub(super) async fn revoke_tokens(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        tokens: &Tokens,
+    ) -> bool {
+        let opened = self.digitalocean_setup().and_then(|setup| {
+            let access = self.open_text(
+                &tokens.access,
+                binding(user_id, id, Purpose::DigitalOceanAccessToken),
+            )?;
+            let refresh = tokens
+                .refresh
+                .as_ref()
+                .map(|sealed| {
+                    self.open_text(
+                        sealed,
+                        binding(user_id, id, Purpose::DigitalOceanRefreshToken),
+                    )
+                })
+                .transpose()?;
+            Ok((
+                setup,
+                AccessToken::new(access),
+                refresh.map(RefreshToken::new),
+            ))
+        });
+        let revoked = match opened {
+            Ok((setup, access, refresh)) => {
+                setup.client.revoke_grant(&access, refresh.as_ref()).await
+            }
+            Err(err) => {
+                tracing::warn!(connection_id = %id, error = %err, "could not open tokens to revoke");
+                return false;
+            }
+        };
+        if let Err(err) = &revoked {
+            tracing::warn!(connection_id = %id, error = %err, "could not revoke at DigitalOcean");
+        }
+        revoked.is_ok()
     }
 }

@@ -64,17 +64,8 @@ impl Connections {
         user_id: &UserId,
         id: &ConnectionId,
     ) -> Result<Disconnected, DomainError> {
-        let revoked = match (
-            self.digitalocean_setup(),
-            self.current_access_token(user_id, id).await,
-        ) {
-            (Ok(setup), Ok(token)) => match setup.client.revoke(&token).await {
-                Ok(()) => Disconnected::Revoked,
-                Err(err) => {
-                    tracing::warn!(connection_id = %id, error = %err, "could not revoke at DigitalOcean");
-                    Disconnected::NotRevoked
-                }
-            },
+        let revoked = match self.tokens(user_id, id).await {
+            Ok(tokens) if self.revoke_tokens(user_id, id, &tokens).await => Disconnected::Revoked,
             _ => Disconnected::NotRevoked,
         };
         self.delete(user_id, id).await?;

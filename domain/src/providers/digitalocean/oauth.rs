@@ -228,15 +228,37 @@ impl DigitalOceanClient {
         .await
     }
 
-    /// Revokes the access token (and with it the grant).
-    pub async fn revoke(&self, token: &AccessToken) -> Result<(), DigitalOceanError> {
-        let authorization = crate::providers::http::bearer(token.expose_secret())
+    /// Revokes a grant: its refresh token first, which ends the grant
+    /// (RFC 7009 §2.1), then its access token, in case DigitalOcean kept it.
+    /// An access token that went with its grant is no failure.
+    pub async fn revoke_grant(
+        &self,
+        access: &AccessToken,
+        refresh: Option<&RefreshToken>,
+    ) -> Result<(), DigitalOceanError> {
+        let Some(refresh) = refresh else {
+            return self.revoke_token(access, access.expose_secret()).await;
+        };
+        self.revoke_token(access, refresh.expose_secret()).await?;
+        match self.revoke_token(access, access.expose_secret()).await {
+            Err(err) if matches!(err.kind, ErrorKind::OAuth(_)) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Revokes `token` (an access or a refresh token), authenticated by `bearer`.
+    async fn revoke_token(
+        &self,
+        bearer: &AccessToken,
+        token: &str,
+    ) -> Result<(), DigitalOceanError> {
+        let authorization = crate::providers::http::bearer(bearer.expose_secret())
             .ok_or_else(|| DigitalOceanError::new(ErrorKind::Transport))?;
         let request = self
             .http
             .post(self.oauth_url("revoke"))
             .header(reqwest::header::AUTHORIZATION, authorization)
-            .form(&[("token", token.expose_secret())]);
+            .form(&[("token", token)]);
         let raw = self.exchange(request).await?;
         tracing::debug!(status = raw.status, "digitalocean revoke answered");
         if raw.status == 200 {

@@ -58,7 +58,7 @@ impl<'a> HetznerProject<'a> {
         let _ = self
             .provisioning
             .connections
-            .note_failure(self.user_id, id, &err)
+            .note_failure(self.user_id, id, &self.token, &err)
             .await;
         let failure = provisioning_failure(&err);
         if matches!(failure, DomainError::Refused(Refusal::HetznerUnreachable)) {
