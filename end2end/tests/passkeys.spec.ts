@@ -39,6 +39,17 @@ test("add a passkey, then sign in with password and passkey", async ({ page }) =
   await expect(page.getByTestId("recovery-codes").locator("code")).toHaveCount(10);
   await expect(passkeys.getByRole("list", { name: "Your passkeys" })).toContainText("Virtual key");
   await expect(page.getByRole("button", { name: "Sign out everywhere else" })).toBeVisible();
+  // The form is empty again: neither the name nor the password stays on the page.
+  await expect(page.locator("#passkey-name")).toHaveValue("");
+  await expect(page.locator("#passkey-password")).toHaveValue("");
+  await expectAccessible(page);
+
+  // Each listed passkey has its own actions.
+  const listed = (name: string) => passkeys.getByRole("listitem").filter({ hasText: name });
+  await listed("Virtual key").locator("summary", { hasText: "Rename" }).click();
+  await listed("Virtual key").getByLabel("New name").fill("Work key");
+  await listed("Virtual key").getByRole("button", { name: "Save name" }).click();
+  await expect(passkeys.getByRole("list", { name: "Your passkeys" })).toContainText("Work key");
   await expectAccessible(page);
   const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
   expect(credentials).toHaveLength(1);
@@ -61,4 +72,13 @@ test("add a passkey, then sign in with password and passkey", async ({ page }) =
   await expect(page.getByText("with password and passkey")).toBeVisible();
   const used = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
   expect(used.credentials[0].signCount).toBeGreaterThan(0);
+
+  await page.goto("/account/security");
+  await hydrated(page);
+  const again = page.getByRole("region", { name: "Passkeys" });
+  const work = again.getByRole("listitem").filter({ hasText: "Work key" });
+  await work.locator("summary", { hasText: "Remove" }).click();
+  await work.getByLabel("Your password").fill(PASSWORD);
+  await work.getByRole("button", { name: "Remove passkey" }).click();
+  await expect(again.getByTestId("no-passkeys")).toBeVisible();
 });

@@ -87,11 +87,11 @@ pub struct PasskeySummary {
 /// The password asked again before a second factor changes.
 #[component]
 fn CurrentPassword(
-    id: &'static str,
+    #[prop(into)] id: String,
     #[prop(optional)] node_ref: NodeRef<leptos::html::Input>,
 ) -> impl IntoView {
     view! {
-        <Field id=id label="Your password">
+        <Field id=id.clone() label="Your password">
             <input
                 id=id
                 name="password"

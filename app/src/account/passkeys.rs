@@ -1,6 +1,7 @@
-//! Passkeys on Account → Security: add one (after the password), rename
-//! and remove (after the password) them. Adding runs a WebAuthn ceremony in
-//! the browser, so it needs JavaScript; renaming and removing do not.
+//! Passkeys on Account → Security: add one (after the password); each
+//! listed passkey has its own Rename and Remove (after the password).
+//! Adding runs a WebAuthn ceremony in the browser, so it needs JavaScript;
+//! renaming and removing are plain forms that do not.
 
 use leptos::prelude::*;
 
@@ -53,45 +54,105 @@ pub fn PasskeysSection(
         }
         .into_any();
     };
-    let has_passkeys = !passkeys.is_empty();
-    let choices = passkeys.clone();
+    let list = if passkeys.is_empty() {
+        view! { <p data-testid="no-passkeys">"No passkeys yet."</p> }.into_any()
+    } else {
+        view! { <PasskeyList passkeys rename remove /> }.into_any()
+    };
     view! {
         <p>
             "A passkey (your device's screen lock, or a security key) can be the second step \
                 instead of a code. Passkeys made here work at "<code>{origin}</code>"."
         </p>
-        {if has_passkeys {
-            view! { <PasskeyList passkeys /> }.into_any()
-        } else {
-            view! { <p data-testid="no-passkeys">"No passkeys yet."</p> }.into_any()
-        }}
-        <div class="form-grid">
-            <AddPasskeyForm add />
-            {has_passkeys.then(|| view! { <ChangePasskeyForms passkeys=choices rename remove /> })}
-        </div>
+        <ErrorNotice error=form_error(rename) />
+        <ErrorNotice error=form_error(remove) />
+        {list}
+        <AddPasskeyForm add />
     }
     .into_any()
 }
 
+/// Each passkey with its own actions, each a plain form folded in a
+/// `<details>`: reachable by keyboard, named for screen readers, and
+/// working without JavaScript.
 #[component]
-fn PasskeyList(passkeys: Vec<PasskeySummary>) -> impl IntoView {
+fn PasskeyList(
+    passkeys: Vec<PasskeySummary>,
+    rename: ServerAction<RenamePasskey>,
+    remove: ServerAction<RemovePasskey>,
+) -> impl IntoView {
     view! {
         <ul class="passkey-list" aria-label="Your passkeys">
             {passkeys
                 .into_iter()
-                .map(|passkey| {
-                    view! {
-                        <li>
-                            <strong>{passkey.name}</strong>
-                            <span class="muted">
-                                " Added " {format_time(passkey.created_at)} ", last used "
-                                {format_optional_time(passkey.last_used_at)}
-                            </span>
-                        </li>
-                    }
-                })
+                .map(|passkey| view! { <PasskeyItem passkey rename remove /> })
                 .collect_view()}
         </ul>
+    }
+}
+
+#[component]
+fn PasskeyItem(
+    passkey: PasskeySummary,
+    rename: ServerAction<RenamePasskey>,
+    remove: ServerAction<RemovePasskey>,
+) -> impl IntoView {
+    let PasskeySummary {
+        id,
+        name,
+        created_at,
+        last_used_at,
+    } = passkey;
+    let name_input = format!("rename-{id}");
+    let password_input = format!("remove-{id}");
+    // Each form's children are a closure of their own: one copy each.
+    let (rename_id, remove_id) = (id.clone(), id);
+    let current_name = name.clone();
+    view! {
+        <li class="passkey">
+            <div>
+                <strong>{name.clone()}</strong>
+                <span class="muted">
+                    " Added " {format_time(created_at)} ", last used "
+                    {format_optional_time(last_used_at)}
+                </span>
+            </div>
+            <details class="passkey-action">
+                <summary>"Rename" <span class="visually-hidden">" " {name.clone()}</span></summary>
+                <ActionForm action=rename>
+                    <input type="hidden" name="id" value=rename_id />
+                    <Field id=name_input.clone() label="New name">
+                        <input
+                            id=name_input
+                            name="name"
+                            type="text"
+                            required
+                            maxlength="64"
+                            value=current_name
+                        />
+                    </Field>
+                    <SubmitButton
+                        pending=rename.pending()
+                        label="Save name"
+                        busy_label="Renaming…"
+                        variant="secondary"
+                    />
+                </ActionForm>
+            </details>
+            <details class="passkey-action">
+                <summary>"Remove" <span class="visually-hidden">" " {name}</span></summary>
+                <ActionForm action=remove>
+                    <input type="hidden" name="id" value=remove_id />
+                    <CurrentPassword id=password_input />
+                    <SubmitButton
+                        pending=remove.pending()
+                        label="Remove passkey"
+                        busy_label="Removing…"
+                        variant="danger"
+                    />
+                </ActionForm>
+            </details>
+        </li>
     }
 }
 
@@ -101,6 +162,16 @@ fn AddPasskeyForm(add: AddPasskey) -> impl IntoView {
     let name = NodeRef::<leptos::html::Input>::new();
     let password = NodeRef::<leptos::html::Input>::new();
     let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    // Added: the form is empty again, the typed password gone from the page.
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(_))) {
+            for input in [name, password] {
+                if let Some(el) = input.get() {
+                    el.set_value("");
+                }
+            }
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let value = |input: NodeRef<leptos::html::Input>| {
@@ -138,58 +209,5 @@ fn AddPasskeyForm(add: AddPasskey) -> impl IntoView {
                 variant="secondary"
             />
         </form>
-    }
-}
-
-/// Renaming and removing: plain forms, one passkey chosen from a menu.
-#[component]
-fn ChangePasskeyForms(
-    passkeys: Vec<PasskeySummary>,
-    rename: ServerAction<RenamePasskey>,
-    remove: ServerAction<RemovePasskey>,
-) -> impl IntoView {
-    let rename_menu = passkey_menu("rename-passkey-id", &passkeys);
-    let remove_menu = passkey_menu("remove-passkey-id", &passkeys);
-    view! {
-        <ActionForm action=rename attr:aria-labelledby="rename-passkey-title">
-            <h3 id="rename-passkey-title">"Rename a passkey"</h3>
-            <ErrorNotice error=form_error(rename) />
-            {rename_menu}
-            <Field id="rename-passkey-name" label="New name">
-                <input id="rename-passkey-name" name="name" type="text" required maxlength="64" />
-            </Field>
-            <SubmitButton
-                pending=rename.pending()
-                label="Rename"
-                busy_label="Renaming…"
-                variant="secondary"
-            />
-        </ActionForm>
-        <ActionForm action=remove attr:aria-labelledby="remove-passkey-title">
-            <h3 id="remove-passkey-title">"Remove a passkey"</h3>
-            <ErrorNotice error=form_error(remove) />
-            {remove_menu}
-            <CurrentPassword id="remove-passkey-password" />
-            <SubmitButton
-                pending=remove.pending()
-                label="Remove passkey"
-                busy_label="Removing…"
-                variant="danger"
-            />
-        </ActionForm>
-    }
-}
-
-fn passkey_menu(id: &'static str, passkeys: &[PasskeySummary]) -> impl IntoView {
-    let options = passkeys
-        .iter()
-        .map(|p| view! { <option value=p.id.clone()>{p.name.clone()}</option> })
-        .collect_view();
-    view! {
-        <Field id=id label="Passkey">
-            <select id=id name="id" required>
-                {options}
-            </select>
-        </Field>
     }
 }
