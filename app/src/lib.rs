@@ -24,7 +24,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::Router;
 
-use crate::nav::{SessionWarning, TopNav};
+use crate::nav::TopNav;
 use crate::routes::AppRoutes;
 use crate::session::Auth;
 
@@ -111,7 +111,6 @@ fn Layout() -> impl IntoView {
         </a>
         <TopNav />
         <main id="main" class="page">
-            <SessionWarning />
             <AppRoutes />
         </main>
     }

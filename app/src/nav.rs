@@ -1,5 +1,5 @@
-//! The top navigation (product name, Dashboard, the user's avatar) and the
-//! session's warning shown above every page.
+//! The top navigation: product name, Dashboard, the user's avatar, and the
+//! session's warning (shown on every page) when the server has one.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -28,6 +28,21 @@ pub fn TopNav() -> impl IntoView {
                             Ok(Some(user)) => {
                                 let label = format!("Account ({})", user.email);
                                 let initials = user.initials();
+                                let warning = user
+                                    .warning
+                                    .map(|warning| {
+                                        // The session's warning, on its own row of the bar.
+                                        view! {
+                                            <p
+                                                class="notice notice-warning topnav-warning"
+                                                role="status"
+                                            >
+                                                {warning}
+                                                " "
+                                                <A href=ACTIVITY>"Review your activity"</A>
+                                            </p>
+                                        }
+                                    });
                                 view! {
                                     <A href=DASHBOARD attr:class="nav-link">
                                         "Dashboard"
@@ -40,6 +55,7 @@ pub fn TopNav() -> impl IntoView {
                                     >
                                         <span aria-hidden="true">{initials}</span>
                                     </A>
+                                    {warning}
                                 }
                                     .into_any()
                             }
@@ -59,28 +75,5 @@ pub fn TopNav() -> impl IntoView {
                 </Transition>
             </nav>
         </header>
-    }
-}
-
-/// A warning the server has for this session (wrong second steps tried
-/// before its sign-in), above every page.
-#[component]
-pub fn SessionWarning() -> impl IntoView {
-    let auth = use_auth();
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let warning = auth.user.await.ok().flatten()?.warning?;
-                Some(
-                    view! {
-                        <p class="notice notice-warning" role="status">
-                            {warning}
-                            " "
-                            <A href=ACTIVITY>"Review your activity"</A>
-                        </p>
-                    },
-                )
-            })}
-        </Transition>
     }
 }
