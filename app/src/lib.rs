@@ -15,6 +15,7 @@ pub mod paths;
 pub mod projects;
 pub mod providers;
 pub mod routes;
+pub mod servers;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -13,11 +13,11 @@ use crate::auth::{sign_in::SignInPage, sign_up::SignUpPage, verify::SecondStepPa
 use crate::connections::dashboard::DashboardPage;
 use crate::not_found::NotFoundPage;
 use crate::projects::{
-    delete_server::DeleteServerPage, project::ProjectPage, server::ServerPage,
-    ssh_keys::SshKeysPage,
+    delete_server::DeleteServerPage, project::ProjectPage, ssh_keys::SshKeysPage,
 };
 use crate::providers::digitalocean::connect::ConnectDigitalOceanPage;
 use crate::providers::hetzner::connect::ConnectHetznerPage;
+use crate::servers::page::ServerPage;
 
 /// A page as a lazy route: built with `--split`, the browser downloads its
 /// code when the page is first shown (the server names the chunk in a

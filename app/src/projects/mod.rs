@@ -1,14 +1,13 @@
 //! A project: the cloud project reached through one connection (the URL
 //! `/projects/:id` carries the connection's id). Its servers (each with its
-//! own page), creating and deleting them with live progress, and its SSH keys. Provider-neutral: the
-//! server functions ask the domain, which asks the connection's provider.
+//! own page, in `servers/`), creating and deleting them with live progress,
+//! and its SSH keys. Provider-neutral: the server functions ask the domain,
+//! which asks the connection's provider.
 
 pub mod create_server;
 pub mod delete_server;
 pub mod progress;
 pub mod project;
-pub mod server;
-mod server_actions;
 pub mod server_fns;
 pub mod ssh_keys;
 
@@ -17,7 +16,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use model::provisioning::{Server, ServerDetails};
+use model::provisioning::Server;
 
 use crate::connections::ConnectionStatus;
 use crate::providers::Provider;
@@ -31,17 +30,8 @@ pub struct ProjectOverview {
     pub servers: Vec<Server>,
 }
 
-/// A server's page: the project it is in, and the server in full.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ServerOverview {
-    pub connection_id: String,
-    pub provider: Provider,
-    pub label: String,
-    pub details: ServerDetails,
-}
-
 /// The connection id from the URL.
-fn connection_id_param() -> Memo<String> {
+pub(crate) fn connection_id_param() -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.read().get("id").unwrap_or_default())
 }
@@ -78,7 +68,7 @@ fn NotConnected() -> impl IntoView {
 }
 
 /// `NotConnected` for a missing connection, the usual notice otherwise.
-fn project_error(err: crate::error::AppError) -> AnyView {
+pub(crate) fn project_error(err: crate::error::AppError) -> AnyView {
     match err {
         crate::error::AppError(crate::error::Refusal::ConnectionNotFound) => {
             view! { <NotConnected /> }.into_any()

@@ -3,67 +3,10 @@
 
 use leptos::prelude::*;
 
-use model::provisioning::{CreateServerChoices, PowerAction, Progress, SshKey};
+use model::provisioning::{CreateServerChoices, Progress, SshKey};
 
-use super::{ProjectOverview, ServerOverview};
+use super::ProjectOverview;
 use crate::error::AppError;
-
-/// Changes Potions makes in a cloud, for the activity log.
-#[cfg(feature = "ssr")]
-mod cloud_changes {
-    use domain::activity::{Entry, Outcome, Target};
-    use domain::provisioning::{Changed, Refused};
-    use domain::DomainError;
-
-    use crate::ssr::AppState;
-
-    /// How a change turned out; `None` when it was refused before anything
-    /// was sent (a bad name, an unconfirmed delete), so nothing changed.
-    fn outcome<T>(result: &Result<Changed<T>, Refused>) -> Option<Outcome> {
-        match result {
-            Ok(_) => Some(Outcome::Ok),
-            Err(refused) if !refused.sent => None,
-            // No answer in time: it may have happened.
-            Err(Refused {
-                error:
-                    DomainError::Refused(domain::Refusal::HetznerUnreachable)
-                    | DomainError::Refused(domain::Refusal::DigitalOceanUnreachable),
-                ..
-            }) => Some(Outcome::Unknown),
-            Err(_) => Some(Outcome::Failed),
-        }
-    }
-
-    /// Records `action` on the resource `(id, name)` of connection `connection_id`.
-    pub async fn record<T>(
-        state: &AppState,
-        user_id: &model::UserId,
-        connection_id: &model::ConnectionId,
-        action: domain::activity::Action,
-        resource: (String, &str),
-        result: &Result<Changed<T>, Refused>,
-    ) {
-        let Some(outcome) = outcome(result) else {
-            return;
-        };
-        let Ok(connection) = state.connections.get(user_id, connection_id).await else {
-            return;
-        };
-        let (id, name) = resource;
-        let entry = Entry::new(action, outcome)
-            .on(connection_id, &connection.label)
-            .target(Target {
-                provider: connection.provider,
-                id,
-                name: name.trim().to_string(),
-            })
-            .provider_request(match result {
-                Ok(changed) => changed.provider_request_id.clone(),
-                Err(refused) => refused.provider_request_id.clone(),
-            });
-        crate::ssr::record(state, user_id, entry).await;
-    }
-}
 
 #[server(prefix = "/api", endpoint = "load_project", output = crate::wire::TextJson)]
 pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
@@ -93,22 +36,6 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
         }
     }
     Ok(overview)
-}
-
-/// One server of the project in full, for its page.
-#[server(prefix = "/api", endpoint = "load_server", output = crate::wire::TextJson)]
-pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, AppError> {
-    let id = model::ConnectionId::new(id);
-    let server_id = model::ServerId::new(server_id);
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let connection = state.connections.get(&user.id, &id).await?;
-    let details = state.provisioning.server(&user.id, &id, server_id).await?;
-    Ok(ServerOverview {
-        provider: crate::connections::server_fns::provider_of(&connection.provider)?,
-        label: connection.label,
-        connection_id: id.to_string(),
-        details,
-    })
 }
 
 #[server(prefix = "/api", endpoint = "load_create_server_choices", output = crate::wire::TextJson)]
@@ -151,7 +78,7 @@ pub async fn create_server(
         .unwrap_or_default();
     let name = name.to_ascii_lowercase();
     let resource = (server_id, name.as_str());
-    cloud_changes::record(
+    crate::ssr::cloud_changes::record(
         &state,
         &user.id,
         &id,
@@ -187,89 +114,6 @@ pub async fn read_provisioning_progress(id: String, actions: String) -> Result<P
     Ok(state.provisioning.progress(&user.id, &id, &ids).await?)
 }
 
-/// Starts a power action on a server whose status allows it; a plain form
-/// post then follows it on the server's page.
-#[server(prefix = "/api", endpoint = "power_server", output = crate::wire::TextJson)]
-pub async fn power_server(id: String, server_id: i64, action: PowerAction) -> Result<(), AppError> {
-    use domain::activity::Action;
-    let (id, server_id) = (
-        model::ConnectionId::new(id),
-        model::ServerId::new(server_id),
-    );
-    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
-    let started = state
-        .provisioning
-        .power(&user.id, &id, &server, action)
-        .await;
-    let recorded = match action {
-        PowerAction::PowerOn => Action::ServerPoweredOn,
-        PowerAction::ShutDown => Action::ServerShutDown,
-        PowerAction::PowerOff => Action::ServerPoweredOff,
-        PowerAction::Reboot => Action::ServerRebooted,
-        PowerAction::Reset => Action::ServerReset,
-    };
-    let resource = (server_id.to_string(), server.name.as_str());
-    cloud_changes::record(&state, &user.id, &id, recorded, resource, &started).await;
-    let actions: Vec<String> = started?.value.iter().map(i64::to_string).collect();
-    crate::ssr::redirect_to(&format!(
-        "{}?power={}&actions={}",
-        crate::paths::server(id.as_str(), server_id),
-        action.param(),
-        actions.join(",")
-    ));
-    Ok(())
-}
-
-/// Renames a server; a plain form post then goes back to its page
-/// (following DigitalOcean's `rename` action there).
-#[server(prefix = "/api", endpoint = "rename_server", output = crate::wire::TextJson)]
-pub async fn rename_server(id: String, server_id: i64, name: String) -> Result<(), AppError> {
-    let id = model::ConnectionId::new(id);
-    let server_id = model::ServerId::new(server_id);
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let renamed = state
-        .provisioning
-        .rename(&user.id, &id, server_id, &name)
-        .await;
-    let action = domain::activity::Action::ServerRenamed;
-    let resource = (server_id.to_string(), name.as_str());
-    cloud_changes::record(&state, &user.id, &id, action, resource, &renamed).await;
-    let actions: Vec<String> = renamed?.value.iter().map(i64::to_string).collect();
-    let page = crate::paths::server(id.as_str(), server_id);
-    crate::ssr::redirect_to(&if actions.is_empty() {
-        page
-    } else {
-        format!("{page}?renamed=1&actions={}", actions.join(","))
-    });
-    Ok(())
-}
-
-/// Sets (or, empty, resets) the reverse DNS name of one of a server's
-/// addresses (Hetzner); a plain form post then goes back to its page.
-#[server(prefix = "/api", endpoint = "set_reverse_dns", output = crate::wire::TextJson)]
-pub async fn set_reverse_dns(
-    id: String,
-    server_id: i64,
-    ip: String,
-    name: String,
-) -> Result<(), AppError> {
-    let (id, server_id) = (
-        model::ConnectionId::new(id),
-        model::ServerId::new(server_id),
-    );
-    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
-    let set = state
-        .provisioning
-        .set_reverse_dns(&user.id, &id, &server, &ip, &name)
-        .await;
-    let action = domain::activity::Action::ReverseDnsChanged;
-    let resource = (server_id.to_string(), server.name.as_str());
-    cloud_changes::record(&state, &user.id, &id, action, resource, &set).await;
-    set?;
-    crate::ssr::redirect_to(&crate::paths::server(id.as_str(), server_id));
-    Ok(())
-}
-
 #[server(prefix = "/api", endpoint = "delete_server", output = crate::wire::TextJson)]
 pub async fn delete_server(
     id: String,
@@ -284,7 +128,7 @@ pub async fn delete_server(
         .delete_server(&user.id, &id, server_id, &confirm_name)
         .await;
     let resource = (server_id.to_string(), confirm_name.as_str());
-    cloud_changes::record(
+    crate::ssr::cloud_changes::record(
         &state,
         &user.id,
         &id,
@@ -332,7 +176,7 @@ pub async fn add_ssh_key(
             Err(_) => String::new(),
         };
         let resource = (key_id, name.as_str());
-        cloud_changes::record(
+        crate::ssr::cloud_changes::record(
             &state,
             &user.id,
             &id,
@@ -360,7 +204,7 @@ pub async fn delete_ssh_key(id: String, key_id: i64) -> Result<(), AppError> {
         .delete_ssh_key(&user.id, &id, key_id)
         .await;
     let resource = (key_id.to_string(), "");
-    cloud_changes::record(
+    crate::ssr::cloud_changes::record(
         &state,
         &user.id,
         &id,

@@ -1,6 +1,7 @@
 //! Server-only plumbing for server functions: the shared state, the signed-in
 //! user, cookies and redirects. Never compiled into the browser build.
 
+pub mod cloud_changes;
 mod request;
 mod session;
 

@@ -14,10 +14,11 @@ pub use app::connections::server_fns::{
 };
 pub use app::projects::server_fns::{
     AddSshKey, CreateServer, DeleteServer, DeleteSshKey, ListSshKeys, LoadCreateServerChoices,
-    LoadProject, LoadServer, PowerServer, ReadProvisioningProgress, RenameServer, SetReverseDns,
+    LoadProject, ReadProvisioningProgress,
 };
 pub use app::providers::digitalocean::server_fns::{DigitaloceanSetUp, StartDigitaloceanConnect};
 pub use app::providers::hetzner::server_fns::{ConnectHetzner, ReplaceToken};
+pub use app::servers::server_fns::{LoadServer, PowerServer, RenameServer, SetReverseDns};
 pub use app::session::server_fns::CurrentUser;
 
 /// The path a server function answers at, e.g. `path_of::<SignUp>()`.

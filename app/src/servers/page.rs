@@ -8,14 +8,15 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::provisioning::PowerAction;
 
-use super::progress::{progress_now, ActionProgress, Following, Job};
-use super::server_actions::{PowerCard, RenameCard, ReverseDnsCard};
+use super::actions::{PowerCard, RenameCard, ReverseDnsCard};
 use super::server_fns::load_server;
-use super::{connection_id_param, project_error, ServerOverview};
+use super::ServerOverview;
 use crate::activity::recent::{server_changes, WhatPotionsDidHere};
 use crate::components::{Copyable, Loaded};
 use crate::format::format_optional_time;
 use crate::paths;
+use crate::projects::progress::{progress_now, ActionProgress, Following, Job};
+use crate::projects::{connection_id_param, project_error};
 
 const RENAMING: Job = Job {
     title: "Renaming",

@@ -1,0 +1,108 @@
+//! A server's page's server functions: the server in full, and the actions
+//! on it (power, rename, reverse DNS), each recorded in the activity log.
+
+use leptos::prelude::*;
+
+use model::provisioning::PowerAction;
+
+use super::ServerOverview;
+use crate::error::AppError;
+
+/// One server of the project in full, for its page.
+#[server(prefix = "/api", endpoint = "load_server", output = crate::wire::TextJson)]
+pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, AppError> {
+    let id = model::ConnectionId::new(id);
+    let server_id = model::ServerId::new(server_id);
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let connection = state.connections.get(&user.id, &id).await?;
+    let details = state.provisioning.server(&user.id, &id, server_id).await?;
+    Ok(ServerOverview {
+        provider: crate::connections::server_fns::provider_of(&connection.provider)?,
+        label: connection.label,
+        connection_id: id.to_string(),
+        details,
+    })
+}
+
+/// Starts a power action on a server whose status allows it; a plain form
+/// post then follows it on the server's page.
+#[server(prefix = "/api", endpoint = "power_server", output = crate::wire::TextJson)]
+pub async fn power_server(id: String, server_id: i64, action: PowerAction) -> Result<(), AppError> {
+    use domain::activity::Action;
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        model::ServerId::new(server_id),
+    );
+    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
+    let started = state
+        .provisioning
+        .power(&user.id, &id, &server, action)
+        .await;
+    let recorded = match action {
+        PowerAction::PowerOn => Action::ServerPoweredOn,
+        PowerAction::ShutDown => Action::ServerShutDown,
+        PowerAction::PowerOff => Action::ServerPoweredOff,
+        PowerAction::Reboot => Action::ServerRebooted,
+        PowerAction::Reset => Action::ServerReset,
+    };
+    let resource = (server_id.to_string(), server.name.as_str());
+    crate::ssr::cloud_changes::record(&state, &user.id, &id, recorded, resource, &started).await;
+    let actions: Vec<String> = started?.value.iter().map(i64::to_string).collect();
+    crate::ssr::redirect_to(&format!(
+        "{}?power={}&actions={}",
+        crate::paths::server(id.as_str(), server_id),
+        action.param(),
+        actions.join(",")
+    ));
+    Ok(())
+}
+
+/// Renames a server; a plain form post then goes back to its page
+/// (following DigitalOcean's `rename` action there).
+#[server(prefix = "/api", endpoint = "rename_server", output = crate::wire::TextJson)]
+pub async fn rename_server(id: String, server_id: i64, name: String) -> Result<(), AppError> {
+    let id = model::ConnectionId::new(id);
+    let server_id = model::ServerId::new(server_id);
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let renamed = state
+        .provisioning
+        .rename(&user.id, &id, server_id, &name)
+        .await;
+    let action = domain::activity::Action::ServerRenamed;
+    let resource = (server_id.to_string(), name.as_str());
+    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &renamed).await;
+    let actions: Vec<String> = renamed?.value.iter().map(i64::to_string).collect();
+    let page = crate::paths::server(id.as_str(), server_id);
+    crate::ssr::redirect_to(&if actions.is_empty() {
+        page
+    } else {
+        format!("{page}?renamed=1&actions={}", actions.join(","))
+    });
+    Ok(())
+}
+
+/// Sets (or, empty, resets) the reverse DNS name of one of a server's
+/// addresses (Hetzner); a plain form post then goes back to its page.
+#[server(prefix = "/api", endpoint = "set_reverse_dns", output = crate::wire::TextJson)]
+pub async fn set_reverse_dns(
+    id: String,
+    server_id: i64,
+    ip: String,
+    name: String,
+) -> Result<(), AppError> {
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        model::ServerId::new(server_id),
+    );
+    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
+    let set = state
+        .provisioning
+        .set_reverse_dns(&user.id, &id, &server, &ip, &name)
+        .await;
+    let action = domain::activity::Action::ReverseDnsChanged;
+    let resource = (server_id.to_string(), server.name.as_str());
+    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &set).await;
+    set?;
+    crate::ssr::redirect_to(&crate::paths::server(id.as_str(), server_id));
+    Ok(())
+}
