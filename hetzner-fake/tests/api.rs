@@ -665,3 +665,48 @@ async fn power_actions_change_the_status_and_lock_the_server_meanwhile() {
         .await;
     assert_eq!(code, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn protection_is_one_setting_and_refuses_deletion() {
+    let api = Api::start(fast()).await;
+    let p = api.fake.add_project("protected");
+    let t = Some(p.read_write_token.as_str());
+    let id = api.fake.seed_server(&p, "db", "cx22", "fsn1").unwrap();
+    let protect = |body: Value| {
+        let api = &api;
+        async move {
+            api.call(
+                Method::POST,
+                &format!("/servers/{id}/actions/change_protection"),
+                t,
+                Some(body),
+            )
+            .await
+        }
+    };
+    // Hetzner: delete and rebuild must have the same value.
+    let (code, _, mismatched) =
+        protect(serde_json::json!({ "delete": true, "rebuild": false })).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{mismatched}");
+    assert_eq!(mismatched["error"]["code"], "invalid_input");
+    let (code, _, action) = protect(serde_json::json!({ "delete": true, "rebuild": true })).await;
+    assert_eq!(code, StatusCode::CREATED, "{action}");
+    assert_eq!(action["action"]["command"], "change_protection");
+    let (_, _, server) = api
+        .call(Method::GET, &format!("/servers/{id}"), t, None)
+        .await;
+    assert_eq!(
+        server["server"]["protection"],
+        serde_json::json!({ "delete": true, "rebuild": true })
+    );
+    let (code, _, refused) = api
+        .call(Method::DELETE, &format!("/servers/{id}"), t, None)
+        .await;
+    assert_eq!(code, StatusCode::LOCKED, "{refused}");
+    assert_eq!(refused["error"]["code"], "protected");
+    protect(serde_json::json!({ "delete": false, "rebuild": false })).await;
+    let (code, _, _) = api
+        .call(Method::DELETE, &format!("/servers/{id}"), t, None)
+        .await;
+    assert!(code.is_success(), "unprotected, it goes");
+}

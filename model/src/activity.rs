@@ -72,6 +72,7 @@ actions! {
     ServerReset = "cloud.server.reset", "Server reset";
     ServerRenamed = "cloud.server.renamed", "Server renamed";
     ReverseDnsChanged = "cloud.server.reverse_dns_changed", "Reverse DNS changed";
+    ServerProtectionChanged = "cloud.server.protection_changed", "Server protection changed";
     SshKeyAdded = "cloud.ssh_key.added", "SSH key added";
     SshKeyRemoved = "cloud.ssh_key.removed", "SSH key removed";
 }

@@ -1,10 +1,10 @@
 //! The actions on a server's page, each a plain form that works without
-//! JavaScript: power, rename and reverse DNS.
+//! JavaScript: power, rename, reverse DNS and protection.
 
 use leptos::prelude::*;
 use model::provisioning::PowerAction;
 
-use super::server_fns::{PowerServer, RenameServer, SetReverseDns};
+use super::server_fns::{PowerServer, RenameServer, SetReverseDns, SetServerProtection};
 use super::ServerOverview;
 use crate::components::{form_error, hint_id, ErrorNotice, Field, SubmitButton};
 
@@ -163,4 +163,91 @@ pub fn ReverseDnsCard(overview: ServerOverview) -> impl IntoView {
         </section>
     }
         .into_any()
+}
+
+/// Delete and rebuild protection, one setting at Hetzner. Turning it off
+/// takes a safety net away, so it asks again: the server's name and the
+/// password. DigitalOcean has none, which the card says.
+#[component]
+pub fn ProtectionCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl IntoView {
+    let set = ServerAction::<SetServerProtection>::new();
+    // Changed: the page reads the server again (a plain post reloads it anyway).
+    Effect::new(move |_| {
+        if matches!(set.value().get(), Some(Ok(()))) {
+            refresh.update(|n| *n += 1);
+        }
+    });
+    let server = overview.details.server;
+    let id = overview.connection_id;
+    let body = if overview.provider != model::Provider::Hetzner {
+        view! {
+            <p class="muted">
+                "DigitalOcean has no delete or rebuild protection for droplets: \
+                    deleting one here always asks you to type its name first."
+            </p>
+        }
+        .into_any()
+    } else if server.delete_protected {
+        let confirm = format!("Type {} to confirm", server.name);
+        view! {
+            <p>"On: Hetzner refuses to delete or rebuild this server."</p>
+            <ActionForm action=set>
+                <ErrorNotice error=form_error(set) />
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="server_id" value=server.id.to_string() />
+                <input type="hidden" name="on" value="false" />
+                <div class="form-grid">
+                    <Field id="protection-name" label=confirm>
+                        <input
+                            id="protection-name"
+                            name="name"
+                            type="text"
+                            required
+                            autocomplete="off"
+                        />
+                    </Field>
+                    <Field id="protection-password" label="Your password">
+                        <input
+                            id="protection-password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            required
+                            maxlength="256"
+                        />
+                    </Field>
+                </div>
+                <SubmitButton
+                    pending=set.pending()
+                    label="Turn protection off"
+                    busy_label="Turning off…"
+                    variant="danger"
+                />
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p>"Off: this server can be deleted or rebuilt."</p>
+            <ActionForm action=set>
+                <ErrorNotice error=form_error(set) />
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="server_id" value=server.id.to_string() />
+                <input type="hidden" name="on" value="true" />
+                <SubmitButton
+                    pending=set.pending()
+                    label="Turn protection on"
+                    busy_label="Turning on…"
+                    variant="secondary"
+                />
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="protection-title">
+            <h2 id="protection-title">"Protection"</h2>
+            {body}
+        </section>
+    }
 }

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::provisioning::PowerAction;
 
-use super::actions::{PowerCard, RenameCard, ReverseDnsCard};
+use super::actions::{PowerCard, ProtectionCard, RenameCard, ReverseDnsCard};
 use super::server_fns::load_server;
 use super::ServerOverview;
 use crate::activity::recent::{server_changes, WhatPotionsDidHere};
@@ -84,6 +84,7 @@ pub fn ServerPage() -> impl IntoView {
             <PowerCard overview=overview.clone() />
             <RenameCard overview=overview.clone() />
             <ReverseDnsCard overview=overview.clone() />
+            <ProtectionCard overview=overview.clone() refresh />
             <WhatPotionsDidHere connection_id=overview.connection_id.clone() page=recent />
         </Loaded>
     }

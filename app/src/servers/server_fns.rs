@@ -1,5 +1,6 @@
 //! A server's page's server functions: the server in full, and the actions
-//! on it (power, rename, reverse DNS), each recorded in the activity log.
+//! on it (power, rename, reverse DNS, protection), each recorded in the
+//! activity log.
 
 use leptos::prelude::*;
 
@@ -100,6 +101,39 @@ pub async fn set_reverse_dns(
         .set_reverse_dns(&user.id, &id, &server, &ip, &name)
         .await;
     let action = domain::activity::Action::ReverseDnsChanged;
+    let resource = (server_id.to_string(), server.name.as_str());
+    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &set).await;
+    set?;
+    crate::ssr::redirect_to(&crate::paths::server(id.as_str(), server_id));
+    Ok(())
+}
+
+/// Turns a server's protection on, or off after asking again (its name and
+/// the password: a safety net is taken away); a plain form post then goes
+/// back to its page.
+#[server(prefix = "/api", endpoint = "set_server_protection", output = crate::wire::TextJson)]
+pub async fn set_server_protection(
+    id: String,
+    server_id: i64,
+    on: bool,
+    name: Option<String>,
+    password: Option<String>,
+) -> Result<(), AppError> {
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        model::ServerId::new(server_id),
+    );
+    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
+    if !on {
+        let password = password.unwrap_or_default();
+        state.accounts.confirm_password(&user, &password).await?;
+    }
+    let typed = name.unwrap_or_default();
+    let set = state
+        .provisioning
+        .set_protection(&user.id, &id, &server, on, &typed)
+        .await;
+    let action = domain::activity::Action::ServerProtectionChanged;
     let resource = (server_id.to_string(), server.name.as_str());
     crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &set).await;
     set?;

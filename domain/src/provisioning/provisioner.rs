@@ -49,6 +49,13 @@ pub(crate) trait Provisioner {
         ip: &str,
         name: Option<&str>,
     ) -> Result<Changed<Vec<i64>>, Refused>;
+    /// Turns a server's delete and rebuild protection on or off (one
+    /// setting: Hetzner requires both equal); answers the action to follow.
+    async fn set_protection(
+        &self,
+        server_id: model::ServerId,
+        on: bool,
+    ) -> Result<Changed<Vec<i64>>, Refused>;
     /// Renames a server (`name` checked); answers any action ids to follow.
     async fn rename(
         &self,
@@ -232,6 +239,26 @@ impl Provisioning {
         on_provider!(self.open(user_id, id).await?, |p| p
             .set_reverse_dns(server.id, ip, name)
             .await)
+    }
+
+    /// Turns `server`'s protection on or off. Off, it must be named again
+    /// (`typed_name`), as every step that takes a safety net away.
+    pub async fn set_protection(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server: &Server,
+        on: bool,
+        typed_name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        if !on && typed_name.trim() != server.name {
+            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
+        }
+        let changed = on_provider!(self.open(user_id, id).await?, |p| p
+            .set_protection(server.id, on)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(changed)
     }
 
     /// Renames a server to `name`, once it is a valid host name.

@@ -110,9 +110,17 @@ pub(super) fn dispatch(
                 json!({ "server": render::server_json(server, &config) }),
             ))
         }
-        ("POST", ["servers", id, "actions", "change_dns_ptr"]) => {
+        (
+            "POST",
+            ["servers", id, "actions", setting @ ("change_dns_ptr" | "change_protection")],
+        ) => {
             let body = parse_body(body)?;
-            let action = world.change_dns_ptr(project, parse_id(id, "server")?, &body)?;
+            let server_id = parse_id(id, "server")?;
+            let action = if *setting == "change_dns_ptr" {
+                world.change_dns_ptr(project, server_id, &body)?
+            } else {
+                world.change_protection(project, server_id, &body)?
+            };
             let mut answer = Answer::ok(json!({ "action": render::action_json(&action) }));
             answer.status = StatusCode::CREATED;
             Ok(answer)

@@ -4,6 +4,7 @@
 
 mod dns;
 mod power;
+mod protection;
 mod rate_limit;
 mod resources;
 mod servers;

@@ -6,7 +6,8 @@
 
 use crate::support::{
     location, path_of, Backend, CreateServer, DeleteServer, ListActivity, LoadServer, PowerServer,
-    ReadProvisioningProgress, RenameServer, SetReverseDns, TestApp, WithDigitalOcean,
+    ReadProvisioningProgress, RenameServer, SetReverseDns, SetServerProtection, TestApp,
+    WithDigitalOcean, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use hetzner_fake::FakeProject;
@@ -18,11 +19,13 @@ on_both_databases!(
     hetzner_power_actions_follow_the_state_and_are_logged,
     a_server_is_renamed_within_the_rules,
     reverse_dns_is_set_per_address_on_hetzner_only,
+    protection_goes_on_at_once_and_off_after_asking_again,
 );
 on_both_backends!(
     a_droplet_is_shown_in_its_providers_words,
     droplet_power_actions_follow_the_state,
     a_droplet_is_renamed_by_its_action,
+    a_droplet_has_no_protection_and_says_so,
 );
 
 fn load(id: &str, server_id: i64) -> LoadServer {
@@ -611,4 +614,106 @@ async fn reverse_dns_is_set_per_address_on_hetzner_only(app: TestApp) {
         page.contains("mail.example.com") && page.contains("Set reverse DNS"),
         "{page}"
     );
+}
+
+fn protection(
+    id: &str,
+    server_id: i64,
+    on: bool,
+    name: &str,
+    password: &str,
+) -> SetServerProtection {
+    SetServerProtection {
+        id: id.into(),
+        server_id,
+        on,
+        name: Some(name.into()),
+        password: Some(password.into()),
+    }
+}
+
+/// Protection goes on at once; off takes a safety net away, so it asks
+/// again (the server's name and the password), and nothing is sent until
+/// both are right. Another user's server reads as not found. Each change is
+/// in the activity log.
+async fn protection_goes_on_at_once_and_off_after_asking_again(app: TestApp) {
+    let (cookie, _, id, server_id) = hetzner_server(&app, "db-1").await;
+    let page = app
+        .page(&format!("/projects/{id}/servers/{server_id}"), &cookie)
+        .await;
+    assert!(page.contains("Turn protection on"), "{page}");
+    app.invoke(protection(&id, server_id, true, "", ""), &cookie)
+        .await
+        .ok();
+    let details = app.invoke(load(&id, server_id), &cookie).await.ok().details;
+    assert!(details.server.delete_protected);
+    assert_eq!(details.rebuild_protected, Some(true));
+    let page = app
+        .page(&format!("/projects/{id}/servers/{server_id}"), &cookie)
+        .await;
+    assert!(page.contains("Type db-1 to confirm"), "{page}");
+
+    let sent = || {
+        app.fake.request_count(
+            "POST",
+            &format!("/v1/servers/{server_id}/actions/change_protection"),
+        )
+    };
+    let before = sent();
+    let misnamed = app
+        .invoke(protection(&id, server_id, false, "db-2", PASSWORD), &cookie)
+        .await;
+    assert_eq!(misnamed.refused(), AppError(Refusal::ConfirmationMismatch));
+    let unproven = app
+        .invoke(
+            protection(&id, server_id, false, "db-1", "not the password"),
+            &cookie,
+        )
+        .await;
+    assert_eq!(unproven.refused(), AppError(Refusal::WrongPassword));
+    assert_eq!(sent(), before, "nothing sent before both are right");
+    let mallory = app.sign_up("mallory@example.com").await;
+    let theirs = app
+        .invoke(
+            protection(&id, server_id, false, "db-1", PASSWORD),
+            &mallory,
+        )
+        .await;
+    assert_eq!(theirs.refused(), AppError(Refusal::ConnectionNotFound));
+    assert_eq!(sent(), before);
+
+    app.invoke(
+        protection(&id, server_id, false, " db-1 ", PASSWORD),
+        &cookie,
+    )
+    .await
+    .ok();
+    let details = app.invoke(load(&id, server_id), &cookie).await.ok().details;
+    assert!(!details.server.delete_protected);
+    assert_eq!(details.rebuild_protected, Some(false));
+    let logged = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.server.protection_changed' \
+                  AND outcome = 'ok' AND provider_request_id IS NOT NULL";
+    assert_eq!(app.count(logged).await, 2);
+}
+
+/// DigitalOcean has no protection for droplets: the page says so, and a
+/// request for it is refused before anything is sent.
+async fn a_droplet_has_no_protection_and_says_so(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let (cookie, id, server_id) = droplet_web_1(&w).await;
+    let page = w
+        .app
+        .page(&format!("/projects/{id}/servers/{server_id}"), &cookie)
+        .await;
+    assert!(
+        page.contains("DigitalOcean has no delete or rebuild protection"),
+        "{page}"
+    );
+    let refused = w
+        .app
+        .invoke(protection(&id, server_id, true, "", ""), &cookie)
+        .await;
+    assert_eq!(refused.refused(), AppError(Refusal::BadRequest));
 }

@@ -314,6 +314,16 @@ impl Provisioner for DigitalOceanTeam<'_> {
         Err(DomainError::Refused(Refusal::ReverseDnsFollowsName).into())
     }
 
+    /// DigitalOcean has no protection for droplets; the page says so and
+    /// offers nothing to call this.
+    async fn set_protection(
+        &self,
+        _: model::ServerId,
+        _: bool,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        Err(DomainError::Refused(Refusal::BadRequest).into())
+    }
+
     async fn rename(
         &self,
         server_id: model::ServerId,

@@ -52,6 +52,23 @@ impl<'a> HetznerProject<'a> {
         self.provisioning.connections.hetzner()
     }
 
+    /// A setting changed by a server action; answers the action to follow.
+    async fn change_setting(
+        &self,
+        server_id: model::ServerId,
+        command: &str,
+        body: &serde_json::Value,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let started = self
+            .client()
+            .server_action(&self.token, server_id.get(), command, Some(body))
+            .await;
+        match started {
+            Ok(answer) => Ok(Changed::new(vec![answer.value.id], answer.correlation_id)),
+            Err(err) => Err(self.refuse(err).await),
+        }
+    }
+
     /// Turns a Hetzner failure into the user's terms, noting a rejected token.
     async fn fail(&self, err: HetznerError) -> DomainError {
         let id = &self.connection.id;
@@ -287,14 +304,18 @@ impl Provisioner for HetznerProject<'_> {
         name: Option<&str>,
     ) -> Result<Changed<Vec<i64>>, Refused> {
         let body = serde_json::json!({ "ip": ip, "dns_ptr": name });
-        let started = self
-            .client()
-            .server_action(&self.token, server_id.get(), "change_dns_ptr", Some(&body))
-            .await;
-        match started {
-            Ok(answer) => Ok(Changed::new(vec![answer.value.id], answer.correlation_id)),
-            Err(err) => Err(self.refuse(err).await),
-        }
+        self.change_setting(server_id, "change_dns_ptr", &body)
+            .await
+    }
+
+    async fn set_protection(
+        &self,
+        server_id: model::ServerId,
+        on: bool,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let body = serde_json::json!({ "delete": on, "rebuild": on });
+        self.change_setting(server_id, "change_protection", &body)
+            .await
     }
 
     async fn rename(

@@ -18,7 +18,9 @@ pub use app::projects::server_fns::{
 };
 pub use app::providers::digitalocean::server_fns::{DigitaloceanSetUp, StartDigitaloceanConnect};
 pub use app::providers::hetzner::server_fns::{ConnectHetzner, ReplaceToken};
-pub use app::servers::server_fns::{LoadServer, PowerServer, RenameServer, SetReverseDns};
+pub use app::servers::server_fns::{
+    LoadServer, PowerServer, RenameServer, SetReverseDns, SetServerProtection,
+};
 pub use app::session::server_fns::CurrentUser;
 
 /// The path a server function answers at, e.g. `path_of::<SignUp>()`.
