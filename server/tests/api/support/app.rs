@@ -133,6 +133,18 @@ impl TestApp {
         backend: Backend,
         configure: impl FnOnce(&mut Settings),
     ) -> Option<Self> {
+        match Self::try_spawn_with(backend, configure).await {
+            Ok(app) => app,
+            Err(err) => panic!("server starts: {err:?}"),
+        }
+    }
+
+    /// As [`Self::spawn_with`], answering a failure to start instead (an
+    /// address chosen beforehand may have been taken meanwhile).
+    pub async fn try_spawn_with(
+        backend: Backend,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Result<Option<Self>, server::StartError> {
         if std::env::var_os("POTIONS_TEST_LOG").is_some() {
             server::telemetry::init(server::config::LogFormat::Text);
         }
@@ -145,11 +157,14 @@ impl TestApp {
         .expect("fake Hetzner starts");
         let mut settings = test_settings(data_dir.path(), &fake);
         if let Backend::Postgres = backend {
-            settings.database_url = Some(fresh_postgres_database().await?);
+            match fresh_postgres_database().await {
+                Some(url) => settings.database_url = Some(url),
+                None => return Ok(None),
+            }
         }
         configure(&mut settings);
         let database_url = settings.database_url();
-        let server = Server::bind(&settings).await.expect("server starts");
+        let server = Server::bind(&settings).await?;
         let base_url = format!("http://{}", server.local_addr());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         // Serves until `stop`, not when the app is dropped part by part.
@@ -162,7 +177,7 @@ impl TestApp {
             .redirect(redirect::Policy::none())
             .build()
             .expect("client");
-        Some(Self {
+        Ok(Some(Self {
             base_url,
             client,
             database_url,
@@ -170,7 +185,7 @@ impl TestApp {
             data_dir,
             stop: Some(stop),
             serving: Some(serving),
-        })
+        }))
     }
 
     /// Another instance on the same database and keys, with settings changed

@@ -35,7 +35,7 @@ impl WithDigitalOcean {
     /// As [`Self::spawn`], with the test instance's settings changed by `configure`.
     pub async fn spawn_with(
         backend: Backend,
-        configure: impl FnOnce(&mut server::config::Settings),
+        configure: impl Fn(&mut server::config::Settings),
     ) -> Option<Self> {
         let fake = FakeDigitalOcean::start(FakeConfig {
             provisioning: std::time::Duration::from_millis(300),
@@ -48,23 +48,34 @@ impl WithDigitalOcean {
             "shark-password",
             &["Sammy's team", "Acme"],
         );
-        let port = free_port();
-        let registered = fake.add_app(
-            "Potions",
-            &format!("http://127.0.0.1:{port}/connect/digitalocean/callback"),
-        );
-        let app = TestApp::spawn_with(backend, |settings| {
-            settings.listen = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-            Self::configure(settings, &fake, &registered);
-            configure(settings);
-        })
-        .await?;
-        Some(Self {
-            app,
-            fake,
-            user,
-            registered,
-        })
+        // The callback URL names the port, so it is chosen before the
+        // instance starts; should anything take it meanwhile, another.
+        for attempt in 1.. {
+            let port = free_port();
+            let registered = fake.add_app(
+                "Potions",
+                &format!("http://127.0.0.1:{port}/connect/digitalocean/callback"),
+            );
+            let started = TestApp::try_spawn_with(backend, |settings| {
+                settings.listen = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+                Self::configure(settings, &fake, &registered);
+                configure(settings);
+            })
+            .await;
+            match started {
+                Ok(app) => {
+                    return Some(Self {
+                        app: app?,
+                        fake,
+                        user,
+                        registered,
+                    })
+                }
+                Err(server::StartError::Bind { .. }) if attempt < 5 => continue,
+                Err(err) => panic!("server starts: {err:?}"),
+            }
+        }
+        unreachable!("the loop returns")
     }
 
     /// DigitalOcean set up against `fake`, as Potions' app `registered`.
