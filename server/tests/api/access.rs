@@ -9,8 +9,8 @@ use crate::support::{
     ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecondSteps,
     LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress, RecheckConnection,
     RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey, RenameServer,
-    ReplaceToken, SetReverseDns, SignIn, SignOut, SignUp, StartDigitaloceanConnect, TestApp,
-    TurnOffTotp, VerifySignIn, PASSWORD,
+    ReplaceToken, SetReverseDns, SetServerProtection, SignIn, SignOut, SignUp,
+    StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -126,6 +126,16 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
                 ("id", id.clone()),
                 ("server_id", server.clone()),
                 ("action", "power_off".into()),
+            ],
+        ),
+        (
+            path_of::<SetServerProtection>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("on", "false".into()),
+                ("name", "owned-box".into()),
+                ("password", PASSWORD.into()),
             ],
         ),
         (
