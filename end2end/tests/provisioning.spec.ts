@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { FAKE_HETZNER } from "../playwright.config";
-import { expectAccessible, fakeProject, hydrated, signUp, uniqueEmail } from "./helpers";
+import { expectAccessible, fakeProject, hydrated, PASSWORD, signUp, uniqueEmail } from "./helpers";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGbPMoX0bNt1zjc8EpYw6iUR/sPVGGgVXAGdFn3jNWbp ada@laptop";
 
@@ -62,6 +62,18 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await expect(page.getByText("The server is running.")).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId("activity").filter({ hasText: "Server rebooted: e2e-web-1" })).toBeVisible();
   await expectAccessible(page);
+  // Protection: on at once; off only with the server's name and the password.
+  const protection = page.getByRole("region", { name: "Protection" });
+  await protection.getByRole("button", { name: "Turn protection on" }).click();
+  await expect(protection.getByLabel("Type e2e-web-1 to confirm")).toBeVisible();
+  await expectAccessible(page);
+  await protection.getByLabel("Type e2e-web-1 to confirm").fill("e2e-web-2");
+  await protection.getByLabel("Your password").fill(PASSWORD);
+  await protection.getByRole("button", { name: "Turn protection off" }).click();
+  await expect(protection.getByRole("alert")).toContainText("name");
+  await protection.getByLabel("Type e2e-web-1 to confirm").fill("e2e-web-1");
+  await protection.getByRole("button", { name: "Turn protection off" }).click();
+  await expect(protection.getByRole("button", { name: "Turn protection on" })).toBeVisible();
   await page.getByRole("link", { name: /^Back to / }).click();
   await expect(row).toBeVisible();
 
