@@ -187,15 +187,27 @@ pub fn ProtectionCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl 
             </p>
         }
         .into_any()
-    } else if server.delete_protected {
+    } else {
+        let on = server.delete_protected;
+        let (now, label, busy_label, variant) = if on {
+            (
+                "On: Hetzner refuses to delete or rebuild this server.",
+                "Turn protection off",
+                "Turning off…",
+                "danger",
+            )
+        } else {
+            (
+                "Off: this server can be deleted or rebuilt.",
+                "Turn protection on",
+                "Turning on…",
+                "secondary",
+            )
+        };
         let confirm = format!("Type {} to confirm", server.name);
-        view! {
-            <p>"On: Hetzner refuses to delete or rebuild this server."</p>
-            <ActionForm action=set>
-                <ErrorNotice error=form_error(set) />
-                <input type="hidden" name="id" value=id />
-                <input type="hidden" name="server_id" value=server.id.to_string() />
-                <input type="hidden" name="on" value="false" />
+        // Only taking the protection away asks again.
+        let ask_again = on.then(|| {
+            view! {
                 <div class="form-grid">
                     <Field id="protection-name" label=confirm>
                         <input
@@ -217,29 +229,17 @@ pub fn ProtectionCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl 
                         />
                     </Field>
                 </div>
-                <SubmitButton
-                    pending=set.pending()
-                    label="Turn protection off"
-                    busy_label="Turning off…"
-                    variant="danger"
-                />
-            </ActionForm>
-        }
-        .into_any()
-    } else {
+            }
+        });
         view! {
-            <p>"Off: this server can be deleted or rebuilt."</p>
+            <p>{now}</p>
             <ActionForm action=set>
                 <ErrorNotice error=form_error(set) />
                 <input type="hidden" name="id" value=id />
                 <input type="hidden" name="server_id" value=server.id.to_string() />
-                <input type="hidden" name="on" value="true" />
-                <SubmitButton
-                    pending=set.pending()
-                    label="Turn protection on"
-                    busy_label="Turning on…"
-                    variant="secondary"
-                />
+                <input type="hidden" name="on" value=(!on).to_string() />
+                {ask_again}
+                <SubmitButton pending=set.pending() label busy_label variant />
             </ActionForm>
         }
         .into_any()

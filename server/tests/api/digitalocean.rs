@@ -357,6 +357,40 @@ async fn digitalocean_failing_at_each_step(backend: Backend) {
     );
 }
 
+/// Re-checks connection `id` through the instance at `base`, giving up after
+/// `timeout`: its answer's status, or the client's error.
+async fn recheck_through(
+    w: &WithDigitalOcean,
+    base: &str,
+    cookie: &str,
+    id: &str,
+    timeout: Duration,
+) -> reqwest::Result<StatusCode> {
+    w.app
+        .client
+        .post(format!("{base}{}", path_of::<RecheckConnection>()))
+        .timeout(timeout)
+        .header(ACCEPT, "application/json")
+        .header(ORIGIN, base)
+        .header(COOKIE, cookie)
+        .form(&[("id", id)])
+        .send()
+        .await
+        .map(|res| res.status())
+}
+
+/// Every team's token expires within the hour, for Potions: its next use refreshes it.
+async fn in_its_last_day(w: &WithDigitalOcean) {
+    let sql = format!(
+        "UPDATE connections SET token_expires_at = {}",
+        domain::clock::now_unix() + 3600
+    );
+    sqlx::query(&sql)
+        .execute(&mut w.app.db().await)
+        .await
+        .unwrap();
+}
+
 async fn refresh_runs_once_across_instances(backend: Backend) {
     let Some(w) = WithDigitalOcean::spawn(backend).await else {
         return;
@@ -365,33 +399,17 @@ async fn refresh_runs_once_across_instances(backend: Backend) {
     let id = w.connect_team(&cookie, "Acme").await;
     let second = w.second_instance().await;
     // The token is in its last day (for Potions and DigitalOcean alike): the next use refreshes it.
-    let last_day = || async {
-        let sql = format!(
-            "UPDATE connections SET token_expires_at = {}",
-            domain::clock::now_unix() + 3600
-        );
-        sqlx::query(&sql)
-            .execute(&mut w.app.db().await)
-            .await
-            .unwrap();
-    };
+    let last_day = || in_its_last_day(&w);
     w.fake
         .advance_clock(Duration::from_secs(30 * 24 * 3600 - 3600));
     last_day().await;
     let exchanges_before = w.fake.request_count("POST", "/v1/oauth/token");
     let recheck = |base: String| {
-        let (client, cookie, id) = (w.app.client.clone(), cookie.clone(), id.clone());
+        let (w, cookie, id) = (&w, cookie.clone(), id.clone());
         async move {
-            client
-                .post(format!("{base}{}", path_of::<RecheckConnection>()))
-                .header(ACCEPT, "application/json")
-                .header(ORIGIN, &base)
-                .header(COOKIE, cookie)
-                .form(&[("id", id)])
-                .send()
+            recheck_through(w, &base, &cookie, &id, Duration::from_secs(30))
                 .await
                 .unwrap()
-                .status()
         }
     };
     let (a, b) = tokio::join!(recheck(w.app.base_url.clone()), recheck(second));
@@ -427,36 +445,8 @@ async fn refreshes_outlive_their_requests_and_are_never_resent_blind(backend: Ba
     };
     let cookie = w.app.sign_up("ada@example.com").await;
     let id = w.connect_team(&cookie, "Acme").await;
-    let last_day = || async {
-        let sql = format!(
-            "UPDATE connections SET token_expires_at = {}",
-            domain::clock::now_unix() + 3600
-        );
-        sqlx::query(&sql)
-            .execute(&mut w.app.db().await)
-            .await
-            .unwrap();
-    };
-    let recheck = |timeout: Duration| {
-        let (client, cookie, id, base) = (
-            w.app.client.clone(),
-            cookie.clone(),
-            id.clone(),
-            w.app.base_url.clone(),
-        );
-        async move {
-            client
-                .post(format!("{base}{}", path_of::<RecheckConnection>()))
-                .timeout(timeout)
-                .header(ACCEPT, "application/json")
-                .header(ORIGIN, &base)
-                .header(COOKIE, cookie)
-                .form(&[("id", id)])
-                .send()
-                .await
-                .map(|res| res.status())
-        }
-    };
+    let last_day = || in_its_last_day(&w);
+    let recheck = |timeout: Duration| recheck_through(&w, &w.app.base_url, &cookie, &id, timeout);
     let patient = Duration::from_secs(30);
     let version = "SELECT token_version FROM connections";
     let refreshes = || w.fake.request_count("POST", "/v1/oauth/token");
