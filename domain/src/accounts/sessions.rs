@@ -122,8 +122,15 @@ pub fn is_live(expires_at: i64, now: i64) -> bool {
 
 /// A signed-in browser, by the hash of its cookie's secret (as sessions are
 /// stored): what a flow begun in one browser is bound to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct BrowserSession(String);
+
+/// The hash is the session's key in the database: not printed either.
+impl std::fmt::Debug for BrowserSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BrowserSession(<redacted>)")
+    }
+}
 
 impl BrowserSession {
     pub fn of(secret: &str) -> Self {

@@ -19,7 +19,4 @@ pub use passkey::{PasskeyChallenge, PasskeyInfo, MAX_PASSKEYS, NAME_MAX_CHARS};
 pub use recovery::{RecoveryCodes, CODES_PER_SET};
 pub use relying_party::RelyingParty;
 pub use setup::{SecondFactors, Status, TotpState};
-pub use sign_in::{
-    Factor, PendingSecret, SecondStepDone, ATTEMPTS_PER_SIGN_IN, FAILURES_BEFORE_CODES_STOP,
-    PENDING_TTL_SECS,
-};
+pub use sign_in::{Factor, PendingSecret, SecondStepDone, PENDING_TTL_SECS};

@@ -290,26 +290,18 @@ impl SecondFactors {
         let state: PasskeyAuthentication = self
             .take_ceremony(ceremony, &user_id, &sign_in_purpose(&pending_hash))
             .await?;
-        let checked = self
-            .guarded(&user_id, async {
-                self.count_attempt(&user_id, &pending_hash).await?;
-                match rp.0.finish_passkey_authentication(&credential, &state) {
-                    Ok(result) => self.note_use(&user_id, &result).await,
-                    Err(err) => {
-                        tracing::info!(error = %err, "a passkey assertion was refused");
-                        Ok(None)
-                    }
+        let refused = Refusal::PasskeyRefused;
+        self.second_step(&user_id, &pending_hash, refused, |_| async {
+            match rp.0.finish_passkey_authentication(&credential, &state) {
+                Ok(result) => self.note_use(&user_id, &result).await,
+                Err(err) => {
+                    tracing::info!(error = %err, "a passkey assertion was refused");
+                    Ok(None)
                 }
-            })
-            .await;
-        match checked {
-            Ok(()) => self.finish(user_id, &pending_hash, Factor::Passkey).await,
-            Err(DomainError::Refused(Refusal::SecondFactorWrong)) => {
-                let refused = DomainError::Refused(Refusal::PasskeyRefused);
-                Err(self.wrong_step(&pending_hash, refused).await)
             }
-            Err(err) => Err(err),
-        }
+        })
+        .await?;
+        self.finish(user_id, &pending_hash, Factor::Passkey).await
     }
 
     /// Keeps the passkey's new counter and when it was used; `None` if the

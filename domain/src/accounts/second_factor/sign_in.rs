@@ -21,11 +21,11 @@ use crate::error::DomainError;
 
 pub const PENDING_TTL_SECS: i64 = 5 * 60;
 /// Second steps one waiting sign-in may try; then the password is asked again.
-pub const ATTEMPTS_PER_SIGN_IN: i64 = 5;
+const ATTEMPTS_PER_SIGN_IN: i64 = 5;
 /// Wrong second steps in a row after which authenticator codes no longer sign
 /// in (NIST SP 800-63B §5.2.2 allows at most 100). A passkey or a recovery
 /// code still does, and makes codes work again.
-pub const FAILURES_BEFORE_CODES_STOP: i64 = 100;
+const FAILURES_BEFORE_CODES_STOP: i64 = 100;
 
 /// A completed second step.
 #[derive(Debug)]
@@ -157,10 +157,38 @@ impl SecondFactors {
         Ok(())
     }
 
+    /// One second step of a waiting sign-in: throttled, counted against the
+    /// sign-in and the account before `check` runs (which is given the
+    /// account's wrong steps before this one), a wrong one answered with
+    /// `refused`, and the sign-in ended by its last wrong try.
+    pub(super) async fn second_step<T, F>(
+        &self,
+        user_id: &UserId,
+        pending_hash: &str,
+        refused: Refusal,
+        check: impl FnOnce(i64) -> F,
+    ) -> Result<T, DomainError>
+    where
+        F: Future<Output = Result<Option<T>, DomainError>>,
+    {
+        let checked = self
+            .guarded(user_id, async {
+                let failures_before = self.count_attempt(user_id, pending_hash).await?;
+                check(failures_before).await
+            })
+            .await;
+        match checked {
+            Err(DomainError::Refused(Refusal::SecondFactorWrong)) => Err(self
+                .wrong_step(pending_hash, DomainError::Refused(refused))
+                .await),
+            other => other,
+        }
+    }
+
     /// Counts one checked second step of a waiting sign-in, against the
     /// sign-in and the account; answers the account's wrong steps before it.
     /// Counted before the check, so parallel guesses cannot slip past a bound.
-    pub(super) async fn count_attempt(
+    async fn count_attempt(
         &self,
         user_id: &UserId,
         pending_hash: &str,
@@ -189,7 +217,7 @@ impl SecondFactors {
     }
 
     /// A second step was wrong: the sign-in that used its last try ends.
-    pub(super) async fn wrong_step(&self, pending_hash: &str, refused: DomainError) -> DomainError {
+    async fn wrong_step(&self, pending_hash: &str, refused: DomainError) -> DomainError {
         let attempts: Result<Option<(i64,)>, _> =
             sqlx::query_as("SELECT attempts FROM pending_sign_ins WHERE id_hash = $1")
                 .bind(pending_hash)
@@ -263,42 +291,41 @@ impl SecondFactors {
             // Turned off meanwhile: sign in again, with the password alone.
             return Err(DomainError::Refused(Refusal::SecondStepExpired));
         }
-        let checked = self
-            .guarded(&user_id, async {
-                let failures_before = self.count_attempt(&user_id, &pending_hash).await?;
-                let codes_work = failures_before < FAILURES_BEFORE_CODES_STOP;
-                let step = secret
-                    .as_ref()
-                    .filter(|_| codes_work)
-                    .and_then(|secret| totp::matching_step(secret, code, now));
-                if let Some(step) = step {
-                    let accepted = sqlx::query(
-                        "UPDATE totp_factors SET last_used_step = $1 \
+        let refused = Refusal::SecondFactorWrong;
+        let (user, secret) = (&user_id, &secret);
+        let factor = self
+            .second_step(
+                &user_id,
+                &pending_hash,
+                refused,
+                |failures_before| async move {
+                    let codes_work = failures_before < FAILURES_BEFORE_CODES_STOP;
+                    let step = secret
+                        .as_ref()
+                        .filter(|_| codes_work)
+                        .and_then(|secret| totp::matching_step(secret, code, now));
+                    if let Some(step) = step {
+                        let accepted = sqlx::query(
+                            "UPDATE totp_factors SET last_used_step = $1 \
                          WHERE user_id = $2 AND last_used_step < $1",
-                    )
-                    .bind(step)
-                    .bind(&user_id)
-                    .execute(self.db.pool())
-                    .await?;
-                    return Ok((accepted.rows_affected() == 1).then_some(Factor::Totp));
-                }
-                if self.use_recovery_code(&user_id, code, now).await? {
-                    return Ok(Some(Factor::RecoveryCode));
-                }
-                if codes_work {
-                    Ok(None)
-                } else {
-                    Err(DomainError::Refused(Refusal::AuthenticatorCodesStopped))
-                }
-            })
-            .await;
-        let factor = match checked {
-            Ok(factor) => factor,
-            Err(err @ DomainError::Refused(Refusal::SecondFactorWrong)) => {
-                return Err(self.wrong_step(&pending_hash, err).await)
-            }
-            Err(err) => return Err(err),
-        };
+                        )
+                        .bind(step)
+                        .bind(user)
+                        .execute(self.db.pool())
+                        .await?;
+                        return Ok((accepted.rows_affected() == 1).then_some(Factor::Totp));
+                    }
+                    if self.use_recovery_code(user, code, now).await? {
+                        return Ok(Some(Factor::RecoveryCode));
+                    }
+                    if codes_work {
+                        Ok(None)
+                    } else {
+                        Err(DomainError::Refused(Refusal::AuthenticatorCodesStopped))
+                    }
+                },
+            )
+            .await?;
         self.finish(user_id, &pending_hash, factor).await
     }
 

@@ -13,16 +13,15 @@ use model::{ConnectionId, UserId};
 use std::time::Duration;
 
 use super::failure::api_failure;
-use super::tokens::{binding, Tokens, PAIR_COLUMNS};
+use super::tokens::{Tokens, PAIR_COLUMNS};
 use super::PROVIDER_DIGITALOCEAN;
 use crate::activity::{ActivityLog, Entry, Outcome, RequestInfo};
 use crate::clock::now_unix;
 use crate::connections::record::ConnectionStatus;
 use crate::connections::store::FailedToken;
 use crate::connections::Connections;
-use crate::crypto::Purpose;
 use crate::error::DomainError;
-use crate::providers::digitalocean::{AccessToken, DigitalOceanError, ErrorKind, RefreshToken};
+use crate::providers::digitalocean::{AccessToken, DigitalOceanError, ErrorKind};
 
 /// Tokens live 30 days; Potions refreshes them in their last day.
 pub const REFRESH_AHEAD_SECS: i64 = 24 * 3600;
@@ -142,7 +141,7 @@ impl Connections {
         row: Tokens,
     ) -> Result<AccessToken, DomainError> {
         let setup = self.digitalocean_setup()?;
-        let Some(sealed) = &row.refresh else {
+        let Some(refresh) = self.open_refresh(user_id, id, &row)? else {
             self.mark_needs_attention(user_id, id, FailedToken::Version(row.version))
                 .await?;
             return Err(DomainError::Refused(Refusal::DigitalOceanAccessLost));
@@ -150,10 +149,6 @@ impl Connections {
         if row.refresh_outcome_unknown {
             self.settle_unknown_refresh(user_id, id, &row).await?;
         }
-        let refresh = RefreshToken::new(self.open_text(
-            sealed,
-            binding(user_id, id, Purpose::DigitalOceanRefreshToken),
-        )?);
         let grant = match setup.client.refresh(&setup.app, &refresh).await {
             Ok(grant) => grant,
             Err(err) if outcome_unknown(&err) => {
@@ -219,10 +214,7 @@ impl Connections {
         row: &Tokens,
     ) -> Result<(), DomainError> {
         let setup = self.digitalocean_setup()?;
-        let access = AccessToken::new(self.open_text(
-            &row.access,
-            binding(user_id, id, Purpose::DigitalOceanAccessToken),
-        )?);
+        let access = self.open_access(user_id, id, row)?;
         match setup.client.account(&access).await {
             Ok(_) => {
                 self.set_refresh_outcome_unknown(user_id, id, row.version, false)

@@ -295,11 +295,39 @@ impl Connections {
         id: &ConnectionId,
     ) -> Result<AccessToken, DomainError> {
         let row = self.tokens(user_id, id).await?;
+        self.open_access(user_id, id, &row)
+    }
+
+    /// The row's access token, opened.
+    pub(super) fn open_access(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        tokens: &Tokens,
+    ) -> Result<AccessToken, DomainError> {
         let text = self.open_text(
-            &row.access,
+            &tokens.access,
             binding(user_id, id, Purpose::DigitalOceanAccessToken),
         )?;
         Ok(AccessToken::new(text))
+    }
+
+    /// The row's refresh token, opened, if it has one.
+    pub(super) fn open_refresh(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        tokens: &Tokens,
+    ) -> Result<Option<RefreshToken>, DomainError> {
+        tokens
+            .refresh
+            .as_ref()
+            .map(|sealed| {
+                let purpose = Purpose::DigitalOceanRefreshToken;
+                let text = self.open_text(sealed, binding(user_id, id, purpose))?;
+                Ok(RefreshToken::new(text))
+            })
+            .transpose()
     }
 
     /// Revokes a stored pair at DigitalOcean (its refresh token too, which
@@ -311,25 +339,8 @@ impl Connections {
         tokens: &Tokens,
     ) -> bool {
         let opened = self.digitalocean_setup().and_then(|setup| {
-            let access = self.open_text(
-                &tokens.access,
-                binding(user_id, id, Purpose::DigitalOceanAccessToken),
-            )?;
-            let refresh = tokens
-                .refresh
-                .as_ref()
-                .map(|sealed| {
-                    self.open_text(
-                        sealed,
-                        binding(user_id, id, Purpose::DigitalOceanRefreshToken),
-                    )
-                })
-                .transpose()?;
-            Ok((
-                setup,
-                AccessToken::new(access),
-                refresh.map(RefreshToken::new),
-            ))
+            let access = self.open_access(user_id, id, tokens)?;
+            Ok((setup, access, self.open_refresh(user_id, id, tokens)?))
         });
         let revoked = match opened {
             Ok((setup, access, refresh)) => {
