@@ -48,14 +48,21 @@ pub fn droplet_json(d: &Droplet, now_ms: i64) -> Value {
             "v6": v6,
         })
     };
+    let features: Vec<&str> = [(d.ipv6.is_some(), "ipv6"), (d.backups, "backups")]
+        .into_iter()
+        .filter_map(|(on, feature)| on.then_some(feature))
+        .collect();
+    // Weekly, Sundays from midnight UTC: the plan Potions asks for.
+    let backup_window = d
+        .backups
+        .then(|| json!({ "start": "2026-12-13T00:00:00Z", "end": "2026-12-13T04:00:00Z" }));
     json!({
         "id": d.id, "name": d.name,
         "memory": size.map(|s| s.memory_mb).unwrap_or_default(),
         "vcpus": size.map(|s| s.vcpus).unwrap_or_default(),
-        "disk": size.map(|s| s.disk_gb).unwrap_or_default(),
+        "disk": d.disk_gb,
         "locked": false, "status": status.as_str(), "created_at": rfc3339(d.created_ms),
-        "features": if d.ipv6.is_some() { json!(["ipv6"]) } else { json!([]) },
-        "backup_ids": [], "next_backup_window": null, "snapshot_ids": [], "volume_ids": [],
+        "features": features, "backup_ids": [], "next_backup_window": backup_window, "snapshot_ids": [], "volume_ids": [],
         "image": catalogue::image(d.image).map(catalogue::image_json).unwrap_or(Value::Null),
         "size": size.map(catalogue::size_json).unwrap_or(Value::Null),
         "size_slug": d.size, "networks": networks, "region": region_object(d.region), "tags": d.tags,

@@ -92,8 +92,8 @@ impl ApiError {
             "forbidden" | "maintenance" | "resource_limit_exceeded" => StatusCode::FORBIDDEN,
             "not_found" => StatusCode::NOT_FOUND,
             "uniqueness_error" | "conflict" => StatusCode::CONFLICT,
-            "resource_unavailable" => StatusCode::PRECONDITION_FAILED,
-            "invalid_input" | "service_error" | "unsupported_error" => {
+            "resource_unavailable" | "server_not_stopped" => StatusCode::PRECONDITION_FAILED,
+            "invalid_input" | "invalid_server_type" | "service_error" | "unsupported_error" => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             "locked" | "protected" => StatusCode::LOCKED,

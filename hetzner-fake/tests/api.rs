@@ -710,3 +710,73 @@ async fn protection_is_one_setting_and_refuses_deletion() {
         .await;
     assert!(code.is_success(), "unprotected, it goes");
 }
+
+#[tokio::test]
+async fn backups_toggle_and_a_type_change_needs_the_server_off_and_a_disk_that_fits() {
+    let api = Api::start(fast()).await;
+    let p = api.fake.add_project("resize");
+    let t = Some(p.read_write_token.as_str());
+    let id = api.fake.seed_server(&p, "app", "cx22", "fsn1").unwrap();
+    let act = |command: &'static str, body: Option<Value>| {
+        let api = &api;
+        async move {
+            let path = format!("/servers/{id}/actions/{command}");
+            api.call(Method::POST, &path, t, body).await
+        }
+    };
+    let server = || async {
+        let (_, _, s) = api
+            .call(Method::GET, &format!("/servers/{id}"), t, None)
+            .await;
+        s["server"].clone()
+    };
+    let after_action = || tokio::time::sleep(Duration::from_millis(450));
+    let (code, _, on) = act("enable_backup", None).await;
+    assert_eq!(code, StatusCode::CREATED, "{on}");
+    assert!(server().await["backup_window"].is_string());
+    act("disable_backup", None).await;
+    assert!(server().await["backup_window"].is_null());
+
+    let to = |server_type: &str, upgrade_disk: bool| {
+        Some(serde_json::json!({ "server_type": server_type, "upgrade_disk": upgrade_disk }))
+    };
+    let (code, _, running) = act("change_type", to("ccx13", false)).await;
+    assert_eq!(code, StatusCode::PRECONDITION_FAILED, "{running}");
+    assert_eq!(running["error"]["code"], "server_not_stopped");
+    let power_off = || async {
+        act("poweroff", None).await;
+        after_action().await;
+    };
+    power_off().await;
+    let (code, _, arm) = act("change_type", to("cax11", false)).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{arm}");
+    assert_eq!(arm["error"]["code"], "invalid_server_type");
+    let (code, _, bigger) = act("change_type", to("ccx13", false)).await;
+    assert_eq!(code, StatusCode::CREATED, "{bigger}");
+    assert_eq!(bigger["action"]["command"], "change_type");
+    assert_eq!(server().await["status"], "migrating");
+    let (code, _, _) = act("poweron", None).await;
+    assert_eq!(code, StatusCode::LOCKED, "locked while the disk is copied");
+    after_action().await;
+    let now = server().await;
+    assert_eq!(
+        (now["status"].as_str(), now["server_type"]["name"].as_str()),
+        (Some("running"), Some("ccx13"))
+    );
+    assert_eq!(now["primary_disk_size"], 40, "the disk was kept");
+    power_off().await;
+    let (code, _, back) = act("change_type", to("cx22", true)).await;
+    assert_eq!(
+        code,
+        StatusCode::CREATED,
+        "a kept disk allows going back: {back}"
+    );
+    after_action().await;
+    power_off().await;
+    act("change_type", to("ccx13", true)).await;
+    after_action().await;
+    assert_eq!(server().await["primary_disk_size"], 80, "the disk grew");
+    power_off().await;
+    let (code, _, smaller) = act("change_type", to("cx22", false)).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{smaller}");
+}

@@ -73,6 +73,8 @@ actions! {
     ServerRenamed = "cloud.server.renamed", "Server renamed";
     ReverseDnsChanged = "cloud.server.reverse_dns_changed", "Reverse DNS changed";
     ServerProtectionChanged = "cloud.server.protection_changed", "Server protection changed";
+    ServerBackupsChanged = "cloud.server.backups_changed", "Server backups changed";
+    ServerResized = "cloud.server.resized", "Server resized";
     SshKeyAdded = "cloud.ssh_key.added", "SSH key added";
     SshKeyRemoved = "cloud.ssh_key.removed", "SSH key removed";
 }

@@ -74,6 +74,14 @@ impl Provider {
         }
     }
 
+    /// [`Self::size_word`] inside a sentence.
+    pub fn size_noun(self) -> &'static str {
+        match self {
+            Self::Hetzner => "server type",
+            Self::DigitalOcean => "size",
+        }
+    }
+
     /// Shown while the create form's menus load.
     pub fn loading_catalogue(self) -> &'static str {
         match self {

@@ -33,6 +33,9 @@ pub struct ServerDetails {
     /// `None` where the provider has no rebuild protection (DigitalOcean).
     pub rebuild_protected: Option<bool>,
     pub backups: bool,
+    /// The disk's size now: a resize that kept the disk keeps it, so a
+    /// smaller type than this one no longer fits.
+    pub disk_gb: f64,
     /// Each address with its reverse DNS name (Hetzner). DigitalOcean's
     /// follows the droplet's name, so it is empty there.
     pub reverse_dns: Vec<(String, String)>,

@@ -158,7 +158,7 @@ fn LocationField(
 
 /// E.g. `CX22 — 2 vCPU shared, 4 GB RAM, 40 GB disk, x86 — €4.51/month`;
 /// parts a provider does not have are left out.
-fn type_option_text(t: &Size, location: &str, currency: Currency) -> String {
+pub(crate) fn type_option_text(t: &Size, location: &str, currency: Currency) -> String {
     let cores = format!("{} vCPU {}", t.cores, t.cpu_type);
     let memory = format!("{} GB RAM", t.memory_gb);
     let disk = format!("{} GB disk", t.disk_gb);

@@ -1,10 +1,10 @@
 //! The actions on a server's page, each a plain form that works without
-//! JavaScript: power, rename, reverse DNS and protection.
+//! JavaScript: power, rename and reverse DNS.
 
 use leptos::prelude::*;
 use model::provisioning::PowerAction;
 
-use super::server_fns::{PowerServer, RenameServer, SetReverseDns, SetServerProtection};
+use super::server_fns::{PowerServer, RenameServer, SetReverseDns};
 use super::ServerOverview;
 use crate::components::{form_error, hint_id, ErrorNotice, Field, SubmitButton};
 
@@ -163,91 +163,4 @@ pub fn ReverseDnsCard(overview: ServerOverview) -> impl IntoView {
         </section>
     }
         .into_any()
-}
-
-/// Delete and rebuild protection, one setting at Hetzner. Turning it off
-/// takes a safety net away, so it asks again: the server's name and the
-/// password. DigitalOcean has none, which the card says.
-#[component]
-pub fn ProtectionCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl IntoView {
-    let set = ServerAction::<SetServerProtection>::new();
-    // Changed: the page reads the server again (a plain post reloads it anyway).
-    Effect::new(move |_| {
-        if matches!(set.value().get(), Some(Ok(()))) {
-            refresh.update(|n| *n += 1);
-        }
-    });
-    let server = overview.details.server;
-    let id = overview.connection_id;
-    let body = if overview.provider != model::Provider::Hetzner {
-        view! {
-            <p class="muted">
-                "DigitalOcean has no delete or rebuild protection for droplets: \
-                    deleting one here always asks you to type its name first."
-            </p>
-        }
-        .into_any()
-    } else {
-        let on = server.delete_protected;
-        let (now, label, busy_label, variant) = if on {
-            (
-                "On: Hetzner refuses to delete or rebuild this server.",
-                "Turn protection off",
-                "Turning off…",
-                "danger",
-            )
-        } else {
-            (
-                "Off: this server can be deleted or rebuilt.",
-                "Turn protection on",
-                "Turning on…",
-                "secondary",
-            )
-        };
-        let confirm = format!("Type {} to confirm", server.name);
-        // Only taking the protection away asks again.
-        let ask_again = on.then(|| {
-            view! {
-                <div class="form-grid">
-                    <Field id="protection-name" label=confirm>
-                        <input
-                            id="protection-name"
-                            name="name"
-                            type="text"
-                            required
-                            autocomplete="off"
-                        />
-                    </Field>
-                    <Field id="protection-password" label="Your password">
-                        <input
-                            id="protection-password"
-                            name="password"
-                            type="password"
-                            autocomplete="current-password"
-                            required
-                            maxlength="256"
-                        />
-                    </Field>
-                </div>
-            }
-        });
-        view! {
-            <p>{now}</p>
-            <ActionForm action=set>
-                <ErrorNotice error=form_error(set) />
-                <input type="hidden" name="id" value=id />
-                <input type="hidden" name="server_id" value=server.id.to_string() />
-                <input type="hidden" name="on" value=(!on).to_string() />
-                {ask_again}
-                <SubmitButton pending=set.pending() label busy_label variant />
-            </ActionForm>
-        }
-        .into_any()
-    };
-    view! {
-        <section class="card" aria-labelledby="protection-title">
-            <h2 id="protection-title">"Protection"</h2>
-            {body}
-        </section>
-    }
 }

@@ -1,15 +1,20 @@
 //! A server of a project, on its own page (`/projects/:id/servers/:server_id`):
 //! what it is as its provider describes it now (`page.rs`), the actions its
-//! state allows (`actions.rs`), and their server functions. Provider-neutral,
+//! state allows (power, rename and reverse DNS in `actions.rs`, protection
+//! and backups in `settings.rs`, `resize.rs`), the fields a destructive
+//! step asks again for (`ask_again.rs`), and their server functions. Provider-neutral,
 //! like `projects/`, whose progress and errors it shares.
 
 mod actions;
+mod ask_again;
 pub mod page;
+mod resize;
 pub mod server_fns;
+mod settings;
 
 use serde::{Deserialize, Serialize};
 
-use model::provisioning::ServerDetails;
+use model::provisioning::{ServerDetails, Size};
 
 use crate::providers::Provider;
 
@@ -20,4 +25,6 @@ pub struct ServerOverview {
     pub provider: Provider,
     pub label: String,
     pub details: ServerDetails,
+    /// The types or sizes it can change to, with their prices where it is.
+    pub resize_choices: Vec<Size>,
 }

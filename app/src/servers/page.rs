@@ -8,8 +8,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use model::provisioning::PowerAction;
 
-use super::actions::{PowerCard, ProtectionCard, RenameCard, ReverseDnsCard};
+use super::actions::{PowerCard, RenameCard, ReverseDnsCard};
+use super::resize::ResizeCard;
 use super::server_fns::load_server;
+use super::settings::{BackupsCard, ProtectionCard};
 use super::ServerOverview;
 use crate::activity::recent::{server_changes, WhatPotionsDidHere};
 use crate::components::{Copyable, Loaded};
@@ -23,6 +25,13 @@ const RENAMING: Job = Job {
     underway: "the server is being renamed",
     done: "Renamed.",
     failed_to: "rename the server",
+};
+
+const RESIZING: Job = Job {
+    title: "Resizing",
+    underway: "the server's disk is being copied to its new type",
+    done: "Resized.",
+    failed_to: "resize the server",
 };
 
 #[component]
@@ -53,6 +62,7 @@ pub fn ServerPage() -> impl IntoView {
                 failed_to: action.failed_to(),
             },
             None if query.get("renamed").is_some() => RENAMING,
+            None if query.get("resized").is_some() => RESIZING,
             None => return None,
         };
         Some((job, actions))
@@ -84,7 +94,9 @@ pub fn ServerPage() -> impl IntoView {
             <PowerCard overview=overview.clone() />
             <RenameCard overview=overview.clone() />
             <ReverseDnsCard overview=overview.clone() />
+            <ResizeCard overview=overview.clone() />
             <ProtectionCard overview=overview.clone() refresh />
+            <BackupsCard overview=overview.clone() refresh />
             <WhatPotionsDidHere connection_id=overview.connection_id.clone() page=recent />
         </Loaded>
     }
@@ -98,6 +110,7 @@ fn ServerDetailsCard(overview: ServerOverview) -> impl IntoView {
         provider,
         label,
         details,
+        ..
     } = overview;
     let server = details.server;
     let yes_no = |on: bool| if on { "On" } else { "Off" };

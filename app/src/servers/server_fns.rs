@@ -1,6 +1,6 @@
 //! A server's page's server functions: the server in full, and the actions
-//! on it (power, rename, reverse DNS, protection), each recorded in the
-//! activity log.
+//! on it (power, rename, reverse DNS, protection, backups, resize), each
+//! recorded in the activity log.
 
 use leptos::prelude::*;
 
@@ -17,11 +17,16 @@ pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, A
     let (user, state) = crate::ssr::user_and_state().await?;
     let connection = state.connections.get(&user.id, &id).await?;
     let details = state.provisioning.server(&user.id, &id, server_id).await?;
+    let resize_choices = state
+        .provisioning
+        .resize_choices(&user.id, &id, &details)
+        .await;
     Ok(ServerOverview {
         provider: crate::connections::server_fns::provider_of(&connection.provider)?,
         label: connection.label,
         connection_id: id.to_string(),
         details,
+        resize_choices,
     })
 }
 
@@ -125,8 +130,7 @@ pub async fn set_server_protection(
     );
     let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
     if !on {
-        let password = password.unwrap_or_default();
-        state.accounts.confirm_password(&user, &password).await?;
+        crate::ssr::ask_again(&state, &user, password).await?;
     }
     let typed = name.unwrap_or_default();
     let set = state
@@ -138,5 +142,72 @@ pub async fn set_server_protection(
     crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &set).await;
     set?;
     crate::ssr::redirect_to(&crate::paths::server(id.as_str(), server_id));
+    Ok(())
+}
+
+/// Turns a server's backups on, or off after asking again (its name and the
+/// password: off deletes the backups there are); a plain form post then
+/// goes back to its page.
+#[server(prefix = "/api", endpoint = "set_server_backups", output = crate::wire::TextJson)]
+pub async fn set_server_backups(
+    id: String,
+    server_id: i64,
+    on: bool,
+    name: Option<String>,
+    password: Option<String>,
+) -> Result<(), AppError> {
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        model::ServerId::new(server_id),
+    );
+    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
+    if !on {
+        crate::ssr::ask_again(&state, &user, password).await?;
+    }
+    let typed = name.unwrap_or_default();
+    let set = state
+        .provisioning
+        .set_backups(&user.id, &id, &server, on, &typed)
+        .await;
+    let action = domain::activity::Action::ServerBackupsChanged;
+    let resource = (server_id.to_string(), server.name.as_str());
+    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &set).await;
+    set?;
+    crate::ssr::redirect_to(&crate::paths::server(id.as_str(), server_id));
+    Ok(())
+}
+
+/// Changes a stopped server's type or size, keeping its disk unless
+/// `grow_disk` (permanent); a plain form post then follows the change on
+/// the server's page.
+#[server(prefix = "/api", endpoint = "resize_server", output = crate::wire::TextJson)]
+pub async fn resize_server(
+    id: String,
+    server_id: i64,
+    size: String,
+    #[server(default)] grow_disk: bool,
+) -> Result<(), AppError> {
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        model::ServerId::new(server_id),
+    );
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let details = state
+        .provisioning
+        .server_now(&user.id, &id, server_id)
+        .await?;
+    let resized = state
+        .provisioning
+        .resize(&user.id, &id, &details, &size, grow_disk)
+        .await;
+    let action = domain::activity::Action::ServerResized;
+    let resource = (server_id.to_string(), details.server.name.as_str());
+    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &resized).await;
+    let actions: Vec<String> = resized?.value.iter().map(i64::to_string).collect();
+    crate::ssr::redirect_to(&format!(
+        "{}?resized=1&actions={}",
+        crate::paths::server(id.as_str(), server_id),
+        actions.join(",")
+    ));
     Ok(())
 }

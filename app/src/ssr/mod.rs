@@ -1,10 +1,12 @@
 //! Server-only plumbing for server functions: the shared state, the signed-in
 //! user, cookies and redirects. Never compiled into the browser build.
 
+mod ask_again;
 pub mod cloud_changes;
 mod request;
 mod session;
 
+pub use ask_again::ask_again;
 pub use request::{
     client_address, redirect_plain_form_post, redirect_to, request_info, session_origin,
     ClientAddress,

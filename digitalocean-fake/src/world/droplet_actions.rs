@@ -1,12 +1,16 @@
 //! Droplet actions (`POST /v2/droplets/{id}/actions` with a `type`): power
-//! actions and `rename`. Each completes after the provisioning time; through
-//! a power action the droplet reads `active` or `off` as it was until then;
-//! a rename shows at once. A second action while one is pending is refused
-//! with 422, as DigitalOcean answers "pending event".
+//! actions, `rename`, `enable_backups`/`disable_backups` and `resize`. Each
+//! completes after the provisioning time; through a power action the
+//! droplet reads `active` or `off` as it was until then; a rename and a
+//! backups change show at once. A resize needs the droplet off, a size sold
+//! in its region whose disk holds the droplet's, and leaves it off. A second
+//! action while one is pending is refused with 422, as DigitalOcean answers
+//! "pending event".
 
 use serde_json::Value;
 
-use super::{Action, World};
+use super::{Action, DropletStatus, World};
+use crate::catalogue::{self, Size};
 use crate::error::ApiError;
 
 /// The power types: (type, on afterwards).
@@ -18,6 +22,46 @@ const TYPES: [(&str, bool); 5] = [
     ("power_cycle", true),
 ];
 
+/// What an action changes, once its body is read.
+enum Change<'a> {
+    Power(bool),
+    Rename(&'a str),
+    Backups(bool),
+    Resize { size: &'static Size, disk: bool },
+}
+
+fn change<'a>(kind: &str, body: &'a Value) -> Result<(&'static str, Change<'a>), ApiError> {
+    if let Some(&(kind, on_after)) = TYPES.iter().find(|(name, _)| *name == kind) {
+        return Ok((kind, Change::Power(on_after)));
+    }
+    match kind {
+        "rename" => match body.get("name").and_then(Value::as_str) {
+            Some(name) if super::resources::is_droplet_name(name) => {
+                Ok(("rename", Change::Rename(name)))
+            }
+            _ => Err(ApiError::unprocessable("Name is invalid.")),
+        },
+        "enable_backups" => {
+            let plan = body.pointer("/backup_policy/plan").and_then(Value::as_str);
+            if !matches!(plan, None | Some("daily" | "weekly")) {
+                return Err(ApiError::unprocessable("The backup plan is invalid."));
+            }
+            Ok(("enable_backups", Change::Backups(true)))
+        }
+        "disable_backups" => Ok(("disable_backups", Change::Backups(false))),
+        "resize" => {
+            let size = body
+                .get("size")
+                .and_then(Value::as_str)
+                .and_then(catalogue::size)
+                .ok_or_else(|| ApiError::unprocessable("You specified an invalid size."))?;
+            let disk = body.get("disk").and_then(Value::as_bool).unwrap_or(false);
+            Ok(("resize", Change::Resize { size, disk }))
+        }
+        _ => Err(ApiError::unprocessable("The action type is not supported.")),
+    }
+}
+
 impl World {
     pub fn droplet_action(
         &mut self,
@@ -27,15 +71,7 @@ impl World {
     ) -> Result<Action, ApiError> {
         let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
         let kind = body.get("type").and_then(Value::as_str).unwrap_or_default();
-        let new_name = body.get("name").and_then(Value::as_str);
-        let (kind, on_after) = match TYPES.iter().find(|(name, _)| *name == kind) {
-            Some(&(kind, on_after)) => (kind, Some(on_after)),
-            None if kind == "rename" => match new_name {
-                Some(name) if super::resources::is_droplet_name(name) => ("rename", None),
-                _ => return Err(ApiError::unprocessable("Name is invalid.")),
-            },
-            None => return Err(ApiError::unprocessable("The action type is not supported.")),
-        };
+        let (kind, change) = change(kind, body)?;
         let now = self.clock.now_ms();
         let duration = i64::try_from(self.config.provisioning.as_millis()).unwrap_or(i64::MAX);
         let action_id = self.next_id();
@@ -51,17 +87,38 @@ impl World {
                 "Droplet already has a pending event.",
             ));
         }
-        let on_before = droplet.status(now) == super::DropletStatus::Active;
+        let on_before = droplet.status(now) == DropletStatus::Active;
         let done_ms = now.saturating_add(duration);
-        match (on_after, new_name) {
-            (Some(on_after), _) => droplet.power = Some((on_before, on_after, done_ms)),
-            (None, Some(name)) => {
+        // Every action is pending until done, as a power action is.
+        let on_after = match change {
+            Change::Power(on_after) => on_after,
+            Change::Rename(name) => {
                 droplet.name = name.to_string();
-                // Pending until done, as a power action is.
-                droplet.power = Some((on_before, on_before, done_ms));
+                on_before
             }
-            (None, None) => {}
-        }
+            Change::Backups(on) => {
+                droplet.backups = on;
+                on_before
+            }
+            Change::Resize { size, disk } => {
+                if on_before {
+                    return Err(ApiError::unprocessable(
+                        "Droplet must be powered off before resizing.",
+                    ));
+                }
+                if !size.sold_in(droplet.region) || size.disk_gb < droplet.disk_gb {
+                    return Err(ApiError::unprocessable(
+                        "This size is not available for this Droplet.",
+                    ));
+                }
+                droplet.size = size.slug;
+                if disk {
+                    droplet.disk_gb = size.disk_gb;
+                }
+                false
+            }
+        };
+        droplet.power = Some((on_before, on_after, done_ms));
         let action = Action {
             id: action_id,
             kind,

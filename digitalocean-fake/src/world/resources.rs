@@ -54,8 +54,12 @@ pub struct Droplet {
     pub ipv6: Option<String>,
     /// Set by the admin API: `off` or `archive`.
     pub forced: Option<DropletStatus>,
-    /// The latest power action: (on before, on after, when it completes).
+    /// The latest action: (on before, on after, when it completes).
     pub power: Option<(bool, bool, i64)>,
+    /// Whether DigitalOcean's backups are on (`enable_backups`).
+    pub backups: bool,
+    /// The disk's size: a resize without `disk` keeps it.
+    pub disk_gb: i64,
 }
 
 impl Droplet {
@@ -271,6 +275,8 @@ impl World {
                 .then(|| format!("2a03:b0c0:3:d0::{:x}:1", rng.gen_range(0x100..0xffff))),
             forced: None,
             power: None,
+            backups: false,
+            disk_gb: size.disk_gb,
         };
         let team_record = self.team_or_404(team)?;
         if team_record.droplets.len() >= limit {

@@ -666,3 +666,79 @@ async fn faults_on_demand() {
         .await;
     assert!(hung.unwrap_err().is_timeout());
 }
+
+#[tokio::test]
+async fn backups_toggle_and_a_resize_needs_the_droplet_off_and_a_disk_that_fits() {
+    let s = Setup::new(FakeConfig {
+        provisioning: Duration::from_secs(30),
+        ..FakeConfig::default()
+    })
+    .await;
+    let t = s.tokens(POTIONS_SCOPES);
+    let body = json!({
+        "name": "db", "region": "fra1", "size": "s-1vcpu-1gb", "image": "ubuntu-24-04-x64",
+    });
+    let (_, _, created) = s
+        .call(Method::POST, "/v2/droplets", &t.access, Some(body))
+        .await;
+    let droplet_path = format!("/v2/droplets/{}", created["droplet"]["id"]);
+    let actions_path = format!("{droplet_path}/actions");
+    let act = |body: Value| {
+        let (s, t, path) = (&s, &t, &actions_path);
+        async move {
+            let answer = s.call(Method::POST, path, &t.access, Some(body)).await;
+            s.fake.advance_clock(Duration::from_secs(31));
+            answer
+        }
+    };
+    let droplet =
+        || async { s.call(Method::GET, &droplet_path, &t.access, None).await.2["droplet"].clone() };
+    s.fake.advance_clock(Duration::from_secs(31));
+
+    let weekly = json!({ "type": "enable_backups", "backup_policy": { "plan": "weekly", "weekday": "SUN", "hour": 0 } });
+    let (status, _, on) = act(weekly).await;
+    assert_eq!(status, StatusCode::CREATED, "{on}");
+    assert_eq!(on["action"]["type"], "enable_backups");
+    let now = droplet().await;
+    assert!(
+        now["features"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("backups")),
+        "{now}"
+    );
+    assert!(now["next_backup_window"]["start"].is_string());
+    let (status, _, bad_plan) =
+        act(json!({ "type": "enable_backups", "backup_policy": { "plan": "hourly" } })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad_plan}");
+    act(json!({ "type": "disable_backups" })).await;
+    assert!(droplet().await["next_backup_window"].is_null());
+
+    let resize = |size: &str, disk: bool| json!({ "type": "resize", "size": size, "disk": disk });
+    let (status, _, running) = act(resize("s-2vcpu-2gb", false)).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "active: {running}"
+    );
+    act(json!({ "type": "power_off" })).await;
+    let (status, _, kept) = act(resize("s-2vcpu-2gb", false)).await;
+    assert_eq!(status, StatusCode::CREATED, "{kept}");
+    let now = droplet().await;
+    assert_eq!(
+        (
+            now["size_slug"].as_str(),
+            now["disk"].as_i64(),
+            now["status"].as_str()
+        ),
+        (Some("s-2vcpu-2gb"), Some(25), Some("off"))
+    );
+    let (status, _, _) = act(resize("s-1vcpu-1gb", false)).await;
+    assert_eq!(status, StatusCode::CREATED, "a kept disk allows going back");
+    act(resize("s-2vcpu-2gb", true)).await;
+    assert_eq!(droplet().await["disk"], 60, "the disk grew");
+    let (status, _, smaller) = act(resize("s-1vcpu-1gb", false)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{smaller}");
+    let (status, _, not_sold) = act(resize("m-2vcpu-16gb", true)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{not_sold}");
+}

@@ -1,7 +1,8 @@
 //! Provisioning in a connected project or team: servers, SSH keys and the
 //! catalogue the create form offers, through the connection's access. One
 //! interface (`provisioner.rs`) with one implementation per provider
-//! (`hetzner/`, `digitalocean/`); a request checked against the
+//! (`hetzner/`, `digitalocean/`); the actions on one server, checked
+//! before they are sent (`server_actions.rs`); a request checked against the
 //! catalogue, and what changed, for the activity log (`changes.rs`). The web
 //! layer never names a provider.
 
@@ -9,6 +10,7 @@ mod changes;
 mod digitalocean;
 mod hetzner;
 mod provisioner;
+mod server_actions;
 
 pub use changes::{check_against, AddedKey, Changed, CreatedServer, NewServer, Refused};
 pub use model::provisioning::{

@@ -56,6 +56,20 @@ pub(crate) trait Provisioner {
         server_id: model::ServerId,
         on: bool,
     ) -> Result<Changed<Vec<i64>>, Refused>;
+    /// Turns the provider's automatic backups on or off.
+    async fn set_backups(
+        &self,
+        server_id: model::ServerId,
+        on: bool,
+    ) -> Result<Changed<Vec<i64>>, Refused>;
+    /// Changes a stopped server's type or size (`size` checked against the
+    /// catalogue); `grow_disk` makes the change permanent.
+    async fn resize(
+        &self,
+        server_id: model::ServerId,
+        size: &str,
+        grow_disk: bool,
+    ) -> Result<Changed<Vec<i64>>, Refused>;
     /// Renames a server (`name` checked); answers any action ids to follow.
     async fn rename(
         &self,
@@ -84,7 +98,7 @@ pub struct Provisioning {
 }
 
 /// A connection opened for provisioning, with its provider's implementation.
-enum Opened<'a> {
+pub(super) enum Opened<'a> {
     Hetzner(hetzner::HetznerProject<'a>),
     DigitalOcean(digitalocean::DigitalOceanTeam<'a>),
 }
@@ -98,6 +112,7 @@ macro_rules! on_provider {
         }
     };
 }
+pub(super) use on_provider;
 
 impl Opened<'_> {
     fn connection(&self) -> &Connection {
@@ -117,7 +132,7 @@ impl Provisioning {
     /// The connection with its provider's implementation, if provisioning
     /// may use it now: access the provider refused stops every call until
     /// it is restored.
-    async fn open<'a>(
+    pub(super) async fn open<'a>(
         &'a self,
         user_id: &'a UserId,
         id: &ConnectionId,
@@ -199,85 +214,6 @@ impl Provisioning {
             .await)?;
         self.project_changed(user_id, id).await;
         Ok(deleted)
-    }
-
-    /// Starts `action` on `server` (as [`Self::server`] read it), if its
-    /// status allows it; answers the provider's action ids to follow.
-    pub async fn power(
-        &self,
-        user_id: &UserId,
-        id: &ConnectionId,
-        server: &Server,
-        action: PowerAction,
-    ) -> Result<Changed<Vec<i64>>, Refused> {
-        if !action.allowed_when(&server.status) {
-            return Err(DomainError::Refused(Refusal::ServerStateDoesNotAllow).into());
-        }
-        on_provider!(self.open(user_id, id).await?, |p| p
-            .power(server.id, action)
-            .await)
-    }
-
-    /// Sets the reverse DNS of `ip`, one of `server`'s addresses (as
-    /// [`Self::server`] read it), to `name`; an empty name resets it.
-    pub async fn set_reverse_dns(
-        &self,
-        user_id: &UserId,
-        id: &ConnectionId,
-        server: &Server,
-        ip: &str,
-        name: &str,
-    ) -> Result<Changed<Vec<i64>>, Refused> {
-        let ip = ip.trim();
-        if Some(ip) != server.ipv4.as_deref() && Some(ip) != server.ipv6.as_deref() {
-            return Err(DomainError::Refused(Refusal::BadRequest).into());
-        }
-        let name = Some(name.trim()).filter(|name| !name.is_empty());
-        if name.is_some_and(|name| !model::limits::is_valid_server_name(name)) {
-            return Err(DomainError::Refused(Refusal::InvalidReverseDns).into());
-        }
-        on_provider!(self.open(user_id, id).await?, |p| p
-            .set_reverse_dns(server.id, ip, name)
-            .await)
-    }
-
-    /// Turns `server`'s protection on or off. Off, it must be named again
-    /// (`typed_name`), as every step that takes a safety net away.
-    pub async fn set_protection(
-        &self,
-        user_id: &UserId,
-        id: &ConnectionId,
-        server: &Server,
-        on: bool,
-        typed_name: &str,
-    ) -> Result<Changed<Vec<i64>>, Refused> {
-        if !on && typed_name.trim() != server.name {
-            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
-        }
-        let changed = on_provider!(self.open(user_id, id).await?, |p| p
-            .set_protection(server.id, on)
-            .await)?;
-        self.project_changed(user_id, id).await;
-        Ok(changed)
-    }
-
-    /// Renames a server to `name`, once it is a valid host name.
-    pub async fn rename(
-        &self,
-        user_id: &UserId,
-        id: &ConnectionId,
-        server_id: model::ServerId,
-        name: &str,
-    ) -> Result<Changed<Vec<i64>>, Refused> {
-        let name = name.trim();
-        if !model::limits::is_valid_server_name(name) {
-            return Err(DomainError::Refused(Refusal::InvalidServerName).into());
-        }
-        let renamed = on_provider!(self.open(user_id, id).await?, |p| p
-            .rename(server_id, name)
-            .await)?;
-        self.project_changed(user_id, id).await;
-        Ok(renamed)
     }
 
     /// One server of the connection in full, with its type's monthly price
@@ -365,7 +301,7 @@ impl Provisioning {
 
     /// The change happened at the provider whatever happens here: a failure
     /// to invalidate caches is logged, not reported as the change's.
-    async fn project_changed(&self, user_id: &UserId, id: &ConnectionId) {
+    pub(super) async fn project_changed(&self, user_id: &UserId, id: &ConnectionId) {
         if let Err(err) = self.connections.note_project_changed(user_id, id).await {
             tracing::warn!(error = %err, connection_id = %id, "project caches not invalidated");
         }

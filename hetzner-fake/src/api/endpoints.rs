@@ -125,6 +125,20 @@ pub(super) fn dispatch(
             answer.status = StatusCode::CREATED;
             Ok(answer)
         }
+        ("POST", ["servers", id, "actions", command @ ("enable_backup" | "disable_backup")]) => {
+            let on = *command == "enable_backup";
+            let action = world.set_backups(project, parse_id(id, "server")?, on)?;
+            let mut answer = Answer::ok(json!({ "action": render::action_json(&action) }));
+            answer.status = StatusCode::CREATED;
+            Ok(answer)
+        }
+        ("POST", ["servers", id, "actions", "change_type"]) => {
+            let body = parse_body(body)?;
+            let action = world.change_type(project, parse_id(id, "server")?, &body)?;
+            let mut answer = Answer::ok(json!({ "action": render::action_json(&action) }));
+            answer.status = StatusCode::CREATED;
+            Ok(answer)
+        }
         ("POST", ["servers", id, "actions", command]) if is_power_command(command) => {
             let action = world.power_action(project, parse_id(id, "server")?, command)?;
             let mut answer = Answer::ok(json!({ "action": render::action_json(&action) }));

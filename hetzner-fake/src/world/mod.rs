@@ -2,6 +2,7 @@
 //! project, the rate limit, and the calls that change servers and SSH keys
 //! are in the files beside this one.
 
+mod backups;
 mod dns;
 mod power;
 mod protection;

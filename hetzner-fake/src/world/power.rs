@@ -3,9 +3,9 @@
 //! `stopping`, or `running` through a reboot) and locks the server, as
 //! Hetzner does: a second action while one runs answers 423 `locked`.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::{Action, ProjectId, World};
+use super::{Action, ProjectId, Server, World};
 use crate::error::ApiError;
 
 /// The power commands: (command, on afterwards, status while it runs).
@@ -20,6 +20,24 @@ const COMMANDS: [(&str, bool, &str); 5] = [
 /// Whether `command` is a power action this fake models.
 pub fn is_power_command(command: &str) -> bool {
     COMMANDS.iter().any(|(name, _, _)| *name == command)
+}
+
+/// A server still being created, or in the middle of an action, is locked.
+pub(super) fn ensure_idle(
+    server: &Server,
+    duration: Duration,
+    now: Instant,
+) -> Result<(), ApiError> {
+    let busy = server.created_at.elapsed() < duration
+        || server.power_change.is_some_and(|(until, _)| now < until);
+    if busy {
+        return Err(ApiError::new(
+            http::StatusCode::LOCKED,
+            "locked",
+            "server is locked by another action",
+        ));
+    }
+    Ok(())
 }
 
 impl World {
@@ -40,15 +58,7 @@ impl World {
             .servers
             .get(&server_id)
             .ok_or_else(|| ApiError::not_found("server"))?;
-        let busy = server.created_at.elapsed() < duration
-            || server.power_change.is_some_and(|(until, _)| now < until);
-        if busy {
-            return Err(ApiError::new(
-                http::StatusCode::LOCKED,
-                "locked",
-                "server is locked by another action",
-            ));
-        }
+        ensure_idle(server, duration, now)?;
         let action = self.new_action(command, server_id, now, duration);
         let p = self.project_mut(project)?;
         if let Some(server) = p.servers.get_mut(&server_id) {

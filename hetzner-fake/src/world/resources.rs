@@ -26,6 +26,10 @@ pub struct Server {
     /// A power action under way: when it ends, and the status until then.
     /// The server is locked meanwhile.
     pub power_change: Option<(Instant, &'static str)>,
+    /// Daily backups' window while they are on (`enable_backup`).
+    pub backup_window: Option<&'static str>,
+    /// The disk's size: a type change without `upgrade_disk` keeps it.
+    pub disk_gb: i64,
 }
 
 #[derive(Debug, Clone)]

@@ -171,6 +171,8 @@ impl World {
             dns_ptrs: BTreeMap::new(),
             powered_on: true,
             power_change: None,
+            backup_window: None,
+            disk_gb: server_type.disk,
         }
     }
 

@@ -9,8 +9,8 @@ use crate::support::{
     ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecondSteps,
     LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress, RecheckConnection,
     RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey, RenameServer,
-    ReplaceToken, SetReverseDns, SetServerProtection, SignIn, SignOut, SignUp,
-    StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
+    ReplaceToken, ResizeServer, SetReverseDns, SetServerBackups, SetServerProtection, SignIn,
+    SignOut, SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -136,6 +136,24 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
                 ("on", "false".into()),
                 ("name", "owned-box".into()),
                 ("password", PASSWORD.into()),
+            ],
+        ),
+        (
+            path_of::<SetServerBackups>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("on", "false".into()),
+                ("name", "owned-box".into()),
+                ("password", PASSWORD.into()),
+            ],
+        ),
+        (
+            path_of::<ResizeServer>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("size", "ccx13".into()),
             ],
         ),
         (

@@ -23,6 +23,7 @@ mod provisioning;
 mod request_safety;
 mod reverse_proxy;
 mod second_factor;
+mod server_changes;
 mod server_page;
 mod sessions;
 mod sign_in_abuse;

@@ -28,7 +28,7 @@ on_both_backends!(
     a_droplet_has_no_protection_and_says_so,
 );
 
-fn load(id: &str, server_id: i64) -> LoadServer {
+pub(crate) fn load(id: &str, server_id: i64) -> LoadServer {
     LoadServer {
         id: id.into(),
         server_id,
@@ -47,7 +47,10 @@ fn watched(res: &reqwest::Response) -> i64 {
 
 /// Ada with a Hetzner project "Prod" connected and a running server `name`
 /// in it: (cookie, project, connection id, server id).
-async fn hetzner_server(app: &TestApp, name: &str) -> (String, FakeProject, String, i64) {
+pub(crate) async fn hetzner_server(
+    app: &TestApp,
+    name: &str,
+) -> (String, FakeProject, String, i64) {
     let cookie = app.sign_up("ada@example.com").await;
     let project = app.fake.add_project("p");
     let id = app
@@ -62,7 +65,7 @@ async fn hetzner_server(app: &TestApp, name: &str) -> (String, FakeProject, Stri
 
 /// Ada with the team "Acme" connected and a droplet `web-1` created there:
 /// (cookie, connection id, droplet id).
-async fn droplet_web_1(w: &WithDigitalOcean) -> (String, String, i64) {
+pub(crate) async fn droplet_web_1(w: &WithDigitalOcean) -> (String, String, i64) {
     let cookie = w.app.sign_up("ada@example.com").await;
     let id = w.connect_team(&cookie, "Acme").await;
     let form = [
@@ -239,7 +242,7 @@ fn power(id: &str, server_id: i64, action: PowerAction) -> PowerServer {
 }
 
 /// Follows the provider's actions named in a power form's redirect until done.
-async fn follow(app: &TestApp, cookie: &str, id: &str, to: &str) {
+pub(crate) async fn follow(app: &TestApp, cookie: &str, id: &str, to: &str) {
     let actions = to.split("actions=").nth(1).unwrap_or_default().to_string();
     let read = ReadProvisioningProgress {
         id: id.into(),

@@ -52,6 +52,7 @@ pub fn provisioning_failure(err: &HetznerError) -> DomainError {
         }
         ErrorKind::Protected => DomainError::Refused(Refusal::ServerProtected),
         ErrorKind::Locked => DomainError::Refused(Refusal::ServerLocked),
+        ErrorKind::ServerNotStopped => DomainError::Refused(Refusal::ServerStateDoesNotAllow),
         ErrorKind::NotFound => DomainError::Refused(Refusal::ServerNotFound),
         ErrorKind::InvalidInput { fields } => {
             DomainError::Refused(Refusal::InvalidServerRequest(fields.clone()))

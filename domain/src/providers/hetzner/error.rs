@@ -27,6 +27,8 @@ pub enum ErrorKind {
     Protected,
     /// The resource is busy with another action.
     Locked,
+    /// The action needs the server off (`server_not_stopped`).
+    ServerNotStopped,
     /// The resource changed meanwhile; retry.
     Conflict,
     /// A project limit, e.g. the number of servers.
@@ -100,6 +102,10 @@ impl HetznerError {
             "not_found" => ErrorKind::NotFound,
             "protected" => ErrorKind::Protected,
             "locked" => ErrorKind::Locked,
+            "server_not_stopped" => ErrorKind::ServerNotStopped,
+            "invalid_server_type" => ErrorKind::InvalidInput {
+                fields: vec!["server_type".into()],
+            },
             "conflict" => ErrorKind::Conflict,
             "resource_limit_exceeded" => ErrorKind::ResourceLimitExceeded {
                 limits: names("limits"),

@@ -108,6 +108,8 @@ pub struct Server {
     /// Set while Hetzner's backups are on.
     #[serde(default)]
     pub backup_window: Option<String>,
+    /// The disk's size in GB: a type change that kept the disk keeps it.
+    pub primary_disk_size: f64,
 }
 
 /// The usable address of an IPv6 /64: the network with `1` as the last group.

@@ -21,6 +21,7 @@ pub(super) fn server_details(d: digitalocean::Droplet) -> ServerDetails {
         rebuild_protected: None,
         backups: d.features.iter().any(|f| f == "backups"),
         reverse_dns: Vec::new(),
+        disk_gb: d.disk as f64,
         monthly_price: None,
         currency: Currency::Usd,
         server: server_info(d),

@@ -324,6 +324,32 @@ impl Provisioner for DigitalOceanTeam<'_> {
         Err(DomainError::Refused(Refusal::BadRequest).into())
     }
 
+    /// Weekly backups kept four weeks, for 20 % of the droplet's price
+    /// (DigitalOcean's default plan, daily, costs 30 %).
+    async fn set_backups(
+        &self,
+        server_id: model::ServerId,
+        on: bool,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let body = if on {
+            let policy = serde_json::json!({ "plan": "weekly", "weekday": "SUN", "hour": 0 });
+            serde_json::json!({ "type": "enable_backups", "backup_policy": policy })
+        } else {
+            serde_json::json!({ "type": "disable_backups" })
+        };
+        self.droplet_action(server_id, body).await
+    }
+
+    async fn resize(
+        &self,
+        server_id: model::ServerId,
+        size: &str,
+        grow_disk: bool,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let body = serde_json::json!({ "type": "resize", "size": size, "disk": grow_disk });
+        self.droplet_action(server_id, body).await
+    }
+
     async fn rename(
         &self,
         server_id: model::ServerId,

@@ -43,6 +43,7 @@ pub(super) fn server_details(s: hetzner::Server) -> ServerDetails {
         rebuild_protected: Some(s.protection.rebuild),
         backups: s.backup_window.is_some(),
         reverse_dns: ipv4_ptr.into_iter().chain(ipv6_ptrs).collect(),
+        disk_gb: s.primary_disk_size,
         monthly_price: None,
         currency: Currency::EurWithVat,
         server: server_info(s),

@@ -57,11 +57,11 @@ impl<'a> HetznerProject<'a> {
         &self,
         server_id: model::ServerId,
         command: &str,
-        body: &serde_json::Value,
+        body: Option<&serde_json::Value>,
     ) -> Result<Changed<Vec<i64>>, Refused> {
         let started = self
             .client()
-            .server_action(&self.token, server_id.get(), command, Some(body))
+            .server_action(&self.token, server_id.get(), command, body)
             .await;
         match started {
             Ok(answer) => Ok(Changed::new(vec![answer.value.id], answer.correlation_id)),
@@ -304,7 +304,7 @@ impl Provisioner for HetznerProject<'_> {
         name: Option<&str>,
     ) -> Result<Changed<Vec<i64>>, Refused> {
         let body = serde_json::json!({ "ip": ip, "dns_ptr": name });
-        self.change_setting(server_id, "change_dns_ptr", &body)
+        self.change_setting(server_id, "change_dns_ptr", Some(&body))
             .await
     }
 
@@ -314,7 +314,33 @@ impl Provisioner for HetznerProject<'_> {
         on: bool,
     ) -> Result<Changed<Vec<i64>>, Refused> {
         let body = serde_json::json!({ "delete": on, "rebuild": on });
-        self.change_setting(server_id, "change_protection", &body)
+        self.change_setting(server_id, "change_protection", Some(&body))
+            .await
+    }
+
+    /// Daily backups in seven slots, for 20 % of the server's price; off
+    /// deletes them at once.
+    async fn set_backups(
+        &self,
+        server_id: model::ServerId,
+        on: bool,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let command = if on {
+            "enable_backup"
+        } else {
+            "disable_backup"
+        };
+        self.change_setting(server_id, command, None).await
+    }
+
+    async fn resize(
+        &self,
+        server_id: model::ServerId,
+        size: &str,
+        grow_disk: bool,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let body = serde_json::json!({ "server_type": size, "upgrade_disk": grow_disk });
+        self.change_setting(server_id, "change_type", Some(&body))
             .await
     }
 

@@ -1,0 +1,190 @@
+//! The actions on one server: power, reverse DNS, protection, backups,
+//! rename and resize, each checked here before its provider is asked.
+
+use super::provisioner::{on_provider, Opened, Provisioner};
+use super::{Catalogue, Changed, PowerAction, Provisioning, Refused, Server, ServerDetails, Size};
+use crate::error::{DomainError, Refusal};
+use model::{ConnectionId, UserId};
+
+impl Provisioning {
+    /// Starts `action` on `server` (as [`Self::server`] read it), if its
+    /// status allows it; answers the provider's action ids to follow.
+    pub async fn power(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server: &Server,
+        action: PowerAction,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        if !action.allowed_when(&server.status) {
+            return Err(DomainError::Refused(Refusal::ServerStateDoesNotAllow).into());
+        }
+        on_provider!(self.open(user_id, id).await?, |p| p
+            .power(server.id, action)
+            .await)
+    }
+
+    /// Sets the reverse DNS of `ip`, one of `server`'s addresses (as
+    /// [`Self::server`] read it), to `name`; an empty name resets it.
+    pub async fn set_reverse_dns(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server: &Server,
+        ip: &str,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let ip = ip.trim();
+        if Some(ip) != server.ipv4.as_deref() && Some(ip) != server.ipv6.as_deref() {
+            return Err(DomainError::Refused(Refusal::BadRequest).into());
+        }
+        let name = Some(name.trim()).filter(|name| !name.is_empty());
+        if name.is_some_and(|name| !model::limits::is_valid_server_name(name)) {
+            return Err(DomainError::Refused(Refusal::InvalidReverseDns).into());
+        }
+        on_provider!(self.open(user_id, id).await?, |p| p
+            .set_reverse_dns(server.id, ip, name)
+            .await)
+    }
+
+    /// Turns `server`'s protection on or off. Off, it must be named again
+    /// (`typed_name`), as every step that takes a safety net away.
+    pub async fn set_protection(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server: &Server,
+        on: bool,
+        typed_name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        if !on && typed_name.trim() != server.name {
+            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
+        }
+        let changed = on_provider!(self.open(user_id, id).await?, |p| p
+            .set_protection(server.id, on)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(changed)
+    }
+
+    /// Renames a server to `name`, once it is a valid host name.
+    pub async fn rename(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server_id: model::ServerId,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let name = name.trim();
+        if !model::limits::is_valid_server_name(name) {
+            return Err(DomainError::Refused(Refusal::InvalidServerName).into());
+        }
+        let renamed = on_provider!(self.open(user_id, id).await?, |p| p
+            .rename(server_id, name)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(renamed)
+    }
+
+    /// Turns `server`'s automatic backups on or off. Off deletes the
+    /// backups there are at once, so it must be named again (`typed_name`).
+    pub async fn set_backups(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server: &Server,
+        on: bool,
+        typed_name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        if !on && typed_name.trim() != server.name {
+            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
+        }
+        let changed = on_provider!(self.open(user_id, id).await?, |p| p
+            .set_backups(server.id, on)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(changed)
+    }
+
+    /// Changes a stopped server's type or size to `size`, one sold in its
+    /// location, built for the same architecture, whose disk holds the
+    /// server's disk now.
+    pub async fn resize(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        details: &ServerDetails,
+        size: &str,
+        grow_disk: bool,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let server = &details.server;
+        if server.status != "off" {
+            return Err(DomainError::Refused(Refusal::ServerStateDoesNotAllow).into());
+        }
+        let catalogue = self.catalogue(user_id, id).await?;
+        let target = resize_target(&catalogue, details, size.trim())?;
+        let changed = on_provider!(self.open(user_id, id).await?, |p| p
+            .resize(server.id, &target.name, grow_disk)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(changed)
+    }
+}
+
+impl Provisioning {
+    /// The types or sizes `details`' server can change to, cheapest first,
+    /// each with its price in the server's location alone; none when the
+    /// catalogue cannot be read now.
+    pub async fn resize_choices(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        details: &ServerDetails,
+    ) -> Vec<Size> {
+        let Ok(catalogue) = self.catalogue(user_id, id).await else {
+            return Vec::new();
+        };
+        let location = &details.server.location;
+        let mut choices: Vec<Size> = catalogue
+            .sizes
+            .iter()
+            .filter(|size| resize_target(&catalogue, details, &size.name).is_ok())
+            .map(|size| {
+                let mut size = size.clone();
+                size.prices.retain(|price| &price.location == location);
+                size
+            })
+            .collect();
+        let price = |size: &Size| size.price_in(location).unwrap_or(f64::MAX);
+        choices.sort_by(|a, b| price(a).total_cmp(&price(b)));
+        choices
+    }
+}
+
+/// The size `size` if `details`' server can change to it, as
+/// [`Provisioning::resize`] says.
+fn resize_target<'c>(
+    catalogue: &'c Catalogue,
+    details: &ServerDetails,
+    size: &str,
+) -> Result<&'c Size, DomainError> {
+    let server = &details.server;
+    let invalid =
+        || DomainError::Refused(Refusal::InvalidServerRequest(vec!["server_type".into()]));
+    let target = catalogue
+        .sizes
+        .iter()
+        .find(|s| s.name == size && s.name != server.size)
+        .ok_or_else(invalid)?;
+    if !target.sold_in(&server.location) {
+        return Err(DomainError::Refused(Refusal::ServerTypeUnavailable(
+            target.prices.iter().map(|p| p.location.clone()).collect(),
+        )));
+    }
+    let current = catalogue.sizes.iter().find(|s| s.name == server.size);
+    let same_architecture = current.is_none_or(|c| c.architecture == target.architecture);
+    if !same_architecture || target.disk_gb < details.disk_gb {
+        return Err(invalid());
+    }
+    Ok(target)
+}
