@@ -695,7 +695,8 @@ async fn backups_toggle_and_a_resize_needs_the_droplet_off_and_a_disk_that_fits(
         || async { s.call(Method::GET, &droplet_path, &t.access, None).await.2["droplet"].clone() };
     s.fake.advance_clock(Duration::from_secs(31));
 
-    let weekly = json!({ "type": "enable_backups", "backup_policy": { "plan": "weekly", "weekday": "SUN", "hour": 0 } });
+    let policy = json!({ "plan": "weekly", "weekday": "SUN", "hour": 0 });
+    let weekly = json!({ "type": "enable_backups", "backup_policy": policy });
     let (status, _, on) = act(weekly).await;
     assert_eq!(status, StatusCode::CREATED, "{on}");
     assert_eq!(on["action"]["type"], "enable_backups");
