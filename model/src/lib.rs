@@ -6,6 +6,7 @@
 //! server-only), so the WebAssembly build can depend on it.
 
 pub mod activity;
+pub mod ask_again;
 pub mod connection;
 pub mod ids;
 pub mod limits;
@@ -13,6 +14,7 @@ pub mod provider;
 pub mod provisioning;
 pub mod refusal;
 
+pub use ask_again::AskAgain;
 pub use connection::ConnectionStatus;
 pub use ids::{ConnectionId, ServerId, UserId};
 pub use provider::Provider;

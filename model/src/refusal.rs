@@ -30,6 +30,9 @@ pub enum Refusal {
     SessionNotFound,
     WrongPassword,
     SecondFactorWrong,
+    /// A destructive step needs the authenticator again: its last check is
+    /// over five minutes old.
+    SecondFactorAgain,
     SecondStepExpired,
     /// The waiting sign-in used its tries: the password again.
     SecondStepTooManyTries,
@@ -112,6 +115,7 @@ impl Refusal {
             Self::PasskeysUnavailable => 503,
             Self::WrongPassword
             | Self::SecondFactorWrong
+            | Self::SecondFactorAgain
             | Self::AuthenticatorCodesStopped
             | Self::EnrolmentCodeWrong
             | Self::PasskeyRefused

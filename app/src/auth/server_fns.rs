@@ -73,6 +73,7 @@ const PASSWORD_ONLY: domain::accounts::sessions::SignInProof<'static> =
     domain::accounts::sessions::SignInProof {
         factors: "password",
         wrong_second_steps_before: 0,
+        second_factor: false,
     };
 
 /// Checks the password; answers where the browser goes next: on, or to the
@@ -191,6 +192,7 @@ async fn signed_in_with_second_step(
     let proof = domain::accounts::sessions::SignInProof {
         factors,
         wrong_second_steps_before: done.failures_before,
+        second_factor: true,
     };
     start_session(state, user_id, proof, next).await
 }

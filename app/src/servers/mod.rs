@@ -27,4 +27,6 @@ pub struct ServerOverview {
     pub details: ServerDetails,
     /// The types or sizes it can change to, with their prices where it is.
     pub resize_choices: Vec<Size>,
+    /// What a destructive step on it asks for besides the name.
+    pub ask_again: model::AskAgain,
 }

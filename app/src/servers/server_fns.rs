@@ -17,6 +17,7 @@ pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, A
     let (user, state) = crate::ssr::user_and_state().await?;
     let connection = state.connections.get(&user.id, &id).await?;
     let details = state.provisioning.server(&user.id, &id, server_id).await?;
+    let ask_again = crate::ssr::asked_again_for(&state, &user).await?;
     let resize_choices = state
         .provisioning
         .resize_choices(&user.id, &id, &details)
@@ -27,6 +28,7 @@ pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, A
         connection_id: id.to_string(),
         details,
         resize_choices,
+        ask_again,
     })
 }
 
@@ -123,6 +125,7 @@ pub async fn set_server_protection(
     on: bool,
     name: Option<String>,
     password: Option<String>,
+    code: Option<String>,
 ) -> Result<(), AppError> {
     let (id, server_id) = (
         model::ConnectionId::new(id),
@@ -130,7 +133,8 @@ pub async fn set_server_protection(
     );
     let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
     if !on {
-        crate::ssr::ask_again(&state, &user, password).await?;
+        let typed = name.as_deref();
+        crate::ssr::confirm_destructive(&state, &user, &server.name, typed, password, code).await?;
     }
     let typed = name.unwrap_or_default();
     let set = state
@@ -155,6 +159,7 @@ pub async fn set_server_backups(
     on: bool,
     name: Option<String>,
     password: Option<String>,
+    code: Option<String>,
 ) -> Result<(), AppError> {
     let (id, server_id) = (
         model::ConnectionId::new(id),
@@ -162,7 +167,8 @@ pub async fn set_server_backups(
     );
     let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
     if !on {
-        crate::ssr::ask_again(&state, &user, password).await?;
+        let typed = name.as_deref();
+        crate::ssr::confirm_destructive(&state, &user, &server.name, typed, password, code).await?;
     }
     let typed = name.unwrap_or_default();
     let set = state

@@ -62,7 +62,13 @@ pub fn ProtectionCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl 
         };
         // Only taking the protection away asks again.
         let ask_again = on.then(|| {
-            view! { <AskAgainFields form="protection" server_name=server.name.clone() /> }
+            view! {
+                <AskAgainFields
+                    form="protection"
+                    server_name=server.name.clone()
+                    ask=overview.ask_again
+                />
+            }
         });
         view! {
             <p>{now}</p>
@@ -129,7 +135,7 @@ pub fn BackupsCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl Int
         )
     };
     let ask_again = on.then(|| {
-        view! { <AskAgainFields form="backups" server_name=server.name.clone() /> }
+        view! { <AskAgainFields form="backups" server_name=server.name.clone() ask=overview.ask_again /> }
     });
     view! {
         <section class="card" aria-labelledby="backups-title">

@@ -6,7 +6,7 @@ pub mod cloud_changes;
 mod request;
 mod session;
 
-pub use ask_again::ask_again;
+pub use ask_again::{asked_again_for, confirm_destructive};
 pub use request::{
     client_address, redirect_plain_form_post, redirect_to, request_info, session_origin,
     ClientAddress,

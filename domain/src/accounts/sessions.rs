@@ -150,6 +150,9 @@ pub struct SignInProof<'a> {
     /// Wrong second steps since the previous sign-in, which the new session
     /// tells its user about.
     pub wrong_second_steps_before: i64,
+    /// Whether a second factor was checked: a destructive step soon after
+    /// need not ask for it again.
+    pub second_factor: bool,
 }
 
 /// How long after signing in a session tells of wrong second steps before it.
@@ -178,8 +181,8 @@ impl Sessions {
         let now = now_unix();
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, created_at, expires_at, user_agent, \
-             client_address, last_seen_at, factors, second_step_failures_before) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             client_address, last_seen_at, factors, second_step_failures_before, \
+             second_factor_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(hash_secret(secret.expose()))
         .bind(user_id)
@@ -190,6 +193,7 @@ impl Sessions {
         .bind(now)
         .bind(proof.factors)
         .bind(proof.wrong_second_steps_before)
+        .bind(proof.second_factor.then_some(now))
         .execute(self.db.pool())
         .await?;
         Ok(secret)

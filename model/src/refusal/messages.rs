@@ -64,6 +64,9 @@ impl Refusal {
             }
             Self::SessionNotFound => "That browser is already signed out.".into(),
             Self::WrongPassword => "That password isn't right.".into(),
+            Self::SecondFactorAgain => "Your authenticator was last checked over five minutes \
+                ago: enter a code from it, or a recovery code."
+                .into(),
             Self::SecondFactorWrong => "That code didn't work. Each code works once: wait for the \
                 next one in your authenticator app, or use one of your recovery codes."
                 .into(),

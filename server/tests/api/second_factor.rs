@@ -26,7 +26,7 @@ const EMAIL: &str = "ada@example.com";
 const PENDING: &str = "potions_pending_sign_in";
 
 /// The code of the step `offset` steps from now, computed as an app would.
-fn code(secret: &str, offset: i64) -> String {
+pub(crate) fn code(secret: &str, offset: i64) -> String {
     let bytes = Secret::Encoded(secret.to_string()).to_bytes().unwrap();
     let totp = TOTP::new(Algorithm::SHA1, 6, 0, 30, bytes).unwrap();
     let now = domain::clock::now_unix();
@@ -34,7 +34,7 @@ fn code(secret: &str, offset: i64) -> String {
 }
 
 /// Starts setting up an authenticator: answers the secret the app is shown.
-async fn begin(app: &TestApp, cookie: &str) -> String {
+pub(crate) async fn begin(app: &TestApp, cookie: &str) -> String {
     let begin = BeginTotp {
         password: PASSWORD.into(),
     };
@@ -418,7 +418,7 @@ async fn guesses_are_throttled_and_every_answer_is_the_same(app: TestApp) {
 }
 
 /// Codes that are none of the authenticator's near its current step.
-fn wrong_codes(secret: &str, count: usize) -> Vec<String> {
+pub(crate) fn wrong_codes(secret: &str, count: usize) -> Vec<String> {
     let valid: Vec<String> = (-2..=2).map(|offset| code(secret, offset)).collect();
     (0..)
         .map(|n: u32| format!("{:06}", 424_242 + n))

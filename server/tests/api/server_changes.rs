@@ -4,17 +4,20 @@
 //! server is whose disk holds its disk, with the server off, followed to
 //! the end and logged), on Hetzner and DigitalOcean alike.
 
+use crate::second_factor::{begin, code, wrong_codes};
 use crate::server_page::{droplet_web_1, follow, hetzner_server, load};
 use crate::support::{
-    location, path_of, Backend, PowerServer, ResizeServer, SetServerBackups, TestApp,
+    location, path_of, Backend, ConfirmTotp, PowerServer, ResizeServer, SetServerBackups, TestApp,
     WithDigitalOcean, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use model::provisioning::PowerAction;
+use model::AskAgain;
 
 on_both_databases!(
     hetzner_backups_cost_a_fifth_and_off_asks_again,
     a_hetzner_server_is_resized_off_within_what_fits,
+    with_an_authenticator_asking_again_wants_a_fresh_code_unless_checked_recently,
 );
 on_both_backends!(
     droplet_backups_are_weekly,
@@ -28,6 +31,14 @@ fn backups(id: &str, server_id: i64, on: bool, name: &str, password: &str) -> Se
         on,
         name: Some(name.into()),
         password: Some(password.into()),
+        code: None,
+    }
+}
+
+fn backups_off_with_code(id: &str, server_id: i64, name: &str, code: &str) -> SetServerBackups {
+    SetServerBackups {
+        code: Some(code.into()),
+        ..backups(id, server_id, false, name, "")
     }
 }
 
@@ -378,4 +389,116 @@ async fn a_droplet_is_resized_off_and_its_disk_grows_on_request(backend: Backend
         !choices.contains(&"c-2") && !choices.contains(&"s-1vcpu-1gb"),
         "{choices:?}"
     );
+}
+
+/// With an authenticator, a step that takes a safety net away wants a code
+/// from it (or a recovery code) instead of the password, unless this
+/// session checked one in the last five minutes; a mistyped name uses up no
+/// code, a wrong or used code sends nothing.
+async fn with_an_authenticator_asking_again_wants_a_fresh_code_unless_checked_recently(
+    app: TestApp,
+) {
+    let (cookie, _, id, server_id) = hetzner_server(&app, "db-1").await;
+    let secret = begin(&app, &cookie).await;
+    let confirm = ConfirmTotp {
+        code: code(&secret, 0),
+    };
+    app.invoke(confirm, &cookie).await.ok();
+    // This session signed in with the password alone: a code is asked.
+    assert_eq!(
+        app.invoke(load(&id, server_id), &cookie)
+            .await
+            .ok()
+            .ask_again,
+        AskAgain::Code
+    );
+    app.invoke(backups(&id, server_id, true, "", ""), &cookie)
+        .await
+        .ok();
+    let page = app
+        .page(&format!("/projects/{id}/servers/{server_id}"), &cookie)
+        .await;
+    assert!(
+        page.contains("backups-code") && !page.contains("backups-password"),
+        "{page}"
+    );
+    let sent = || {
+        app.fake.request_count(
+            "POST",
+            &format!("/v1/servers/{server_id}/actions/disable_backup"),
+        )
+    };
+
+    let password_only = app
+        .invoke(backups(&id, server_id, false, "db-1", PASSWORD), &cookie)
+        .await;
+    assert_eq!(
+        password_only.refused(),
+        AppError(Refusal::SecondFactorAgain)
+    );
+    let wrong = &wrong_codes(&secret, 1)[0];
+    let wrong = app
+        .invoke(
+            backups_off_with_code(&id, server_id, "db-1", wrong),
+            &cookie,
+        )
+        .await;
+    assert_eq!(wrong.refused(), AppError(Refusal::SecondFactorWrong));
+    let fresh = code(&secret, 1);
+    let misnamed = app
+        .invoke(
+            backups_off_with_code(&id, server_id, "db-2", &fresh),
+            &cookie,
+        )
+        .await;
+    assert_eq!(misnamed.refused(), AppError(Refusal::ConfirmationMismatch));
+    assert_eq!(sent(), 0);
+
+    app.invoke(
+        backups_off_with_code(&id, server_id, "db-1", &fresh),
+        &cookie,
+    )
+    .await
+    .ok();
+    assert_eq!(sent(), 1, "the code the mistyped name did not use up");
+    // Checked just now: the name is enough for five minutes.
+    assert_eq!(
+        app.invoke(load(&id, server_id), &cookie)
+            .await
+            .ok()
+            .ask_again,
+        AskAgain::Recent
+    );
+    app.invoke(backups(&id, server_id, true, "", ""), &cookie)
+        .await
+        .ok();
+    app.invoke(backups_off_with_code(&id, server_id, "db-1", ""), &cookie)
+        .await
+        .ok();
+    assert_eq!(sent(), 2);
+
+    // Five minutes later a code is asked again, and the one used is spent.
+    let mut db = app.db().await;
+    sqlx::query("UPDATE sessions SET second_factor_at = second_factor_at - 301")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.invoke(load(&id, server_id), &cookie)
+            .await
+            .ok()
+            .ask_again,
+        AskAgain::Code
+    );
+    app.invoke(backups(&id, server_id, true, "", ""), &cookie)
+        .await
+        .ok();
+    let replayed = app
+        .invoke(
+            backups_off_with_code(&id, server_id, "db-1", &fresh),
+            &cookie,
+        )
+        .await;
+    assert_eq!(replayed.refused(), AppError(Refusal::SecondFactorWrong));
+    assert_eq!(sent(), 2);
 }

@@ -632,6 +632,7 @@ fn protection(
         on,
         name: Some(name.into()),
         password: Some(password.into()),
+        code: None,
     }
 }
 

@@ -11,9 +11,8 @@
 use crate::error::Refusal;
 use model::UserId;
 use std::future::Future;
-use subtle::ConstantTimeEq as _;
 
-use super::{recovery, totp, SecondFactors};
+use super::SecondFactors;
 use crate::accounts::sessions::{hash_secret, SessionSecret};
 use crate::accounts::throttle::ThrottlePolicy;
 use crate::clock::now_unix;
@@ -22,10 +21,6 @@ use crate::error::DomainError;
 pub const PENDING_TTL_SECS: i64 = 5 * 60;
 /// Second steps one waiting sign-in may try; then the password is asked again.
 const ATTEMPTS_PER_SIGN_IN: i64 = 5;
-/// Wrong second steps in a row after which authenticator codes no longer sign
-/// in (NIST SP 800-63B §5.2.2 allows at most 100). A passkey or a recovery
-/// code still does, and makes codes work again.
-const FAILURES_BEFORE_CODES_STOP: i64 = 100;
 
 /// A completed second step.
 #[derive(Debug)]
@@ -206,14 +201,7 @@ impl SecondFactors {
             self.end_waiting(pending_hash).await?;
             return Err(DomainError::Refused(Refusal::SecondStepTooManyTries));
         }
-        let (failures,): (i64,) = sqlx::query_as(
-            "UPDATE users SET second_step_failures = second_step_failures + 1 WHERE id = $1 \
-             RETURNING second_step_failures",
-        )
-        .bind(user_id)
-        .fetch_one(self.db.pool())
-        .await?;
-        Ok(failures - 1)
+        self.count_account_attempt(user_id).await
     }
 
     /// A second step was wrong: the sign-in that used its last try ends.
@@ -253,18 +241,7 @@ impl SecondFactors {
         factor: Factor,
     ) -> Result<SecondStepDone, DomainError> {
         self.use_up(pending_hash).await?;
-        let (counted,): (i64,) =
-            sqlx::query_as("SELECT second_step_failures FROM users WHERE id = $1")
-                .bind(&user_id)
-                .fetch_one(self.db.pool())
-                .await?;
-        sqlx::query(
-            "UPDATE users SET second_step_failures = second_step_failures - $1 WHERE id = $2",
-        )
-        .bind(counted)
-        .bind(&user_id)
-        .execute(self.db.pool())
-        .await?;
+        let counted = self.clear_account_failures(&user_id).await?;
         Ok(SecondStepDone {
             user_id,
             factor,
@@ -299,65 +276,17 @@ impl SecondFactors {
                 &pending_hash,
                 refused,
                 |failures_before| async move {
-                    let codes_work = failures_before < FAILURES_BEFORE_CODES_STOP;
-                    let step = secret
-                        .as_ref()
-                        .filter(|_| codes_work)
-                        .and_then(|secret| totp::matching_step(secret, code, now));
-                    if let Some(step) = step {
-                        let accepted = sqlx::query(
-                            "UPDATE totp_factors SET last_used_step = $1 \
-                         WHERE user_id = $2 AND last_used_step < $1",
-                        )
-                        .bind(step)
-                        .bind(user)
-                        .execute(self.db.pool())
-                        .await?;
-                        return Ok((accepted.rows_affected() == 1).then_some(Factor::Totp));
-                    }
-                    if self.use_recovery_code(user, code, now).await? {
-                        return Ok(Some(Factor::RecoveryCode));
-                    }
-                    if codes_work {
-                        Ok(None)
-                    } else {
-                        Err(DomainError::Refused(Refusal::AuthenticatorCodesStopped))
-                    }
+                    self.check_code(
+                        user,
+                        secret.as_ref().map(|s| s.as_slice()),
+                        code,
+                        now,
+                        failures_before,
+                    )
+                    .await
                 },
             )
             .await?;
         self.finish(user_id, &pending_hash, factor).await
-    }
-
-    /// Marks the matching unused recovery code used; false if none matches.
-    async fn use_recovery_code(
-        &self,
-        user_id: &UserId,
-        code: &str,
-        now: i64,
-    ) -> Result<bool, DomainError> {
-        if recovery::normalise(code).len() < 16 {
-            return Ok(false);
-        }
-        let unused: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT id, salt, code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
-        )
-        .bind(user_id)
-        .fetch_all(self.db.pool())
-        .await?;
-        let Some((id, _, _)) = unused.into_iter().find(|(_, salt, code_hash)| {
-            // Constant time: how much of a hash matched says nothing.
-            let typed = recovery::hash(salt, code);
-            bool::from(typed.as_bytes().ct_eq(code_hash.as_bytes()))
-        }) else {
-            return Ok(false);
-        };
-        let used =
-            sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-                .bind(now)
-                .bind(&id)
-                .execute(self.db.pool())
-                .await?;
-        Ok(used.rows_affected() == 1)
     }
 }
