@@ -74,6 +74,30 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await protection.getByLabel("Type e2e-web-1 to confirm").fill("e2e-web-1");
   await protection.getByRole("button", { name: "Turn protection off" }).click();
   await expect(protection.getByRole("button", { name: "Turn protection on" })).toBeVisible();
+  // Resize: only with the server off, which the card offers to do first.
+  const resize = page.getByRole("region", { name: "Resize" });
+  await resize.getByRole("button", { name: "Shut down first" }).click();
+  await expect(page).toHaveURL(/power=shut_down&actions=/);
+  await expect(page.getByText("The server is off.")).toBeVisible({ timeout: 20_000 });
+  // Only arm types sold in hel1 whose disk holds this one's, with the difference in price.
+  await expect(resize.getByLabel("New server type")).toContainText(/CAX21 .* \(\+€\d+\.\d{2}\/month\)/);
+  await expect(resize.getByLabel("New server type")).not.toContainText("CX22");
+  await expectAccessible(page);
+  await resize.getByLabel("Grow the disk too").check();
+  await resize.getByRole("button", { name: "Resize" }).click();
+  await expect(page).toHaveURL(/resized=1&actions=/);
+  await expect(page.getByText("Resized.")).toBeVisible({ timeout: 20_000 });
+  await expect(details).toContainText("cax21");
+  await expect(page.getByTestId("activity").filter({ hasText: "Server resized: e2e-web-1" })).toBeVisible();
+  // Backups: on with their price; off asks again.
+  const backups = page.getByRole("region", { name: "Backups" });
+  await expect(backups).toContainText("20 % of the server's price");
+  await backups.getByRole("button", { name: "Turn backups on" }).click();
+  await expect(backups).toContainText("deletes every backup Hetzner holds");
+  await backups.getByLabel("Type e2e-web-1 to confirm").fill("e2e-web-1");
+  await backups.getByLabel("Your password").fill(PASSWORD);
+  await backups.getByRole("button", { name: "Turn backups off" }).click();
+  await expect(backups.getByRole("button", { name: "Turn backups on" })).toBeVisible();
   await page.getByRole("link", { name: /^Back to / }).click();
   await expect(row).toBeVisible();
 

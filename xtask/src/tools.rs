@@ -201,12 +201,7 @@ impl Toolchain {
 
     fn path() -> String {
         let bin = tools_dir().join("node_modules/.bin");
-        let cargo_bin = std::env::var("CARGO_HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| {
-                PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
-            })
-            .join("bin");
+        let cargo_bin = cargo_home().join("bin");
         format!(
             "{}:{}:{}",
             bin.display(),
@@ -223,14 +218,67 @@ impl Toolchain {
     /// tries to download them.
     pub fn cargo_leptos(&self) -> Command {
         let mut cmd = Command::new("cargo-leptos");
-        cmd.env("PATH", &self.path).env("LEPTOS_ENV", "PROD");
+        cmd.env("PATH", &self.path).env("LEPTOS_ENV", "PROD").env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            wasm_rustflags(&cargo_home()),
+        );
         cmd
     }
+}
+
+fn cargo_home() -> PathBuf {
+    std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"))
+}
+
+/// The browser build's flags: `.cargo/config.toml`'s (no string merging),
+/// and each registry's source folder remapped to nothing. Panic locations
+/// name their files in the WebAssembly: remapped, they read
+/// `leptos-0.8.17/src/…` instead of the building machine's folders, and the
+/// bundle is smaller. A folder with a space in its path is left as it is
+/// (the variable is split on spaces).
+fn wasm_rustflags(cargo_home: &std::path::Path) -> String {
+    let mut flags = vec!["-C".to_string(), "link-arg=-O0".to_string()];
+    let registries = std::fs::read_dir(cargo_home.join("registry/src"));
+    let mut sources: Vec<String> = registries
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().display().to_string())
+        .filter(|path| !path.contains(char::is_whitespace))
+        .collect();
+    sources.sort();
+    flags.extend(
+        sources
+            .into_iter()
+            .map(|path| format!("--remap-path-prefix={path}/=")),
+    );
+    flags.join(" ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_browser_build_remaps_each_registry_and_keeps_its_link_flag() {
+        let home = std::env::temp_dir().join(format!("xtask-cargo-home-{}", std::process::id()));
+        for registry in ["index.crates.io-1949cf8c6b5b557f", "with space"] {
+            std::fs::create_dir_all(home.join("registry/src").join(registry)).unwrap_or_default();
+        }
+        let flags = wasm_rustflags(&home);
+        let registry = home.join("registry/src/index.crates.io-1949cf8c6b5b557f");
+        assert_eq!(
+            flags,
+            format!(
+                "-C link-arg=-O0 --remap-path-prefix={}/=",
+                registry.display()
+            )
+        );
+        let _ = std::fs::remove_dir_all(&home);
+        assert_eq!(wasm_rustflags(&home), "-C link-arg=-O0", "no registry yet");
+    }
 
     #[test]
     fn reads_the_locked_version_of_a_package() {

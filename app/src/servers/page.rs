@@ -77,20 +77,27 @@ pub fn ServerPage() -> impl IntoView {
             let:overview
         >
             <ServerDetailsCard overview=overview.clone() />
-            {followed()
-                .map(|(job, actions)| {
-                    view! {
-                        <ActionProgress
-                            connection_id=overview.connection_id.clone()
-                            provider=overview.provider
-                            actions
-                            job
-                            now
-                            refresh
-                            follow
-                        />
-                    }
-                })}
+            {
+                let (connection_id, provider) = (overview.connection_id.clone(), overview.provider);
+                move || {
+                    followed()
+                        .map(|(job, actions)| {
+                            // Its own closure: a form on this page sends the browser to
+                            // another action (`?resized=1&actions=…`) without reloading it.
+                            view! {
+                                <ActionProgress
+                                    connection_id=connection_id.clone()
+                                    provider
+                                    actions
+                                    job
+                                    now
+                                    refresh
+                                    follow
+                                />
+                            }
+                        })
+                }
+            }
             <PowerCard overview=overview.clone() />
             <RenameCard overview=overview.clone() />
             <ReverseDnsCard overview=overview.clone() />
