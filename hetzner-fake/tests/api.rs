@@ -780,3 +780,40 @@ async fn backups_toggle_and_a_type_change_needs_the_server_off_and_a_disk_that_f
     let (code, _, smaller) = act("change_type", to("cx22", false)).await;
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{smaller}");
 }
+
+#[tokio::test]
+async fn a_rebuild_writes_an_image_of_the_servers_architecture_and_answers_a_root_password() {
+    let api = Api::start(fast()).await;
+    let p = api.fake.add_project("rebuild");
+    let t = Some(p.read_write_token.as_str());
+    let id = api.fake.seed_server(&p, "app", "cx22", "fsn1").unwrap();
+    let rebuild = |image: Value| {
+        let api = &api;
+        async move {
+            let body = Some(serde_json::json!({ "image": image }));
+            let path = format!("/servers/{id}/actions/rebuild");
+            api.call(Method::POST, &path, t, body).await
+        }
+    };
+    let (code, _, arm) = rebuild(Value::from("161547270")).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{arm}");
+    let (code, _, rebuilt) = rebuild(Value::from("debian-12")).await;
+    assert_eq!(code, StatusCode::CREATED, "{rebuilt}");
+    assert_eq!(rebuilt["action"]["command"], "rebuild_server");
+    assert!(
+        rebuilt["root_password"].is_string(),
+        "seeded without an SSH key"
+    );
+    let (_, _, server) = api
+        .call(Method::GET, &format!("/servers/{id}"), t, None)
+        .await;
+    assert_eq!(server["server"]["status"], "rebuilding");
+    assert_eq!(server["server"]["image"]["name"], "debian-12");
+    let (code, _, _) = rebuild(Value::from("ubuntu-24.04")).await;
+    assert_eq!(code, StatusCode::LOCKED);
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    api.fake.set_delete_protection(&p, id, true);
+    let (code, _, protected) = rebuild(Value::from("ubuntu-24.04")).await;
+    assert_eq!(code, StatusCode::LOCKED, "{protected}");
+    assert_eq!(protected["error"]["code"], "protected");
+}

@@ -75,6 +75,7 @@ actions! {
     ServerProtectionChanged = "cloud.server.protection_changed", "Server protection changed";
     ServerBackupsChanged = "cloud.server.backups_changed", "Server backups changed";
     ServerResized = "cloud.server.resized", "Server resized";
+    ServerRebuilt = "cloud.server.rebuilt", "Server rebuilt";
     SshKeyAdded = "cloud.ssh_key.added", "SSH key added";
     SshKeyRemoved = "cloud.ssh_key.removed", "SSH key removed";
 }

@@ -1,20 +1,21 @@
 //! A server of a project, on its own page (`/projects/:id/servers/:server_id`):
 //! what it is as its provider describes it now (`page.rs`), the actions its
 //! state allows (power, rename and reverse DNS in `actions.rs`, protection
-//! and backups in `settings.rs`, `resize.rs`), the fields a destructive
+//! and backups in `settings.rs`, `resize.rs`, `rebuild.rs`), the fields a destructive
 //! step asks again for (`ask_again.rs`), and their server functions. Provider-neutral,
 //! like `projects/`, whose progress and errors it shares.
 
 mod actions;
 mod ask_again;
 pub mod page;
+mod rebuild;
 mod resize;
 pub mod server_fns;
 mod settings;
 
 use serde::{Deserialize, Serialize};
 
-use model::provisioning::{ServerDetails, Size};
+use model::provisioning::{Image, ServerDetails, Size};
 
 use crate::providers::Provider;
 
@@ -27,6 +28,8 @@ pub struct ServerOverview {
     pub details: ServerDetails,
     /// The types or sizes it can change to, with their prices where it is.
     pub resize_choices: Vec<Size>,
+    /// The images it can be rebuilt from.
+    pub rebuild_choices: Vec<Image>,
     /// What a destructive step on it asks for besides the name.
     pub ask_again: model::AskAgain,
 }

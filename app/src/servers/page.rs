@@ -9,8 +9,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use model::provisioning::PowerAction;
 
 use super::actions::{PowerCard, RenameCard, ReverseDnsCard};
+use super::rebuild::{RebuildCard, RootPasswordNotice};
 use super::resize::ResizeCard;
-use super::server_fns::load_server;
+use super::server_fns::{load_server, RebuildServer};
 use super::settings::{BackupsCard, ProtectionCard};
 use super::ServerOverview;
 use crate::activity::recent::{server_changes, WhatPotionsDidHere};
@@ -25,6 +26,13 @@ const RENAMING: Job = Job {
     underway: "the server is being renamed",
     done: "Renamed.",
     failed_to: "rename the server",
+};
+
+const REBUILDING: Job = Job {
+    title: "Rebuilding",
+    underway: "the server's disk is being written from the image",
+    done: "Rebuilt.",
+    failed_to: "rebuild the server",
 };
 
 const RESIZING: Job = Job {
@@ -48,6 +56,10 @@ pub fn ServerPage() -> impl IntoView {
     );
     let recent = server_changes(id, server_id, refresh);
     let follow = Following::default();
+    // Here, not in its card: a root password it answers outlives the
+    // card's re-render when the rebuild ends.
+    let rebuild = ServerAction::<RebuildServer>::new();
+    let withheld = Signal::derive(move || query.read().get("root_password").is_some());
     let now = progress_now(id, move || query.read().get("actions"));
     // The action being followed, from the URL a form redirected to.
     let followed = move || {
@@ -63,6 +75,7 @@ pub fn ServerPage() -> impl IntoView {
             },
             None if query.get("renamed").is_some() => RENAMING,
             None if query.get("resized").is_some() => RESIZING,
+            None if query.get("rebuilt").is_some() => REBUILDING,
             None => return None,
         };
         Some((job, actions))
@@ -77,6 +90,7 @@ pub fn ServerPage() -> impl IntoView {
             let:overview
         >
             <ServerDetailsCard overview=overview.clone() />
+            <RootPasswordNotice rebuild server_name=overview.details.server.name.clone() withheld />
             {
                 let (connection_id, provider) = (overview.connection_id.clone(), overview.provider);
                 move || {
@@ -102,6 +116,7 @@ pub fn ServerPage() -> impl IntoView {
             <RenameCard overview=overview.clone() />
             <ReverseDnsCard overview=overview.clone() />
             <ResizeCard overview=overview.clone() />
+            <RebuildCard overview=overview.clone() rebuild />
             <ProtectionCard overview=overview.clone() refresh />
             <BackupsCard overview=overview.clone() refresh />
             <WhatPotionsDidHere connection_id=overview.connection_id.clone() page=recent />

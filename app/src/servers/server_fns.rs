@@ -1,6 +1,6 @@
 //! A server's page's server functions: the server in full, and the actions
-//! on it (power, rename, reverse DNS, protection, backups, resize), each
-//! recorded in the activity log.
+//! on it (power, rename, reverse DNS, protection, backups, resize,
+//! rebuild), each recorded in the activity log.
 
 use leptos::prelude::*;
 
@@ -22,12 +22,17 @@ pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, A
         .provisioning
         .resize_choices(&user.id, &id, &details)
         .await;
+    let rebuild_choices = state
+        .provisioning
+        .rebuild_choices(&user.id, &id, &details)
+        .await;
     Ok(ServerOverview {
         provider: crate::connections::server_fns::provider_of(&connection.provider)?,
         label: connection.label,
         connection_id: id.to_string(),
         details,
         resize_choices,
+        rebuild_choices,
         ask_again,
     })
 }
@@ -216,4 +221,53 @@ pub async fn resize_server(
         actions.join(",")
     ));
     Ok(())
+}
+
+/// Rebuilds a server from an image after asking again (its name, then a
+/// recent second factor or the password): its disk is destroyed. The page
+/// follows the rebuild. Answers the root password the provider set, if any,
+/// for the page to show once; Potions keeps it nowhere, so a plain form post
+/// (no JavaScript) is only told that there is one.
+#[server(prefix = "/api", endpoint = "rebuild_server", output = crate::wire::TextJson)]
+pub async fn rebuild_server(
+    id: String,
+    server_id: i64,
+    image: i64,
+    name: Option<String>,
+    password: Option<String>,
+    code: Option<String>,
+) -> Result<Option<String>, AppError> {
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        model::ServerId::new(server_id),
+    );
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let details = state
+        .provisioning
+        .server_now(&user.id, &id, server_id)
+        .await?;
+    let (server_name, typed) = (details.server.name.as_str(), name.as_deref());
+    crate::ssr::confirm_destructive(&state, &user, server_name, typed, password, code).await?;
+    let rebuilt = state
+        .provisioning
+        .rebuild(&user.id, &id, &details, image, typed.unwrap_or_default())
+        .await;
+    let action = domain::activity::Action::ServerRebuilt;
+    let resource = (server_id.to_string(), server_name);
+    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &rebuilt).await;
+    let rebuilt = rebuilt?.value;
+    let actions: Vec<String> = rebuilt.actions.iter().map(i64::to_string).collect();
+    let withheld = if rebuilt.root_password.is_some() {
+        "&root_password=withheld"
+    } else {
+        ""
+    };
+    crate::ssr::redirect_to(&format!(
+        "{}?rebuilt=1&actions={}{withheld}",
+        crate::paths::server(id.as_str(), server_id),
+        actions.join(",")
+    ));
+    Ok(rebuilt
+        .root_password
+        .map(|password| password.expose().to_string()))
 }

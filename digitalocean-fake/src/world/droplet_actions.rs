@@ -1,5 +1,6 @@
 //! Droplet actions (`POST /v2/droplets/{id}/actions` with a `type`): power
-//! actions, `rename`, `enable_backups`/`disable_backups` and `resize`. Each
+//! actions, `rename`, `enable_backups`/`disable_backups`, `resize` and
+//! `rebuild` (a distribution image by slug or id). Each
 //! completes after the provisioning time; through a power action the
 //! droplet reads `active` or `off` as it was until then; a rename and a
 //! backups change show at once. A resize needs the droplet off, a size sold
@@ -28,6 +29,7 @@ enum Change<'a> {
     Rename(&'a str),
     Backups(bool),
     Resize { size: &'static Size, disk: bool },
+    Rebuild(&'static catalogue::Image),
 }
 
 fn change<'a>(kind: &str, body: &'a Value) -> Result<(&'static str, Change<'a>), ApiError> {
@@ -49,6 +51,16 @@ fn change<'a>(kind: &str, body: &'a Value) -> Result<(&'static str, Change<'a>),
             Ok(("enable_backups", Change::Backups(true)))
         }
         "disable_backups" => Ok(("disable_backups", Change::Backups(false))),
+        "rebuild" => {
+            let image = match body.get("image") {
+                Some(Value::String(image)) => catalogue::image(image),
+                Some(Value::Number(image)) => catalogue::image(&image.to_string()),
+                _ => None,
+            };
+            let image =
+                image.ok_or_else(|| ApiError::unprocessable("You specified an invalid image."))?;
+            Ok(("rebuild", Change::Rebuild(image)))
+        }
         "resize" => {
             let size = body
                 .get("size")
@@ -116,6 +128,10 @@ impl World {
                     droplet.disk_gb = size.disk_gb;
                 }
                 false
+            }
+            Change::Rebuild(image) => {
+                droplet.image = image.slug;
+                on_before
             }
         };
         droplet.power = Some((on_before, on_after, done_ms));

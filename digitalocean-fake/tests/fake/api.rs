@@ -742,4 +742,10 @@ async fn backups_toggle_and_a_resize_needs_the_droplet_off_and_a_disk_that_fits(
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{smaller}");
     let (status, _, not_sold) = act(resize("m-2vcpu-16gb", true)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{not_sold}");
+
+    let (status, _, rebuilt) = act(json!({ "type": "rebuild", "image": "debian-12-x64" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{rebuilt}");
+    assert_eq!(droplet().await["image"]["slug"], "debian-12-x64");
+    let (status, _, unknown) = act(json!({ "type": "rebuild", "image": 7 })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{unknown}");
 }

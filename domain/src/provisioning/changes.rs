@@ -105,6 +105,14 @@ pub struct CreatedServer {
     pub actions: Vec<i64>,
 }
 
+/// A rebuild just accepted: the provider's actions, and the root password
+/// it set where no SSH key applies (Hetzner), for the user to see once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub actions: Vec<i64>,
+    pub root_password: Option<crate::providers::hetzner::RootPassword>,
+}
+
 /// The outcome of adding an SSH key.
 #[derive(Debug, Clone)]
 pub enum AddedKey {

@@ -4,7 +4,7 @@
 
 use super::{
     check_against, digitalocean, hetzner, AddedKey, Catalogue, Changed, CreatedServer, NewServer,
-    PowerAction, Progress, Refused, Server, ServerDetails, SshKey,
+    PowerAction, Progress, Rebuilt, Refused, Server, ServerDetails, SshKey,
 };
 use crate::error::Refusal;
 use model::{ConnectionId, UserId};
@@ -70,6 +70,13 @@ pub(crate) trait Provisioner {
         size: &str,
         grow_disk: bool,
     ) -> Result<Changed<Vec<i64>>, Refused>;
+    /// Rebuilds a server from `image` (checked against the catalogue),
+    /// destroying its disk.
+    async fn rebuild(
+        &self,
+        server_id: model::ServerId,
+        image: i64,
+    ) -> Result<Changed<Rebuilt>, Refused>;
     /// Renames a server (`name` checked); answers any action ids to follow.
     async fn rename(
         &self,

@@ -2,7 +2,10 @@
 //! rename and resize, each checked here before its provider is asked.
 
 use super::provisioner::{on_provider, Opened, Provisioner};
-use super::{Catalogue, Changed, PowerAction, Provisioning, Refused, Server, ServerDetails, Size};
+use super::{
+    Catalogue, Changed, Image, PowerAction, Provisioning, Rebuilt, Refused, Server, ServerDetails,
+    Size,
+};
 use crate::error::{DomainError, Refusal};
 use model::{ConnectionId, UserId};
 
@@ -132,6 +135,48 @@ impl Provisioning {
 }
 
 impl Provisioning {
+    /// Rebuilds `details`' server from `image`, one the catalogue offers for
+    /// its architecture and location, once its name is typed again: its
+    /// disk is destroyed. Answers the actions to follow, and any root
+    /// password the provider set.
+    pub async fn rebuild(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        details: &ServerDetails,
+        image: i64,
+        typed_name: &str,
+    ) -> Result<Changed<Rebuilt>, Refused> {
+        let server = &details.server;
+        if typed_name.trim() != server.name {
+            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
+        }
+        let catalogue = self.catalogue(user_id, id).await?;
+        if !rebuild_images(&catalogue, details).any(|i| i.id == image) {
+            let invalid = Refusal::InvalidServerRequest(vec!["image".into()]);
+            return Err(DomainError::Refused(invalid).into());
+        }
+        let rebuilt = on_provider!(self.open(user_id, id).await?, |p| p
+            .rebuild(server.id, image)
+            .await)?;
+        self.project_changed(user_id, id).await;
+        Ok(rebuilt)
+    }
+
+    /// The images `details`' server can be rebuilt from; none when the
+    /// catalogue cannot be read now.
+    pub async fn rebuild_choices(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        details: &ServerDetails,
+    ) -> Vec<Image> {
+        match self.catalogue(user_id, id).await {
+            Ok(catalogue) => rebuild_images(&catalogue, details).cloned().collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// The types or sizes `details`' server can change to, cheapest first,
     /// each with its price in the server's location alone; none when the
     /// catalogue cannot be read now.
@@ -159,6 +204,27 @@ impl Provisioning {
         choices.sort_by(|a, b| price(a).total_cmp(&price(b)));
         choices
     }
+}
+
+/// The catalogue's images for `details`' server: built for its type's
+/// architecture and offered where it is.
+fn rebuild_images<'c>(
+    catalogue: &'c Catalogue,
+    details: &ServerDetails,
+) -> impl Iterator<Item = &'c Image> {
+    let server = &details.server;
+    let architecture = catalogue
+        .sizes
+        .iter()
+        .find(|s| s.name == server.size)
+        .map(|s| s.architecture.clone());
+    let location = server.location.clone();
+    catalogue.images.iter().filter(move |image| {
+        architecture
+            .as_ref()
+            .is_none_or(|a| *a == image.architecture)
+            && image.usable_in(&location)
+    })
 }
 
 /// The size `size` if `details`' server can change to it, as

@@ -132,6 +132,16 @@ pub(super) fn dispatch(
             answer.status = StatusCode::CREATED;
             Ok(answer)
         }
+        ("POST", ["servers", id, "actions", "rebuild"]) => {
+            let body = parse_body(body)?;
+            let (action, root_password) = world.rebuild(project, parse_id(id, "server")?, &body)?;
+            let mut answer = Answer::ok(json!({
+                "action": render::action_json(&action),
+                "root_password": root_password,
+            }));
+            answer.status = StatusCode::CREATED;
+            Ok(answer)
+        }
         ("POST", ["servers", id, "actions", "change_type"]) => {
             let body = parse_body(body)?;
             let action = world.change_type(project, parse_id(id, "server")?, &body)?;

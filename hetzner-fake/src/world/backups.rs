@@ -99,7 +99,11 @@ impl World {
         Ok(action)
     }
 
-    fn server(&self, project: ProjectId, server_id: i64) -> Result<&super::Server, ApiError> {
+    pub(super) fn server(
+        &self,
+        project: ProjectId,
+        server_id: i64,
+    ) -> Result<&super::Server, ApiError> {
         self.project(project)?
             .servers
             .get(&server_id)

@@ -7,6 +7,7 @@ mod dns;
 mod power;
 mod protection;
 mod rate_limit;
+mod rebuild;
 mod resources;
 mod servers;
 mod ssh_keys;

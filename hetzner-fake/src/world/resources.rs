@@ -30,6 +30,8 @@ pub struct Server {
     pub backup_window: Option<&'static str>,
     /// The disk's size: a type change without `upgrade_disk` keeps it.
     pub disk_gb: i64,
+    /// Created with SSH keys: a rebuild then sets no root password.
+    pub has_ssh_keys: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -126,7 +126,8 @@ impl World {
             .with_details(json!({ "limits": [{ "name": "server_limit" }] })));
         }
         let id = self.next_id();
-        let server = self.new_server(id, name, server_type, location, image, labels);
+        let mut server = self.new_server(id, name, server_type, location, image, labels);
+        server.has_ssh_keys = !key_refs.is_empty();
         let half = self.config.provisioning / 2;
         let create = self.new_action("create_server", id, server.created_at, half);
         let start = self.new_action("start_server", id, server.created_at + half, half);
@@ -173,6 +174,7 @@ impl World {
             power_change: None,
             backup_window: None,
             disk_gb: server_type.disk,
+            has_ssh_keys: false,
         }
     }
 

@@ -7,10 +7,11 @@ use crate::support::{
     DigitaloceanSetUp, DisconnectConnection, EndOtherSessions, EndSession,
     FinishPasskeyRegistration, FinishPasskeySignIn, ListActivity, ListConnections, ListSessions,
     ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecondSteps,
-    LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress, RecheckConnection,
-    RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey, RenameServer,
-    ReplaceToken, ResizeServer, SetReverseDns, SetServerBackups, SetServerProtection, SignIn,
-    SignOut, SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
+    LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress, RebuildServer,
+    RecheckConnection, RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey,
+    RenameServer, ReplaceToken, ResizeServer, SetReverseDns, SetServerBackups, SetServerProtection,
+    SignIn, SignOut, SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn,
+    PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -144,6 +145,16 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
                 ("id", id.clone()),
                 ("server_id", server.clone()),
                 ("on", "false".into()),
+                ("name", "owned-box".into()),
+                ("password", PASSWORD.into()),
+            ],
+        ),
+        (
+            path_of::<RebuildServer>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("image", "161547269".into()),
                 ("name", "owned-box".into()),
                 ("password", PASSWORD.into()),
             ],

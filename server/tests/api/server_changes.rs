@@ -1,14 +1,16 @@
 //! Changes to a server's setup on its page: the provider's backups (their
 //! price shown; off asks again, and nothing is sent until the name and the
-//! password are right) and a resize (only types or sizes sold where the
+//! password are right), a resize (only types or sizes sold where the
 //! server is whose disk holds its disk, with the server off, followed to
-//! the end and logged), on Hetzner and DigitalOcean alike.
+//! the end and logged) and a rebuild (asked again, its root password shown
+//! once and kept nowhere), on Hetzner and DigitalOcean alike; and what
+//! asking again wants with an authenticator.
 
 use crate::second_factor::{begin, code, wrong_codes};
 use crate::server_page::{droplet_web_1, follow, hetzner_server, load};
 use crate::support::{
-    location, path_of, Backend, ConfirmTotp, PowerServer, ResizeServer, SetServerBackups, TestApp,
-    WithDigitalOcean, PASSWORD,
+    location, path_of, Backend, ConfirmTotp, PowerServer, RebuildServer, ResizeServer,
+    SetServerBackups, TestApp, WithDigitalOcean, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use model::provisioning::PowerAction;
@@ -18,10 +20,12 @@ on_both_databases!(
     hetzner_backups_cost_a_fifth_and_off_asks_again,
     a_hetzner_server_is_resized_off_within_what_fits,
     with_an_authenticator_asking_again_wants_a_fresh_code_unless_checked_recently,
+    a_rebuild_asks_again_and_its_root_password_is_shown_once_and_kept_nowhere,
 );
 on_both_backends!(
     droplet_backups_are_weekly,
     a_droplet_is_resized_off_and_its_disk_grows_on_request,
+    a_droplet_is_rebuilt_from_another_image,
 );
 
 fn backups(id: &str, server_id: i64, on: bool, name: &str, password: &str) -> SetServerBackups {
@@ -272,20 +276,19 @@ async fn a_hetzner_server_is_resized_off_within_what_fits(app: TestApp) {
 
 /// Waits until the server reads off (a power action's end).
 async fn follow_until_off(app: &TestApp, cookie: &str, id: &str, server_id: i64) {
+    wait_for_status(app, cookie, id, server_id, "off").await;
+}
+
+/// Waits until the server reads `wanted` (an action's end).
+async fn wait_for_status(app: &TestApp, cookie: &str, id: &str, server_id: i64, wanted: &str) {
     for _ in 0..100 {
-        let status = app
-            .invoke(load(id, server_id), cookie)
-            .await
-            .ok()
-            .details
-            .server
-            .status;
-        if status == "off" {
+        let overview = app.invoke(load(id, server_id), cookie).await.ok();
+        if overview.details.server.status == wanted {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    panic!("the server never went off");
+    panic!("the server never read {wanted}");
 }
 
 async fn droplet_backups_are_weekly(backend: Backend) {
@@ -501,4 +504,174 @@ async fn with_an_authenticator_asking_again_wants_a_fresh_code_unless_checked_re
         .await;
     assert_eq!(replayed.refused(), AppError(Refusal::SecondFactorWrong));
     assert_eq!(sent(), 2);
+}
+
+fn rebuild(id: &str, server_id: i64, image: i64, name: &str) -> RebuildServer {
+    RebuildServer {
+        id: id.into(),
+        server_id,
+        image,
+        name: Some(name.into()),
+        password: Some(PASSWORD.into()),
+        code: None,
+    }
+}
+
+/// A rebuild destroys the disk: it asks again, offers only images for the
+/// server's architecture and location, and is followed and logged. The
+/// root password Hetzner sets for a server without an SSH key reaches the
+/// page that asked once, and no other page, no log line and no table.
+async fn a_rebuild_asks_again_and_its_root_password_is_shown_once_and_kept_nowhere(app: TestApp) {
+    let backend = if app.database_url.starts_with("postgres") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    let logs = crate::token_leaks::logs();
+    let (cookie, _, id, server_id) = hetzner_server(&app, "db-1").await;
+    let page_path = format!("/projects/{id}/servers/{server_id}");
+    let overview = app.invoke(load(&id, server_id), &cookie).await.ok();
+    let images: Vec<i64> = overview.rebuild_choices.iter().map(|i| i.id).collect();
+    assert!(!images.is_empty());
+    let sent = || {
+        app.fake
+            .request_count("POST", &format!("/v1/servers/{server_id}/actions/rebuild"))
+    };
+    let misnamed = app
+        .invoke(rebuild(&id, server_id, images[0], "db-2"), &cookie)
+        .await;
+    assert_eq!(misnamed.refused(), AppError(Refusal::ConfirmationMismatch));
+    let unproven = RebuildServer {
+        password: Some("not it".into()),
+        ..rebuild(&id, server_id, images[0], "db-1")
+    };
+    let unproven = app.invoke(unproven, &cookie).await;
+    assert_eq!(unproven.refused(), AppError(Refusal::WrongPassword));
+    let arm_image = 161_547_270;
+    assert!(!images.contains(&arm_image), "cx22 is x86: {images:?}");
+    let other_image = app
+        .invoke(rebuild(&id, server_id, arm_image, "db-1"), &cookie)
+        .await;
+    assert_eq!(
+        other_image.refused(),
+        AppError(Refusal::InvalidServerRequest(vec!["image".into()]))
+    );
+    assert_eq!(
+        sent(),
+        0,
+        "nothing sent before the name, the proof and the image are right"
+    );
+
+    let shown = app
+        .invoke(rebuild(&id, server_id, images[0], "db-1"), &cookie)
+        .await
+        .ok();
+    let shown = shown.expect("a seeded server has no SSH key: Hetzner set a root password");
+    wait_for_status(&app, &cookie, &id, server_id, "running").await;
+    // Without JavaScript the browser is only told there is one.
+    let form = [
+        ("id", id.as_str()),
+        ("server_id", &server_id.to_string()),
+        ("image", &images[0].to_string()),
+        ("name", "db-1"),
+        ("password", PASSWORD),
+    ];
+    let res = app
+        .post_form(path_of::<RebuildServer>(), &page_path, &form, Some(&cookie))
+        .await;
+    let to = location(&res);
+    assert!(
+        to.starts_with(&format!("{page_path}?rebuilt=1&actions="))
+            && to.ends_with("&root_password=withheld"),
+        "{to}"
+    );
+    let html = app.page(&to, &cookie).await;
+    assert!(
+        html.contains("Rebuilding") && html.contains("keeps it nowhere"),
+        "{html}"
+    );
+    follow(&app, &cookie, &id, &to).await;
+    let logged = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.server.rebuilt' \
+                  AND outcome = 'ok' AND provider_request_id IS NOT NULL";
+    assert_eq!(app.count(logged).await, 2);
+
+    let passwords: Vec<String> = app
+        .fake
+        .exchanges()
+        .into_iter()
+        .filter(|exchange| exchange.path.ends_with("/actions/rebuild"))
+        .filter_map(|exchange| Some(exchange.body?["root_password"].as_str()?.to_string()))
+        .collect();
+    assert_eq!(passwords.len(), 2, "each rebuild set one");
+    assert_eq!(passwords[0], shown);
+    let later_pages = app.page(&page_path, &cookie).await + &html;
+    let database = crate::token_leaks::database_text(&app, backend).await;
+    assert!(database.contains("db-1"), "the database was read");
+    let log_text = logs.text();
+    for password in &passwords {
+        assert!(
+            !later_pages.contains(password.as_str()),
+            "a page shows a root password again"
+        );
+        assert!(
+            !database.contains(password.as_str()),
+            "a table holds a root password"
+        );
+        assert!(
+            !log_text.contains(password.as_str()),
+            "a log line holds a root password"
+        );
+    }
+
+    // Rebuild protection: the card says so, and Hetzner refuses.
+    let protect = crate::support::SetServerProtection {
+        id: id.clone(),
+        server_id,
+        on: true,
+        name: None,
+        password: None,
+        code: None,
+    };
+    app.invoke(protect, &cookie).await.ok();
+    let page = app.page(&page_path, &cookie).await;
+    assert!(page.contains("Rebuild protection is on"), "{page}");
+    let protected = app
+        .invoke(rebuild(&id, server_id, images[0], "db-1"), &cookie)
+        .await;
+    assert_eq!(protected.refused(), AppError(Refusal::ServerProtected));
+}
+
+async fn a_droplet_is_rebuilt_from_another_image(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let (cookie, id, server_id) = droplet_web_1(&w).await;
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    let overview = w.app.invoke(load(&id, server_id), &cookie).await.ok();
+    let before = overview.details.image.clone().unwrap_or_default();
+    let other = overview
+        .rebuild_choices
+        .iter()
+        .find(|image| !before.contains(&image.description) && !image.description.contains(&before))
+        .expect("another image offered in fra1")
+        .clone();
+    let password = w
+        .app
+        .invoke(rebuild(&id, server_id, other.id, "web-1"), &cookie)
+        .await
+        .ok();
+    assert_eq!(password, None, "DigitalOcean answers none");
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    let after = w
+        .app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .details
+        .image;
+    assert_ne!(
+        after.as_deref(),
+        Some(before.as_str()),
+        "rebuilt from {other:?}"
+    );
 }

@@ -243,7 +243,8 @@ fn power(id: &str, server_id: i64, action: PowerAction) -> PowerServer {
 
 /// Follows the provider's actions named in a power form's redirect until done.
 pub(crate) async fn follow(app: &TestApp, cookie: &str, id: &str, to: &str) {
-    let actions = to.split("actions=").nth(1).unwrap_or_default().to_string();
+    let actions = to.split("actions=").nth(1).unwrap_or_default();
+    let actions = actions.split('&').next().unwrap_or_default().to_string();
     let read = ReadProvisioningProgress {
         id: id.into(),
         actions,

@@ -39,7 +39,7 @@ fn forms_of(token: &str) -> Vec<String> {
     ]
 }
 
-async fn database_text(app: &TestApp, backend: Backend) -> String {
+pub(crate) async fn database_text(app: &TestApp, backend: Backend) -> String {
     match backend {
         Backend::Sqlite => ["potions.db", "potions.db-wal"]
             .iter()

@@ -52,16 +52,41 @@ impl HetznerClient {
         let answer = self
             .send(token, Method::POST, "/servers", &[], Some(&body))
             .await?;
+        Self::whole(answer, "create")
+    }
+
+    /// Rebuilds a server from an image, destroying its disk (`rebuild`):
+    /// answers its action and any root password Hetzner set. A POST: never
+    /// repeated.
+    pub async fn rebuild_server(
+        &self,
+        token: &ApiToken,
+        id: i64,
+        image: i64,
+    ) -> Result<Answer<RebuiltServer>, HetznerError> {
+        let body = json!({ "image": image.to_string() });
+        let path = format!("/servers/{id}/actions/rebuild");
+        let answer = self
+            .send(token, Method::POST, &path, &[], Some(&body))
+            .await?;
+        Self::whole(answer, "rebuild")
+    }
+
+    /// A POST's whole answer, read as `T` (`what` names it in the error).
+    fn whole<T: serde::de::DeserializeOwned>(
+        answer: Answer<Option<serde_json::Value>>,
+        what: &str,
+    ) -> Result<Answer<T>, HetznerError> {
         let answer = answer.map(Option::unwrap_or_default);
         let correlation_id = answer.correlation_id.clone();
-        let created = serde_json::from_value(answer.value.clone()).map_err(|e| HetznerError {
+        let read = serde_json::from_value(answer.value.clone()).map_err(|e| HetznerError {
             kind: ErrorKind::UnexpectedAnswer {
                 status: 201,
-                detail: format!("unexpected create answer: {e}"),
+                detail: format!("unexpected {what} answer: {e}"),
             },
             correlation_id,
         })?;
-        Ok(answer.map(|_| created))
+        Ok(answer.map(|_| read))
     }
 
     pub async fn delete_server(

@@ -288,6 +288,38 @@ pub struct CreateServer {
     pub start_after_create: bool,
 }
 
+/// A root password Hetzner set (a rebuild of a server without an SSH key):
+/// shown to the user once, never kept or logged: redacted, zeroed on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RootPassword(zeroize::Zeroizing<String>);
+
+impl RootPassword {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for RootPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RootPassword(<redacted>)")
+    }
+}
+
+impl<'de> Deserialize<'de> for RootPassword {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(|password| Self(zeroize::Zeroizing::new(password)))
+    }
+}
+
+/// A rebuild's answer: its action, and the root password Hetzner set when
+/// no SSH key applies.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RebuiltServer {
+    pub action: Action,
+    #[serde(default)]
+    pub root_password: Option<RootPassword>,
+}
+
 /// `root_password` is deliberately not read: Potions always sends an SSH key.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CreatedServer {

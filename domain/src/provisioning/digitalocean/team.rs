@@ -14,7 +14,7 @@ use crate::providers::digitalocean::{
 };
 use crate::provisioning::{
     AddedKey, Catalogue, Changed, CreatedServer, NewServer, PowerAction, Progress, Provisioner,
-    Provisioning, Refused, Server, ServerDetails, SshKey,
+    Provisioning, Rebuilt, Refused, Server, ServerDetails, SshKey,
 };
 
 /// Actions followed at most per poll: each costs one request.
@@ -348,6 +348,22 @@ impl Provisioner for DigitalOceanTeam<'_> {
     ) -> Result<Changed<Vec<i64>>, Refused> {
         let body = serde_json::json!({ "type": "resize", "size": size, "disk": grow_disk });
         self.droplet_action(server_id, body).await
+    }
+
+    /// DigitalOcean keeps the droplet's SSH keys; it emails a root password
+    /// to a droplet's owner only where none applies.
+    async fn rebuild(
+        &self,
+        server_id: model::ServerId,
+        image: i64,
+    ) -> Result<Changed<Rebuilt>, Refused> {
+        let body = serde_json::json!({ "type": "rebuild", "image": image });
+        let changed = self.droplet_action(server_id, body).await?;
+        let rebuilt = Rebuilt {
+            actions: changed.value,
+            root_password: None,
+        };
+        Ok(Changed::new(rebuilt, changed.provider_request_id))
     }
 
     async fn rename(

@@ -14,7 +14,7 @@ use crate::providers::hetzner::{
 };
 use crate::provisioning::{
     AddedKey, Catalogue, Changed, CreatedServer, NewServer, PowerAction, Progress, Provisioner,
-    Provisioning, Refused, Server, ServerDetails, SshKey,
+    Provisioning, Rebuilt, Refused, Server, ServerDetails, SshKey,
 };
 
 /// A project opened with its token.
@@ -342,6 +342,27 @@ impl Provisioner for HetznerProject<'_> {
         let body = serde_json::json!({ "server_type": size, "upgrade_disk": grow_disk });
         self.change_setting(server_id, "change_type", Some(&body))
             .await
+    }
+
+    async fn rebuild(
+        &self,
+        server_id: model::ServerId,
+        image: i64,
+    ) -> Result<Changed<Rebuilt>, Refused> {
+        match self
+            .client()
+            .rebuild_server(&self.token, server_id.get(), image)
+            .await
+        {
+            Ok(answer) => {
+                let rebuilt = Rebuilt {
+                    actions: vec![answer.value.action.id],
+                    root_password: answer.value.root_password,
+                };
+                Ok(Changed::new(rebuilt, answer.correlation_id))
+            }
+            Err(err) => Err(self.refuse(err).await),
+        }
     }
 
     async fn rename(
