@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { expect, Page, test } from "@playwright/test";
-import { PASSWORD, enterPassword, expectAccessible, hydrated, signUp, uniqueEmail } from "./helpers";
+import { PASSWORD, enterPassword, expectAccessible, fakeProject, hydrated, signUp, uniqueEmail } from "./helpers";
 
 /** RFC 4648 base32, as authenticator apps read the key. */
 function base32Decode(text: string): Buffer {
@@ -48,6 +48,23 @@ async function signOut(page: Page): Promise<void> {
   await expect(page).toHaveURL("/login");
 }
 
+/** Turns on an authenticator from the Security page; answers its secret (the current step's code is used). */
+async function turnOnAuthenticator(page: Page, checkAccessibility = false): Promise<Buffer> {
+  const authenticator = page.getByRole("region", { name: "Two-factor sign-in" });
+  await authenticator.getByLabel("Your password").fill(PASSWORD);
+  await authenticator.getByRole("button", { name: "Set up an authenticator app" }).click();
+  await expect(page.getByRole("img", { name: "QR code of your two-factor secret" })).toBeVisible();
+  if (checkAccessibility) {
+    await expectAccessible(page);
+  }
+  const key = (await page.locator("ol.steps .copyable-value").textContent()) ?? "";
+  const secret = base32Decode(key.trim());
+  await page.getByLabel("Enter the 6-digit code the app shows").fill(totp(secret, nowStep()));
+  await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+  await expect(page.getByTestId("recovery-codes").locator("code")).toHaveCount(10);
+  return secret;
+}
+
 test("turn on two-factor sign-in, then sign in with a code and with a recovery code", async ({ page }) => {
   test.setTimeout(90_000);
   const email = uniqueEmail("totp");
@@ -58,15 +75,7 @@ test("turn on two-factor sign-in, then sign in with a code and with a recovery c
   await hydrated(page);
   await expectAccessible(page);
 
-  const authenticator = page.getByRole("region", { name: "Two-factor sign-in" });
-  await authenticator.getByLabel("Your password").fill(PASSWORD);
-  await authenticator.getByRole("button", { name: "Set up an authenticator app" }).click();
-  await expect(page.getByRole("img", { name: "QR code of your two-factor secret" })).toBeVisible();
-  await expectAccessible(page);
-  const key = (await page.locator("ol.steps .copyable-value").textContent()) ?? "";
-  const secret = base32Decode(key.trim());
-  await page.getByLabel("Enter the 6-digit code the app shows").fill(totp(secret, nowStep()));
-  await page.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
+  const secret = await turnOnAuthenticator(page, true);
   const codes = page.getByTestId("recovery-codes").locator("code");
   await expect(codes).toHaveCount(10);
   const recovery = await codes.allTextContents();
@@ -94,4 +103,47 @@ test("turn on two-factor sign-in, then sign in with a code and with a recovery c
   await expect(page).toHaveURL("/");
   await page.goto("/account/security");
   await expect(page.getByText("Recovery codes left: 8 of 10.")).toBeVisible();
+});
+
+test("a rebuild asks for the server's name and a fresh authenticator code, then the name alone", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(90_000);
+  await signUp(page, uniqueEmail("rebuild"));
+  await page.goto("/account/security");
+  await hydrated(page);
+  const secret = await turnOnAuthenticator(page);
+  const project = await fakeProject(request, "rebuild");
+  await page.goto("/connect/hetzner");
+  await hydrated(page);
+  await page.getByLabel("Label").fill("Rebuilds");
+  await page.getByLabel("API Token", { exact: true }).fill(project.read_write_token);
+  await page.getByRole("button", { name: "Connect Hetzner" }).click();
+  await expect(page).toHaveURL(/\/\?connected=/);
+  await page.getByRole("link", { name: "Rebuilds" }).click();
+  await hydrated(page);
+  await expect(page.getByLabel("Server type")).toContainText("CX22");
+  await page.getByLabel("Name").fill("e2e-rebuild");
+  await page.getByRole("button", { name: "Create server" }).click();
+  await expect(page.getByText("The server is running.")).toBeVisible({ timeout: 20_000 });
+  await page.getByRole("link", { name: "e2e-rebuild", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "e2e-rebuild", level: 1 })).toBeVisible();
+  await hydrated(page);
+
+  // Signed in with the password alone: a code from the authenticator, not the password.
+  const rebuild = page.getByRole("region", { name: "Rebuild" });
+  await expect(rebuild.getByLabel("Your password")).toHaveCount(0);
+  await rebuild.getByLabel("Image").selectOption({ label: "Debian 12" });
+  await rebuild.getByLabel("Type e2e-rebuild to confirm").fill("e2e-rebuild");
+  await rebuild.getByLabel("Authenticator code").fill(totp(secret, nowStep() + 1));
+  await expectAccessible(page);
+  await rebuild.getByRole("button", { name: "Rebuild" }).click();
+  await expect(page).toHaveURL(/rebuilt=1&actions=/);
+  await expect(page.getByText("Rebuilt.")).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("server-details")).toContainText("Debian 12");
+  await expect(page.getByTestId("activity").filter({ hasText: "Server rebuilt: e2e-rebuild" })).toBeVisible();
+  // Checked just now: for five minutes the name is enough.
+  await expect(rebuild.getByText("Not needed now")).toBeVisible();
+  await expectAccessible(page);
 });
