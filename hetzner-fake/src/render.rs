@@ -32,7 +32,7 @@ pub fn server_json(s: &Server, config: &FakeConfig) -> Value {
         "server_type": catalogue::server_type_json(s.server_type),
         "location": catalogue::location_json(s.location),
         "image": catalogue::image_json(s.image),
-        "iso": null, "rescue_enabled": false, "locked": false, "backup_window": s.backup_window,
+        "iso": null, "rescue_enabled": s.rescue_enabled, "locked": false, "backup_window": s.backup_window,
         "outgoing_traffic": 0, "ingoing_traffic": 0, "included_traffic": 21_990_232_555_520_i64,
         "protection": { "delete": s.delete_protected, "rebuild": s.delete_protected },
         "labels": s.labels, "volumes": [], "load_balancers": [],

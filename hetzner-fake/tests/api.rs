@@ -817,3 +817,38 @@ async fn a_rebuild_writes_an_image_of_the_servers_architecture_and_answers_a_roo
     assert_eq!(code, StatusCode::LOCKED, "{protected}");
     assert_eq!(protected["error"]["code"], "protected");
 }
+
+#[tokio::test]
+async fn the_rescue_system_is_a_flag_with_its_own_root_password() {
+    let api = Api::start(fast()).await;
+    let p = api.fake.add_project("rescue");
+    let t = Some(p.read_write_token.as_str());
+    let id = api.fake.seed_server(&p, "app", "cx22", "fsn1").unwrap();
+    let act = |command: &'static str, body: Option<Value>| {
+        let api = &api;
+        async move {
+            let path = format!("/servers/{id}/actions/{command}");
+            api.call(Method::POST, &path, t, body).await
+        }
+    };
+    let unknown_key = serde_json::json!({ "type": "linux64", "ssh_keys": [424242] });
+    let (code, _, refused) = act("enable_rescue", Some(unknown_key)).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let (code, _, on) = act(
+        "enable_rescue",
+        Some(serde_json::json!({ "type": "linux64" })),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED, "{on}");
+    assert!(on["root_password"].is_string());
+    let (_, _, server) = api
+        .call(Method::GET, &format!("/servers/{id}"), t, None)
+        .await;
+    assert_eq!(server["server"]["rescue_enabled"], true);
+    let (code, _, off) = act("disable_rescue", None).await;
+    assert_eq!(code, StatusCode::CREATED, "{off}");
+    let (_, _, server) = api
+        .call(Method::GET, &format!("/servers/{id}"), t, None)
+        .await;
+    assert_eq!(server["server"]["rescue_enabled"], false);
+}

@@ -76,6 +76,7 @@ actions! {
     ServerBackupsChanged = "cloud.server.backups_changed", "Server backups changed";
     ServerResized = "cloud.server.resized", "Server resized";
     ServerRebuilt = "cloud.server.rebuilt", "Server rebuilt";
+    ServerRescueChanged = "cloud.server.rescue_changed", "Rescue system changed";
     SshKeyAdded = "cloud.ssh_key.added", "SSH key added";
     SshKeyRemoved = "cloud.ssh_key.removed", "SSH key removed";
 }

@@ -33,6 +33,9 @@ pub struct ServerDetails {
     /// `None` where the provider has no rebuild protection (DigitalOcean).
     pub rebuild_protected: Option<bool>,
     pub backups: bool,
+    /// Whether the next start boots the provider's rescue system; `None`
+    /// where its API has none (DigitalOcean).
+    pub rescue: Option<bool>,
     /// The disk's size now: a resize that kept the disk keeps it, so a
     /// smaller type than this one no longer fits.
     pub disk_gb: f64,

@@ -1,7 +1,7 @@
 //! A server of a project, on its own page (`/projects/:id/servers/:server_id`):
 //! what it is as its provider describes it now (`page.rs`), the actions its
 //! state allows (power, rename and reverse DNS in `actions.rs`, protection
-//! and backups in `settings.rs`, `resize.rs`, `rebuild.rs`), the fields a destructive
+//! and backups in `settings.rs`, `resize.rs`, `rebuild.rs`, `rescue.rs`), the fields a destructive
 //! step asks again for (`ask_again.rs`), and their server functions. Provider-neutral,
 //! like `projects/`, whose progress and errors it shares.
 
@@ -9,6 +9,7 @@ mod actions;
 mod ask_again;
 pub mod page;
 mod rebuild;
+mod rescue;
 mod resize;
 pub mod server_fns;
 mod settings;

@@ -10,8 +10,9 @@ use model::provisioning::PowerAction;
 
 use super::actions::{PowerCard, RenameCard, ReverseDnsCard};
 use super::rebuild::{RebuildCard, RootPasswordNotice};
+use super::rescue::RescueCard;
 use super::resize::ResizeCard;
-use super::server_fns::{load_server, RebuildServer};
+use super::server_fns::{load_server, RebuildServer, SetRescue};
 use super::settings::{BackupsCard, ProtectionCard};
 use super::ServerOverview;
 use crate::activity::recent::{server_changes, WhatPotionsDidHere};
@@ -33,6 +34,13 @@ const REBUILDING: Job = Job {
     underway: "the server's disk is being written from the image",
     done: "Rebuilt.",
     failed_to: "rebuild the server",
+};
+
+const RESCUING: Job = Job {
+    title: "Booting the rescue system",
+    underway: "the server is restarting into the rescue system",
+    done: "The server is in the rescue system.",
+    failed_to: "boot the rescue system",
 };
 
 const RESIZING: Job = Job {
@@ -59,7 +67,13 @@ pub fn ServerPage() -> impl IntoView {
     // Here, not in its card: a root password it answers outlives the
     // card's re-render when the rebuild ends.
     let rebuild = ServerAction::<RebuildServer>::new();
-    let withheld = Signal::derive(move || query.read().get("root_password").is_some());
+    let rescue = ServerAction::<SetRescue>::new();
+    let answered = |action: Option<Result<Option<String>, crate::error::AppError>>| {
+        action.and_then(Result::ok).flatten()
+    };
+    let rebuild_password = Signal::derive(move || answered(rebuild.value().get()));
+    let rescue_password = Signal::derive(move || answered(rescue.value().get()));
+    let withheld = move |key: &'static str| Signal::derive(move || query.read().get(key).is_some());
     let now = progress_now(id, move || query.read().get("actions"));
     // The action being followed, from the URL a form redirected to.
     let followed = move || {
@@ -76,6 +90,7 @@ pub fn ServerPage() -> impl IntoView {
             None if query.get("renamed").is_some() => RENAMING,
             None if query.get("resized").is_some() => RESIZING,
             None if query.get("rebuilt").is_some() => REBUILDING,
+            None if query.get("rescue").is_some() => RESCUING,
             None => return None,
         };
         Some((job, actions))
@@ -90,7 +105,18 @@ pub fn ServerPage() -> impl IntoView {
             let:overview
         >
             <ServerDetailsCard overview=overview.clone() />
-            <RootPasswordNotice rebuild server_name=overview.details.server.name.clone() withheld />
+            <RootPasswordNotice
+                shown=rebuild_password
+                withheld=withheld("root_password")
+                title="New root password"
+                what=format!("new root password of {}", overview.details.server.name)
+            />
+            <RootPasswordNotice
+                shown=rescue_password
+                withheld=withheld("rescue_password")
+                title="Rescue system's root password"
+                what=format!("rescue root password of {}", overview.details.server.name)
+            />
             {
                 let (connection_id, provider) = (overview.connection_id.clone(), overview.provider);
                 move || {
@@ -117,6 +143,7 @@ pub fn ServerPage() -> impl IntoView {
             <ReverseDnsCard overview=overview.clone() />
             <ResizeCard overview=overview.clone() />
             <RebuildCard overview=overview.clone() rebuild />
+            <RescueCard overview=overview.clone() rescue />
             <ProtectionCard overview=overview.clone() refresh />
             <BackupsCard overview=overview.clone() refresh />
             <WhatPotionsDidHere connection_id=overview.connection_id.clone() page=recent />

@@ -1,6 +1,7 @@
 //! Rebuilding a server from an image: its disk is written anew, so the
 //! form asks again. A root password the provider sets (Hetzner, for a
-//! server without an SSH key) is shown once, on this page, and kept nowhere.
+//! server without an SSH key, or for its rescue system) is shown once, on
+//! this page, and kept nowhere.
 
 use leptos::prelude::*;
 
@@ -90,32 +91,29 @@ pub fn RebuildCard(
     }
 }
 
-/// The root password a rebuild answered, while this page is open; a plain
-/// form post is only told there is one.
+/// A root password an action answered, while this page is open; a plain
+/// form post is only told there is one (`withheld`).
 #[component]
 pub fn RootPasswordNotice(
-    rebuild: ServerAction<RebuildServer>,
-    server_name: String,
+    shown: Signal<Option<String>>,
     withheld: Signal<bool>,
+    title: &'static str,
+    what: String,
 ) -> impl IntoView {
     move || {
-        let shown = rebuild.value().get().and_then(Result::ok).flatten();
+        let shown = shown.get();
         let text = match (&shown, withheld.get()) {
-            (Some(_), _) => {
-                "Shown once: Potions keeps it nowhere. Store it now, or add an SSH key and \
-                 rebuild again."
-            }
+            (Some(_), _) => "Shown once: Potions keeps it nowhere. Store it now if you need it.",
             (None, true) => {
-                "The provider set a new root password. Potions showed it once, to the page \
-                 that asked for the rebuild with JavaScript running, and keeps it nowhere: if \
-                 you don't have it, reset it in the provider's console."
+                "The provider set one. Potions showed it once, to the page that asked with \
+                 JavaScript running, and keeps it nowhere: if you don't have it, reset it in the \
+                 provider's console."
             }
             (None, false) => return None,
         };
-        let what = format!("root password of {server_name}");
         Some(view! {
-            <section class="card notice-warning-card" aria-labelledby="root-password-title">
-                <h2 id="root-password-title">"New root password"</h2>
+            <section class="card notice-warning-card" aria-label=title>
+                <h2>{title}</h2>
                 {shown.map(|value| view! { <Copyable value what=what.clone() /> })}
                 <p>{text}</p>
             </section>

@@ -1,6 +1,6 @@
 //! A server's page's server functions: the server in full, and the actions
 //! on it (power, rename, reverse DNS, protection, backups, resize,
-//! rebuild), each recorded in the activity log.
+//! rebuild, rescue), each recorded in the activity log.
 
 use leptos::prelude::*;
 
@@ -268,6 +268,39 @@ pub async fn rebuild_server(
         actions.join(",")
     ));
     Ok(rebuilt
+        .root_password
+        .map(|password| password.expose().to_string()))
+}
+
+/// Turns a server's rescue system on, restarting it into it, or off.
+/// Answers the rescue system's root password, for the page to show once
+/// (kept nowhere; a plain form post is only told there is one).
+#[server(prefix = "/api", endpoint = "set_rescue", output = crate::wire::TextJson)]
+pub async fn set_rescue(id: String, server_id: i64, on: bool) -> Result<Option<String>, AppError> {
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        model::ServerId::new(server_id),
+    );
+    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
+    let set = state
+        .provisioning
+        .set_rescue(&user.id, &id, &server, on)
+        .await;
+    let action = domain::activity::Action::ServerRescueChanged;
+    let resource = (server_id.to_string(), server.name.as_str());
+    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &set).await;
+    let started = set?.value;
+    let page = crate::paths::server(id.as_str(), server_id);
+    let actions: Vec<String> = started.actions.iter().map(i64::to_string).collect();
+    crate::ssr::redirect_to(&match (&started.root_password, on) {
+        (Some(_), _) => format!(
+            "{page}?rescue=1&actions={}&rescue_password=withheld",
+            actions.join(",")
+        ),
+        (None, true) => format!("{page}?rescue=1&actions={}", actions.join(",")),
+        (None, false) => page,
+    });
+    Ok(started
         .root_password
         .map(|password| password.expose().to_string()))
 }

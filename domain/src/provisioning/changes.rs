@@ -105,10 +105,10 @@ pub struct CreatedServer {
     pub actions: Vec<i64>,
 }
 
-/// A rebuild just accepted: the provider's actions, and the root password
-/// it set where no SSH key applies (Hetzner), for the user to see once.
+/// Actions just accepted (a rebuild, the rescue system), and the root
+/// password the provider set with them (Hetzner), for the user to see once.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rebuilt {
+pub struct Started {
     pub actions: Vec<i64>,
     pub root_password: Option<crate::providers::hetzner::RootPassword>,
 }

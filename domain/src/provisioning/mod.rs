@@ -12,7 +12,7 @@ mod hetzner;
 mod provisioner;
 mod server_actions;
 
-pub use changes::{check_against, AddedKey, Changed, CreatedServer, NewServer, Rebuilt, Refused};
+pub use changes::{check_against, AddedKey, Changed, CreatedServer, NewServer, Refused, Started};
 pub use model::provisioning::{
     Catalogue, Currency, Image, Place, PowerAction, Price, Progress, Server, ServerDetails, Size,
     SshKey,

@@ -4,7 +4,7 @@
 
 use super::{
     check_against, digitalocean, hetzner, AddedKey, Catalogue, Changed, CreatedServer, NewServer,
-    PowerAction, Progress, Rebuilt, Refused, Server, ServerDetails, SshKey,
+    PowerAction, Progress, Refused, Server, ServerDetails, SshKey, Started,
 };
 use crate::error::Refusal;
 use model::{ConnectionId, UserId};
@@ -76,7 +76,9 @@ pub(crate) trait Provisioner {
         &self,
         server_id: model::ServerId,
         image: i64,
-    ) -> Result<Changed<Rebuilt>, Refused>;
+    ) -> Result<Changed<Started>, Refused>;
+    /// Turns the rescue system on (and restarts `server` into it) or off.
+    async fn set_rescue(&self, server: &Server, on: bool) -> Result<Changed<Started>, Refused>;
     /// Renames a server (`name` checked); answers any action ids to follow.
     async fn rename(
         &self,

@@ -3,8 +3,8 @@
 
 use super::provisioner::{on_provider, Opened, Provisioner};
 use super::{
-    Catalogue, Changed, Image, PowerAction, Provisioning, Rebuilt, Refused, Server, ServerDetails,
-    Size,
+    Catalogue, Changed, Image, PowerAction, Provisioning, Refused, Server, ServerDetails, Size,
+    Started,
 };
 use crate::error::{DomainError, Refusal};
 use model::{ConnectionId, UserId};
@@ -146,7 +146,7 @@ impl Provisioning {
         details: &ServerDetails,
         image: i64,
         typed_name: &str,
-    ) -> Result<Changed<Rebuilt>, Refused> {
+    ) -> Result<Changed<Started>, Refused> {
         let server = &details.server;
         if typed_name.trim() != server.name {
             return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
@@ -161,6 +161,23 @@ impl Provisioning {
             .await)?;
         self.project_changed(user_id, id).await;
         Ok(rebuilt)
+    }
+
+    /// Turns `server`'s rescue system on (restarting it into it) or off.
+    pub async fn set_rescue(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server: &Server,
+        on: bool,
+    ) -> Result<Changed<Started>, Refused> {
+        let ready = matches!(server.status.as_str(), "running" | "off");
+        if on && !ready {
+            return Err(DomainError::Refused(Refusal::ServerStateDoesNotAllow).into());
+        }
+        on_provider!(self.open(user_id, id).await?, |p| p
+            .set_rescue(server, on)
+            .await)
     }
 
     /// The images `details`' server can be rebuilt from; none when the

@@ -142,6 +142,24 @@ pub(super) fn dispatch(
             answer.status = StatusCode::CREATED;
             Ok(answer)
         }
+        ("POST", ["servers", id, "actions", command @ ("enable_rescue" | "disable_rescue")]) => {
+            let body = if *command == "enable_rescue" {
+                Some(parse_body(body)?)
+            } else {
+                None
+            };
+            let server_id = parse_id(id, "server")?;
+            let (action, root_password) = world.set_rescue(project, server_id, body.as_ref())?;
+            let mut answer = Answer::ok(json!({ "action": render::action_json(&action) }));
+            if let Some(password) = root_password {
+                answer = Answer::ok(json!({
+                    "action": render::action_json(&action),
+                    "root_password": password,
+                }));
+            }
+            answer.status = StatusCode::CREATED;
+            Ok(answer)
+        }
         ("POST", ["servers", id, "actions", "change_type"]) => {
             let body = parse_body(body)?;
             let action = world.change_type(project, parse_id(id, "server")?, &body)?;

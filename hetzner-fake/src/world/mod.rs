@@ -8,6 +8,7 @@ mod power;
 mod protection;
 mod rate_limit;
 mod rebuild;
+mod rescue;
 mod resources;
 mod servers;
 mod ssh_keys;

@@ -32,6 +32,8 @@ pub struct Server {
     pub disk_gb: i64,
     /// Created with SSH keys: a rebuild then sets no root password.
     pub has_ssh_keys: bool,
+    /// The next start boots the rescue system (`enable_rescue`).
+    pub rescue_enabled: bool,
 }
 
 #[derive(Debug, Clone)]

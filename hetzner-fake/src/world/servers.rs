@@ -175,6 +175,7 @@ impl World {
             backup_window: None,
             disk_gb: server_type.disk,
             has_ssh_keys: false,
+            rescue_enabled: false,
         }
     }
 

@@ -9,9 +9,9 @@ use crate::support::{
     ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecondSteps,
     LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress, RebuildServer,
     RecheckConnection, RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey,
-    RenameServer, ReplaceToken, ResizeServer, SetReverseDns, SetServerBackups, SetServerProtection,
-    SignIn, SignOut, SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp, VerifySignIn,
-    PASSWORD,
+    RenameServer, ReplaceToken, ResizeServer, SetRescue, SetReverseDns, SetServerBackups,
+    SetServerProtection, SignIn, SignOut, SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp,
+    VerifySignIn, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -157,6 +157,14 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
                 ("image", "161547269".into()),
                 ("name", "owned-box".into()),
                 ("password", PASSWORD.into()),
+            ],
+        ),
+        (
+            path_of::<SetRescue>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("on", "true".into()),
             ],
         ),
         (

@@ -9,7 +9,7 @@
 use crate::second_factor::{begin, code, wrong_codes};
 use crate::server_page::{droplet_web_1, follow, hetzner_server, load};
 use crate::support::{
-    location, path_of, Backend, ConfirmTotp, PowerServer, RebuildServer, ResizeServer,
+    location, path_of, Backend, ConfirmTotp, PowerServer, RebuildServer, ResizeServer, SetRescue,
     SetServerBackups, TestApp, WithDigitalOcean, PASSWORD,
 };
 use app::error::{AppError, Refusal};
@@ -21,11 +21,13 @@ on_both_databases!(
     a_hetzner_server_is_resized_off_within_what_fits,
     with_an_authenticator_asking_again_wants_a_fresh_code_unless_checked_recently,
     a_rebuild_asks_again_and_its_root_password_is_shown_once_and_kept_nowhere,
+    rescue_boots_with_the_potions_key_and_its_password_is_kept_nowhere,
 );
 on_both_backends!(
     droplet_backups_are_weekly,
     a_droplet_is_resized_off_and_its_disk_grows_on_request,
     a_droplet_is_rebuilt_from_another_image,
+    a_droplet_has_no_rescue_system_and_says_so,
 );
 
 fn backups(id: &str, server_id: i64, on: bool, name: &str, password: &str) -> SetServerBackups {
@@ -673,5 +675,135 @@ async fn a_droplet_is_rebuilt_from_another_image(backend: Backend) {
         after.as_deref(),
         Some(before.as_str()),
         "rebuilt from {other:?}"
+    );
+}
+
+fn rescue(id: &str, server_id: i64, on: bool) -> SetRescue {
+    SetRescue {
+        id: id.into(),
+        server_id,
+        on,
+    }
+}
+
+/// Rescue on: Hetzner's rescue system with the Potions key, then a restart
+/// into it, followed and logged; its root password reaches the asking
+/// request only. Off without JavaScript lands back on the page.
+async fn rescue_boots_with_the_potions_key_and_its_password_is_kept_nowhere(app: TestApp) {
+    let backend = if app.database_url.starts_with("postgres") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    let logs = crate::token_leaks::logs();
+    let (cookie, _, id, server_id) = hetzner_server(&app, "db-1").await;
+    let page_path = format!("/projects/{id}/servers/{server_id}");
+    let page = app.page(&page_path, &cookie).await;
+    assert!(page.contains("Boot into rescue"), "{page}");
+    // Without JavaScript: followed on the page, which is told of a password.
+    let server = server_id.to_string();
+    let form = |on: &'static str| {
+        [
+            ("id", id.as_str()),
+            ("server_id", server.as_str()),
+            ("on", on),
+        ]
+    };
+    let res = app
+        .post_form(
+            path_of::<SetRescue>(),
+            &page_path,
+            &form("true"),
+            Some(&cookie),
+        )
+        .await;
+    let to = location(&res);
+    assert!(
+        to.starts_with(&format!("{page_path}?rescue=1&actions="))
+            && to.ends_with("&rescue_password=withheld"),
+        "{to}"
+    );
+    let html = app.page(&to, &cookie).await;
+    assert!(
+        html.contains("Booting the rescue system") && html.contains("keeps it nowhere"),
+        "{html}"
+    );
+    follow(&app, &cookie, &id, &to).await;
+    let reboots = app
+        .fake
+        .request_count("POST", &format!("/v1/servers/{server_id}/actions/reboot"));
+    assert_eq!(reboots, 1, "restarted into it");
+    let details = app.invoke(load(&id, server_id), &cookie).await.ok().details;
+    assert_eq!(details.rescue, Some(true));
+    let page = app.page(&page_path, &cookie).await;
+    assert!(page.contains("Turn rescue off"), "{page}");
+
+    let res = app
+        .post_form(
+            path_of::<SetRescue>(),
+            &page_path,
+            &form("false"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(location(&res), page_path);
+    assert_eq!(
+        app.invoke(load(&id, server_id), &cookie)
+            .await
+            .ok()
+            .details
+            .rescue,
+        Some(false)
+    );
+
+    // With JavaScript the asking page gets the password, once.
+    let shown = app.invoke(rescue(&id, server_id, true), &cookie).await.ok();
+    let shown = shown.expect("the rescue system's root password");
+    let logged = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.server.rescue_changed' \
+                  AND outcome = 'ok' AND provider_request_id IS NOT NULL";
+    assert_eq!(app.count(logged).await, 3);
+    let passwords: Vec<String> = app
+        .fake
+        .exchanges()
+        .into_iter()
+        .filter(|exchange| exchange.path.ends_with("/actions/enable_rescue"))
+        .filter_map(|exchange| Some(exchange.body?["root_password"].as_str()?.to_string()))
+        .collect();
+    assert_eq!(passwords.len(), 2);
+    assert_eq!(passwords[1], shown);
+    let pages = app.page(&page_path, &cookie).await + &html;
+    let database = crate::token_leaks::database_text(&app, backend).await;
+    assert!(database.contains("db-1"), "the database was read");
+    let log_text = logs.text();
+    for password in &passwords {
+        assert!(
+            !pages.contains(password.as_str()),
+            "a page shows a rescue password"
+        );
+        assert!(
+            !database.contains(password.as_str()),
+            "a table holds a rescue password"
+        );
+        assert!(
+            !log_text.contains(password.as_str()),
+            "a log line holds a rescue password"
+        );
+    }
+}
+
+async fn a_droplet_has_no_rescue_system_and_says_so(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let (cookie, id, server_id) = droplet_web_1(&w).await;
+    let page = w
+        .app
+        .page(&format!("/projects/{id}/servers/{server_id}"), &cookie)
+        .await;
+    assert!(page.contains("Recovery Console"), "{page}");
+    let refused = w.app.invoke(rescue(&id, server_id, true), &cookie).await;
+    assert_eq!(
+        refused.refused(),
+        AppError(Refusal::ServerStateDoesNotAllow)
     );
 }

@@ -72,6 +72,23 @@ impl HetznerClient {
         Self::whole(answer, "rebuild")
     }
 
+    /// Enables the rescue system (Linux, in memory) for the next start,
+    /// with `ssh_keys`: answers its action and the rescue root password. A
+    /// POST: never repeated.
+    pub async fn enable_rescue(
+        &self,
+        token: &ApiToken,
+        id: i64,
+        ssh_keys: &[i64],
+    ) -> Result<Answer<RebuiltServer>, HetznerError> {
+        let body = json!({ "type": "linux64", "ssh_keys": ssh_keys });
+        let path = format!("/servers/{id}/actions/enable_rescue");
+        let answer = self
+            .send(token, Method::POST, &path, &[], Some(&body))
+            .await?;
+        Self::whole(answer, "enable_rescue")
+    }
+
     /// A POST's whole answer, read as `T` (`what` names it in the error).
     fn whole<T: serde::de::DeserializeOwned>(
         answer: Answer<Option<serde_json::Value>>,

@@ -110,6 +110,9 @@ pub struct Server {
     pub backup_window: Option<String>,
     /// The disk's size in GB: a type change that kept the disk keeps it.
     pub primary_disk_size: f64,
+    /// Whether the next start boots Hetzner's rescue system.
+    #[serde(default)]
+    pub rescue_enabled: bool,
 }
 
 /// The usable address of an IPv6 /64: the network with `1` as the last group.
@@ -311,8 +314,8 @@ impl<'de> Deserialize<'de> for RootPassword {
     }
 }
 
-/// A rebuild's answer: its action, and the root password Hetzner set when
-/// no SSH key applies.
+/// A rebuild's or the rescue system's answer: its action, and the root
+/// password Hetzner set (a rebuild's only when no SSH key applies).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RebuiltServer {
     pub action: Action,

@@ -22,6 +22,7 @@ pub(super) fn server_details(d: digitalocean::Droplet) -> ServerDetails {
         backups: d.features.iter().any(|f| f == "backups"),
         reverse_dns: Vec::new(),
         disk_gb: d.disk as f64,
+        rescue: None,
         monthly_price: None,
         currency: Currency::Usd,
         server: server_info(d),

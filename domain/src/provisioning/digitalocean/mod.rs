@@ -1,7 +1,9 @@
 //! DigitalOcean behind the provisioning interface: the team opened for a
-//! user (`team.rs`) and its answers in the model's terms (`answers.rs`).
+//! user (`team.rs`), the interface implemented for it (`provisioner.rs`)
+//! and its answers in the model's terms (`answers.rs`).
 
 mod answers;
+mod provisioner;
 mod team;
 
 pub(super) use team::DigitalOceanTeam;

@@ -44,6 +44,7 @@ pub(super) fn server_details(s: hetzner::Server) -> ServerDetails {
         backups: s.backup_window.is_some(),
         reverse_dns: ipv4_ptr.into_iter().chain(ipv6_ptrs).collect(),
         disk_gb: s.primary_disk_size,
+        rescue: Some(s.rescue_enabled),
         monthly_price: None,
         currency: Currency::EurWithVat,
         server: server_info(s),

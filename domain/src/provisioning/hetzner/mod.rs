@@ -1,7 +1,9 @@
 //! Hetzner behind the provisioning interface: the project opened for a
-//! user (`project.rs`) and its answers in the model's terms (`answers.rs`).
+//! user (`project.rs`), the interface implemented for it
+//! (`provisioner.rs`) and its answers in the model's terms (`answers.rs`).
 
 mod answers;
 mod project;
+mod provisioner;
 
 pub(super) use project::HetznerProject;
