@@ -153,6 +153,19 @@ impl FakeDigitalOcean {
         }
     }
 
+    /// Takes `scope` out of every live grant, as for a team connected
+    /// before its app asked for it; answers how many grants had it.
+    pub fn withdraw_scope(&self, scope: &str) -> usize {
+        let mut state = self.server.shared.lock();
+        let mut had = 0;
+        for grant in &mut state.world.grants {
+            let before = grant.scopes.len();
+            grant.scopes.retain(|s| s != scope);
+            had += usize::from(grant.scopes.len() != before);
+        }
+        had
+    }
+
     pub fn advance_clock(&self, by: Duration) {
         self.server.shared.lock().world.clock.advance(by);
     }

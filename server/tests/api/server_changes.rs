@@ -28,6 +28,7 @@ on_both_backends!(
     a_droplet_is_resized_off_and_its_disk_grows_on_request,
     a_droplet_is_rebuilt_from_another_image,
     a_droplet_has_no_rescue_system_and_says_so,
+    a_team_connected_before_droplet_update_is_asked_to_reconnect_for_it,
 );
 
 fn backups(id: &str, server_id: i64, on: bool, name: &str, password: &str) -> SetServerBackups {
@@ -806,4 +807,30 @@ async fn a_droplet_has_no_rescue_system_and_says_so(backend: Backend) {
         refused.refused(),
         AppError(Refusal::ServerStateDoesNotAllow)
     );
+}
+
+/// A team whose grant predates `droplet:update` keeps everything it could
+/// do; a droplet action says to Reconnect, and after it, works.
+async fn a_team_connected_before_droplet_update_is_asked_to_reconnect_for_it(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let (cookie, id, server_id) = droplet_web_1(&w).await;
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    assert_eq!(w.fake.withdraw_scope("droplet:update"), 1);
+    let refused = w
+        .app
+        .invoke(power(&id, server_id, PowerAction::Reboot), &cookie)
+        .await;
+    assert_eq!(
+        refused.refused(),
+        AppError(Refusal::DigitalOceanNeedsMoreAccess)
+    );
+    let still = w.app.invoke(load(&id, server_id), &cookie).await.ok();
+    assert_eq!(still.details.server.status, "active", "reading still works");
+    w.connect_team_with(&cookie, "Acme", &id).await;
+    w.app
+        .invoke(power(&id, server_id, PowerAction::Reboot), &cookie)
+        .await
+        .ok();
 }

@@ -1,9 +1,11 @@
 //! Two Potions instances on one PostgreSQL, driven alternately as a load
-//! balancer would: sessions, sign-out and connections are shared, and the
-//! same token connected at the same moment through both yields one row.
+//! balancer would: sessions, sign-out and connections are shared, the
+//! same token connected at the same moment through both yields one row,
+//! and an action started through one is followed through the other.
 
 use crate::support::{
-    form_post, path_of, test_settings, ConnectHetzner, CreateServer, DeleteServer, SignOut, SignUp,
+    form_post, path_of, test_settings, ConnectHetzner, CreateServer, DeleteServer, PowerServer,
+    ReadProvisioningProgress, SignOut, SignUp,
 };
 use hetzner_fake::{FakeConfig, FakeHetzner};
 use reqwest::header::{ACCEPT, COOKIE};
@@ -15,8 +17,14 @@ struct Instance {
 }
 
 async fn two_instances() -> Option<(Instance, Instance, FakeHetzner, String, Client)> {
+    two_instances_with(FakeConfig::default()).await
+}
+
+async fn two_instances_with(
+    config: FakeConfig,
+) -> Option<(Instance, Instance, FakeHetzner, String, Client)> {
     let database_url = crate::support::fresh_postgres_database().await?;
-    let fake = FakeHetzner::start(FakeConfig::default()).await.unwrap();
+    let fake = FakeHetzner::start(config).await.unwrap();
     let key = domain::crypto::MasterKey::generate()
         .to_base64()
         .to_string();
@@ -270,5 +278,96 @@ async fn a_server_potions_creates_counts_at_once_on_every_instance() {
     assert!(!deleted.contains("__err"), "deleted: {deleted}");
     for at in [&a, &b] {
         assert!(dashboard(&client, at, &cookie).await.contains("0 servers"));
+    }
+}
+
+/// A reboot started through one instance is followed through the other
+/// (the provider's action in the URL, read with the shared session), and
+/// both show it in the activity log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_action_started_on_one_instance_is_followed_on_the_other() {
+    let config = FakeConfig {
+        provisioning: std::time::Duration::from_millis(800),
+        ..FakeConfig::default()
+    };
+    let Some((a, b, fake, _, client)) = two_instances_with(config).await else {
+        return;
+    };
+    let cookie = sign_up_through(&client, &a, "ada@example.com").await;
+    let project = fake.add_project("p");
+    let res = post(
+        &client,
+        &a,
+        path_of::<ConnectHetzner>(),
+        &[("label", "Followed"), ("token", &project.read_write_token)],
+        Some(&cookie),
+    )
+    .await;
+    let id = crate::support::location(&res)
+        .trim_start_matches("/?connected=")
+        .to_string();
+    let server_id = fake
+        .seed_server(&project, "web-1", "cx22", "fsn1")
+        .unwrap()
+        .to_string();
+    let page = format!("/projects/{id}/servers/{server_id}");
+    let res = form_post(
+        &client,
+        &a.base,
+        path_of::<PowerServer>(),
+        &page,
+        &[
+            ("id", id.as_str()),
+            ("server_id", server_id.as_str()),
+            ("action", "reboot"),
+        ],
+        Some(&cookie),
+    )
+    .send()
+    .await
+    .unwrap();
+    let following = crate::support::location(&res);
+    assert!(
+        following.starts_with(&format!("{page}?power=reboot&actions=")),
+        "{following}"
+    );
+    let html = get_page(&client, &b, &following, &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("progress-title") && html.contains("Reboot"),
+        "{html}"
+    );
+    let actions = following.split("actions=").nth(1).unwrap().to_string();
+    let mut done = false;
+    for _ in 0..100 {
+        let res = client
+            .post(format!(
+                "{}{}",
+                b.base,
+                path_of::<ReadProvisioningProgress>()
+            ))
+            .header(ACCEPT, "application/json")
+            .header(reqwest::header::ORIGIN, &b.base)
+            .header(COOKIE, &cookie)
+            .form(&[("id", id.as_str()), ("actions", actions.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let progress: model::provisioning::Progress = res.json().await.unwrap();
+        assert_eq!(progress.failed, None);
+        if progress.done {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(done, "followed to the end through the other instance");
+    for at in [&a, &b] {
+        let activity = get_page(&client, at, "/account/activity", &cookie).await;
+        let activity = activity.text().await.unwrap();
+        assert!(activity.contains("Server rebooted"), "{activity}");
     }
 }
