@@ -22,6 +22,7 @@ on_both_databases!(
     with_an_authenticator_asking_again_wants_a_fresh_code_unless_checked_recently,
     a_rebuild_asks_again_and_its_root_password_is_shown_once_and_kept_nowhere,
     rescue_boots_with_the_potions_key_and_its_password_is_kept_nowhere,
+    faults_mid_action_read_clearly_and_no_post_is_sent_twice,
 );
 on_both_backends!(
     droplet_backups_are_weekly,
@@ -833,4 +834,93 @@ async fn a_team_connected_before_droplet_update_is_asked_to_reconnect_for_it(bac
         .invoke(power(&id, server_id, PowerAction::Reboot), &cookie)
         .await
         .ok();
+}
+
+/// The provider down, an answer lost, a rate limit, a server deleted in the
+/// console while its page is open: each reads clearly, a POST that may have
+/// been applied is never sent again, and the page then shows what the
+/// provider holds.
+async fn faults_mid_action_read_clearly_and_no_post_is_sent_twice(app: TestApp) {
+    use hetzner_fake::{Fault, FaultKind};
+    let (cookie, project, id, server_id) = hetzner_server(&app, "db-1").await;
+    let sent = |command: &str| {
+        let path = format!("/v1/servers/{server_id}/actions/{command}");
+        app.fake.request_count("POST", &path)
+    };
+    let on = |command: &str| format!("/v1/servers/{server_id}/actions/{command}");
+
+    app.fake
+        .inject(Fault::error(503, "unavailable").on("POST", &on("enable_backup")));
+    let down = app
+        .invoke(backups(&id, server_id, true, "", ""), &cookie)
+        .await;
+    assert_eq!(down.refused(), AppError(Refusal::HetznerUnreachable));
+    assert_eq!(
+        sent("enable_backup"),
+        1,
+        "a POST that may have been applied is not repeated"
+    );
+    let unknown = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.server.backups_changed' \
+                   AND outcome = 'unknown'";
+    assert_eq!(app.count(unknown).await, 1, "logged as may-have-happened");
+
+    app.fake
+        .inject(Fault::new(FaultKind::AnswerLost).on("POST", &on("enable_backup")));
+    let lost = app
+        .invoke(backups(&id, server_id, true, "", ""), &cookie)
+        .await;
+    assert_eq!(lost.refused(), AppError(Refusal::HetznerUnreachable));
+    assert_eq!(sent("enable_backup"), 2);
+    let details = app.invoke(load(&id, server_id), &cookie).await.ok().details;
+    assert!(
+        details.backups,
+        "carried out: the page shows Hetzner's truth"
+    );
+
+    // A rate limit says nothing was done: that one is retried.
+    app.fake
+        .inject(Fault::error(429, "rate_limit_exceeded").on("POST", &on("change_protection")));
+    let protect = crate::support::SetServerProtection {
+        id: id.clone(),
+        server_id,
+        on: true,
+        name: None,
+        password: None,
+        code: None,
+    };
+    app.invoke(protect, &cookie).await.ok();
+    assert_eq!(sent("change_protection"), 2);
+
+    // Deleted in the console while its page is open.
+    let deleted = reqwest::Client::new()
+        .delete(format!("{}/servers/{server_id}", app.fake.base_url()))
+        .bearer_auth(&project.read_write_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        deleted.status(),
+        reqwest::StatusCode::LOCKED,
+        "protected first"
+    );
+    app.fake.set_delete_protection(&project, server_id, false);
+    let deleted = reqwest::Client::new()
+        .delete(format!("{}/servers/{server_id}", app.fake.base_url()))
+        .bearer_auth(&project.read_write_token)
+        .send()
+        .await
+        .unwrap();
+    assert!(deleted.status().is_success());
+    let gone = app
+        .invoke(backups(&id, server_id, false, "db-1", PASSWORD), &cookie)
+        .await;
+    assert_eq!(gone.refused(), AppError(Refusal::ServerNotFound));
+    let gone = app
+        .invoke(resize(&id, server_id, "ccx13", false), &cookie)
+        .await;
+    assert_eq!(gone.refused(), AppError(Refusal::ServerNotFound));
+    let page = app
+        .page(&format!("/projects/{id}/servers/{server_id}"), &cookie)
+        .await;
+    assert!(page.contains("no longer exists"), "{page}");
 }
