@@ -71,6 +71,15 @@ pub fn droplet_json(d: &Droplet, now_ms: i64) -> Value {
     })
 }
 
+/// A droplet's snapshot: about a twentieth of its disk, billed by size.
+pub fn snapshot_json(id: i64, name: &str, taken_ms: i64, d: &Droplet) -> Value {
+    json!({
+        "id": id, "name": name, "type": "snapshot", "created_at": rfc3339(taken_ms),
+        "regions": [d.region], "min_disk_size": d.disk_gb,
+        "size_gigabytes": (d.disk_gb as f64 / 20.0 * 100.0).round() / 100.0,
+    })
+}
+
 pub fn action_json(a: &Action, now_ms: i64) -> Value {
     let status = a.status(now_ms);
     json!({

@@ -50,6 +50,11 @@ pub const ROUTES: &[Route] = &[
         "/v2/droplets/{droplet_id}/actions",
         &["droplet:update"],
     ),
+    route(
+        "GET",
+        "/v2/droplets/{droplet_id}/snapshots",
+        &["droplet:read"],
+    ),
     route("GET", "/v2/actions", &["actions:read"]),
     route("GET", "/v2/actions/{action_id}", &["actions:read"]),
     route("GET", "/v2/regions", &["regions:read"]),

@@ -17,6 +17,11 @@ pub fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
+/// Today's date in UTC, e.g. `2026-12-07`.
+pub fn today_utc() -> String {
+    time::OffsetDateTime::now_utc().date().to_string()
+}
+
 /// An RFC 3339 time, as providers send them (`2026-11-28T05:13:00+00:00`),
 /// in UNIX seconds; `None` when it is not one.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {

@@ -98,6 +98,17 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await backups.getByLabel("Your password").fill(PASSWORD);
   await backups.getByRole("button", { name: "Turn backups off" }).click();
   await expect(backups.getByRole("button", { name: "Turn backups on" })).toBeVisible();
+  // A snapshot now: followed, then listed as Potions'.
+  const snapshots = page.getByRole("region", { name: "Snapshots" });
+  await expect(snapshots).toContainText("No snapshot of this server yet");
+  await snapshots.getByLabel("Name").fill("e2e-before-upgrade");
+  await snapshots.getByRole("button", { name: "Take a snapshot now" }).click();
+  await expect(page).toHaveURL(/snapshot=1&actions=/);
+  await expect(page.getByText("The snapshot is ready.")).toBeVisible({ timeout: 20_000 });
+  const snapshot = snapshots.getByTestId("snapshot").filter({ hasText: "e2e-before-upgrade" });
+  await expect(snapshot).toContainText("Potions");
+  await expect(snapshot).toContainText(/\d+\.\d{2} GB/);
+  await expectAccessible(page);
   await page.getByRole("link", { name: /^Back to / }).click();
   await expect(row).toBeVisible();
 

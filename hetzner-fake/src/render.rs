@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 use std::time::Instant;
 
 use crate::catalogue;
-use crate::world::{rfc3339_now, server_status, Action, FakeConfig, Server, SshKey};
+use crate::world::{rfc3339_now, server_status, Action, FakeConfig, Server, Snapshot, SshKey};
 
 pub fn server_json(s: &Server, config: &FakeConfig) -> Value {
     let ipv4_ptr = s
@@ -37,6 +37,20 @@ pub fn server_json(s: &Server, config: &FakeConfig) -> Value {
         "protection": { "delete": s.delete_protected, "rebuild": s.delete_protected },
         "labels": s.labels, "volumes": [], "load_balancers": [],
         "primary_disk_size": s.disk_gb, "placement_group": null,
+    })
+}
+
+pub fn snapshot_json(s: &Snapshot) -> Value {
+    let ready = Instant::now() >= s.ready_at;
+    json!({
+        "id": s.id, "type": "snapshot", "status": if ready { "available" } else { "creating" },
+        "name": null, "description": s.description,
+        "image_size": if ready { Value::from(s.size_gb) } else { Value::Null },
+        "disk_size": s.disk_gb, "created": s.created,
+        "created_from": { "id": s.from.0, "name": s.from.1 }, "bound_to": null,
+        "os_flavor": "unknown", "os_version": null, "rapid_deploy": false,
+        "protection": { "delete": false }, "deprecated": null, "deleted": null,
+        "labels": s.labels, "architecture": s.architecture,
     })
 }
 

@@ -852,3 +852,53 @@ async fn the_rescue_system_is_a_flag_with_its_own_root_password() {
         .await;
     assert_eq!(server["server"]["rescue_enabled"], false);
 }
+
+#[tokio::test]
+async fn a_snapshot_is_creating_then_available_and_listed_with_the_images() {
+    let api = Api::start(fast()).await;
+    let p = api.fake.add_project("snapshots");
+    let t = Some(p.read_write_token.as_str());
+    let id = api.fake.seed_server(&p, "app", "cx22", "fsn1").unwrap();
+    let body = serde_json::json!({
+        "type": "snapshot", "description": "before upgrade", "labels": { "managed-by": "potions" },
+    });
+    let (code, _, made) = api
+        .call(
+            Method::POST,
+            &format!("/servers/{id}/actions/create_image"),
+            t,
+            Some(body),
+        )
+        .await;
+    assert_eq!(code, StatusCode::CREATED, "{made}");
+    assert_eq!(made["image"]["status"], "creating");
+    assert_eq!(made["image"]["created_from"]["id"], id);
+    let (code, _, _) = api
+        .call(
+            Method::POST,
+            &format!("/servers/{id}/actions/reboot"),
+            t,
+            None,
+        )
+        .await;
+    assert_eq!(code, StatusCode::LOCKED, "locked while the image is made");
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let (_, _, listed) = api
+        .call(
+            Method::GET,
+            "/images?type=snapshot&label_selector=managed-by=potions",
+            t,
+            None,
+        )
+        .await;
+    let images = listed["images"].as_array().unwrap();
+    assert_eq!(images.len(), 1, "{listed}");
+    assert_eq!(images[0]["status"], "available");
+    assert!(images[0]["image_size"].as_f64().unwrap() > 0.0);
+    let (_, _, system) = api.call(Method::GET, "/images?type=system", t, None).await;
+    assert!(system["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["type"] == "system"));
+}

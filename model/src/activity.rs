@@ -77,6 +77,7 @@ actions! {
     ServerResized = "cloud.server.resized", "Server resized";
     ServerRebuilt = "cloud.server.rebuilt", "Server rebuilt";
     ServerRescueChanged = "cloud.server.rescue_changed", "Rescue system changed";
+    SnapshotTaken = "cloud.snapshot.taken", "Snapshot taken";
     SshKeyAdded = "cloud.ssh_key.added", "SSH key added";
     SshKeyRemoved = "cloud.ssh_key.removed", "SSH key removed";
 }

@@ -8,6 +8,10 @@
 pub const SERVER_NAME_PATTERN: &str =
     "[A-Za-z0-9]([A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?)*";
 
+/// A snapshot's name at most, in characters (Hetzner keeps descriptions
+/// longer; DigitalOcean's names with Potions' mark stay readable).
+pub const SNAPSHOT_NAME_MAX: usize = 100;
+
 /// RFC 1123 host names: dot-separated labels of letters, digits and hyphens,
 /// 1–63 characters each, no hyphen at either end, 253 in all.
 pub fn is_valid_server_name(name: &str) -> bool {

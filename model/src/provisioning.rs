@@ -47,6 +47,21 @@ pub struct ServerDetails {
     pub currency: Currency,
 }
 
+/// A snapshot of a server's disk, as its page lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub id: i64,
+    /// Hetzner's description or DigitalOcean's name (without Potions' mark).
+    pub name: String,
+    /// Its billed size; `None` while it is being made.
+    pub size_gb: Option<f64>,
+    pub created_at: Option<i64>,
+    /// Whether it is still being made (Hetzner's `creating`).
+    pub creating: bool,
+    /// Potions took it (Hetzner's label, DigitalOcean's name prefix).
+    pub made_by_potions: bool,
+}
+
 /// Turning a server on or off, or restarting it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

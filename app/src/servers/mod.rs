@@ -1,9 +1,10 @@
 //! A server of a project, on its own page (`/projects/:id/servers/:server_id`):
 //! what it is as its provider describes it now (`page.rs`), the actions its
 //! state allows (power, rename and reverse DNS in `actions.rs`, protection
-//! and backups in `settings.rs`, `resize.rs`, `rebuild.rs`, `rescue.rs`), the fields a destructive
-//! step asks again for (`ask_again.rs`), and their server functions. Provider-neutral,
-//! like `projects/`, whose progress and errors it shares.
+//! and backups in `settings.rs`, `resize.rs`, `rebuild.rs`, `rescue.rs`),
+//! its snapshots (`snapshots.rs`), the fields a destructive step asks again
+//! for (`ask_again.rs`), and their server functions. Provider-neutral, like
+//! `projects/`, whose progress and errors it shares.
 
 mod actions;
 mod ask_again;
@@ -13,10 +14,11 @@ mod rescue;
 mod resize;
 pub mod server_fns;
 mod settings;
+mod snapshots;
 
 use serde::{Deserialize, Serialize};
 
-use model::provisioning::{Image, ServerDetails, Size};
+use model::provisioning::{Image, ServerDetails, Size, Snapshot};
 
 use crate::providers::Provider;
 
@@ -29,6 +31,8 @@ pub struct ServerOverview {
     pub details: ServerDetails,
     /// The types or sizes it can change to, with their prices where it is.
     pub resize_choices: Vec<Size>,
+    /// Its snapshots, newest first; `None` when they could not be read now.
+    pub snapshots: Option<Vec<Snapshot>>,
     /// The images it can be rebuilt from.
     pub rebuild_choices: Vec<Image>,
     /// What a destructive step on it asks for besides the name.

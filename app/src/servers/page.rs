@@ -14,6 +14,7 @@ use super::rescue::RescueCard;
 use super::resize::ResizeCard;
 use super::server_fns::{load_server, RebuildServer, SetRescue};
 use super::settings::{BackupsCard, ProtectionCard};
+use super::snapshots::SnapshotsCard;
 use super::ServerOverview;
 use crate::activity::recent::{server_changes, WhatPotionsDidHere};
 use crate::components::{Copyable, Loaded};
@@ -41,6 +42,13 @@ const RESCUING: Job = Job {
     underway: "the server is restarting into the rescue system",
     done: "The server is in the rescue system.",
     failed_to: "boot the rescue system",
+};
+
+const SNAPSHOTTING: Job = Job {
+    title: "Taking a snapshot",
+    underway: "the server's disk is being copied",
+    done: "The snapshot is ready.",
+    failed_to: "take the snapshot",
 };
 
 const RESIZING: Job = Job {
@@ -91,6 +99,7 @@ pub fn ServerPage() -> impl IntoView {
             None if query.get("resized").is_some() => RESIZING,
             None if query.get("rebuilt").is_some() => REBUILDING,
             None if query.get("rescue").is_some() => RESCUING,
+            None if query.get("snapshot").is_some() => SNAPSHOTTING,
             None => return None,
         };
         Some((job, actions))
@@ -141,6 +150,7 @@ pub fn ServerPage() -> impl IntoView {
             <PowerCard overview=overview.clone() />
             <RenameCard overview=overview.clone() />
             <ReverseDnsCard overview=overview.clone() />
+            <SnapshotsCard overview=overview.clone() />
             <ResizeCard overview=overview.clone() />
             <RebuildCard overview=overview.clone() rebuild />
             <RescueCard overview=overview.clone() rescue />

@@ -1,6 +1,6 @@
 //! A server's page's server functions: the server in full, and the actions
 //! on it (power, rename, reverse DNS, protection, backups, resize,
-//! rebuild, rescue), each recorded in the activity log.
+//! rebuild, rescue, a snapshot), each recorded in the activity log.
 
 use leptos::prelude::*;
 
@@ -26,12 +26,19 @@ pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, A
         .provisioning
         .rebuild_choices(&user.id, &id, &details)
         .await;
+    let snapshots = state
+        .provisioning
+        .snapshots(&user.id, &id, server_id)
+        .await
+        .inspect_err(|err| tracing::warn!(error = %err, "snapshots not read"))
+        .ok();
     Ok(ServerOverview {
         provider: crate::connections::server_fns::provider_of(&connection.provider)?,
         label: connection.label,
         connection_id: id.to_string(),
         details,
         resize_choices,
+        snapshots,
         rebuild_choices,
         ask_again,
     })
@@ -303,4 +310,29 @@ pub async fn set_rescue(id: String, server_id: i64, on: bool) -> Result<Option<S
     Ok(started
         .root_password
         .map(|password| password.expose().to_string()))
+}
+
+/// Takes a snapshot of a server, named `name` (its name and the date when
+/// empty); a plain form post then follows it on the server's page.
+#[server(prefix = "/api", endpoint = "take_snapshot", output = crate::wire::TextJson)]
+pub async fn take_snapshot(id: String, server_id: i64, name: String) -> Result<(), AppError> {
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        model::ServerId::new(server_id),
+    );
+    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
+    let taken = state
+        .provisioning
+        .take_snapshot(&user.id, &id, &server, &name)
+        .await;
+    let action = domain::activity::Action::SnapshotTaken;
+    let resource = (server_id.to_string(), server.name.as_str());
+    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &taken).await;
+    let actions: Vec<String> = taken?.value.iter().map(i64::to_string).collect();
+    crate::ssr::redirect_to(&format!(
+        "{}?snapshot=1&actions={}",
+        crate::paths::server(id.as_str(), server_id),
+        actions.join(",")
+    ));
+    Ok(())
 }

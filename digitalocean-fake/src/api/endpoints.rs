@@ -135,6 +135,20 @@ pub(super) fn dispatch(
                 body: Some(json!({ "action": render::action_json(&action, now) })),
             }
         }
+        ("GET", "/v2/droplets/{droplet_id}/snapshots") => {
+            let id = fake_kit::path::segments(request.path, "/v2")
+                .get(1)
+                .and_then(|id| id.parse::<i64>().ok())
+                .ok_or_else(ApiError::not_found)?;
+            let droplet = team.droplets.get(&id).ok_or_else(ApiError::not_found)?;
+            let snapshots = droplet
+                .snapshots
+                .iter()
+                .filter(|(_, _, _, ready_ms)| now >= *ready_ms)
+                .map(|(id, name, taken_ms, _)| render::snapshot_json(*id, name, *taken_ms, droplet))
+                .collect();
+            list(request, "snapshots", snapshots)
+        }
         ("DELETE", "/v2/droplets/{droplet_id}") => {
             world.delete_droplet(team_id, &identifier(request))?;
             Answer::no_content()

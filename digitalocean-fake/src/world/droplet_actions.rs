@@ -1,6 +1,7 @@
 //! Droplet actions (`POST /v2/droplets/{id}/actions` with a `type`): power
 //! actions, `rename`, `enable_backups`/`disable_backups`, `resize` and
-//! `rebuild` (a distribution image by slug or id). Each
+//! `rebuild` (a distribution image by slug or id) and `snapshot` (listed by
+//! `GET /v2/droplets/{id}/snapshots` once it completes). Each
 //! completes after the provisioning time; through a power action the
 //! droplet reads `active` or `off` as it was until then; a rename and a
 //! backups change show at once. A resize needs the droplet off, a size sold
@@ -30,6 +31,7 @@ enum Change<'a> {
     Backups(bool),
     Resize { size: &'static Size, disk: bool },
     Rebuild(&'static catalogue::Image),
+    Snapshot(String),
 }
 
 fn change<'a>(kind: &str, body: &'a Value) -> Result<(&'static str, Change<'a>), ApiError> {
@@ -51,6 +53,14 @@ fn change<'a>(kind: &str, body: &'a Value) -> Result<(&'static str, Change<'a>),
             Ok(("enable_backups", Change::Backups(true)))
         }
         "disable_backups" => Ok(("disable_backups", Change::Backups(false))),
+        "snapshot" => {
+            let name = match body.get("name") {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(name)) => name.clone(),
+                Some(_) => return Err(ApiError::unprocessable("The name is invalid.")),
+            };
+            Ok(("snapshot", Change::Snapshot(name)))
+        }
         "rebuild" => {
             let image = match body.get("image") {
                 Some(Value::String(image)) => catalogue::image(image),
@@ -86,7 +96,7 @@ impl World {
         let (kind, change) = change(kind, body)?;
         let now = self.clock.now_ms();
         let duration = i64::try_from(self.config.provisioning.as_millis()).unwrap_or(i64::MAX);
-        let action_id = self.next_id();
+        let (action_id, snapshot_id) = (self.next_id(), self.next_id());
         let droplet = self
             .team_or_404(team)?
             .droplets
@@ -131,6 +141,15 @@ impl World {
             }
             Change::Rebuild(image) => {
                 droplet.image = image.slug;
+                on_before
+            }
+            Change::Snapshot(name) => {
+                let name = if name.is_empty() {
+                    format!("{}-{now}", droplet.name)
+                } else {
+                    name
+                };
+                droplet.snapshots.push((snapshot_id, name, now, done_ms));
                 on_before
             }
         };

@@ -60,6 +60,9 @@ pub struct Droplet {
     pub backups: bool,
     /// The disk's size: a resize without `disk` keeps it.
     pub disk_gb: i64,
+    /// Snapshots taken by its `snapshot` action: (id, name, taken at,
+    /// ready at), listed once ready.
+    pub snapshots: Vec<(i64, String, i64, i64)>,
 }
 
 impl Droplet {
@@ -277,6 +280,7 @@ impl World {
             power: None,
             backups: false,
             disk_gb: size.disk_gb,
+            snapshots: Vec::new(),
         };
         let team_record = self.team_or_404(team)?;
         if team_record.droplets.len() >= limit {

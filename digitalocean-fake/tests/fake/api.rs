@@ -748,4 +748,22 @@ async fn backups_toggle_and_a_resize_needs_the_droplet_off_and_a_disk_that_fits(
     assert_eq!(droplet().await["image"]["slug"], "debian-12-x64");
     let (status, _, unknown) = act(json!({ "type": "rebuild", "image": 7 })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{unknown}");
+
+    // A snapshot is listed once its action completed (`act` moves the clock on).
+    let snapshots = format!("{droplet_path}/snapshots");
+    let (status, _, taken) = s
+        .call(
+            Method::POST,
+            &actions_path,
+            &t.access,
+            Some(json!({ "type": "snapshot", "name": "before" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{taken}");
+    let (_, _, none_yet) = s.call(Method::GET, &snapshots, &t.access, None).await;
+    assert_eq!(none_yet["snapshots"], json!([]));
+    s.fake.advance_clock(Duration::from_secs(31));
+    let (_, _, listed) = s.call(Method::GET, &snapshots, &t.access, None).await;
+    assert_eq!(listed["snapshots"][0]["name"], "before", "{listed}");
+    assert!(listed["snapshots"][0]["size_gigabytes"].as_f64().unwrap() > 0.0);
 }

@@ -15,7 +15,7 @@ mod server_actions;
 pub use changes::{check_against, AddedKey, Changed, CreatedServer, NewServer, Refused, Started};
 pub use model::provisioning::{
     Catalogue, Currency, Image, Place, PowerAction, Price, Progress, Server, ServerDetails, Size,
-    SshKey,
+    Snapshot, SshKey,
 };
 pub(crate) use provisioner::Provisioner;
 pub use provisioner::Provisioning;

@@ -4,7 +4,7 @@
 
 use super::{
     check_against, digitalocean, hetzner, AddedKey, Catalogue, Changed, CreatedServer, NewServer,
-    PowerAction, Progress, Refused, Server, ServerDetails, SshKey, Started,
+    PowerAction, Progress, Refused, Server, ServerDetails, Snapshot, SshKey, Started,
 };
 use crate::error::Refusal;
 use model::{ConnectionId, UserId};
@@ -79,6 +79,15 @@ pub(crate) trait Provisioner {
     ) -> Result<Changed<Started>, Refused>;
     /// Turns the rescue system on (and restarts `server` into it) or off.
     async fn set_rescue(&self, server: &Server, on: bool) -> Result<Changed<Started>, Refused>;
+    /// The server's snapshots, newest first.
+    async fn snapshots(&self, server_id: model::ServerId) -> Result<Vec<Snapshot>, DomainError>;
+    /// Takes a snapshot of the server named `name` (checked); answers the
+    /// action to follow.
+    async fn take_snapshot(
+        &self,
+        server: &Server,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused>;
     /// Renames a server (`name` checked); answers any action ids to follow.
     async fn rename(
         &self,

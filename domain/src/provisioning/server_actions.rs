@@ -4,7 +4,7 @@
 use super::provisioner::{on_provider, Opened, Provisioner};
 use super::{
     Catalogue, Changed, Image, PowerAction, Provisioning, Refused, Server, ServerDetails, Size,
-    Started,
+    Snapshot, Started,
 };
 use crate::error::{DomainError, Refusal};
 use model::{ConnectionId, UserId};
@@ -161,6 +161,45 @@ impl Provisioning {
             .await)?;
         self.project_changed(user_id, id).await;
         Ok(rebuilt)
+    }
+
+    /// `server_id`'s snapshots, newest first.
+    pub async fn snapshots(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server_id: model::ServerId,
+    ) -> Result<Vec<Snapshot>, DomainError> {
+        on_provider!(self.open(user_id, id).await?, |p| p
+            .snapshots(server_id)
+            .await)
+    }
+
+    /// Takes a snapshot of `server` named `name` (the server's name and the
+    /// date when empty); answers the action to follow.
+    pub async fn take_snapshot(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        server: &Server,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let name = name.trim();
+        if name.chars().count() > model::limits::SNAPSHOT_NAME_MAX
+            || name.chars().any(char::is_control)
+        {
+            let invalid = Refusal::InvalidServerRequest(vec!["snapshot name".into()]);
+            return Err(DomainError::Refused(invalid).into());
+        }
+        let name = if name.is_empty() {
+            let today = crate::clock::today_utc();
+            format!("{} {today}", server.name)
+        } else {
+            name.to_string()
+        };
+        on_provider!(self.open(user_id, id).await?, |p| p
+            .take_snapshot(server, &name)
+            .await)
     }
 
     /// Turns `server`'s rescue system on (restarting it into it) or off.

@@ -160,6 +160,16 @@ pub(super) fn dispatch(
             answer.status = StatusCode::CREATED;
             Ok(answer)
         }
+        ("POST", ["servers", id, "actions", "create_image"]) => {
+            let body = parse_body(body)?;
+            let (image, action) = world.create_image(project, parse_id(id, "server")?, &body)?;
+            let mut answer = Answer::ok(json!({
+                "image": render::snapshot_json(&image),
+                "action": render::action_json(&action),
+            }));
+            answer.status = StatusCode::CREATED;
+            Ok(answer)
+        }
         ("POST", ["servers", id, "actions", "change_type"]) => {
             let body = parse_body(body)?;
             let action = world.change_type(project, parse_id(id, "server")?, &body)?;
@@ -247,9 +257,11 @@ pub(super) fn dispatch(
             {
                 return Err(ApiError::invalid_input(&[("type", "invalid image type")]));
             }
+            let snapshots = world.project(project)?.snapshots.values();
             let items = catalogue::IMAGES
                 .iter()
                 .map(catalogue::image_json)
+                .chain(snapshots.map(render::snapshot_json))
                 .collect();
             list(
                 "images",

@@ -11,12 +11,13 @@ mod rebuild;
 mod rescue;
 mod resources;
 mod servers;
+mod snapshots;
 mod ssh_keys;
 
 pub use fake_kit::ssh::fingerprint;
 pub use power::is_power_command;
 pub use rate_limit::RateLimitState;
-pub use resources::{Action, Project, Server, SshKey};
+pub use resources::{Action, Project, Server, Snapshot, SshKey};
 pub use servers::{server_status, CreatedServer};
 
 use rand::distributions::Alphanumeric;
@@ -112,6 +113,7 @@ impl World {
             servers: BTreeMap::new(),
             ssh_keys: BTreeMap::new(),
             actions: BTreeMap::new(),
+            snapshots: BTreeMap::new(),
             server_limit: self.config.server_limit,
             bucket: Bucket {
                 tokens: f64::from(self.config.rate_limit),

@@ -36,6 +36,20 @@ pub struct Server {
     pub rescue_enabled: bool,
 }
 
+/// A snapshot image of a server, `creating` until its action ends.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub id: i64,
+    pub description: String,
+    pub labels: BTreeMap<String, String>,
+    pub created: String,
+    pub ready_at: Instant,
+    pub size_gb: f64,
+    pub disk_gb: i64,
+    pub from: (i64, String),
+    pub architecture: &'static str,
+}
+
 #[derive(Debug, Clone)]
 pub struct SshKey {
     pub id: i64,
@@ -62,6 +76,8 @@ pub struct Project {
     pub servers: BTreeMap<i64, Server>,
     pub ssh_keys: BTreeMap<i64, SshKey>,
     pub actions: BTreeMap<i64, Action>,
+    /// Snapshot images (`create_image`), by id.
+    pub snapshots: BTreeMap<i64, Snapshot>,
     pub server_limit: usize,
     pub(super) bucket: Bucket,
 }

@@ -10,8 +10,8 @@ use crate::support::{
     LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress, RebuildServer,
     RecheckConnection, RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey,
     RenameServer, ReplaceToken, ResizeServer, SetRescue, SetReverseDns, SetServerBackups,
-    SetServerProtection, SignIn, SignOut, SignUp, StartDigitaloceanConnect, TestApp, TurnOffTotp,
-    VerifySignIn, PASSWORD,
+    SetServerProtection, SignIn, SignOut, SignUp, StartDigitaloceanConnect, TakeSnapshot, TestApp,
+    TurnOffTotp, VerifySignIn, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -165,6 +165,14 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
                 ("id", id.clone()),
                 ("server_id", server.clone()),
                 ("on", "true".into()),
+            ],
+        ),
+        (
+            path_of::<TakeSnapshot>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("name", "taken over".into()),
             ],
         ),
         (

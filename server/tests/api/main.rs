@@ -27,5 +27,6 @@ mod server_changes;
 mod server_page;
 mod sessions;
 mod sign_in_abuse;
+mod snapshots;
 mod token_leaks;
 mod two_instances;

@@ -217,6 +217,15 @@ impl DigitalOceanClient {
         self.list_all(token, "/v2/sizes", "sizes").await
     }
 
+    pub async fn droplet_snapshots(
+        &self,
+        token: &AccessToken,
+        id: i64,
+    ) -> Result<Vec<DropletSnapshot>> {
+        self.list_all(token, &format!("/v2/droplets/{id}/snapshots"), "snapshots")
+            .await
+    }
+
     pub async fn distribution_images(&self, token: &AccessToken) -> Result<Vec<Image>> {
         self.list_all(token, "/v2/images?type=distribution", "images")
             .await

@@ -196,6 +196,15 @@ impl Size {
     }
 }
 
+/// A droplet's snapshot (`GET /v2/droplets/{id}/snapshots`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DropletSnapshot {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+    pub size_gigabytes: f64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Image {
     pub id: i64,

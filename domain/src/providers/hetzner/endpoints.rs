@@ -72,6 +72,18 @@ impl HetznerClient {
         Self::whole(answer, "rebuild")
     }
 
+    /// The project's snapshot images, every page.
+    pub async fn snapshot_images(
+        &self,
+        token: &ApiToken,
+    ) -> Result<Answer<Vec<Image>>, HetznerError> {
+        let params = ListParams {
+            image_type: Some("snapshot".into()),
+            ..ListParams::default()
+        };
+        self.list_all(token, "/images", "images", &params).await
+    }
+
     /// Enables the rescue system (Linux, in memory) for the next start,
     /// with `ssh_keys`: answers its action and the rescue root password. A
     /// POST: never repeated.

@@ -226,6 +226,16 @@ pub struct Image {
     pub name: Option<String>,
     #[serde(default)]
     pub description: String,
+    /// A snapshot's server.
+    #[serde(default)]
+    pub created_from: Option<CreatedFrom>,
+    /// A snapshot's size in GB, once made.
+    #[serde(default)]
+    pub image_size: Option<f64>,
+    #[serde(default)]
+    pub created: String,
+    #[serde(default)]
+    pub labels: Labels,
     #[serde(default)]
     pub os_flavor: String,
     pub os_version: Option<String>,
@@ -233,6 +243,11 @@ pub struct Image {
     #[serde(default)]
     pub status: String,
     pub deprecated: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CreatedFrom {
+    pub id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

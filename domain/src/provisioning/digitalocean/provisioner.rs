@@ -8,8 +8,11 @@ use crate::error::DomainError;
 use crate::providers::digitalocean::{ActionStatus, NewDroplet, POTIONS_TAG};
 use crate::provisioning::{
     AddedKey, Catalogue, Changed, CreatedServer, NewServer, PowerAction, Progress, Provisioner,
-    Refused, Server, ServerDetails, SshKey, Started,
+    Refused, Server, ServerDetails, Snapshot, SshKey, Started,
 };
+
+/// The start of the name of a snapshot Potions took.
+const POTIONS_SNAPSHOT_MARK: &str = "potions: ";
 
 impl Provisioner for DigitalOceanTeam<'_> {
     async fn servers(&self) -> Result<Vec<Server>, DomainError> {
@@ -235,6 +238,44 @@ impl Provisioner for DigitalOceanTeam<'_> {
 
     /// DigitalOcean keeps the droplet's SSH keys; it emails a root password
     /// to a droplet's owner only where none applies.
+    async fn snapshots(&self, server_id: model::ServerId) -> Result<Vec<Snapshot>, DomainError> {
+        let client = self.client();
+        let listed = self
+            .read(|token| async move { client.droplet_snapshots(&token, server_id.get()).await })
+            .await?;
+        let mut snapshots: Vec<Snapshot> = listed
+            .into_iter()
+            .map(|snapshot| {
+                let mark = snapshot.name.strip_prefix(POTIONS_SNAPSHOT_MARK);
+                Snapshot {
+                    id: snapshot.id,
+                    made_by_potions: mark.is_some(),
+                    creating: false,
+                    size_gb: Some(snapshot.size_gigabytes),
+                    created_at: crate::clock::parse_rfc3339(&snapshot.created_at),
+                    name: mark.unwrap_or(&snapshot.name).to_string(),
+                }
+            })
+            .collect();
+        snapshots.sort_by_key(|s| std::cmp::Reverse(s.created_at));
+        Ok(snapshots)
+    }
+
+    /// DigitalOcean's snapshots carry no tags: Potions marks its own by
+    /// their name.
+    async fn take_snapshot(
+        &self,
+        server: &Server,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        let name = format!("{POTIONS_SNAPSHOT_MARK}{name}");
+        self.droplet_action(
+            server.id,
+            serde_json::json!({ "type": "snapshot", "name": name }),
+        )
+        .await
+    }
+
     /// DigitalOcean has no rescue system through its API (its Recovery
     /// Console is in the control panel); the page says so and offers nothing.
     async fn set_rescue(&self, _: &Server, _: bool) -> Result<Changed<Started>, Refused> {

@@ -11,7 +11,7 @@ use crate::error::DomainError;
 use crate::providers::hetzner::{self, ActionStatus, ErrorKind, HetznerError, ListParams};
 use crate::provisioning::{
     AddedKey, Catalogue, Changed, CreatedServer, NewServer, PowerAction, Progress, Provisioner,
-    Refused, Server, ServerDetails, SshKey, Started,
+    Refused, Server, ServerDetails, Snapshot, SshKey, Started,
 };
 
 /// How often, and how long at most, the rescue system's setting is awaited
@@ -260,6 +260,18 @@ impl Provisioner for HetznerProject<'_> {
         let body = serde_json::json!({ "server_type": size, "upgrade_disk": grow_disk });
         self.change_setting(server_id, "change_type", Some(&body))
             .await
+    }
+
+    async fn snapshots(&self, server_id: model::ServerId) -> Result<Vec<Snapshot>, DomainError> {
+        self.server_snapshots(server_id).await
+    }
+
+    async fn take_snapshot(
+        &self,
+        server: &Server,
+        name: &str,
+    ) -> Result<Changed<Vec<i64>>, Refused> {
+        self.create_snapshot(server, name).await
     }
 
     /// On: the rescue system with the Potions key, then a restart into it

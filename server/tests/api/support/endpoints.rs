@@ -20,7 +20,7 @@ pub use app::providers::digitalocean::server_fns::{DigitaloceanSetUp, StartDigit
 pub use app::providers::hetzner::server_fns::{ConnectHetzner, ReplaceToken};
 pub use app::servers::server_fns::{
     LoadServer, PowerServer, RebuildServer, RenameServer, ResizeServer, SetRescue, SetReverseDns,
-    SetServerBackups, SetServerProtection,
+    SetServerBackups, SetServerProtection, TakeSnapshot,
 };
 pub use app::session::server_fns::CurrentUser;
 

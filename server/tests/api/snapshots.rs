@@ -1,0 +1,107 @@
+//! Snapshots on a server's page (issue 33, first part): taken now by hand,
+//! followed to the end, listed with their size and who took them (Potions'
+//! label at Hetzner, its name mark at DigitalOcean), logged; a name that is
+//! too long is refused before anything is sent.
+
+use crate::server_page::{droplet_web_1, follow, hetzner_server, load};
+use crate::support::{location, path_of, Backend, TakeSnapshot, TestApp, WithDigitalOcean};
+use app::error::{AppError, Refusal};
+
+on_both_databases!(a_hetzner_snapshot_is_taken_listed_and_logged);
+on_both_backends!(a_droplet_snapshot_is_taken_and_listed_as_potions);
+
+fn take(id: &str, server_id: i64, name: &str) -> TakeSnapshot {
+    TakeSnapshot {
+        id: id.into(),
+        server_id,
+        name: name.into(),
+    }
+}
+
+async fn a_hetzner_snapshot_is_taken_listed_and_logged(app: TestApp) {
+    let (cookie, _, id, server_id) = hetzner_server(&app, "db-1").await;
+    let page_path = format!("/projects/{id}/servers/{server_id}");
+    let page = app.page(&page_path, &cookie).await;
+    assert!(page.contains("No snapshot of this server yet"), "{page}");
+    let long = "x".repeat(model::limits::SNAPSHOT_NAME_MAX + 1);
+    let refused = app.invoke(take(&id, server_id, &long), &cookie).await;
+    assert_eq!(
+        refused.refused(),
+        AppError(Refusal::InvalidServerRequest(vec!["snapshot name".into()]))
+    );
+    let sent = || {
+        app.fake.request_count(
+            "POST",
+            &format!("/v1/servers/{server_id}/actions/create_image"),
+        )
+    };
+    assert_eq!(sent(), 0);
+
+    // Without JavaScript: followed on the page.
+    let form = [
+        ("id", id.as_str()),
+        ("server_id", &server_id.to_string()),
+        ("name", "before the upgrade"),
+    ];
+    let res = app
+        .post_form(path_of::<TakeSnapshot>(), &page_path, &form, Some(&cookie))
+        .await;
+    let to = location(&res);
+    assert!(
+        to.starts_with(&format!("{page_path}?snapshot=1&actions=")),
+        "{to}"
+    );
+    let html = app.page(&to, &cookie).await;
+    assert!(html.contains("Taking a snapshot"), "{html}");
+    follow(&app, &cookie, &id, &to).await;
+    let snapshots = app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .snapshots;
+    let snapshots = snapshots.expect("read");
+    assert_eq!(snapshots.len(), 1);
+    let snapshot = &snapshots[0];
+    assert_eq!(snapshot.name, "before the upgrade");
+    assert!(snapshot.made_by_potions && !snapshot.creating);
+    assert!(snapshot.size_gb.is_some_and(|size| size > 0.0));
+
+    // Unnamed: the server's name and the date.
+    app.invoke(take(&id, server_id, "  "), &cookie).await.ok();
+    let snapshots = app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .snapshots
+        .unwrap();
+    assert!(
+        snapshots.iter().any(|s| s.name.starts_with("db-1 20")),
+        "{snapshots:?}"
+    );
+    let logged = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.snapshot.taken' \
+                  AND outcome = 'ok' AND provider_request_id IS NOT NULL";
+    assert_eq!(app.count(logged).await, 2);
+}
+
+async fn a_droplet_snapshot_is_taken_and_listed_as_potions(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let (cookie, id, server_id) = droplet_web_1(&w).await;
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    w.app
+        .invoke(take(&id, server_id, "nightly"), &cookie)
+        .await
+        .ok();
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    let snapshots = w
+        .app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .snapshots
+        .unwrap();
+    assert_eq!(snapshots.len(), 1, "{snapshots:?}");
+    assert_eq!(snapshots[0].name, "nightly", "Potions' mark is not shown");
+    assert!(snapshots[0].made_by_potions);
+}
