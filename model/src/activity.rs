@@ -78,6 +78,7 @@ actions! {
     ServerRebuilt = "cloud.server.rebuilt", "Server rebuilt";
     ServerRescueChanged = "cloud.server.rescue_changed", "Rescue system changed";
     SnapshotTaken = "cloud.snapshot.taken", "Snapshot taken";
+    SnapshotDeleted = "cloud.snapshot.deleted", "Snapshot deleted";
     SshKeyAdded = "cloud.ssh_key.added", "SSH key added";
     SshKeyRemoved = "cloud.ssh_key.removed", "SSH key removed";
 }

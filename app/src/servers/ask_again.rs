@@ -10,7 +10,11 @@ use crate::components::{hint_id, Field};
 
 /// The server's name and the proof `ask` names, their ids prefixed with `form`.
 #[component]
-pub fn AskAgainFields(form: &'static str, server_name: String, ask: AskAgain) -> impl IntoView {
+pub fn AskAgainFields(
+    #[prop(into)] form: String,
+    server_name: String,
+    ask: AskAgain,
+) -> impl IntoView {
     let name_id = format!("{form}-name");
     let proof = match ask {
         AskAgain::Password => {

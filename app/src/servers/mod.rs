@@ -10,6 +10,7 @@ mod actions;
 mod ask_again;
 pub mod page;
 mod rebuild;
+mod refresh;
 mod rescue;
 mod resize;
 pub mod server_fns;

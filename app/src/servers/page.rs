@@ -150,7 +150,7 @@ pub fn ServerPage() -> impl IntoView {
             <PowerCard overview=overview.clone() />
             <RenameCard overview=overview.clone() />
             <ReverseDnsCard overview=overview.clone() />
-            <SnapshotsCard overview=overview.clone() />
+            <SnapshotsCard overview=overview.clone() refresh />
             <ResizeCard overview=overview.clone() />
             <RebuildCard overview=overview.clone() rebuild />
             <RescueCard overview=overview.clone() rescue />

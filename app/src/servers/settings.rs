@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::ask_again::AskAgainFields;
+use super::refresh::refresh_when_done;
 use super::server_fns::{SetServerBackups, SetServerProtection};
 use super::ServerOverview;
 use crate::components::{form_error, ErrorNotice, SubmitButton};
@@ -12,20 +13,6 @@ use crate::components::{form_error, ErrorNotice, SubmitButton};
 /// Both providers charge this share of the server's price for backups
 /// (DigitalOcean's weekly plan, the one Potions turns on).
 const BACKUP_SHARE: f64 = 0.2;
-
-/// Reads the server again once `action` succeeded (a plain post reloads
-/// the page anyway).
-fn refresh_when_done<S>(action: ServerAction<S>, refresh: RwSignal<u32>)
-where
-    S: leptos::server_fn::ServerFn<Output = ()> + Send + Sync + Clone + 'static,
-    S::Error: Send + Sync + Clone + 'static,
-{
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            refresh.update(|n| *n += 1);
-        }
-    });
-}
 
 /// Delete and rebuild protection, one setting at Hetzner. Turning it off
 /// asks again. DigitalOcean has none, which the card says.

@@ -149,6 +149,24 @@ pub(super) fn dispatch(
                 .collect();
             list(request, "snapshots", snapshots)
         }
+        ("DELETE", "/v2/snapshots/{snapshot_id}") => {
+            let id = identifier(request);
+            let removed = world
+                .team_or_404(team_id)?
+                .droplets
+                .values_mut()
+                .any(|droplet| {
+                    let before = droplet.snapshots.len();
+                    droplet
+                        .snapshots
+                        .retain(|(snapshot, ..)| snapshot.to_string() != id);
+                    droplet.snapshots.len() != before
+                });
+            if !removed {
+                return Err(ApiError::not_found());
+            }
+            Answer::no_content()
+        }
         ("DELETE", "/v2/droplets/{droplet_id}") => {
             world.delete_droplet(team_id, &identifier(request))?;
             Answer::no_content()

@@ -130,7 +130,7 @@ pub fn is_tag_name(name: &str) -> bool {
 }
 
 impl World {
-    pub(super) fn team_or_404(&mut self, team: &str) -> Result<&mut super::Team, ApiError> {
+    pub(crate) fn team_or_404(&mut self, team: &str) -> Result<&mut super::Team, ApiError> {
         self.team_mut(team).ok_or_else(ApiError::not_found)
     }
 

@@ -766,4 +766,9 @@ async fn backups_toggle_and_a_resize_needs_the_droplet_off_and_a_disk_that_fits(
     let (_, _, listed) = s.call(Method::GET, &snapshots, &t.access, None).await;
     assert_eq!(listed["snapshots"][0]["name"], "before", "{listed}");
     assert!(listed["snapshots"][0]["size_gigabytes"].as_f64().unwrap() > 0.0);
+    let snapshot = format!("/v2/snapshots/{}", listed["snapshots"][0]["id"]);
+    let (status, _, _) = s.call(Method::DELETE, &snapshot, &t.access, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = s.call(Method::DELETE, &snapshot, &t.access, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -11,6 +11,8 @@ pub const POTIONS_SCOPES: &[&str] = &[
     "droplet:read",
     "droplet:update",
     "droplet:delete",
+    "snapshot:delete",
+    "image:delete",
     "ssh_key:create",
     "ssh_key:read",
     "ssh_key:delete",

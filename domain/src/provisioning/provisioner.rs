@@ -88,6 +88,8 @@ pub(crate) trait Provisioner {
         server: &Server,
         name: &str,
     ) -> Result<Changed<Vec<i64>>, Refused>;
+    /// Deletes one of the project's snapshots.
+    async fn delete_snapshot(&self, snapshot_id: i64) -> Result<Changed<()>, Refused>;
     /// Renames a server (`name` checked); answers any action ids to follow.
     async fn rename(
         &self,

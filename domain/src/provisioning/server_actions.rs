@@ -202,6 +202,28 @@ impl Provisioning {
             .await)
     }
 
+    /// Deletes `snapshot_id`, one of `server_id`'s snapshots, once its name
+    /// is typed again (`typed_name`).
+    pub async fn delete_snapshot(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        snapshots: &[Snapshot],
+        snapshot_id: i64,
+        typed_name: &str,
+    ) -> Result<Changed<()>, Refused> {
+        let Some(snapshot) = snapshots.iter().find(|s| s.id == snapshot_id) else {
+            let invalid = Refusal::InvalidServerRequest(vec!["snapshot".into()]);
+            return Err(DomainError::Refused(invalid).into());
+        };
+        if typed_name.trim() != snapshot.name {
+            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
+        }
+        on_provider!(self.open(user_id, id).await?, |p| p
+            .delete_snapshot(snapshot_id)
+            .await)
+    }
+
     /// Turns `server`'s rescue system on (restarting it into it) or off.
     pub async fn set_rescue(
         &self,

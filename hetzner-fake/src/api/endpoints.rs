@@ -190,6 +190,25 @@ pub(super) fn dispatch(
                 json!({ "server": render::server_json(server, &config) }),
             ))
         }
+        ("DELETE", ["images", id]) => {
+            let id = parse_id(id, "image")?;
+            if catalogue::IMAGES.iter().any(|image| image.id == id) {
+                return Err(ApiError::from_code(
+                    "forbidden",
+                    "system images cannot be deleted",
+                ));
+            }
+            world
+                .project_mut(project)?
+                .snapshots
+                .remove(&id)
+                .ok_or_else(|| ApiError::not_found("image"))?;
+            Ok(Answer {
+                status: StatusCode::NO_CONTENT,
+                body: None,
+                link: None,
+            })
+        }
         ("DELETE", ["servers", id]) => {
             let action = world.delete_server(project, parse_id(id, "server")?)?;
             Ok(Answer::ok(

@@ -3,15 +3,15 @@
 
 use crate::support::{
     location, path_of, AddSshKey, Authenticator, BeginPasskeyRegistration, BeginPasskeySignIn,
-    BeginTotp, ConfirmTotp, ConnectHetzner, CreateServer, CurrentUser, DeleteServer, DeleteSshKey,
-    DigitaloceanSetUp, DisconnectConnection, EndOtherSessions, EndSession,
-    FinishPasskeyRegistration, FinishPasskeySignIn, ListActivity, ListConnections, ListSessions,
-    ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject, LoadSecondSteps,
-    LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress, RebuildServer,
-    RecheckConnection, RegenerateRecoveryCodes, RemovePasskey, RenameConnection, RenamePasskey,
-    RenameServer, ReplaceToken, ResizeServer, SetRescue, SetReverseDns, SetServerBackups,
-    SetServerProtection, SignIn, SignOut, SignUp, StartDigitaloceanConnect, TakeSnapshot, TestApp,
-    TurnOffTotp, VerifySignIn, PASSWORD,
+    BeginTotp, ConfirmTotp, ConnectHetzner, CreateServer, CurrentUser, DeleteServer,
+    DeleteSnapshot, DeleteSshKey, DigitaloceanSetUp, DisconnectConnection, EndOtherSessions,
+    EndSession, FinishPasskeyRegistration, FinishPasskeySignIn, ListActivity, ListConnections,
+    ListSessions, ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject,
+    LoadSecondSteps, LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress,
+    RebuildServer, RecheckConnection, RegenerateRecoveryCodes, RemovePasskey, RenameConnection,
+    RenamePasskey, RenameServer, ReplaceToken, ResizeServer, SetRescue, SetReverseDns,
+    SetServerBackups, SetServerProtection, SignIn, SignOut, SignUp, StartDigitaloceanConnect,
+    TakeSnapshot, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -165,6 +165,16 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
                 ("id", id.clone()),
                 ("server_id", server.clone()),
                 ("on", "true".into()),
+            ],
+        ),
+        (
+            path_of::<DeleteSnapshot>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("snapshot_id", "1".into()),
+                ("name", "owned-box".into()),
+                ("password", PASSWORD.into()),
             ],
         ),
         (

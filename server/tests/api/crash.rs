@@ -30,32 +30,40 @@ async fn start(
     key: &str,
     fake: &FakeHetzner,
 ) -> Potions {
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_potions"))
-        .env("POTIONS_LISTEN", format!("127.0.0.1:{port}"))
-        .env("POTIONS_DATA_DIR", data)
-        .env("DATABASE_URL", database_url)
-        .env("POTIONS_MASTER_KEY", key)
-        .env("POTIONS_HETZNER_API_URL", fake.base_url())
-        .env("POTIONS_TOKEN_CHECKS_PER_USER", "10000")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if reqwest::get(format!("{base}/healthz"))
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Potions { child, base };
+    // The port is free when chosen, but a test beside this one can take it
+    // before the binary binds it: an instance that exits at once is started
+    // again on another port.
+    for _ in 0..5 {
+        let port = free_port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_potions"))
+            .env("POTIONS_LISTEN", format!("127.0.0.1:{port}"))
+            .env("POTIONS_DATA_DIR", data)
+            .env("DATABASE_URL", database_url)
+            .env("POTIONS_MASTER_KEY", key)
+            .env("POTIONS_HETZNER_API_URL", fake.base_url())
+            .env("POTIONS_TOKEN_CHECKS_PER_USER", "10000")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if reqwest::get(format!("{base}/healthz"))
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return Potions { child, base };
+            }
+            if child.try_wait().is_ok_and(|status| status.is_some()) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let _ = child.kill();
+        let _ = child.wait();
     }
-    let _ = child.kill();
-    let _ = child.wait();
     panic!("potions did not become healthy");
 }
 

@@ -4,7 +4,9 @@
 //! too long is refused before anything is sent.
 
 use crate::server_page::{droplet_web_1, follow, hetzner_server, load};
-use crate::support::{location, path_of, Backend, TakeSnapshot, TestApp, WithDigitalOcean};
+use crate::support::{
+    location, path_of, Backend, DeleteSnapshot, TakeSnapshot, TestApp, WithDigitalOcean, PASSWORD,
+};
 use app::error::{AppError, Refusal};
 
 on_both_databases!(a_hetzner_snapshot_is_taken_listed_and_logged);
@@ -81,6 +83,52 @@ async fn a_hetzner_snapshot_is_taken_listed_and_logged(app: TestApp) {
     let logged = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.snapshot.taken' \
                   AND outcome = 'ok' AND provider_request_id IS NOT NULL";
     assert_eq!(app.count(logged).await, 2);
+
+    // Deleting one asks again, and only for this server's snapshots.
+    let before = &snapshots
+        .iter()
+        .find(|s| s.name == "before the upgrade")
+        .unwrap();
+    let delete = |snapshot_id: i64, name: &str, password: &str| DeleteSnapshot {
+        id: id.clone(),
+        server_id,
+        snapshot_id,
+        name: Some(name.into()),
+        password: Some(password.into()),
+        code: None,
+    };
+    let deletes = || app.fake.request_count("DELETE", "/v1/images/");
+    let misnamed = app
+        .invoke(delete(before.id, "before", PASSWORD), &cookie)
+        .await;
+    assert_eq!(misnamed.refused(), AppError(Refusal::ConfirmationMismatch));
+    let unproven = app
+        .invoke(delete(before.id, "before the upgrade", "no"), &cookie)
+        .await;
+    assert_eq!(unproven.refused(), AppError(Refusal::WrongPassword));
+    let system_image = app.invoke(delete(161_547_269, "", PASSWORD), &cookie).await;
+    assert_eq!(
+        system_image.refused(),
+        AppError(Refusal::InvalidServerRequest(vec!["snapshot".into()])),
+        "not this server's: refused before asking again"
+    );
+    assert_eq!(deletes(), 0);
+    app.invoke(delete(before.id, "before the upgrade", PASSWORD), &cookie)
+        .await
+        .ok();
+    let left = app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .snapshots
+        .unwrap();
+    assert!(
+        left.iter().all(|s| s.id != before.id) && left.len() == 1,
+        "{left:?}"
+    );
+    let logged = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.snapshot.deleted' \
+                  AND outcome = 'ok'";
+    assert_eq!(app.count(logged).await, 1);
 }
 
 async fn a_droplet_snapshot_is_taken_and_listed_as_potions(backend: Backend) {
@@ -104,4 +152,21 @@ async fn a_droplet_snapshot_is_taken_and_listed_as_potions(backend: Backend) {
     assert_eq!(snapshots.len(), 1, "{snapshots:?}");
     assert_eq!(snapshots[0].name, "nightly", "Potions' mark is not shown");
     assert!(snapshots[0].made_by_potions);
+    let delete = DeleteSnapshot {
+        id: id.clone(),
+        server_id,
+        snapshot_id: snapshots[0].id,
+        name: Some("nightly".into()),
+        password: Some(PASSWORD.into()),
+        code: None,
+    };
+    w.app.invoke(delete, &cookie).await.ok();
+    let left = w
+        .app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .snapshots
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
 }

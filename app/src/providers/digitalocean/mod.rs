@@ -20,15 +20,19 @@ pub const REVOKE_HINT: &str =
     "DigitalOcean's control panel: Settings → Applications & API → Authorized applications";
 
 /// What Potions asks DigitalOcean for, in plain words, with the scopes.
-pub const PERMISSIONS: [(&str, &str); 7] = [
+pub const PERMISSIONS: [(&str, &str); 8] = [
     ("Read your account's email and status", "account:read"),
     (
         "Create, see and delete Droplets",
         "droplet:create droplet:read droplet:delete",
     ),
     (
-        "Power Droplets on and off, and restart them",
+        "Power, resize, rebuild and snapshot Droplets, and turn their backups on or off",
         "droplet:update",
+    ),
+    (
+        "Delete snapshots of Droplets",
+        "snapshot:delete image:delete",
     ),
     (
         "Add, see and delete SSH keys",

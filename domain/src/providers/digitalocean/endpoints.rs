@@ -226,6 +226,10 @@ impl DigitalOceanClient {
             .await
     }
 
+    pub async fn delete_snapshot(&self, token: &AccessToken, id: i64) -> Result<Deleted> {
+        self.delete(token, &format!("/v2/snapshots/{id}")).await
+    }
+
     pub async fn distribution_images(&self, token: &AccessToken) -> Result<Vec<Image>> {
         self.list_all(token, "/v2/images?type=distribution", "images")
             .await

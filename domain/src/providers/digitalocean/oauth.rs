@@ -27,6 +27,8 @@ pub const SCOPES: &[&str] = &[
     "droplet:read",
     "droplet:update",
     "droplet:delete",
+    "snapshot:delete",
+    "image:delete",
     "ssh_key:create",
     "ssh_key:read",
     "ssh_key:delete",

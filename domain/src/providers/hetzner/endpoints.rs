@@ -84,6 +84,18 @@ impl HetznerClient {
         self.list_all(token, "/images", "images", &params).await
     }
 
+    /// Deletes a snapshot (or backup) image. A DELETE: safe to repeat.
+    pub async fn delete_image(
+        &self,
+        token: &ApiToken,
+        id: i64,
+    ) -> Result<Answer<()>, HetznerError> {
+        let answer = self
+            .send(token, Method::DELETE, &format!("/images/{id}"), &[], None)
+            .await?;
+        Ok(answer.map(|_| ()))
+    }
+
     /// Enables the rescue system (Linux, in memory) for the next start,
     /// with `ssh_keys`: answers its action and the rescue root password. A
     /// POST: never repeated.

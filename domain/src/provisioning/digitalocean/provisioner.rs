@@ -276,6 +276,16 @@ impl Provisioner for DigitalOceanTeam<'_> {
         .await
     }
 
+    async fn delete_snapshot(&self, snapshot_id: i64) -> Result<Changed<()>, Refused> {
+        let client = self.client();
+        self.call(
+            |token| async move { client.delete_snapshot(&token, snapshot_id).await },
+            refused,
+        )
+        .await
+        .map(|answer| Changed::new((), answer.request_id))
+    }
+
     /// DigitalOcean has no rescue system through its API (its Recovery
     /// Console is in the control panel); the page says so and offers nothing.
     async fn set_rescue(&self, _: &Server, _: bool) -> Result<Changed<Started>, Refused> {

@@ -274,6 +274,10 @@ impl Provisioner for HetznerProject<'_> {
         self.create_snapshot(server, name).await
     }
 
+    async fn delete_snapshot(&self, snapshot_id: i64) -> Result<Changed<()>, Refused> {
+        self.delete_snapshot_image(snapshot_id).await
+    }
+
     /// On: the rescue system with the Potions key, then a restart into it
     /// (a start, if off). A restart that cannot follow leaves rescue on,
     /// which the page shows, for the next start.

@@ -32,6 +32,13 @@ impl HetznerProject<'_> {
         Ok(snapshots)
     }
 
+    pub(super) async fn delete_snapshot_image(&self, id: i64) -> Result<Changed<()>, Refused> {
+        match self.client().delete_image(&self.token, id).await {
+            Ok(answer) => Ok(Changed::new((), answer.correlation_id)),
+            Err(err) => Err(self.refuse(err).await),
+        }
+    }
+
     pub(super) async fn create_snapshot(
         &self,
         server: &Server,
