@@ -20,7 +20,8 @@ test("connect a DigitalOcean team by OAuth, create a droplet, then disconnect", 
   await expect(page).toHaveURL("/connect/digitalocean");
   await expect(page.getByText("You choose the team Potions may use.")).toBeVisible();
   await expect(page.getByText("droplet:create droplet:read droplet:delete")).toBeVisible();
-  await expect(page.getByText("Power Droplets on and off, and restart them")).toBeVisible();
+  await expect(page.getByText("Power, resize, rebuild and snapshot Droplets")).toBeVisible();
+  await expect(page.getByText("snapshot:delete image:delete")).toBeVisible();
   await hydrated(page);
   await expectAccessible(page);
 

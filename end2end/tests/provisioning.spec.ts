@@ -5,7 +5,8 @@ import { expectAccessible, fakeProject, hydrated, PASSWORD, signUp, uniqueEmail 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGbPMoX0bNt1zjc8EpYw6iUR/sPVGGgVXAGdFn3jNWbp ada@laptop";
 
 test("create, watch and delete a server, manage SSH keys, then lose the token", async ({ page, request }) => {
-  test.setTimeout(90_000);
+  // A bound, not a measure: every action on the server page waits for the fake's 3 s.
+  test.setTimeout(180_000);
   const project = await fakeProject(request, "prov");
   await signUp(page, uniqueEmail("prov"));
   await page.goto("/connect/hetzner");

@@ -22,16 +22,21 @@ pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, A
         .provisioning
         .resize_choices(&user.id, &id, &details)
         .await;
-    let rebuild_choices = state
-        .provisioning
-        .rebuild_choices(&user.id, &id, &details)
-        .await;
     let snapshots = state
         .provisioning
         .snapshots(&user.id, &id, server_id)
         .await
         .inspect_err(|err| tracing::warn!(error = %err, "snapshots not read"))
         .ok();
+    let rebuild_choices = state
+        .provisioning
+        .rebuild_choices(
+            &user.id,
+            &id,
+            &details,
+            snapshots.as_deref().unwrap_or_default(),
+        )
+        .await;
     Ok(ServerOverview {
         provider: crate::connections::server_fns::provider_of(&connection.provider)?,
         label: connection.label,

@@ -29,8 +29,13 @@ enum Change<'a> {
     Power(bool),
     Rename(&'a str),
     Backups(bool),
-    Resize { size: &'static Size, disk: bool },
-    Rebuild(&'static catalogue::Image),
+    Resize {
+        size: &'static Size,
+        disk: bool,
+    },
+    /// From a distribution image, or (`None`) from one of the droplet's
+    /// snapshots, checked once the droplet is found.
+    Rebuild(Option<&'static catalogue::Image>, i64),
     Snapshot(String),
 }
 
@@ -62,14 +67,15 @@ fn change<'a>(kind: &str, body: &'a Value) -> Result<(&'static str, Change<'a>),
             Ok(("snapshot", Change::Snapshot(name)))
         }
         "rebuild" => {
-            let image = match body.get("image") {
-                Some(Value::String(image)) => catalogue::image(image),
-                Some(Value::Number(image)) => catalogue::image(&image.to_string()),
-                _ => None,
+            let (image, id) = match body.get("image") {
+                Some(Value::String(image)) => (catalogue::image(image), image.parse().unwrap_or(0)),
+                Some(Value::Number(image)) => (
+                    catalogue::image(&image.to_string()),
+                    image.as_i64().unwrap_or(0),
+                ),
+                _ => return Err(ApiError::unprocessable("You specified an invalid image.")),
             };
-            let image =
-                image.ok_or_else(|| ApiError::unprocessable("You specified an invalid image."))?;
-            Ok(("rebuild", Change::Rebuild(image)))
+            Ok(("rebuild", Change::Rebuild(image, id)))
         }
         "resize" => {
             let size = body
@@ -139,9 +145,16 @@ impl World {
                 }
                 false
             }
-            Change::Rebuild(image) => {
+            Change::Rebuild(Some(image), _) => {
                 droplet.image = image.slug;
                 on_before
+            }
+            // Restored from its own snapshot: the image it was made from.
+            Change::Rebuild(None, id) if droplet.snapshots.iter().any(|(s, ..)| *s == id) => {
+                on_before
+            }
+            Change::Rebuild(None, _) => {
+                return Err(ApiError::unprocessable("You specified an invalid image."))
             }
             Change::Snapshot(name) => {
                 let name = if name.is_empty() {

@@ -136,7 +136,8 @@ impl Provisioning {
 
 impl Provisioning {
     /// Rebuilds `details`' server from `image`, one the catalogue offers for
-    /// its architecture and location, once its name is typed again: its
+    /// its architecture and location or one of its own snapshots (a
+    /// restore), once its name is typed again: its
     /// disk is destroyed. Answers the actions to follow, and any root
     /// password the provider set.
     pub async fn rebuild(
@@ -152,7 +153,13 @@ impl Provisioning {
             return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
         }
         let catalogue = self.catalogue(user_id, id).await?;
-        if !rebuild_images(&catalogue, details).any(|i| i.id == image) {
+        let offered = rebuild_images(&catalogue, details).any(|i| i.id == image)
+            || self
+                .snapshots(user_id, id, server.id)
+                .await?
+                .iter()
+                .any(|snapshot| snapshot.id == image && !snapshot.creating);
+        if !offered {
             let invalid = Refusal::InvalidServerRequest(vec!["image".into()]);
             return Err(DomainError::Refused(invalid).into());
         }
@@ -241,18 +248,27 @@ impl Provisioning {
             .await)
     }
 
-    /// The images `details`' server can be rebuilt from; none when the
-    /// catalogue cannot be read now.
+    /// The images `details`' server can be rebuilt from: its own finished
+    /// `snapshots` first (a restore), then the catalogue's system images
+    /// (none when the catalogue cannot be read now).
     pub async fn rebuild_choices(
         &self,
         user_id: &UserId,
         id: &ConnectionId,
         details: &ServerDetails,
+        snapshots: &[Snapshot],
     ) -> Vec<Image> {
-        match self.catalogue(user_id, id).await {
+        let restores = snapshots.iter().filter(|s| !s.creating).map(|s| Image {
+            id: s.id,
+            description: format!("Snapshot: {}", s.name),
+            architecture: String::new(),
+            locations: None,
+        });
+        let systems: Vec<Image> = match self.catalogue(user_id, id).await {
             Ok(catalogue) => rebuild_images(&catalogue, details).cloned().collect(),
             Err(_) => Vec::new(),
-        }
+        };
+        restores.chain(systems).collect()
     }
 
     /// The types or sizes `details`' server can change to, cheapest first,

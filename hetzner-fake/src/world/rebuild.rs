@@ -1,6 +1,6 @@
 //! Rebuilds (`POST /servers/{id}/actions/rebuild` with `image`, an id or a
 //! name): the disk is written anew from an image built for the server's
-//! architecture; a rebuild-protected server refuses with `protected`; the
+//! architecture, or from one of the project's snapshots; a rebuild-protected server refuses with `protected`; the
 //! server is locked while it runs (status `rebuilding`), then runs. Hetzner
 //! answers a new `root_password` for a server created without an SSH key.
 
@@ -35,9 +35,16 @@ impl World {
             ));
         }
         let architecture = server.server_type.architecture;
-        let image = catalogue::image(&wanted, architecture)
-            .filter(|image| image.architecture == architecture)
-            .ok_or_else(|| ApiError::invalid_input(&[("image", "image not found")]))?;
+        let snapshot = self.project(project)?.snapshots.values().find(|snapshot| {
+            snapshot.id.to_string() == wanted && snapshot.architecture == architecture
+        });
+        let image = match snapshot {
+            // Restored from a snapshot: the image it was made from.
+            Some(_) => server.image,
+            None => catalogue::image(&wanted, architecture)
+                .filter(|image| image.architecture == architecture)
+                .ok_or_else(|| ApiError::invalid_input(&[("image", "image not found")]))?,
+        };
         let root_password = (!server.has_ssh_keys).then(|| random_token()[..20].to_string());
         let action = self.new_action("rebuild_server", server_id, now, duration);
         let p = self.project_mut(project)?;

@@ -5,7 +5,8 @@
 
 use crate::server_page::{droplet_web_1, follow, hetzner_server, load};
 use crate::support::{
-    location, path_of, Backend, DeleteSnapshot, TakeSnapshot, TestApp, WithDigitalOcean, PASSWORD,
+    location, path_of, Backend, DeleteSnapshot, RebuildServer, TakeSnapshot, TestApp,
+    WithDigitalOcean, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 
@@ -84,6 +85,39 @@ async fn a_hetzner_snapshot_is_taken_listed_and_logged(app: TestApp) {
                   AND outcome = 'ok' AND provider_request_id IS NOT NULL";
     assert_eq!(app.count(logged).await, 2);
 
+    // Restoring: the rebuild menu offers the server's snapshots first, once made.
+    for _ in 0..100 {
+        let now = app
+            .invoke(load(&id, server_id), &cookie)
+            .await
+            .ok()
+            .snapshots
+            .unwrap();
+        if now.iter().all(|s| !s.creating) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let overview = app.invoke(load(&id, server_id), &cookie).await.ok();
+    let restore = &overview.rebuild_choices[0];
+    assert!(restore.description.starts_with("Snapshot: "), "{restore:?}");
+    let rebuild = RebuildServer {
+        id: id.clone(),
+        server_id,
+        image: restore.id,
+        name: Some("db-1".into()),
+        password: Some(PASSWORD.into()),
+        code: None,
+    };
+    app.invoke(rebuild, &cookie).await.ok();
+    let sent: Vec<_> = app
+        .fake
+        .exchanges()
+        .into_iter()
+        .filter(|exchange| exchange.path.ends_with("/actions/rebuild") && exchange.status == 201)
+        .collect();
+    assert_eq!(sent.len(), 1, "restored from the snapshot");
+
     // Deleting one asks again, and only for this server's snapshots.
     let before = &snapshots
         .iter()
@@ -152,6 +186,16 @@ async fn a_droplet_snapshot_is_taken_and_listed_as_potions(backend: Backend) {
     assert_eq!(snapshots.len(), 1, "{snapshots:?}");
     assert_eq!(snapshots[0].name, "nightly", "Potions' mark is not shown");
     assert!(snapshots[0].made_by_potions);
+    let restore = RebuildServer {
+        id: id.clone(),
+        server_id,
+        image: snapshots[0].id,
+        name: Some("web-1".into()),
+        password: Some(PASSWORD.into()),
+        code: None,
+    };
+    w.app.invoke(restore, &cookie).await.ok();
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
     let delete = DeleteSnapshot {
         id: id.clone(),
         server_id,
