@@ -110,10 +110,11 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await expect(snapshot).toContainText("Potions");
   await expect(snapshot).toContainText(/\d+\.\d{2} GB/);
   await expectAccessible(page);
-  await snapshot.locator("summary").click();
-  await snapshot.getByLabel("Type e2e-before-upgrade to confirm").fill("e2e-before-upgrade");
-  await snapshot.getByLabel("Your password").fill(PASSWORD);
-  await snapshot.getByRole("button", { name: "Delete snapshot" }).click();
+  await snapshots.getByText("Delete a snapshot").click();
+  await snapshots.getByLabel("Snapshot to delete").selectOption({ label: "e2e-before-upgrade" });
+  await snapshots.getByLabel("Type the snapshot's name to confirm").fill("e2e-before-upgrade");
+  await snapshots.getByLabel("Your password").fill(PASSWORD);
+  await snapshots.getByRole("button", { name: "Delete snapshot" }).click();
   await expect(snapshots.getByTestId("snapshot")).toHaveCount(0);
   await page.getByRole("link", { name: /^Back to / }).click();
   await expect(row).toBeVisible();

@@ -1,5 +1,6 @@
 //! A server's snapshots: the list (name, size, taken, whether Potions took
-//! it) and "Take a snapshot now", followed on the page like any action.
+//! it), deleting one (asked again), and "Take a snapshot now", followed on
+//! the page like any action.
 
 use leptos::prelude::*;
 use model::provisioning::Snapshot;
@@ -18,6 +19,42 @@ pub fn SnapshotsCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl I
     refresh_when_done(delete, refresh);
     let server = overview.details.server;
     let (connection_id, ask) = (overview.connection_id.clone(), overview.ask_again);
+    let delete_form = overview
+        .snapshots
+        .as_ref()
+        .filter(|snapshots| !snapshots.is_empty())
+        .map(|snapshots| {
+            let options = snapshots
+                .iter()
+                .map(|s| view! { <option value=s.id.to_string()>{s.name.clone()}</option> })
+                .collect_view();
+            view! {
+                <details>
+                    <summary>"Delete a snapshot"</summary>
+                    <ActionForm action=delete>
+                        <ErrorNotice error=form_error(delete) />
+                        <input type="hidden" name="id" value=connection_id.clone() />
+                        <input type="hidden" name="server_id" value=server.id.to_string() />
+                        <Field id="snapshot-delete-which" label="Snapshot to delete">
+                            <select id="snapshot-delete-which" name="snapshot_id">
+                                {options}
+                            </select>
+                        </Field>
+                        <AskAgainFields
+                            form="snapshot-delete"
+                            server_name="the snapshot's name".to_string()
+                            ask
+                        />
+                        <SubmitButton
+                            pending=delete.pending()
+                            label="Delete snapshot"
+                            busy_label="Deleting…"
+                            variant="danger"
+                        />
+                    </ActionForm>
+                </details>
+            }
+        });
     let list = match overview.snapshots {
         None => view! { <p class="muted">"Potions couldn't read the snapshots just now."</p> }
             .into_any(),
@@ -33,25 +70,9 @@ pub fn SnapshotsCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl I
                             <th scope="col">"Size"</th>
                             <th scope="col">"Taken"</th>
                             <th scope="col">"Taken by"</th>
-                            <th scope="col">
-                                <span class="visually-hidden">"Actions"</span>
-                            </th>
                         </tr>
                     </thead>
-                    <tbody>
-                        {snapshots
-                            .into_iter()
-                            .map(|snapshot| {
-                                let row = SnapshotRow {
-                                    connection_id: connection_id.clone(),
-                                    server_id: server.id.get(),
-                                    ask,
-                                    delete,
-                                };
-                                row.view(snapshot)
-                            })
-                            .collect_view()}
-                    </tbody>
+                    <tbody>{snapshots.into_iter().map(snapshot_row).collect_view()}</tbody>
                 </table>
             </div>
         }
@@ -66,6 +87,7 @@ pub fn SnapshotsCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl I
         <section class="card" aria-labelledby="snapshots-title">
             <h2 id="snapshots-title">"Snapshots"</h2>
             {list}
+            {delete_form}
             <ActionForm action=take>
                 <ErrorNotice error=form_error(take) />
                 <input type="hidden" name="id" value=overview.connection_id />
@@ -90,63 +112,23 @@ pub fn SnapshotsCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl I
     }
 }
 
-/// What each row of the list needs to offer its Delete.
-struct SnapshotRow {
-    connection_id: String,
-    server_id: i64,
-    ask: model::AskAgain,
-    delete: ServerAction<DeleteSnapshot>,
-}
-
-impl SnapshotRow {
-    fn view(self, snapshot: Snapshot) -> impl IntoView {
-        let size = match (snapshot.creating, snapshot.size_gb) {
-            (true, _) => "Being made".to_string(),
-            (false, Some(size)) => format!("{size:.2} GB"),
-            (false, None) => "Unknown".to_string(),
-        };
-        let by = if snapshot.made_by_potions {
-            "Potions"
-        } else {
-            "Someone else"
-        };
-        let delete = self.delete;
-        view! {
-            <tr data-testid="snapshot">
-                <th scope="row">{snapshot.name.clone()}</th>
-                <td>{size}</td>
-                <td>{format_optional_time(snapshot.created_at)}</td>
-                <td>{by}</td>
-                <td>
-                    <details>
-                        <summary>
-                            "Delete"
-                            <span class="visually-hidden">{format!(" {}", snapshot.name)}</span>
-                        </summary>
-                        <ActionForm action=delete>
-                            <ErrorNotice error=form_error(delete) />
-                            <input type="hidden" name="id" value=self.connection_id />
-                            <input
-                                type="hidden"
-                                name="server_id"
-                                value=self.server_id.to_string()
-                            />
-                            <input type="hidden" name="snapshot_id" value=snapshot.id.to_string() />
-                            <AskAgainFields
-                                form=format!("snapshot-{}", snapshot.id)
-                                server_name=snapshot.name
-                                ask=self.ask
-                            />
-                            <SubmitButton
-                                pending=delete.pending()
-                                label="Delete snapshot"
-                                busy_label="Deleting…"
-                                variant="danger"
-                            />
-                        </ActionForm>
-                    </details>
-                </td>
-            </tr>
-        }
+fn snapshot_row(snapshot: Snapshot) -> impl IntoView {
+    let size = match (snapshot.creating, snapshot.size_gb) {
+        (true, _) => "Being made".to_string(),
+        (false, Some(size)) => format!("{size:.2} GB"),
+        (false, None) => "Unknown".to_string(),
+    };
+    let by = if snapshot.made_by_potions {
+        "Potions"
+    } else {
+        "Someone else"
+    };
+    view! {
+        <tr data-testid="snapshot">
+            <th scope="row">{snapshot.name}</th>
+            <td>{size}</td>
+            <td>{format_optional_time(snapshot.created_at)}</td>
+            <td>{by}</td>
+        </tr>
     }
 }
