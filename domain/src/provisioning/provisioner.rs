@@ -79,7 +79,7 @@ pub(crate) trait Provisioner {
     ) -> Result<Changed<Started>, Refused>;
     /// Turns the rescue system on (and restarts `server` into it) or off.
     async fn set_rescue(&self, server: &Server, on: bool) -> Result<Changed<Started>, Refused>;
-    /// The server's snapshots, newest first.
+    /// The server's snapshots, in any order.
     async fn snapshots(&self, server_id: model::ServerId) -> Result<Vec<Snapshot>, DomainError>;
     /// Takes a snapshot of the server named `name` (checked); answers the
     /// action to follow.

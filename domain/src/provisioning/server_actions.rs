@@ -60,8 +60,8 @@ impl Provisioning {
         on: bool,
         typed_name: &str,
     ) -> Result<Changed<Vec<i64>>, Refused> {
-        if !on && typed_name.trim() != server.name {
-            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
+        if !on {
+            named_again(typed_name, &server.name)?;
         }
         let changed = on_provider!(self.open(user_id, id).await?, |p| p
             .set_protection(server.id, on)
@@ -99,8 +99,8 @@ impl Provisioning {
         on: bool,
         typed_name: &str,
     ) -> Result<Changed<Vec<i64>>, Refused> {
-        if !on && typed_name.trim() != server.name {
-            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
+        if !on {
+            named_again(typed_name, &server.name)?;
         }
         let changed = on_provider!(self.open(user_id, id).await?, |p| p
             .set_backups(server.id, on)
@@ -149,9 +149,7 @@ impl Provisioning {
         typed_name: &str,
     ) -> Result<Changed<Started>, Refused> {
         let server = &details.server;
-        if typed_name.trim() != server.name {
-            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
-        }
+        named_again(typed_name, &server.name)?;
         let catalogue = self.catalogue(user_id, id).await?;
         let offered = rebuild_images(&catalogue, details).any(|i| i.id == image)
             || self
@@ -177,9 +175,11 @@ impl Provisioning {
         id: &ConnectionId,
         server_id: model::ServerId,
     ) -> Result<Vec<Snapshot>, DomainError> {
-        on_provider!(self.open(user_id, id).await?, |p| p
+        let mut snapshots = on_provider!(self.open(user_id, id).await?, |p| p
             .snapshots(server_id)
-            .await)
+            .await)?;
+        snapshots.sort_by_key(|s| std::cmp::Reverse(s.created_at));
+        Ok(snapshots)
     }
 
     /// Takes a snapshot of `server` named `name` (the server's name and the
@@ -223,9 +223,7 @@ impl Provisioning {
             let invalid = Refusal::InvalidServerRequest(vec!["snapshot".into()]);
             return Err(DomainError::Refused(invalid).into());
         };
-        if typed_name.trim() != snapshot.name {
-            return Err(DomainError::Refused(Refusal::ConfirmationMismatch).into());
-        }
+        named_again(typed_name, &snapshot.name)?;
         on_provider!(self.open(user_id, id).await?, |p| p
             .delete_snapshot(snapshot_id)
             .await)
@@ -297,6 +295,16 @@ impl Provisioning {
         let price = |size: &Size| size.price_in(location).unwrap_or(f64::MAX);
         choices.sort_by(|a, b| price(a).total_cmp(&price(b)));
         choices
+    }
+}
+
+/// A step that destroys or takes a safety net away goes on only once what
+/// it acts on is named again.
+fn named_again(typed_name: &str, name: &str) -> Result<(), Refused> {
+    if typed_name.trim() == name {
+        Ok(())
+    } else {
+        Err(DomainError::Refused(Refusal::ConfirmationMismatch).into())
     }
 }
 

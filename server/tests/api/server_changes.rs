@@ -526,11 +526,6 @@ fn rebuild(id: &str, server_id: i64, image: i64, name: &str) -> RebuildServer {
 /// root password Hetzner sets for a server without an SSH key reaches the
 /// page that asked once, and no other page, no log line and no table.
 async fn a_rebuild_asks_again_and_its_root_password_is_shown_once_and_kept_nowhere(app: TestApp) {
-    let backend = if app.database_url.starts_with("postgres") {
-        Backend::Postgres
-    } else {
-        Backend::Sqlite
-    };
     let logs = crate::token_leaks::logs();
     let (cookie, _, id, server_id) = hetzner_server(&app, "db-1").await;
     let page_path = format!("/projects/{id}/servers/{server_id}");
@@ -599,33 +594,11 @@ async fn a_rebuild_asks_again_and_its_root_password_is_shown_once_and_kept_nowhe
                   AND outcome = 'ok' AND provider_request_id IS NOT NULL";
     assert_eq!(app.count(logged).await, 2);
 
-    let passwords: Vec<String> = app
-        .fake
-        .exchanges()
-        .into_iter()
-        .filter(|exchange| exchange.path.ends_with("/actions/rebuild"))
-        .filter_map(|exchange| Some(exchange.body?["root_password"].as_str()?.to_string()))
-        .collect();
+    let passwords = root_passwords_answered(&app, "/actions/rebuild");
     assert_eq!(passwords.len(), 2, "each rebuild set one");
     assert_eq!(passwords[0], shown);
     let later_pages = app.page(&page_path, &cookie).await + &html;
-    let database = crate::token_leaks::database_text(&app, backend).await;
-    assert!(database.contains("db-1"), "the database was read");
-    let log_text = logs.text();
-    for password in &passwords {
-        assert!(
-            !later_pages.contains(password.as_str()),
-            "a page shows a root password again"
-        );
-        assert!(
-            !database.contains(password.as_str()),
-            "a table holds a root password"
-        );
-        assert!(
-            !log_text.contains(password.as_str()),
-            "a log line holds a root password"
-        );
-    }
+    assert_kept_nowhere(&app, logs, &passwords, &later_pages).await;
 
     // Rebuild protection: the card says so, and Hetzner refuses.
     let protect = crate::support::SetServerProtection {
@@ -692,11 +665,6 @@ fn rescue(id: &str, server_id: i64, on: bool) -> SetRescue {
 /// into it, followed and logged; its root password reaches the asking
 /// request only. Off without JavaScript lands back on the page.
 async fn rescue_boots_with_the_potions_key_and_its_password_is_kept_nowhere(app: TestApp) {
-    let backend = if app.database_url.starts_with("postgres") {
-        Backend::Postgres
-    } else {
-        Backend::Sqlite
-    };
     let logs = crate::token_leaks::logs();
     let (cookie, _, id, server_id) = hetzner_server(&app, "db-1").await;
     let page_path = format!("/projects/{id}/servers/{server_id}");
@@ -764,33 +732,11 @@ async fn rescue_boots_with_the_potions_key_and_its_password_is_kept_nowhere(app:
     let logged = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.server.rescue_changed' \
                   AND outcome = 'ok' AND provider_request_id IS NOT NULL";
     assert_eq!(app.count(logged).await, 3);
-    let passwords: Vec<String> = app
-        .fake
-        .exchanges()
-        .into_iter()
-        .filter(|exchange| exchange.path.ends_with("/actions/enable_rescue"))
-        .filter_map(|exchange| Some(exchange.body?["root_password"].as_str()?.to_string()))
-        .collect();
+    let passwords = root_passwords_answered(&app, "/actions/enable_rescue");
     assert_eq!(passwords.len(), 2);
     assert_eq!(passwords[1], shown);
     let pages = app.page(&page_path, &cookie).await + &html;
-    let database = crate::token_leaks::database_text(&app, backend).await;
-    assert!(database.contains("db-1"), "the database was read");
-    let log_text = logs.text();
-    for password in &passwords {
-        assert!(
-            !pages.contains(password.as_str()),
-            "a page shows a rescue password"
-        );
-        assert!(
-            !database.contains(password.as_str()),
-            "a table holds a rescue password"
-        );
-        assert!(
-            !log_text.contains(password.as_str()),
-            "a log line holds a rescue password"
-        );
-    }
+    assert_kept_nowhere(&app, logs, &passwords, &pages).await;
 }
 
 async fn a_droplet_has_no_rescue_system_and_says_so(backend: Backend) {
@@ -923,4 +869,47 @@ async fn faults_mid_action_read_clearly_and_no_post_is_sent_twice(app: TestApp) 
         .page(&format!("/projects/{id}/servers/{server_id}"), &cookie)
         .await;
     assert!(page.contains("no longer exists"), "{page}");
+}
+
+/// The root passwords Hetzner answered to the POSTs whose path ends with
+/// `action`, read back from the fake.
+fn root_passwords_answered(app: &TestApp, action: &str) -> Vec<String> {
+    app.fake
+        .exchanges()
+        .into_iter()
+        .filter(|exchange| exchange.path.ends_with(action))
+        .filter_map(|exchange| Some(exchange.body?["root_password"].as_str()?.to_string()))
+        .collect()
+}
+
+/// None of `passwords` is in `pages`, in any table (the database read
+/// whole) or in any log line.
+async fn assert_kept_nowhere(
+    app: &TestApp,
+    logs: &testkit::LogCapture,
+    passwords: &[String],
+    pages: &str,
+) {
+    let backend = if app.database_url.starts_with("postgres") {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    let database = crate::token_leaks::database_text(app, backend).await;
+    assert!(database.contains("db-1"), "the database was read");
+    let log_text = logs.text();
+    for password in passwords {
+        assert!(
+            !pages.contains(password.as_str()),
+            "a page shows a root password again"
+        );
+        assert!(
+            !database.contains(password.as_str()),
+            "a table holds a root password"
+        );
+        assert!(
+            !log_text.contains(password.as_str()),
+            "a log line holds a root password"
+        );
+    }
 }

@@ -243,7 +243,7 @@ impl Provisioner for DigitalOceanTeam<'_> {
         let listed = self
             .read(|token| async move { client.droplet_snapshots(&token, server_id.get()).await })
             .await?;
-        let mut snapshots: Vec<Snapshot> = listed
+        let snapshots = listed
             .into_iter()
             .map(|snapshot| {
                 let mark = snapshot.name.strip_prefix(POTIONS_SNAPSHOT_MARK);
@@ -257,7 +257,6 @@ impl Provisioner for DigitalOceanTeam<'_> {
                 }
             })
             .collect();
-        snapshots.sort_by_key(|s| std::cmp::Reverse(s.created_at));
         Ok(snapshots)
     }
 

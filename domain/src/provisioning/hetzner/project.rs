@@ -45,7 +45,8 @@ impl<'a> HetznerProject<'a> {
         self.provisioning.connections.hetzner()
     }
 
-    /// A setting changed by a server action; answers the action to follow.
+    /// Starts a server action (power, or a setting); answers the action to
+    /// follow.
     pub(super) async fn change_setting(
         &self,
         server_id: model::ServerId,

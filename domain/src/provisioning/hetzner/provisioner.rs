@@ -205,14 +205,7 @@ impl Provisioner for HetznerProject<'_> {
             PowerAction::Reboot => "reboot",
             PowerAction::Reset => "reset",
         };
-        let started = self
-            .client()
-            .server_action(&self.token, server_id.get(), command, None)
-            .await;
-        match started {
-            Ok(answer) => Ok(Changed::new(vec![answer.value.id], answer.correlation_id)),
-            Err(err) => Err(self.refuse(err).await),
-        }
+        self.change_setting(server_id, command, None).await
     }
 
     async fn set_reverse_dns(

@@ -16,7 +16,7 @@ impl HetznerProject<'_> {
             Ok(answer) => answer.value,
             Err(err) => return Err(self.fail(err).await),
         };
-        let mut snapshots: Vec<Snapshot> = images
+        let snapshots = images
             .into_iter()
             .filter(|image| image.created_from.as_ref().map(|f| f.id) == Some(server_id.get()))
             .map(|image| Snapshot {
@@ -28,7 +28,6 @@ impl HetznerProject<'_> {
                 name: image.description,
             })
             .collect();
-        snapshots.sort_by_key(|s| std::cmp::Reverse(s.created_at));
         Ok(snapshots)
     }
 
