@@ -79,6 +79,10 @@ actions! {
     ServerRescueChanged = "cloud.server.rescue_changed", "Rescue system changed";
     SnapshotTaken = "cloud.snapshot.taken", "Snapshot taken";
     SnapshotDeleted = "cloud.snapshot.deleted", "Snapshot deleted";
+    SnapshotScheduled = "cloud.snapshot.scheduled", "Scheduled snapshot taken";
+    SnapshotExpired = "cloud.snapshot.expired", "Snapshot deleted by its schedule";
+    SnapshotScheduleChanged = "cloud.snapshot.schedule_changed", "Snapshot schedule changed";
+    SafetyNetTaken = "cloud.snapshot.safety_net", "Snapshot taken before a risky step";
     SshKeyAdded = "cloud.ssh_key.added", "SSH key added";
     SshKeyRemoved = "cloud.ssh_key.removed", "SSH key removed";
 }

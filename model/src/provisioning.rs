@@ -58,8 +58,9 @@ pub struct Snapshot {
     pub created_at: Option<i64>,
     /// Whether it is still being made (Hetzner's `creating`).
     pub creating: bool,
-    /// Potions took it (Hetzner's label, DigitalOcean's name prefix).
-    pub made_by_potions: bool,
+    /// Why Potions took it (Hetzner's labels, DigitalOcean's name prefix);
+    /// `None` when it was taken outside Potions.
+    pub origin: Option<crate::snapshots::Origin>,
 }
 
 /// Turning a server on or off, or restarting it.

@@ -141,6 +141,11 @@ pub struct Settings {
     #[arg(long, env = "POTIONS_ACTIVITY_RETENTION_DAYS", default_value_t = domain::activity::DEFAULT_RETENTION_DAYS)]
     pub activity_retention_days: u32,
 
+    /// Seconds between looks for due snapshot schedules; 0 makes this
+    /// instance never run them (another instance on the database does).
+    #[arg(long, env = "POTIONS_SCHEDULE_CHECK_SECS", default_value_t = 60)]
+    pub schedule_check_secs: u64,
+
     /// Reverse proxies in front of Potions (addresses or networks, comma
     /// separated, e.g. `127.0.0.1,10.0.0.0/8`): only for requests from them
     /// is `--forwarded-header` believed when throttling by client.
@@ -208,6 +213,7 @@ impl std::fmt::Debug for Settings {
             .field("token_checks_per_user", &self.token_checks_per_user)
             .field("token_checks_per_token", &self.token_checks_per_token)
             .field("activity_retention_days", &self.activity_retention_days)
+            .field("schedule_check_secs", &self.schedule_check_secs)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("forwarded_header", &self.forwarded_header)
             .field("site_root", &self.site_root)
@@ -283,6 +289,7 @@ impl Settings {
             token_checks_per_user: 30,
             token_checks_per_token: 10,
             activity_retention_days: domain::activity::DEFAULT_RETENTION_DAYS,
+            schedule_check_secs: 60,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The Potions server: wires configuration, the database, the Leptos app and
 //! the request guards into one axum router.
 
+mod background;
 pub mod client_address;
 pub mod config;
 mod database;
@@ -234,50 +235,13 @@ async fn drop_client_request_id(mut request: Request<Body>) -> Request<Body> {
     request
 }
 
-/// Deletes expired sessions now and then, so the table stays small; and
-/// refreshes DigitalOcean tokens in their last day, so connections nobody
-/// uses for a month still work.
-fn spawn_housekeeping(state: &AppState, activity_retention_days: u32) {
-    let sessions = state.sessions.clone();
-    let connections = state.connections.clone();
-    tokio::spawn(async move {
-        // Not at start-up: instances started together would all sweep at once.
-        let every = Duration::from_secs(600);
-        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        loop {
-            tick.tick().await;
-            match connections.refresh_expiring_tokens().await {
-                Ok(n) if n > 0 => tracing::info!(refreshed = n, "digitalocean tokens refreshed"),
-                Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "token refresh sweep failed"),
-            }
-        }
-    });
-    let activity = state.activity.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            tick.tick().await;
-            match sessions.purge_expired().await {
-                Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions deleted"),
-                Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "session purge failed"),
-            }
-            match activity.purge(activity_retention_days).await {
-                Ok(n) if n > 0 => tracing::info!(purged = n, "old activity deleted"),
-                Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "activity purge failed"),
-            }
-        }
-    });
-}
-
 /// A bound, ready-to-serve Potions, holding its instance lease.
 pub struct Server {
     listener: tokio::net::TcpListener,
     router: Router,
     lease: InstanceLease,
     keyring: Arc<Keyring>,
+    schedules: domain::schedules::Schedules,
 }
 
 impl Server {
@@ -298,7 +262,8 @@ impl Server {
                 });
             }
         };
-        spawn_housekeeping(&state, settings.activity_retention_days);
+        background::spawn_housekeeping(&state, settings.activity_retention_days);
+        background::spawn_schedules(&state, Duration::from_secs(settings.schedule_check_secs));
         let listening = listener.local_addr().unwrap_or(settings.listen);
         let origins = PublicOrigins::new(settings.public_url.as_deref(), listening);
         if settings.public_url.is_none() && listening.ip().is_unspecified() {
@@ -308,6 +273,7 @@ impl Server {
         }
         Ok(Self {
             listener,
+            schedules: state.schedules.clone(),
             router: router(
                 state,
                 origins,
@@ -317,6 +283,11 @@ impl Server {
             lease,
             keyring,
         })
+    }
+
+    /// Its snapshot schedules, for a test to run them at a time it picks.
+    pub fn schedules(&self) -> domain::schedules::Schedules {
+        self.schedules.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

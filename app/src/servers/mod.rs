@@ -2,7 +2,7 @@
 //! what it is as its provider describes it now (`page.rs`), the actions its
 //! state allows (power, rename and reverse DNS in `actions.rs`, protection
 //! and backups in `settings.rs`, `resize.rs`, `rebuild.rs`, `rescue.rs`),
-//! its snapshots (`snapshots.rs`), the fields a destructive step asks again
+//! its snapshots and their schedule (`snapshots/`), the fields a destructive step asks again
 //! for (`ask_again.rs`), and their server functions. Provider-neutral, like
 //! `projects/`, whose progress and errors it shares.
 
@@ -15,11 +15,12 @@ mod rescue;
 mod resize;
 pub mod server_fns;
 mod settings;
-mod snapshots;
+pub mod snapshots;
 
 use serde::{Deserialize, Serialize};
 
 use model::provisioning::{Image, ServerDetails, Size, Snapshot};
+use model::snapshots::Schedule;
 
 use crate::providers::Provider;
 
@@ -36,6 +37,8 @@ pub struct ServerOverview {
     pub snapshots: Option<Vec<Snapshot>>,
     /// The images it can be rebuilt from.
     pub rebuild_choices: Vec<Image>,
+    /// Its snapshot schedule, if it has one.
+    pub schedule: Option<Schedule>,
     /// What a destructive step on it asks for besides the name.
     pub ask_again: model::AskAgain,
 }

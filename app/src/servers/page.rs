@@ -14,7 +14,7 @@ use super::rescue::RescueCard;
 use super::resize::ResizeCard;
 use super::server_fns::{load_server, RebuildServer, SetRescue};
 use super::settings::{BackupsCard, ProtectionCard};
-use super::snapshots::SnapshotsCard;
+use super::snapshots::{ScheduleCard, SnapshotsCard};
 use super::ServerOverview;
 use crate::activity::recent::{server_changes, WhatPotionsDidHere};
 use crate::components::{Copyable, Loaded};
@@ -151,6 +151,12 @@ pub fn ServerPage() -> impl IntoView {
             <RenameCard overview=overview.clone() />
             <ReverseDnsCard overview=overview.clone() />
             <SnapshotsCard overview=overview.clone() refresh />
+            <ScheduleCard
+                connection_id=overview.connection_id.clone()
+                server_id=overview.details.server.id.get()
+                schedule=overview.schedule.clone()
+                refresh
+            />
             <ResizeCard overview=overview.clone() />
             <RebuildCard overview=overview.clone() rebuild />
             <RescueCard overview=overview.clone() rescue />

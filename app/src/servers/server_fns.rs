@@ -1,6 +1,6 @@
 //! A server's page's server functions: the server in full, and the actions
 //! on it (power, rename, reverse DNS, protection, backups, resize,
-//! rebuild, rescue, a snapshot), each recorded in the activity log.
+//! rebuild, rescue), each recorded in the activity log.
 
 use leptos::prelude::*;
 
@@ -28,6 +28,7 @@ pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, A
         .await
         .inspect_err(|err| tracing::warn!(error = %err, "snapshots not read"))
         .ok();
+    let schedule = state.schedules.get(&user.id, &id, server_id).await?;
     let rebuild_choices = state
         .provisioning
         .rebuild_choices(
@@ -45,6 +46,7 @@ pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, A
         resize_choices,
         snapshots,
         rebuild_choices,
+        schedule,
         ask_again,
     })
 }
@@ -315,78 +317,4 @@ pub async fn set_rescue(id: String, server_id: i64, on: bool) -> Result<Option<S
     Ok(started
         .root_password
         .map(|password| password.expose().to_string()))
-}
-
-/// Takes a snapshot of a server, named `name` (its name and the date when
-/// empty); a plain form post then follows it on the server's page.
-#[server(prefix = "/api", endpoint = "take_snapshot", output = crate::wire::TextJson)]
-pub async fn take_snapshot(id: String, server_id: i64, name: String) -> Result<(), AppError> {
-    let (id, server_id) = (
-        model::ConnectionId::new(id),
-        model::ServerId::new(server_id),
-    );
-    let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
-    let taken = state
-        .provisioning
-        .take_snapshot(&user.id, &id, &server, &name)
-        .await;
-    let action = domain::activity::Action::SnapshotTaken;
-    let resource = (server_id.to_string(), server.name.as_str());
-    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &taken).await;
-    let actions: Vec<String> = taken?.value.iter().map(i64::to_string).collect();
-    crate::ssr::redirect_to(&format!(
-        "{}?snapshot=1&actions={}",
-        crate::paths::server(id.as_str(), server_id),
-        actions.join(",")
-    ));
-    Ok(())
-}
-
-/// Deletes one of a server's snapshots after asking again (its name, then a
-/// recent second factor or the password); a plain form post then goes back
-/// to the server's page.
-#[server(prefix = "/api", endpoint = "delete_snapshot", output = crate::wire::TextJson)]
-pub async fn delete_snapshot(
-    id: String,
-    server_id: i64,
-    snapshot_id: i64,
-    name: Option<String>,
-    password: Option<String>,
-    code: Option<String>,
-) -> Result<(), AppError> {
-    let (id, server_id) = (
-        model::ConnectionId::new(id),
-        model::ServerId::new(server_id),
-    );
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let snapshots = state
-        .provisioning
-        .snapshots(&user.id, &id, server_id)
-        .await?;
-    let snapshot_name = snapshots
-        .iter()
-        .find(|snapshot| snapshot.id == snapshot_id)
-        .map(|snapshot| snapshot.name.clone())
-        .ok_or_else(|| {
-            let snapshot = vec!["snapshot".to_string()];
-            AppError(crate::error::Refusal::InvalidServerRequest(snapshot))
-        })?;
-    let typed = name.as_deref();
-    crate::ssr::confirm_destructive(&state, &user, &snapshot_name, typed, password, code).await?;
-    let deleted = state
-        .provisioning
-        .delete_snapshot(
-            &user.id,
-            &id,
-            &snapshots,
-            snapshot_id,
-            typed.unwrap_or_default(),
-        )
-        .await;
-    let action = domain::activity::Action::SnapshotDeleted;
-    let resource = (snapshot_id.to_string(), snapshot_name.as_str());
-    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &deleted).await;
-    deleted?;
-    crate::ssr::redirect_to(&crate::paths::server(id.as_str(), server_id));
-    Ok(())
 }

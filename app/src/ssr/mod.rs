@@ -25,6 +25,7 @@ use domain::activity::{ActivityLog, Entry};
 use domain::connections::Connections;
 use domain::crypto::Keyring;
 use domain::provisioning::Provisioning;
+use domain::schedules::Schedules;
 use domain::signed_in::SignedIn;
 use domain::Database;
 use leptos::prelude::*;
@@ -47,6 +48,7 @@ pub struct Services {
     pub activity: ActivityLog,
     pub connections: Connections,
     pub provisioning: Provisioning,
+    pub schedules: Schedules,
     /// Mark cookies `Secure` (the public URL is https).
     pub secure_cookies: bool,
 }
@@ -74,13 +76,15 @@ impl AppState {
         relying_party: Option<RelyingParty>,
         secure_cookies: bool,
     ) -> Self {
+        let provisioning = Provisioning::new(connections.clone());
         Self(Arc::new(Services {
             leptos_options,
             accounts: Accounts::new(db.clone()),
             sessions: Sessions::new(db.clone()),
             second_factors: SecondFactors::new(db.clone(), keyring, relying_party),
             activity: ActivityLog::new(db.clone()),
-            provisioning: Provisioning::new(connections.clone()),
+            provisioning: provisioning.clone(),
+            schedules: Schedules::new(db.clone(), provisioning, ActivityLog::new(db.clone())),
             connections,
             db,
             secure_cookies,

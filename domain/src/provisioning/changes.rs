@@ -6,6 +6,42 @@ use model::provisioning::{Catalogue, Image, SshKey};
 
 use crate::error::DomainError;
 
+/// The activity entry for `action` on the resource `(id, name)` of
+/// `connection`, as `result` turned out; `None` when it was refused before
+/// anything was sent (a bad name, an unconfirmed delete): nothing changed.
+pub fn cloud_change_entry<T>(
+    connection: &crate::connections::Connection,
+    action: crate::activity::Action,
+    resource: (String, &str),
+    result: &Result<Changed<T>, Refused>,
+) -> Option<crate::activity::Entry> {
+    use crate::activity::{Entry, Outcome, Target};
+    let outcome = match result {
+        Ok(_) => Outcome::Ok,
+        Err(refused) if !refused.sent => return None,
+        // No answer in time: it may have happened.
+        Err(Refused {
+            error:
+                DomainError::Refused(Refusal::HetznerUnreachable | Refusal::DigitalOceanUnreachable),
+            ..
+        }) => Outcome::Unknown,
+        Err(_) => Outcome::Failed,
+    };
+    let (id, name) = resource;
+    let entry = Entry::new(action, outcome)
+        .on(&connection.id, &connection.label)
+        .target(Target {
+            provider: connection.provider.clone(),
+            id,
+            name: name.trim().to_string(),
+        })
+        .provider_request(match result {
+            Ok(changed) => changed.provider_request_id.clone(),
+            Err(refused) => refused.provider_request_id.clone(),
+        });
+    Some(entry)
+}
+
 /// A new server as the user asked for it.
 #[derive(Debug, Clone)]
 pub struct NewServer {

@@ -2,7 +2,8 @@
 //! catalogue the create form offers, through the connection's access. One
 //! interface (`provisioner.rs`) with one implementation per provider
 //! (`hetzner/`, `digitalocean/`); the actions on one server, checked
-//! before they are sent (`server_actions.rs`); a request checked against the
+//! before they are sent (`server_actions.rs`), its snapshots
+//! (`snapshots.rs`); a request checked against the
 //! catalogue, and what changed, for the activity log (`changes.rs`). The web
 //! layer never names a provider.
 
@@ -11,8 +12,10 @@ mod digitalocean;
 mod hetzner;
 mod provisioner;
 mod server_actions;
+mod snapshots;
 
-pub use changes::{check_against, AddedKey, Changed, CreatedServer, NewServer, Refused, Started};
+pub use changes::{
+    check_against, cloud_change_entry, AddedKey, Changed, CreatedServer, NewServer, Refused, Started};
 pub use model::provisioning::{
     Catalogue, Currency, Image, Place, PowerAction, Price, Progress, Server, ServerDetails, Size,
     Snapshot, SshKey,

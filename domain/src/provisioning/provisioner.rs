@@ -81,12 +81,13 @@ pub(crate) trait Provisioner {
     async fn set_rescue(&self, server: &Server, on: bool) -> Result<Changed<Started>, Refused>;
     /// The server's snapshots, in any order.
     async fn snapshots(&self, server_id: model::ServerId) -> Result<Vec<Snapshot>, DomainError>;
-    /// Takes a snapshot of the server named `name` (checked); answers the
-    /// action to follow.
+    /// Takes a snapshot of the server named `name` (checked), marked with
+    /// why Potions took it; answers the action to follow.
     async fn take_snapshot(
         &self,
         server: &Server,
         name: &str,
+        origin: &model::snapshots::Origin,
     ) -> Result<Changed<Vec<i64>>, Refused>;
     /// Deletes one of the project's snapshots.
     async fn delete_snapshot(&self, snapshot_id: i64) -> Result<Changed<()>, Refused>;
@@ -147,6 +148,10 @@ impl Provisioning {
             catalogues: cache_for(CATALOGUE_TTL),
             key_lists: cache_for(KEY_LIST_TTL),
         }
+    }
+
+    pub(crate) fn connections(&self) -> &Connections {
+        &self.connections
     }
 
     /// The connection with its provider's implementation, if provisioning

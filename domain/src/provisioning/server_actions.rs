@@ -168,67 +168,6 @@ impl Provisioning {
         Ok(rebuilt)
     }
 
-    /// `server_id`'s snapshots, newest first.
-    pub async fn snapshots(
-        &self,
-        user_id: &UserId,
-        id: &ConnectionId,
-        server_id: model::ServerId,
-    ) -> Result<Vec<Snapshot>, DomainError> {
-        let mut snapshots = on_provider!(self.open(user_id, id).await?, |p| p
-            .snapshots(server_id)
-            .await)?;
-        snapshots.sort_by_key(|s| std::cmp::Reverse(s.created_at));
-        Ok(snapshots)
-    }
-
-    /// Takes a snapshot of `server` named `name` (the server's name and the
-    /// date when empty); answers the action to follow.
-    pub async fn take_snapshot(
-        &self,
-        user_id: &UserId,
-        id: &ConnectionId,
-        server: &Server,
-        name: &str,
-    ) -> Result<Changed<Vec<i64>>, Refused> {
-        let name = name.trim();
-        if name.chars().count() > model::limits::SNAPSHOT_NAME_MAX
-            || name.chars().any(char::is_control)
-        {
-            let invalid = Refusal::InvalidServerRequest(vec!["snapshot name".into()]);
-            return Err(DomainError::Refused(invalid).into());
-        }
-        let name = if name.is_empty() {
-            let today = crate::clock::today_utc();
-            format!("{} {today}", server.name)
-        } else {
-            name.to_string()
-        };
-        on_provider!(self.open(user_id, id).await?, |p| p
-            .take_snapshot(server, &name)
-            .await)
-    }
-
-    /// Deletes `snapshot_id`, one of `server_id`'s snapshots, once its name
-    /// is typed again (`typed_name`).
-    pub async fn delete_snapshot(
-        &self,
-        user_id: &UserId,
-        id: &ConnectionId,
-        snapshots: &[Snapshot],
-        snapshot_id: i64,
-        typed_name: &str,
-    ) -> Result<Changed<()>, Refused> {
-        let Some(snapshot) = snapshots.iter().find(|s| s.id == snapshot_id) else {
-            let invalid = Refusal::InvalidServerRequest(vec!["snapshot".into()]);
-            return Err(DomainError::Refused(invalid).into());
-        };
-        named_again(typed_name, &snapshot.name)?;
-        on_provider!(self.open(user_id, id).await?, |p| p
-            .delete_snapshot(snapshot_id)
-            .await)
-    }
-
     /// Turns `server`'s rescue system on (restarting it into it) or off.
     pub async fn set_rescue(
         &self,
@@ -300,7 +239,7 @@ impl Provisioning {
 
 /// A step that destroys or takes a safety net away goes on only once what
 /// it acts on is named again.
-fn named_again(typed_name: &str, name: &str) -> Result<(), Refused> {
+pub(super) fn named_again(typed_name: &str, name: &str) -> Result<(), Refused> {
     if typed_name.trim() == name {
         Ok(())
     } else {

@@ -10,9 +10,7 @@ use crate::provisioning::{
     AddedKey, Catalogue, Changed, CreatedServer, NewServer, PowerAction, Progress, Provisioner,
     Refused, Server, ServerDetails, Snapshot, SshKey, Started,
 };
-
-/// The start of the name of a snapshot Potions took.
-const POTIONS_SNAPSHOT_MARK: &str = "potions: ";
+use model::snapshots::Origin;
 
 impl Provisioner for DigitalOceanTeam<'_> {
     async fn servers(&self) -> Result<Vec<Server>, DomainError> {
@@ -236,53 +234,21 @@ impl Provisioner for DigitalOceanTeam<'_> {
         self.droplet_action(server_id, body).await
     }
 
-    /// DigitalOcean keeps the droplet's SSH keys; it emails a root password
-    /// to a droplet's owner only where none applies.
     async fn snapshots(&self, server_id: model::ServerId) -> Result<Vec<Snapshot>, DomainError> {
-        let client = self.client();
-        let listed = self
-            .read(|token| async move { client.droplet_snapshots(&token, server_id.get()).await })
-            .await?;
-        let snapshots = listed
-            .into_iter()
-            .map(|snapshot| {
-                let mark = snapshot.name.strip_prefix(POTIONS_SNAPSHOT_MARK);
-                Snapshot {
-                    id: snapshot.id,
-                    made_by_potions: mark.is_some(),
-                    creating: false,
-                    size_gb: Some(snapshot.size_gigabytes),
-                    created_at: crate::clock::parse_rfc3339(&snapshot.created_at),
-                    name: mark.unwrap_or(&snapshot.name).to_string(),
-                }
-            })
-            .collect();
-        Ok(snapshots)
+        self.droplet_snapshots(server_id).await
     }
 
-    /// DigitalOcean's snapshots carry no tags: Potions marks its own by
-    /// their name.
     async fn take_snapshot(
         &self,
         server: &Server,
         name: &str,
+        origin: &Origin,
     ) -> Result<Changed<Vec<i64>>, Refused> {
-        let name = format!("{POTIONS_SNAPSHOT_MARK}{name}");
-        self.droplet_action(
-            server.id,
-            serde_json::json!({ "type": "snapshot", "name": name }),
-        )
-        .await
+        self.snapshot_droplet(server, name, origin).await
     }
 
     async fn delete_snapshot(&self, snapshot_id: i64) -> Result<Changed<()>, Refused> {
-        let client = self.client();
-        self.call(
-            |token| async move { client.delete_snapshot(&token, snapshot_id).await },
-            refused,
-        )
-        .await
-        .map(|answer| Changed::new((), answer.request_id))
+        self.delete_droplet_snapshot(snapshot_id).await
     }
 
     /// DigitalOcean has no rescue system through its API (its Recovery

@@ -263,8 +263,9 @@ impl Provisioner for HetznerProject<'_> {
         &self,
         server: &Server,
         name: &str,
+        origin: &model::snapshots::Origin,
     ) -> Result<Changed<Vec<i64>>, Refused> {
-        self.create_snapshot(server, name).await
+        self.create_snapshot(server, name, origin).await
     }
 
     async fn delete_snapshot(&self, snapshot_id: i64) -> Result<Changed<()>, Refused> {

@@ -5,7 +5,42 @@ use super::project::HetznerProject;
 use crate::clock::parse_rfc3339;
 use crate::connections::{is_managed_by_potions, managed_labels};
 use crate::error::DomainError;
+use crate::providers::hetzner::Labels;
 use crate::provisioning::{Changed, Refused, Server, Snapshot};
+use model::snapshots::Origin;
+
+/// Why Potions took a snapshot: `by-hand`, `schedule` or `safety-net`.
+const ORIGIN: &str = "potions-origin";
+/// The id of the schedule that took it.
+const SCHEDULE: &str = "potions-schedule";
+
+fn origin_labels(origin: &Origin) -> Labels {
+    let mut labels = managed_labels();
+    let (why, schedule) = match origin {
+        Origin::ByHand => ("by-hand", None),
+        Origin::SafetyNet => ("safety-net", None),
+        Origin::Schedule(id) => ("schedule", Some(id)),
+    };
+    labels.insert(ORIGIN.into(), why.into());
+    if let Some(id) = schedule {
+        labels.insert(SCHEDULE.into(), id.clone());
+    }
+    labels
+}
+
+/// Snapshots Potions took before it labelled why read as taken by hand.
+fn origin_of(labels: &Labels) -> Option<Origin> {
+    if !is_managed_by_potions(labels) {
+        return None;
+    }
+    Some(
+        match (labels.get(ORIGIN).map(String::as_str), labels.get(SCHEDULE)) {
+            (Some("schedule"), Some(id)) => Origin::Schedule(id.clone()),
+            (Some("safety-net"), _) => Origin::SafetyNet,
+            _ => Origin::ByHand,
+        },
+    )
+}
 
 impl HetznerProject<'_> {
     pub(super) async fn server_snapshots(
@@ -21,7 +56,7 @@ impl HetznerProject<'_> {
             .filter(|image| image.created_from.as_ref().map(|f| f.id) == Some(server_id.get()))
             .map(|image| Snapshot {
                 id: image.id,
-                made_by_potions: is_managed_by_potions(&image.labels),
+                origin: origin_of(&image.labels),
                 creating: image.status == "creating",
                 size_gb: image.image_size,
                 created_at: parse_rfc3339(&image.created),
@@ -42,11 +77,30 @@ impl HetznerProject<'_> {
         &self,
         server: &Server,
         name: &str,
+        origin: &Origin,
     ) -> Result<Changed<Vec<i64>>, Refused> {
         let body = serde_json::json!({
-            "type": "snapshot", "description": name, "labels": managed_labels(),
+            "type": "snapshot", "description": name, "labels": origin_labels(origin),
         });
         self.change_setting(server.id, "create_image", Some(&body))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_labels_say_why_potions_took_a_snapshot() {
+        for origin in [
+            Origin::ByHand,
+            Origin::SafetyNet,
+            Origin::Schedule("a1b2".into()),
+        ] {
+            assert_eq!(origin_of(&origin_labels(&origin)), Some(origin));
+        }
+        assert_eq!(origin_of(&managed_labels()), Some(Origin::ByHand));
+        assert_eq!(origin_of(&Labels::new()), None);
     }
 }

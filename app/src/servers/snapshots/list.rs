@@ -1,14 +1,14 @@
-//! A server's snapshots: the list (name, size, taken, whether Potions took
-//! it), deleting one (asked again), and "Take a snapshot now", followed on
+//! A server's snapshots: the list (name, size, taken, whether and why
+//! Potions took it), deleting one (asked again), and "Take a snapshot now", followed on
 //! the page like any action.
 
 use leptos::prelude::*;
 use model::provisioning::Snapshot;
 
-use super::ask_again::AskAgainFields;
-use super::refresh::refresh_when_done;
 use super::server_fns::{DeleteSnapshot, TakeSnapshot};
-use super::ServerOverview;
+use crate::servers::ask_again::AskAgainFields;
+use crate::servers::refresh::refresh_when_done;
+use crate::servers::ServerOverview;
 use crate::components::{form_error, hint_id, ErrorNotice, Field, SubmitButton};
 use crate::format::format_optional_time;
 
@@ -118,11 +118,7 @@ fn snapshot_row(snapshot: Snapshot) -> impl IntoView {
         (false, Some(size)) => format!("{size:.2} GB"),
         (false, None) => "Unknown".to_string(),
     };
-    let by = if snapshot.made_by_potions {
-        "Potions"
-    } else {
-        "Someone else"
-    };
+    let by = snapshot.origin.as_ref().map_or("Someone else", |o| o.words());
     view! {
         <tr data-testid="snapshot">
             <th scope="row">{snapshot.name}</th>

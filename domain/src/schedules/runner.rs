@@ -1,0 +1,160 @@
+//! A schedule's run. Every instance looks for due schedules; each due time
+//! is claimed by moving `next_run_at` on from the value read, in one
+//! compare-and-swap, so exactly one instance runs it, and one that dies
+//! mid-run leaves the next time set. A run takes a snapshot marked with
+//! the schedule's id, then deletes that schedule's own oldest snapshots
+//! beyond the number kept; a failure is recorded and the next slot runs
+//! as usual (a provider that is down is not asked again before then).
+
+use super::{next_slot, Schedules};
+use crate::activity::{Action, RequestInfo};
+use crate::error::{DomainError, Refusal};
+use crate::provisioning::cloud_change_entry;
+use model::snapshots::Origin;
+use model::{ConnectionId, ServerId, UserId};
+
+/// Schedules claimed at most per look; the rest wait for the next one.
+const RUNS_PER_LOOK: i64 = 50;
+
+/// One due schedule, as read before it is claimed.
+#[derive(sqlx::FromRow)]
+struct Due {
+    id: String,
+    user_id: String,
+    connection_id: String,
+    server_id: i64,
+    server_name: String,
+    weekday: Option<i64>,
+    hour: i64,
+    keep: i64,
+    next_run_at: i64,
+}
+
+impl Schedules {
+    /// Runs the schedules due at `now` (UNIX seconds) that this instance
+    /// claims first; answers how many it ran.
+    pub async fn run_due(&self, now: i64) -> Result<usize, DomainError> {
+        let due: Vec<Due> = sqlx::query_as(
+            "SELECT id, user_id, connection_id, server_id, server_name, weekday, hour, keep, \
+             next_run_at FROM snapshot_schedules WHERE next_run_at <= $1 \
+             ORDER BY next_run_at LIMIT $2",
+        )
+        .bind(now)
+        .bind(RUNS_PER_LOOK)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut ran = 0;
+        for schedule in due {
+            if self.claim(&schedule, now).await? {
+                ran += 1;
+                let outcome = self.run(&schedule).await;
+                self.note(&schedule, outcome).await;
+            }
+        }
+        Ok(ran)
+    }
+
+    /// Moves the schedule on to its next slot after `now`, if no other
+    /// instance did first. A slot missed while every instance was down
+    /// runs once, now.
+    async fn claim(&self, schedule: &Due, now: i64) -> Result<bool, DomainError> {
+        let weekday = schedule.weekday.and_then(|d| u8::try_from(d).ok());
+        let hour = u8::try_from(schedule.hour).unwrap_or(0);
+        let claimed = sqlx::query(
+            "UPDATE snapshot_schedules SET next_run_at = $1, last_run_at = $2 \
+             WHERE id = $3 AND next_run_at = $4",
+        )
+        .bind(next_slot(now, weekday, hour))
+        .bind(now)
+        .bind(&schedule.id)
+        .bind(schedule.next_run_at)
+        .execute(self.db.pool())
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
+    async fn run(&self, schedule: &Due) -> Result<(), DomainError> {
+        let user_id = UserId::new(schedule.user_id.clone());
+        let id = ConnectionId::new(schedule.connection_id.clone());
+        let provisioning = &self.provisioning;
+        let connection = provisioning.connections().get(&user_id, &id).await?;
+        let server_id = ServerId::new(schedule.server_id);
+        let server = provisioning.server_now(&user_id, &id, server_id).await?.server;
+        let origin = Origin::Schedule(schedule.id.clone());
+        let own: Vec<_> = provisioning
+            .snapshots(&user_id, &id, server_id)
+            .await?
+            .into_iter()
+            .filter(|s| s.origin.as_ref() == Some(&origin) && !s.creating)
+            .collect();
+        let taken = provisioning
+            .take_snapshot(&user_id, &id, &server, "", &origin)
+            .await;
+        let resource = (server_id.to_string(), server.name.as_str());
+        self.record(&user_id, &connection, Action::SnapshotScheduled, resource, &taken)
+            .await;
+        taken.map_err(|refused| refused.error)?;
+        // With the one just taken, the newest `keep` remain.
+        let keep = usize::try_from(schedule.keep).unwrap_or(1).max(1);
+        for old in own.iter().skip(keep - 1) {
+            let deleted = provisioning.expire_snapshot(&user_id, &id, old.id).await;
+            let resource = (old.id.to_string(), old.name.as_str());
+            self.record(&user_id, &connection, Action::SnapshotExpired, resource, &deleted)
+                .await;
+        }
+        Ok(())
+    }
+
+    async fn record<T>(
+        &self,
+        user_id: &UserId,
+        connection: &crate::connections::Connection,
+        action: Action,
+        resource: (String, &str),
+        result: &Result<crate::provisioning::Changed<T>, crate::provisioning::Refused>,
+    ) {
+        let request = RequestInfo {
+            request_id: None,
+            client_address: "Potions' snapshot schedule".into(),
+            user_agent: String::new(),
+        };
+        if let Some(entry) = cloud_change_entry(connection, action, resource, result) {
+            self.activity.record(user_id, &request, entry).await;
+        }
+    }
+
+    /// Keeps why the run failed for the server's page, or clears it. A
+    /// server gone from its project takes its schedule with it.
+    async fn note(&self, schedule: &Due, outcome: Result<(), DomainError>) {
+        let failure = match &outcome {
+            Ok(()) => None,
+            Err(DomainError::Refused(refusal)) => Some(refusal.message()),
+            Err(other) => {
+                tracing::warn!(error = %other, "a scheduled snapshot failed");
+                Some(Refusal::Internal.message())
+            }
+        };
+        tracing::info!(
+            schedule = %schedule.id,
+            server = %schedule.server_name,
+            failed = failure.is_some(),
+            "snapshot schedule ran"
+        );
+        let gone = matches!(outcome, Err(DomainError::Refused(Refusal::ServerNotFound)));
+        let noted = if gone {
+            sqlx::query("DELETE FROM snapshot_schedules WHERE id = $1")
+                .bind(&schedule.id)
+                .execute(self.db.pool())
+                .await
+        } else {
+            sqlx::query("UPDATE snapshot_schedules SET last_failure = $1 WHERE id = $2")
+                .bind(failure)
+                .bind(&schedule.id)
+                .execute(self.db.pool())
+                .await
+        };
+        if let Err(err) = noted {
+            tracing::warn!(error = %err, "a schedule's outcome was not kept");
+        }
+    }
+}
