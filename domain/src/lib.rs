@@ -1,6 +1,6 @@
 //! The server-side core of Potions: the database, accounts and how people
 //! prove who they are, secrets at rest, connected clouds, the providers'
-//! clients and provisioning through them, snapshot schedules, the activity log. Nothing here is
+//! clients and provisioning through them, snapshot schedules and the safety net before risky steps, the activity log. Nothing here is
 //! compiled for the browser.
 
 pub mod accounts;
@@ -12,6 +12,7 @@ pub mod db;
 pub mod error;
 pub mod providers;
 pub mod provisioning;
+pub mod safety_net;
 pub mod schedules;
 pub mod signed_in;
 pub mod ssh;

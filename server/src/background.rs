@@ -43,19 +43,23 @@ pub(crate) fn spawn_housekeeping(state: &AppState, activity_retention_days: u32)
     });
 }
 
-/// Runs the snapshot schedules due, every `every` (never when zero).
-/// Every instance looks; each due time is claimed by one of them.
+/// Runs the snapshot schedules due, and the risky steps whose safety net
+/// is made that their instance left behind, every `every` (never when
+/// zero). Every instance looks; each is claimed by one of them.
 pub(crate) fn spawn_schedules(state: &AppState, every: Duration) {
     if every.is_zero() {
         return;
     }
-    let schedules = state.schedules.clone();
+    let (schedules, safety_nets) = (state.schedules.clone(), state.safety_nets.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
             if let Err(err) = schedules.run_due(domain::clock::now_unix()).await {
                 tracing::warn!(error = %err, "looking for due snapshot schedules failed");
+            }
+            if let Err(err) = safety_nets.run_ready().await {
+                tracing::warn!(error = %err, "looking for steps left after a safety net failed");
             }
         }
     });

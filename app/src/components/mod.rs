@@ -6,6 +6,7 @@ mod interactive;
 mod loaded;
 mod page_head;
 mod signed_in;
+mod snapshot_first;
 
 pub use copyable::{CopyButton, Copyable};
 pub use form::{form_error, hint_id, ErrorNotice, Field, SubmitButton};
@@ -13,3 +14,4 @@ pub use interactive::hydrated;
 pub use loaded::{built_once_on_the_server, Loaded};
 pub use page_head::AccountPageHead;
 pub use signed_in::{signed_in_or, RequireUser};
+pub use snapshot_first::SnapshotFirst;

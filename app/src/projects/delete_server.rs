@@ -8,7 +8,7 @@ use super::server_fns::{load_project, DeleteServer};
 use model::provisioning::Server;
 
 use super::{connection_id_param, project_error};
-use crate::components::{form_error, ErrorNotice, Field, Loaded, SubmitButton};
+use crate::components::{form_error, ErrorNotice, Field, Loaded, SnapshotFirst, SubmitButton};
 use crate::error::{AppError, Refusal};
 use crate::paths;
 use crate::providers::Provider;
@@ -93,6 +93,7 @@ fn ConfirmDelete(
                         autocomplete="off"
                     />
                 </Field>
+                <SnapshotFirst form="delete" step="the deletion" />
                 <div class="actions">
                     <SubmitButton
                         pending=delete.pending()

@@ -119,9 +119,22 @@ pub async fn delete_server(
     id: String,
     server_id: i64,
     confirm_name: String,
+    #[server(default)] snapshot_first: bool,
 ) -> Result<(), AppError> {
     let id = model::ConnectionId::new(id);
     let server_id = model::ServerId::new(server_id);
+    if snapshot_first {
+        let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
+        if confirm_name.trim() != server.name {
+            return Err(AppError(crate::error::Refusal::ConfirmationMismatch));
+        }
+        if server.delete_protected {
+            return Err(AppError(crate::error::Refusal::ServerProtected));
+        }
+        let step = domain::safety_net::RiskyStep::Delete;
+        return crate::ssr::cloud_changes::after_a_snapshot(&state, &user.id, &id, &server, step)
+            .await;
+    }
     let (user, state) = crate::ssr::user_and_state().await?;
     let deleted = state
         .provisioning

@@ -114,6 +114,16 @@ pub fn ServerPage() -> impl IntoView {
             let:overview
         >
             <ServerDetailsCard overview=overview.clone() />
+            {overview
+                .safety_net
+                .clone()
+                .map(|note| {
+                    view! {
+                        <p class="notice notice-warning" role="status" data-testid="safety-net">
+                            {note}
+                        </p>
+                    }
+                })}
             <RootPasswordNotice
                 shown=rebuild_password
                 withheld=withheld("root_password")

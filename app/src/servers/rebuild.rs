@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use super::ask_again::AskAgainFields;
 use super::server_fns::RebuildServer;
 use super::ServerOverview;
-use crate::components::{form_error, hint_id, Copyable, ErrorNotice, Field, SubmitButton};
+use crate::components::{
+    form_error, hint_id, Copyable, ErrorNotice, Field, SnapshotFirst, SubmitButton,
+};
 
 #[component]
 pub fn RebuildCard(
@@ -68,6 +70,7 @@ pub fn RebuildCard(
                 <p class="notice notice-warning">
                     "Rebuilding erases the server's disk: everything on it is lost."
                 </p>
+                <SnapshotFirst form="rebuild" step="the rebuild" />
                 <AskAgainFields
                     form="rebuild"
                     server_name=server.name.clone()

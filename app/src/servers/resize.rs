@@ -8,7 +8,7 @@ use model::provisioning::{Currency, PowerAction, Size};
 
 use super::server_fns::{PowerServer, ResizeServer};
 use super::ServerOverview;
-use crate::components::{form_error, hint_id, ErrorNotice, Field, SubmitButton};
+use crate::components::{form_error, hint_id, ErrorNotice, Field, SnapshotFirst, SubmitButton};
 use crate::projects::create_server::type_option_text;
 
 /// E.g. `+€3.00/month`, `−€1.20/month`, `same price`.
@@ -88,6 +88,7 @@ pub fn ResizeCard(overview: ServerOverview) -> impl IntoView {
                 <p id=hint_id("resize-disk") class="hint">
                     {disk_hint}
                 </p>
+                <SnapshotFirst form="resize" step="the resize" />
                 <SubmitButton pending=resize.pending() label="Resize" busy_label="Resizing…" />
             </ActionForm>
         }

@@ -29,6 +29,7 @@ pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, A
         .inspect_err(|err| tracing::warn!(error = %err, "snapshots not read"))
         .ok();
     let schedule = state.schedules.get(&user.id, &id, server_id).await?;
+    let safety_net = state.safety_nets.note_for(&user.id, &id, server_id).await?;
     let rebuild_choices = state
         .provisioning
         .rebuild_choices(
@@ -47,6 +48,7 @@ pub async fn load_server(id: String, server_id: i64) -> Result<ServerOverview, A
         snapshots,
         rebuild_choices,
         schedule,
+        safety_net,
         ask_again,
     })
 }
@@ -211,6 +213,7 @@ pub async fn resize_server(
     server_id: i64,
     size: String,
     #[server(default)] grow_disk: bool,
+    #[server(default)] snapshot_first: bool,
 ) -> Result<(), AppError> {
     let (id, server_id) = (
         model::ConnectionId::new(id),
@@ -221,6 +224,16 @@ pub async fn resize_server(
         .provisioning
         .server_now(&user.id, &id, server_id)
         .await?;
+    if snapshot_first {
+        let size = state
+            .provisioning
+            .check_resize(&user.id, &id, &details, &size)
+            .await?;
+        let step = domain::safety_net::RiskyStep::Resize { size, grow_disk };
+        let server = &details.server;
+        return crate::ssr::cloud_changes::after_a_snapshot(&state, &user.id, &id, server, step)
+            .await;
+    }
     let resized = state
         .provisioning
         .resize(&user.id, &id, &details, &size, grow_disk)
@@ -250,6 +263,7 @@ pub async fn rebuild_server(
     name: Option<String>,
     password: Option<String>,
     code: Option<String>,
+    #[server(default)] snapshot_first: bool,
 ) -> Result<Option<String>, AppError> {
     let (id, server_id) = (
         model::ConnectionId::new(id),
@@ -262,6 +276,17 @@ pub async fn rebuild_server(
         .await?;
     let (server_name, typed) = (details.server.name.as_str(), name.as_deref());
     crate::ssr::confirm_destructive(&state, &user, server_name, typed, password, code).await?;
+    if snapshot_first {
+        let typed = typed.unwrap_or_default();
+        state
+            .provisioning
+            .check_rebuild(&user.id, &id, &details, image, typed)
+            .await?;
+        let step = domain::safety_net::RiskyStep::Rebuild { image };
+        let server = &details.server;
+        crate::ssr::cloud_changes::after_a_snapshot(&state, &user.id, &id, server, step).await?;
+        return Ok(None);
+    }
     let rebuilt = state
         .provisioning
         .rebuild(&user.id, &id, &details, image, typed.unwrap_or_default())

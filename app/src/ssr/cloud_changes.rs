@@ -20,3 +20,27 @@ pub async fn record<T>(
         crate::ssr::record(state, user_id, entry).await;
     }
 }
+
+/// Takes a snapshot of `server` first, then `step` once it is made (the
+/// safety net); a plain form post then follows the snapshot on the server's
+/// page, which says the step follows.
+pub async fn after_a_snapshot(
+    state: &AppState,
+    user_id: &model::UserId,
+    id: &model::ConnectionId,
+    server: &model::provisioning::Server,
+    step: domain::safety_net::RiskyStep,
+) -> Result<(), crate::error::AppError> {
+    let request = crate::ssr::request_info();
+    let taken = state
+        .safety_nets
+        .start(user_id, id, server, step, &request)
+        .await?;
+    let actions: Vec<String> = taken.value.iter().map(i64::to_string).collect();
+    crate::ssr::redirect_to(&format!(
+        "{}?snapshot=1&actions={}",
+        crate::paths::server(id.as_str(), server.id),
+        actions.join(",")
+    ));
+    Ok(())
+}

@@ -25,6 +25,7 @@ use domain::activity::{ActivityLog, Entry};
 use domain::connections::Connections;
 use domain::crypto::Keyring;
 use domain::provisioning::Provisioning;
+use domain::safety_net::SafetyNets;
 use domain::schedules::Schedules;
 use domain::signed_in::SignedIn;
 use domain::Database;
@@ -49,6 +50,7 @@ pub struct Services {
     pub connections: Connections,
     pub provisioning: Provisioning,
     pub schedules: Schedules,
+    pub safety_nets: SafetyNets,
     /// Mark cookies `Secure` (the public URL is https).
     pub secure_cookies: bool,
 }
@@ -84,7 +86,12 @@ impl AppState {
             second_factors: SecondFactors::new(db.clone(), keyring, relying_party),
             activity: ActivityLog::new(db.clone()),
             provisioning: provisioning.clone(),
-            schedules: Schedules::new(db.clone(), provisioning, ActivityLog::new(db.clone())),
+            schedules: Schedules::new(
+                db.clone(),
+                provisioning.clone(),
+                ActivityLog::new(db.clone()),
+            ),
+            safety_nets: SafetyNets::new(db.clone(), provisioning, ActivityLog::new(db.clone())),
             connections,
             db,
             secure_cookies,

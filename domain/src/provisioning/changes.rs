@@ -100,6 +100,11 @@ impl<T> Changed<T> {
             provider_request_id,
         }
     }
+
+    /// The same change, its value replaced: the provider's request id stays.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Changed<U> {
+        Changed::new(f(self.value), self.provider_request_id)
+    }
 }
 
 /// A change that did not happen, or may have: the error, whether the

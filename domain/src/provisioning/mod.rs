@@ -15,7 +15,9 @@ mod server_actions;
 mod snapshots;
 
 pub use changes::{
-    check_against, cloud_change_entry, AddedKey, Changed, CreatedServer, NewServer, Refused, Started};
+    check_against, cloud_change_entry, AddedKey, Changed, CreatedServer, NewServer, Refused,
+    Started,
+};
 pub use model::provisioning::{
     Catalogue, Currency, Image, Place, PowerAction, Price, Progress, Server, ServerDetails, Size,
     Snapshot, SshKey,

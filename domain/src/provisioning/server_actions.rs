@@ -120,14 +120,9 @@ impl Provisioning {
         size: &str,
         grow_disk: bool,
     ) -> Result<Changed<Vec<i64>>, Refused> {
-        let server = &details.server;
-        if server.status != "off" {
-            return Err(DomainError::Refused(Refusal::ServerStateDoesNotAllow).into());
-        }
-        let catalogue = self.catalogue(user_id, id).await?;
-        let target = resize_target(&catalogue, details, size.trim())?;
+        let target = self.check_resize(user_id, id, details, size).await?;
         let changed = on_provider!(self.open(user_id, id).await?, |p| p
-            .resize(server.id, &target.name, grow_disk)
+            .resize(details.server.id, &target, grow_disk)
             .await)?;
         self.project_changed(user_id, id).await;
         Ok(changed)
@@ -135,6 +130,51 @@ impl Provisioning {
 }
 
 impl Provisioning {
+    /// Whether `details`' server can change to `size` now, as
+    /// [`Self::resize`] says; answers the size's name.
+    pub async fn check_resize(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        details: &ServerDetails,
+        size: &str,
+    ) -> Result<String, Refused> {
+        if details.server.status != "off" {
+            return Err(DomainError::Refused(Refusal::ServerStateDoesNotAllow).into());
+        }
+        let catalogue = self.catalogue(user_id, id).await?;
+        Ok(resize_target(&catalogue, details, size.trim())?
+            .name
+            .clone())
+    }
+
+    /// Whether `details`' server can be rebuilt from `image` once named
+    /// `typed_name`, as [`Self::rebuild`] says.
+    pub async fn check_rebuild(
+        &self,
+        user_id: &UserId,
+        id: &ConnectionId,
+        details: &ServerDetails,
+        image: i64,
+        typed_name: &str,
+    ) -> Result<(), Refused> {
+        let server = &details.server;
+        named_again(typed_name, &server.name)?;
+        let catalogue = self.catalogue(user_id, id).await?;
+        let offered = rebuild_images(&catalogue, details).any(|i| i.id == image)
+            || self
+                .snapshots(user_id, id, server.id)
+                .await?
+                .iter()
+                .any(|snapshot| snapshot.id == image && !snapshot.creating);
+        if offered {
+            Ok(())
+        } else {
+            let invalid = Refusal::InvalidServerRequest(vec!["image".into()]);
+            Err(DomainError::Refused(invalid).into())
+        }
+    }
+
     /// Rebuilds `details`' server from `image`, one the catalogue offers for
     /// its architecture and location or one of its own snapshots (a
     /// restore), once its name is typed again: its
@@ -148,21 +188,10 @@ impl Provisioning {
         image: i64,
         typed_name: &str,
     ) -> Result<Changed<Started>, Refused> {
-        let server = &details.server;
-        named_again(typed_name, &server.name)?;
-        let catalogue = self.catalogue(user_id, id).await?;
-        let offered = rebuild_images(&catalogue, details).any(|i| i.id == image)
-            || self
-                .snapshots(user_id, id, server.id)
-                .await?
-                .iter()
-                .any(|snapshot| snapshot.id == image && !snapshot.creating);
-        if !offered {
-            let invalid = Refusal::InvalidServerRequest(vec!["image".into()]);
-            return Err(DomainError::Refused(invalid).into());
-        }
+        self.check_rebuild(user_id, id, details, image, typed_name)
+            .await?;
         let rebuilt = on_provider!(self.open(user_id, id).await?, |p| p
-            .rebuild(server.id, image)
+            .rebuild(details.server.id, image)
             .await)?;
         self.project_changed(user_id, id).await;
         Ok(rebuilt)

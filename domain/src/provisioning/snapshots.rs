@@ -82,5 +82,4 @@ impl Provisioning {
             .delete_snapshot(snapshot_id)
             .await)
     }
-
 }

@@ -79,7 +79,10 @@ impl Schedules {
         let provisioning = &self.provisioning;
         let connection = provisioning.connections().get(&user_id, &id).await?;
         let server_id = ServerId::new(schedule.server_id);
-        let server = provisioning.server_now(&user_id, &id, server_id).await?.server;
+        let server = provisioning
+            .server_now(&user_id, &id, server_id)
+            .await?
+            .server;
         let origin = Origin::Schedule(schedule.id.clone());
         let own: Vec<_> = provisioning
             .snapshots(&user_id, &id, server_id)
@@ -91,16 +94,28 @@ impl Schedules {
             .take_snapshot(&user_id, &id, &server, "", &origin)
             .await;
         let resource = (server_id.to_string(), server.name.as_str());
-        self.record(&user_id, &connection, Action::SnapshotScheduled, resource, &taken)
-            .await;
+        self.record(
+            &user_id,
+            &connection,
+            Action::SnapshotScheduled,
+            resource,
+            &taken,
+        )
+        .await;
         taken.map_err(|refused| refused.error)?;
         // With the one just taken, the newest `keep` remain.
         let keep = usize::try_from(schedule.keep).unwrap_or(1).max(1);
         for old in own.iter().skip(keep - 1) {
             let deleted = provisioning.expire_snapshot(&user_id, &id, old.id).await;
             let resource = (old.id.to_string(), old.name.as_str());
-            self.record(&user_id, &connection, Action::SnapshotExpired, resource, &deleted)
-                .await;
+            self.record(
+                &user_id,
+                &connection,
+                Action::SnapshotExpired,
+                resource,
+                &deleted,
+            )
+            .await;
         }
         Ok(())
     }

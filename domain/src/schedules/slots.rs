@@ -34,15 +34,24 @@ mod tests {
         assert_eq!(next_slot(MONDAY, None, 3), MONDAY + 3 * HOUR);
         assert_eq!(next_slot(MONDAY + 3 * HOUR - 1, None, 3), MONDAY + 3 * HOUR);
         // At the slot itself, the next one is a day later: a run never repeats.
-        assert_eq!(next_slot(MONDAY + 3 * HOUR, None, 3), MONDAY + DAY + 3 * HOUR);
+        assert_eq!(
+            next_slot(MONDAY + 3 * HOUR, None, 3),
+            MONDAY + DAY + 3 * HOUR
+        );
         assert_eq!(next_slot(MONDAY + 23 * HOUR, None, 0), MONDAY + DAY);
     }
 
     #[test]
     fn a_weekly_slot_falls_on_its_weekday() {
         assert_eq!(next_slot(MONDAY, Some(0), 2), MONDAY + 2 * HOUR);
-        assert_eq!(next_slot(MONDAY + 2 * HOUR, Some(0), 2), MONDAY + 7 * DAY + 2 * HOUR);
+        assert_eq!(
+            next_slot(MONDAY + 2 * HOUR, Some(0), 2),
+            MONDAY + 7 * DAY + 2 * HOUR
+        );
         assert_eq!(next_slot(MONDAY, Some(6), 0), MONDAY + 6 * DAY);
-        assert_eq!(next_slot(MONDAY + 5 * DAY, Some(2), 12), MONDAY + 9 * DAY + 12 * HOUR);
+        assert_eq!(
+            next_slot(MONDAY + 5 * DAY, Some(2), 12),
+            MONDAY + 9 * DAY + 12 * HOUR
+        );
     }
 }

@@ -8,10 +8,11 @@ use crate::support::{
     EndSession, FinishPasskeyRegistration, FinishPasskeySignIn, ListActivity, ListConnections,
     ListSessions, ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject,
     LoadSecondSteps, LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress,
-    RebuildServer, RecheckConnection, RegenerateRecoveryCodes, RemovePasskey, RenameConnection,
-    RenamePasskey, RenameServer, ReplaceToken, ResizeServer, SetRescue, SetReverseDns,
-    SetServerBackups, SetServerProtection, SignIn, SignOut, SignUp, StartDigitaloceanConnect,
-    TakeSnapshot, TestApp, TurnOffTotp, VerifySignIn, PASSWORD,
+    RebuildServer, RecheckConnection, RegenerateRecoveryCodes, RemovePasskey,
+    RemoveSnapshotSchedule, RenameConnection, RenamePasskey, RenameServer, ReplaceToken,
+    ResizeServer, SetRescue, SetReverseDns, SetServerBackups, SetServerProtection,
+    SetSnapshotSchedule, SignIn, SignOut, SignUp, StartDigitaloceanConnect, TakeSnapshot, TestApp,
+    TurnOffTotp, VerifySignIn, PASSWORD,
 };
 use app::error::{AppError, Refusal};
 use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
@@ -176,6 +177,20 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
                 ("name", "owned-box".into()),
                 ("password", PASSWORD.into()),
             ],
+        ),
+        (
+            path_of::<SetSnapshotSchedule>(),
+            vec![
+                ("id", id.clone()),
+                ("server_id", server.clone()),
+                ("day", "daily".into()),
+                ("hour", "3".into()),
+                ("keep", "7".into()),
+            ],
+        ),
+        (
+            path_of::<RemoveSnapshotSchedule>(),
+            vec![("id", id.clone()), ("server_id", server.clone())],
         ),
         (
             path_of::<TakeSnapshot>(),
@@ -465,6 +480,7 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
         id: other_id.clone(),
         server_id: server.parse().unwrap(),
         confirm_name: "owned-box".into(),
+        snapshot_first: false,
     };
     let deleted = app.invoke(delete, &other).await.refused();
     assert_eq!(deleted, AppError(Refusal::ServerNotFound));

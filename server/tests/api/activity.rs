@@ -88,6 +88,7 @@ async fn what_happened_is_listed_newest_first_with_its_ids(app: TestApp) {
         id: id.clone(),
         server_id: server_id.parse().unwrap(),
         confirm_name: confirm_name.into(),
+        snapshot_first: false,
     };
     let refused = app.invoke(delete("web-2"), &cookie).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -22,6 +22,8 @@ mod precompressed;
 mod provisioning;
 mod request_safety;
 mod reverse_proxy;
+mod safety_net;
+mod schedules;
 mod second_factor;
 mod server_changes;
 mod server_page;

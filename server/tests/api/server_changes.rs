@@ -56,6 +56,7 @@ fn resize(id: &str, server_id: i64, size: &str, grow_disk: bool) -> ResizeServer
         server_id,
         size: size.into(),
         grow_disk,
+        snapshot_first: false,
     }
 }
 
@@ -518,6 +519,7 @@ fn rebuild(id: &str, server_id: i64, image: i64, name: &str) -> RebuildServer {
         name: Some(name.into()),
         password: Some(PASSWORD.into()),
         code: None,
+        snapshot_first: false,
     }
 }
 

@@ -163,6 +163,7 @@ async fn a_hetzner_server_is_shown_in_full_to_its_owner_only(app: TestApp) {
         id: id.clone(),
         server_id: other_id,
         confirm_name: "by-hand".into(),
+        snapshot_first: false,
     };
     app.invoke(delete, &cookie).await.ok();
     let of_server = |server: i64| ListActivity {

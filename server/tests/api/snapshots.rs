@@ -9,6 +9,7 @@ use crate::support::{
     WithDigitalOcean, PASSWORD,
 };
 use app::error::{AppError, Refusal};
+use model::snapshots::Origin;
 
 on_both_databases!(a_hetzner_snapshot_is_taken_listed_and_logged);
 on_both_backends!(a_droplet_snapshot_is_taken_and_listed_as_potions);
@@ -66,7 +67,8 @@ async fn a_hetzner_snapshot_is_taken_listed_and_logged(app: TestApp) {
     assert_eq!(snapshots.len(), 1);
     let snapshot = &snapshots[0];
     assert_eq!(snapshot.name, "before the upgrade");
-    assert!(snapshot.made_by_potions && !snapshot.creating);
+    assert_eq!(snapshot.origin, Some(Origin::ByHand));
+    assert!(!snapshot.creating);
     assert!(snapshot.size_gb.is_some_and(|size| size > 0.0));
 
     // Unnamed: the server's name and the date.
@@ -108,6 +110,7 @@ async fn a_hetzner_snapshot_is_taken_listed_and_logged(app: TestApp) {
         name: Some("db-1".into()),
         password: Some(PASSWORD.into()),
         code: None,
+        snapshot_first: false,
     };
     app.invoke(rebuild, &cookie).await.ok();
     let sent: Vec<_> = app
@@ -185,7 +188,7 @@ async fn a_droplet_snapshot_is_taken_and_listed_as_potions(backend: Backend) {
         .unwrap();
     assert_eq!(snapshots.len(), 1, "{snapshots:?}");
     assert_eq!(snapshots[0].name, "nightly", "Potions' mark is not shown");
-    assert!(snapshots[0].made_by_potions);
+    assert_eq!(snapshots[0].origin, Some(Origin::ByHand));
     let restore = RebuildServer {
         id: id.clone(),
         server_id,
@@ -193,6 +196,7 @@ async fn a_droplet_snapshot_is_taken_and_listed_as_potions(backend: Backend) {
         name: Some("web-1".into()),
         password: Some(PASSWORD.into()),
         code: None,
+        snapshot_first: false,
     };
     w.app.invoke(restore, &cookie).await.ok();
     w.fake.advance_clock(std::time::Duration::from_secs(1));

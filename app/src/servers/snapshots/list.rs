@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use model::provisioning::Snapshot;
 
 use super::server_fns::{DeleteSnapshot, TakeSnapshot};
+use crate::components::{form_error, hint_id, ErrorNotice, Field, SubmitButton};
+use crate::format::format_optional_time;
 use crate::servers::ask_again::AskAgainFields;
 use crate::servers::refresh::refresh_when_done;
 use crate::servers::ServerOverview;
-use crate::components::{form_error, hint_id, ErrorNotice, Field, SubmitButton};
-use crate::format::format_optional_time;
 
 #[component]
 pub fn SnapshotsCard(overview: ServerOverview, refresh: RwSignal<u32>) -> impl IntoView {
@@ -118,7 +118,10 @@ fn snapshot_row(snapshot: Snapshot) -> impl IntoView {
         (false, Some(size)) => format!("{size:.2} GB"),
         (false, None) => "Unknown".to_string(),
     };
-    let by = snapshot.origin.as_ref().map_or("Someone else", |o| o.words());
+    let by = snapshot
+        .origin
+        .as_ref()
+        .map_or("Someone else", |o| o.words());
     view! {
         <tr data-testid="snapshot">
             <th scope="row">{snapshot.name}</th>

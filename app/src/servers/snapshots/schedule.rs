@@ -27,12 +27,21 @@ pub fn ScheduleCard(
     let (weekday, hour, keep) = schedule
         .as_ref()
         .map_or(DEFAULT, |s| (s.weekday, s.hour, s.keep));
-    let days = std::iter::once(("daily".to_string(), "Every day".to_string(), weekday.is_none()))
-        .chain(WEEKDAYS.iter().zip(0u8..).map(|(day, n)| {
-            (n.to_string(), format!("Every {day}"), weekday == Some(n))
-        }))
-        .map(|(value, words, selected)| view! { <option value=value selected=selected>{words}</option> })
-        .collect_view();
+    let days = std::iter::once((
+        "daily".to_string(),
+        "Every day".to_string(),
+        weekday.is_none(),
+    ))
+    .chain(
+        WEEKDAYS
+            .iter()
+            .zip(0u8..)
+            .map(|(day, n)| (n.to_string(), format!("Every {day}"), weekday == Some(n))),
+    )
+    .map(
+        |(value, words, selected)| view! { <option value=value selected=selected>{words}</option> },
+    )
+    .collect_view();
     let hours = (0u8..24)
         .map(|h| {
             view! {
@@ -77,7 +86,11 @@ pub fn ScheduleCard(
         "1 to {KEEP_MAX}. After each run, the oldest snapshots this schedule took go; \
          others are never touched."
     );
-    let save = if schedule.is_some() { "Save the schedule" } else { "Start the schedule" };
+    let save = if schedule.is_some() {
+        "Save the schedule"
+    } else {
+        "Start the schedule"
+    };
     view! {
         <section class="card" aria-labelledby="schedule-title">
             <h2 id="schedule-title">"Snapshot schedule"</h2>

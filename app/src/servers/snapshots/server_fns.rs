@@ -17,7 +17,13 @@ pub async fn take_snapshot(id: String, server_id: i64, name: String) -> Result<(
     let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
     let taken = state
         .provisioning
-        .take_snapshot(&user.id, &id, &server, &name, &model::snapshots::Origin::ByHand)
+        .take_snapshot(
+            &user.id,
+            &id,
+            &server,
+            &name,
+            &model::snapshots::Origin::ByHand,
+        )
         .await;
     let action = domain::activity::Action::SnapshotTaken;
     let resource = (server_id.to_string(), server.name.as_str());
@@ -98,7 +104,9 @@ pub async fn set_snapshot_schedule(
     let weekday = match day.as_str() {
         "daily" => None,
         number => Some(number.parse::<u8>().map_err(|_| {
-            AppError(crate::error::Refusal::InvalidServerRequest(vec!["day".into()]))
+            AppError(crate::error::Refusal::InvalidServerRequest(vec![
+                "day".into()
+            ]))
         })?),
     };
     let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;

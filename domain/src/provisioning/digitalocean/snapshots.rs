@@ -109,6 +109,9 @@ mod tests {
             assert_eq!(read_mark(&stored), (Some(origin), "web: before: upgrade"));
         }
         assert_eq!(read_mark("nightly"), (None, "nightly"));
-        assert_eq!(read_mark("potions schedule : x"), (None, "potions schedule : x"));
+        assert_eq!(
+            read_mark("potions schedule : x"),
+            (None, "potions schedule : x")
+        );
     }
 }

@@ -108,6 +108,8 @@ pub fn test_settings(data_dir: &std::path::Path, fake: &FakeHetzner) -> Settings
     // Tests connect many projects as one user; the limits have their own test.
     settings.token_checks_per_user = 10_000;
     settings.token_checks_per_token = 10_000;
+    // A test runs the schedules at the times it picks.
+    settings.schedule_check_secs = 0;
     settings
 }
 
@@ -118,6 +120,9 @@ pub struct TestApp {
     /// The fake Hetzner this Potions talks to.
     pub fake: FakeHetzner,
     pub data_dir: tempfile::TempDir,
+    /// Its snapshot schedules, run by a test at the times it picks (test
+    /// instances never look on their own).
+    pub schedules: domain::schedules::Schedules,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     serving: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -165,6 +170,7 @@ impl TestApp {
         configure(&mut settings);
         let database_url = settings.database_url();
         let server = Server::bind(&settings).await?;
+        let schedules = server.schedules();
         let base_url = format!("http://{}", server.local_addr());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         // Serves until `stop`, not when the app is dropped part by part.
@@ -183,6 +189,7 @@ impl TestApp {
             database_url,
             fake,
             data_dir,
+            schedules,
             stop: Some(stop),
             serving: Some(serving),
         }))
@@ -200,6 +207,18 @@ impl TestApp {
         let base = format!("http://{}", server.local_addr());
         tokio::spawn(server.run(std::future::pending()));
         base
+    }
+
+    /// The snapshot schedules of another instance on the same database.
+    pub async fn second_instance_schedules(&self) -> domain::schedules::Schedules {
+        let mut settings = test_settings(self.data_dir.path(), &self.fake);
+        settings.database_url = Some(self.database_url.clone());
+        let server = Server::bind(&settings)
+            .await
+            .expect("second instance starts");
+        let schedules = server.schedules();
+        tokio::spawn(server.run(std::future::pending()));
+        schedules
     }
 
     /// Stops serving as a terminated instance does (its lease is released).

@@ -19,8 +19,11 @@ pub use app::projects::server_fns::{
 pub use app::providers::digitalocean::server_fns::{DigitaloceanSetUp, StartDigitaloceanConnect};
 pub use app::providers::hetzner::server_fns::{ConnectHetzner, ReplaceToken};
 pub use app::servers::server_fns::{
-    DeleteSnapshot, LoadServer, PowerServer, RebuildServer, RenameServer, ResizeServer, SetRescue,
-    SetReverseDns, SetServerBackups, SetServerProtection, TakeSnapshot,
+    LoadServer, PowerServer, RebuildServer, RenameServer, ResizeServer, SetRescue, SetReverseDns,
+    SetServerBackups, SetServerProtection,
+};
+pub use app::servers::snapshots::server_fns::{
+    DeleteSnapshot, RemoveSnapshotSchedule, SetSnapshotSchedule, TakeSnapshot,
 };
 pub use app::session::server_fns::CurrentUser;
 
