@@ -85,6 +85,9 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await expect(resize.getByLabel("New server type")).not.toContainText("CX22");
   await expectAccessible(page);
   await resize.getByLabel("Grow the disk too").check();
+  // The safety net is on by default; its own tests are in the HTTP suite.
+  await expect(resize.getByLabel("Take a snapshot first")).toBeChecked();
+  await resize.getByLabel("Take a snapshot first").uncheck();
   await resize.getByRole("button", { name: "Resize" }).click();
   await expect(page).toHaveURL(/resized=1&actions=/);
   await expect(page.getByText("Resized.")).toBeVisible({ timeout: 20_000 });
@@ -116,6 +119,16 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await snapshots.getByLabel("Your password").fill(PASSWORD);
   await snapshots.getByRole("button", { name: "Delete snapshot" }).click();
   await expect(snapshots.getByTestId("snapshot")).toHaveCount(0);
+  // A schedule: weekly at an hour (UTC), its next run shown.
+  const schedule = page.getByRole("region", { name: "Snapshot schedule" });
+  await schedule.getByLabel("How often").selectOption({ label: "Every Sunday" });
+  await schedule.getByLabel("At (UTC)").selectOption({ label: "04:00" });
+  await schedule.getByLabel("Snapshots to keep").fill("3");
+  await schedule.getByRole("button", { name: "Start the schedule" }).click();
+  await expect(schedule.getByTestId("schedule-summary")).toHaveText("Every Sunday at 04:00 UTC, keeping 3");
+  await expect(schedule.getByTestId("schedule-next")).toHaveText(/^Next run: \d+ \w{3} \d{4}, 04:00 UTC$/);
+  await expect(schedule.getByRole("button", { name: "Save the schedule" })).toBeVisible();
+  await expectAccessible(page);
   await page.getByRole("link", { name: /^Back to / }).click();
   await expect(row).toBeVisible();
 
@@ -147,6 +160,7 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await hydrated(page);
   await expectAccessible(page);
   await page.getByLabel(/Type the server's name/).fill("e2e-web-1");
+  await page.getByLabel("Take a snapshot first").uncheck();
   await page.getByRole("button", { name: "Delete server" }).click();
   await expect(page).toHaveURL(/deleted=e2e-web-1/);
   await expect(page.getByTestId("server")).toHaveCount(0);

@@ -137,6 +137,7 @@ test("a rebuild asks for the server's name and a fresh authenticator code, then 
   await rebuild.getByLabel("Image").selectOption({ label: "Debian 12" });
   await rebuild.getByLabel("Type e2e-rebuild to confirm").fill("e2e-rebuild");
   await rebuild.getByLabel("Authenticator code").fill(totp(secret, nowStep() + 1));
+  await rebuild.getByLabel("Take a snapshot first").uncheck();
   await expectAccessible(page);
   await rebuild.getByRole("button", { name: "Rebuild" }).click();
   await expect(page).toHaveURL(/rebuilt=1&actions=/);

@@ -9,7 +9,7 @@
 use super::{next_slot, Schedules};
 use crate::activity::{Action, RequestInfo};
 use crate::error::{DomainError, Refusal};
-use crate::provisioning::cloud_change_entry;
+use crate::provisioning::{cloud_change_entry, Changed, Refused};
 use model::snapshots::Origin;
 use model::{ConnectionId, ServerId, UserId};
 
@@ -79,10 +79,23 @@ impl Schedules {
         let provisioning = &self.provisioning;
         let connection = provisioning.connections().get(&user_id, &id).await?;
         let server_id = ServerId::new(schedule.server_id);
-        let server = provisioning
-            .server_now(&user_id, &id, server_id)
-            .await?
-            .server;
+        let server = match provisioning.server_now(&user_id, &id, server_id).await {
+            Ok(details) => details.server,
+            // Recorded too: the page that would show it may be gone.
+            Err(error) => {
+                let failed: Result<Changed<()>, Refused> = Err(Refused::by_provider(error, None));
+                let resource = (server_id.to_string(), schedule.server_name.as_str());
+                self.record(
+                    &user_id,
+                    &connection,
+                    Action::SnapshotScheduled,
+                    resource,
+                    &failed,
+                )
+                .await;
+                return failed.map(|_| ()).map_err(|refused| refused.error);
+            }
+        };
         let origin = Origin::Schedule(schedule.id.clone());
         let own: Vec<_> = provisioning
             .snapshots(&user_id, &id, server_id)
@@ -126,7 +139,7 @@ impl Schedules {
         connection: &crate::connections::Connection,
         action: Action,
         resource: (String, &str),
-        result: &Result<crate::provisioning::Changed<T>, crate::provisioning::Refused>,
+        result: &Result<Changed<T>, Refused>,
     ) {
         let request = RequestInfo {
             request_id: None,

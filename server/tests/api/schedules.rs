@@ -271,11 +271,14 @@ async fn a_server_gone_takes_its_schedule_with_it(app: TestApp) {
         app.count("SELECT COUNT(*) FROM snapshot_schedules").await,
         0
     );
-    let failed = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.snapshot.scheduled'";
+    let taken = format!("/v1/servers/{server_id}/actions/create_image");
+    assert_eq!(app.fake.request_count("POST", &taken), 0);
+    let failed = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.snapshot.scheduled' \
+                  AND outcome = 'failed' AND target_name = 'db-1'";
     assert_eq!(
         app.count(failed).await,
-        0,
-        "nothing was sent for a server that is gone"
+        1,
+        "the activity log says why it stopped"
     );
 }
 
