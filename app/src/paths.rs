@@ -28,6 +28,10 @@ pub fn connected(connection_id: &str, replaced: bool) -> String {
     format!("/?connected={connection_id}{replaced}")
 }
 
+pub fn project_snapshots(connection_id: &str) -> String {
+    format!("/projects/{connection_id}/snapshots")
+}
+
 pub fn project_ssh_keys(connection_id: &str) -> String {
     format!("/projects/{connection_id}/ssh-keys")
 }

@@ -13,7 +13,8 @@ use crate::auth::{sign_in::SignInPage, sign_up::SignUpPage, verify::SecondStepPa
 use crate::connections::dashboard::DashboardPage;
 use crate::not_found::NotFoundPage;
 use crate::projects::{
-    delete_server::DeleteServerPage, project::ProjectPage, ssh_keys::SshKeysPage,
+    delete_server::DeleteServerPage, project::ProjectPage, snapshots::SnapshotsPage,
+    ssh_keys::SshKeysPage,
 };
 use crate::providers::digitalocean::connect::ConnectDigitalOceanPage;
 use crate::providers::hetzner::connect::ConnectHetznerPage;
@@ -59,6 +60,7 @@ lazy_page! {
     ConnectDigitalOcean shows ConnectDigitalOceanPage;
     Project shows ProjectPage;
     SshKeys shows SshKeysPage;
+    Snapshots shows SnapshotsPage;
     Server shows ServerPage;
     DeleteServer shows DeleteServerPage;
 }
@@ -80,6 +82,7 @@ pub fn AppRoutes() -> impl IntoView {
     let connect_digitalocean = Lazy::<ConnectDigitalOcean>::new();
     let project = Lazy::<Project>::new();
     let ssh_keys = Lazy::<SshKeys>::new();
+    let snapshots = Lazy::<Snapshots>::new();
     let server = Lazy::<Server>::new();
     let delete_server = Lazy::<DeleteServer>::new();
     view! {
@@ -105,6 +108,7 @@ pub fn AppRoutes() -> impl IntoView {
             />
             <Route path=path!("/projects/:id") view=project ssr=SsrMode::Async />
             <Route path=path!("/projects/:id/ssh-keys") view=ssh_keys ssr=SsrMode::Async />
+            <Route path=path!("/projects/:id/snapshots") view=snapshots ssr=SsrMode::Async />
             <Route path=path!("/projects/:id/servers/:server_id") view=server ssr=SsrMode::Async />
             <Route
                 path=path!("/projects/:id/servers/:server_id/delete")
@@ -147,6 +151,7 @@ mod tests {
             paths::project("c1"),
             paths::connected("c1", true),
             paths::project_ssh_keys("c1"),
+            paths::project_snapshots("c1"),
             paths::server("c1", model::ServerId::new(42)),
             paths::delete_server("c1", model::ServerId::new(42)),
             paths::activity(Some("c1"), Some("cloud"), None),

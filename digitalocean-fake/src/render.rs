@@ -76,8 +76,17 @@ pub fn snapshot_json(id: i64, name: &str, taken_ms: i64, d: &Droplet) -> Value {
     json!({
         "id": id, "name": name, "type": "snapshot", "created_at": rfc3339(taken_ms),
         "regions": [d.region], "min_disk_size": d.disk_gb,
+        "resource_id": d.id.to_string(), "resource_type": "droplet",
         "size_gigabytes": (d.disk_gb as f64 / 20.0 * 100.0).round() / 100.0,
     })
+}
+
+/// As `/v2/snapshots` lists it: the id as text, and its tags.
+pub fn team_snapshot_json(id: i64, name: &str, taken_ms: i64, d: &Droplet) -> Value {
+    let mut snapshot = snapshot_json(id, name, taken_ms, d);
+    snapshot["id"] = json!(id.to_string());
+    snapshot["tags"] = json!([]);
+    snapshot
 }
 
 pub fn action_json(a: &Action, now_ms: i64) -> Value {

@@ -55,6 +55,7 @@ pub const ROUTES: &[Route] = &[
         "/v2/droplets/{droplet_id}/snapshots",
         &["droplet:read"],
     ),
+    route("GET", "/v2/snapshots", &["snapshot:read"]),
     route(
         "DELETE",
         "/v2/snapshots/{snapshot_id}",

@@ -61,6 +61,17 @@ pub struct Snapshot {
     /// Why Potions took it (Hetzner's labels, DigitalOcean's name prefix);
     /// `None` when it was taken outside Potions.
     pub origin: Option<crate::snapshots::Origin>,
+    /// The server it was taken of, by name where the provider says.
+    pub from_server: Option<String>,
+    /// The smallest disk a server made from it needs, in GB.
+    pub min_disk_gb: Option<f64>,
+    /// Hetzner's architecture (`x86`, `arm`); empty where it does not matter.
+    pub architecture: String,
+    /// Where a server can be made from it (DigitalOcean's regions); `None`
+    /// for anywhere in the project.
+    pub locations: Option<Vec<String>>,
+    /// What it costs a month, in the catalogue's currency, where known.
+    pub monthly_cost: Option<f64>,
 }
 
 /// Turning a server on or off, or restarting it.
@@ -262,6 +273,8 @@ impl Image {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Catalogue {
     pub currency: Currency,
+    /// What a snapshot costs per GB a month, where the provider says.
+    pub snapshot_price_per_gb: Option<f64>,
     pub locations: Vec<Place>,
     pub sizes: Vec<Size>,
     pub images: Vec<Image>,

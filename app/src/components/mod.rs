@@ -1,5 +1,6 @@
 //! The small design system's building blocks, shared by every page.
 
+mod ask_again;
 mod copyable;
 mod form;
 mod interactive;
@@ -8,6 +9,7 @@ mod page_head;
 mod signed_in;
 mod snapshot_first;
 
+pub use ask_again::AskAgainFields;
 pub use copyable::{CopyButton, Copyable};
 pub use form::{form_error, hint_id, ErrorNotice, Field, SubmitButton};
 pub use interactive::hydrated;

@@ -1,7 +1,8 @@
 //! A project: the cloud project reached through one connection (the URL
 //! `/projects/:id` carries the connection's id). Its servers (each with its
 //! own page, in `servers/`), creating and deleting them with live progress,
-//! and its SSH keys. Provider-neutral: the server functions ask the domain,
+//! its SSH keys, and its snapshots (`snapshots.rs`: the page, the table and
+//! the delete form a server's page shares). Provider-neutral: the server functions ask the domain,
 //! which asks the connection's provider.
 
 pub mod create_server;
@@ -9,6 +10,7 @@ pub mod delete_server;
 pub mod progress;
 pub mod project;
 pub mod server_fns;
+pub mod snapshots;
 pub mod ssh_keys;
 
 use leptos::prelude::*;
@@ -16,10 +18,21 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use model::provisioning::Server;
+use model::provisioning::{Currency, Server, Snapshot};
 
 use crate::connections::ConnectionStatus;
 use crate::providers::Provider;
+
+/// A connection's snapshots, for its Snapshots page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotList {
+    /// Newest first.
+    pub snapshots: Vec<Snapshot>,
+    /// The catalogue's, for the costs; `None` when it cannot be read now.
+    pub currency: Option<Currency>,
+    /// What deleting one asks for besides its name.
+    pub ask_again: model::AskAgain,
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProjectOverview {

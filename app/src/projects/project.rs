@@ -57,6 +57,12 @@ pub fn ProjectPage() -> impl IntoView {
                         <h1>{p.label.clone()}</h1>
                         <nav aria-label="Project" class="actions">
                             <A
+                                href=paths::project_snapshots(&connection_id)
+                                attr:class="button button-secondary"
+                            >
+                                "Snapshots"
+                            </A>
+                            <A
                                 href=paths::project_ssh_keys(&connection_id)
                                 attr:class="button button-secondary"
                             >

@@ -42,10 +42,20 @@ pub async fn load_project(id: String) -> Result<ProjectOverview, AppError> {
 pub async fn load_create_server_choices(id: String) -> Result<CreateServerChoices, AppError> {
     let id = model::ConnectionId::new(id);
     let (user, state) = crate::ssr::user_and_state().await?;
-    let (catalogue, keys) = tokio::try_join!(
+    let (mut catalogue, keys) = tokio::try_join!(
         state.provisioning.catalogue(&user.id, &id),
         state.provisioning.ssh_keys(&user.id, &id)
     )?;
+    // The connection's snapshots after the system images; the form without
+    // them when they cannot be read now.
+    match state
+        .provisioning
+        .snapshot_images(&user.id, &id, None)
+        .await
+    {
+        Ok(snapshots) => catalogue.images.extend(snapshots),
+        Err(err) => tracing::warn!(error = %err, "snapshots not offered"),
+    }
     Ok(CreateServerChoices {
         catalogue,
         ssh_keys: keys,
@@ -227,5 +237,83 @@ pub async fn delete_ssh_key(id: String, key_id: i64) -> Result<(), AppError> {
     )
     .await;
     deleted?;
+    Ok(())
+}
+
+/// The connection's snapshots, for its Snapshots page.
+#[server(prefix = "/api", endpoint = "list_snapshots", output = crate::wire::TextJson)]
+pub async fn list_snapshots(id: String) -> Result<super::SnapshotList, AppError> {
+    let id = model::ConnectionId::new(id);
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let snapshots = state.provisioning.all_snapshots(&user.id, &id).await?;
+    let currency = state
+        .provisioning
+        .catalogue(&user.id, &id)
+        .await
+        .map(|catalogue| catalogue.currency)
+        .ok();
+    let ask_again = crate::ssr::asked_again_for(&state, &user).await?;
+    Ok(super::SnapshotList {
+        snapshots,
+        currency,
+        ask_again,
+    })
+}
+
+/// Deletes one of a server's snapshots, or with no `server_id` any of the
+/// connection's, after asking again (its name, then a recent second factor
+/// or the password); a plain form post then goes back to the page it came
+/// from.
+#[server(prefix = "/api", endpoint = "delete_snapshot", output = crate::wire::TextJson)]
+pub async fn delete_snapshot(
+    id: String,
+    server_id: Option<i64>,
+    snapshot_id: i64,
+    name: Option<String>,
+    password: Option<String>,
+    code: Option<String>,
+) -> Result<(), AppError> {
+    let (id, server_id) = (
+        model::ConnectionId::new(id),
+        server_id.map(model::ServerId::new),
+    );
+    let (user, state) = crate::ssr::user_and_state().await?;
+    let snapshots = match server_id {
+        Some(server_id) => {
+            state
+                .provisioning
+                .snapshots(&user.id, &id, server_id)
+                .await?
+        }
+        None => state.provisioning.all_snapshots(&user.id, &id).await?,
+    };
+    let snapshot_name = snapshots
+        .iter()
+        .find(|snapshot| snapshot.id == snapshot_id)
+        .map(|snapshot| snapshot.name.clone())
+        .ok_or_else(|| {
+            let snapshot = vec!["snapshot".to_string()];
+            AppError(crate::error::Refusal::InvalidServerRequest(snapshot))
+        })?;
+    let typed = name.as_deref();
+    crate::ssr::confirm_destructive(&state, &user, &snapshot_name, typed, password, code).await?;
+    let deleted = state
+        .provisioning
+        .delete_snapshot(
+            &user.id,
+            &id,
+            &snapshots,
+            snapshot_id,
+            typed.unwrap_or_default(),
+        )
+        .await;
+    let action = domain::activity::Action::SnapshotDeleted;
+    let resource = (snapshot_id.to_string(), snapshot_name.as_str());
+    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &deleted).await;
+    deleted?;
+    crate::ssr::redirect_to(&match server_id {
+        Some(server_id) => crate::paths::server(id.as_str(), server_id),
+        None => crate::paths::project_snapshots(id.as_str()),
+    });
     Ok(())
 }

@@ -2,12 +2,11 @@
 //! what it is as its provider describes it now (`page.rs`), the actions its
 //! state allows (power, rename and reverse DNS in `actions.rs`, protection
 //! and backups in `settings.rs`, `resize.rs`, `rebuild.rs`, `rescue.rs`),
-//! its snapshots and their schedule (`snapshots/`), the fields a destructive step asks again
-//! for (`ask_again.rs`), and their server functions. Provider-neutral, like
-//! `projects/`, whose progress and errors it shares.
+//! its snapshots and their schedule (`snapshots/`), and their server
+//! functions. Provider-neutral, like `projects/`, whose progress and errors
+//! it shares.
 
 mod actions;
-mod ask_again;
 pub mod page;
 mod rebuild;
 mod refresh;

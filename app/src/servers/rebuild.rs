@@ -5,9 +5,9 @@
 
 use leptos::prelude::*;
 
-use super::ask_again::AskAgainFields;
 use super::server_fns::RebuildServer;
 use super::ServerOverview;
+use crate::components::AskAgainFields;
 use crate::components::{
     form_error, hint_id, Copyable, ErrorNotice, Field, SnapshotFirst, SubmitButton,
 };

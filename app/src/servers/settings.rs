@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 
-use super::ask_again::AskAgainFields;
 use super::refresh::refresh_when_done;
 use super::server_fns::{SetServerBackups, SetServerProtection};
 use super::ServerOverview;
+use crate::components::AskAgainFields;
 use crate::components::{form_error, ErrorNotice, SubmitButton};
 
 /// Both providers charge this share of the server's price for backups

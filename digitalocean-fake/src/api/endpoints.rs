@@ -149,6 +149,25 @@ pub(super) fn dispatch(
                 .collect();
             list(request, "snapshots", snapshots)
         }
+        ("GET", "/v2/snapshots") => {
+            // Only droplet snapshots are modelled: a volume filter finds none.
+            let droplets = matches!(request.param("resource_type"), None | Some("droplet"));
+            let snapshots = team
+                .droplets
+                .values()
+                .filter(|_| droplets)
+                .flat_map(|droplet| {
+                    droplet
+                        .snapshots
+                        .iter()
+                        .filter(|(_, _, _, ready_ms)| now >= *ready_ms)
+                        .map(|(id, name, taken_ms, _)| {
+                            render::team_snapshot_json(*id, name, *taken_ms, droplet)
+                        })
+                })
+                .collect();
+            list(request, "snapshots", snapshots)
+        }
         ("DELETE", "/v2/snapshots/{snapshot_id}") => {
             let id = identifier(request);
             let removed = world

@@ -174,6 +174,7 @@ mod tests {
             recommended: false,
         };
         Catalogue {
+            snapshot_price_per_gb: None,
             currency: Currency::Usd,
             locations: ["nyc3", "fra1"]
                 .map(|name| Place {

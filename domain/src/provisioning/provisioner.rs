@@ -81,6 +81,8 @@ pub(crate) trait Provisioner {
     async fn set_rescue(&self, server: &Server, on: bool) -> Result<Changed<Started>, Refused>;
     /// The server's snapshots, in any order.
     async fn snapshots(&self, server_id: model::ServerId) -> Result<Vec<Snapshot>, DomainError>;
+    /// Every snapshot of the project or team's servers, in any order.
+    async fn all_snapshots(&self) -> Result<Vec<Snapshot>, DomainError>;
     /// Takes a snapshot of the server named `name` (checked), marked with
     /// why Potions took it; answers the action to follow.
     async fn take_snapshot(
@@ -199,14 +201,24 @@ impl Provisioning {
         Ok(catalogue)
     }
 
-    /// Checks the request against the live catalogue before sending it.
+    /// Checks the request against the live catalogue (or the connection's
+    /// snapshots) before sending it.
     pub async fn create_server(
         &self,
         user_id: &UserId,
         id: &ConnectionId,
         new: NewServer,
     ) -> Result<Changed<CreatedServer>, Refused> {
-        let catalogue = self.catalogue(user_id, id).await?;
+        let mut catalogue = self.catalogue(user_id, id).await?;
+        if !catalogue.images.iter().any(|image| image.id == new.image) {
+            // A snapshot of the connection, if the disk asked for holds it.
+            let disk = catalogue
+                .sizes
+                .iter()
+                .find(|s| s.name == new.size)
+                .map(|s| s.disk_gb);
+            catalogue.images = self.snapshot_images(user_id, id, disk).await?;
+        }
         let new = check_against(&catalogue, new)?;
         let created = on_provider!(self.open(user_id, id).await?, |p| p
             .create_server(new)

@@ -48,6 +48,9 @@ pub struct Snapshot {
     pub disk_gb: i64,
     pub from: (i64, String),
     pub architecture: &'static str,
+    /// The system image of the server it was made from: what a server made
+    /// from it runs.
+    pub image: &'static Image,
 }
 
 #[derive(Debug, Clone)]

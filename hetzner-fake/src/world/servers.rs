@@ -63,8 +63,26 @@ impl World {
         let location_name = field("location").unwrap_or_else(|| "fsn1".into());
         let location = catalogue::location(&location_name)
             .ok_or_else(|| ApiError::invalid_input(&[("location", "location not found")]))?;
-        let image = catalogue::image(&image_name, server_type.architecture)
-            .ok_or_else(|| ApiError::invalid_input(&[("image", "image not found")]))?;
+        let snapshot = self.project(project)?.snapshots.values().find(|snapshot| {
+            snapshot.id.to_string() == image_name && Instant::now() >= snapshot.ready_at
+        });
+        let image = match snapshot {
+            Some(snapshot) if snapshot.architecture != server_type.architecture => {
+                return Err(ApiError::invalid_input(&[(
+                    "image",
+                    "image architecture does not match server type",
+                )]))
+            }
+            Some(snapshot) if snapshot.disk_gb > server_type.disk => {
+                return Err(ApiError::invalid_input(&[(
+                    "server_type",
+                    "disk is too small for the image",
+                )]))
+            }
+            Some(snapshot) => snapshot.image,
+            None => catalogue::image(&image_name, server_type.architecture)
+                .ok_or_else(|| ApiError::invalid_input(&[("image", "image not found")]))?,
+        };
         if image.architecture != server_type.architecture {
             return Err(ApiError::invalid_input(&[(
                 "image",

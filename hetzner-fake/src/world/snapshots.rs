@@ -38,10 +38,11 @@ impl World {
         let duration = self.config.provisioning;
         let server = self.server(project, server_id)?;
         ensure_idle(server, duration, now)?;
-        let (from, architecture, disk_gb) = (
+        let (from, architecture, disk_gb, image) = (
             (server.id, server.name.clone()),
             server.server_type.architecture,
             server.disk_gb,
+            server.image,
         );
         let id = self.next_id();
         let snapshot = Snapshot {
@@ -55,6 +56,7 @@ impl World {
             disk_gb,
             from,
             architecture,
+            image,
         };
         let action = self.new_action("create_image", server_id, now, duration);
         let p = self.project_mut(project)?;

@@ -6,7 +6,7 @@ use crate::support::{
     BeginTotp, ConfirmTotp, ConnectHetzner, CreateServer, CurrentUser, DeleteServer,
     DeleteSnapshot, DeleteSshKey, DigitaloceanSetUp, DisconnectConnection, EndOtherSessions,
     EndSession, FinishPasskeyRegistration, FinishPasskeySignIn, ListActivity, ListConnections,
-    ListSessions, ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject,
+    ListSessions, ListSnapshots, ListSshKeys, LoadCreateServerChoices, LoadDashboard, LoadProject,
     LoadSecondSteps, LoadSecurity, LoadServer, PowerServer, ReadProvisioningProgress,
     RebuildServer, RecheckConnection, RegenerateRecoveryCodes, RemovePasskey,
     RemoveSnapshotSchedule, RenameConnection, RenamePasskey, RenameServer, ReplaceToken,
@@ -178,6 +178,7 @@ async fn every_route_and_server_function_is_scoped_to_its_owner(app: TestApp) {
                 ("password", PASSWORD.into()),
             ],
         ),
+        (path_of::<ListSnapshots>(), vec![("id", id.clone())]),
         (
             path_of::<SetSnapshotSchedule>(),
             vec![

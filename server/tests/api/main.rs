@@ -19,6 +19,7 @@ mod keys;
 mod misbehaving_hetzner;
 mod passkeys;
 mod precompressed;
+mod project_snapshots;
 mod provisioning;
 mod request_safety;
 mod reverse_proxy;

@@ -128,7 +128,7 @@ async fn a_hetzner_snapshot_is_taken_listed_and_logged(app: TestApp) {
         .unwrap();
     let delete = |snapshot_id: i64, name: &str, password: &str| DeleteSnapshot {
         id: id.clone(),
-        server_id,
+        server_id: Some(server_id),
         snapshot_id,
         name: Some(name.into()),
         password: Some(password.into()),
@@ -202,7 +202,7 @@ async fn a_droplet_snapshot_is_taken_and_listed_as_potions(backend: Backend) {
     w.fake.advance_clock(std::time::Duration::from_secs(1));
     let delete = DeleteSnapshot {
         id: id.clone(),
-        server_id,
+        server_id: Some(server_id),
         snapshot_id: snapshots[0].id,
         name: Some("nightly".into()),
         password: Some(PASSWORD.into()),

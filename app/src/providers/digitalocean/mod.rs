@@ -31,8 +31,8 @@ pub const PERMISSIONS: [(&str, &str); 8] = [
         "droplet:update",
     ),
     (
-        "Delete snapshots of Droplets",
-        "snapshot:delete image:delete",
+        "See and delete snapshots of Droplets",
+        "snapshot:read snapshot:delete image:delete",
     ),
     (
         "Add, see and delete SSH keys",

@@ -1,5 +1,5 @@
-//! A server's snapshots' server functions: take one now, delete one
-//! (asked again), and set or turn off its schedule, each recorded in the
+//! A server's snapshots' server functions: take one now, and set or turn
+//! off its schedule (deleting one is the project's: `projects/`), each recorded in the
 //! activity log.
 
 use leptos::prelude::*;
@@ -34,55 +34,6 @@ pub async fn take_snapshot(id: String, server_id: i64, name: String) -> Result<(
         crate::paths::server(id.as_str(), server_id),
         actions.join(",")
     ));
-    Ok(())
-}
-
-/// Deletes one of a server's snapshots after asking again (its name, then a
-/// recent second factor or the password); a plain form post then goes back
-/// to the server's page.
-#[server(prefix = "/api", endpoint = "delete_snapshot", output = crate::wire::TextJson)]
-pub async fn delete_snapshot(
-    id: String,
-    server_id: i64,
-    snapshot_id: i64,
-    name: Option<String>,
-    password: Option<String>,
-    code: Option<String>,
-) -> Result<(), AppError> {
-    let (id, server_id) = (
-        model::ConnectionId::new(id),
-        model::ServerId::new(server_id),
-    );
-    let (user, state) = crate::ssr::user_and_state().await?;
-    let snapshots = state
-        .provisioning
-        .snapshots(&user.id, &id, server_id)
-        .await?;
-    let snapshot_name = snapshots
-        .iter()
-        .find(|snapshot| snapshot.id == snapshot_id)
-        .map(|snapshot| snapshot.name.clone())
-        .ok_or_else(|| {
-            let snapshot = vec!["snapshot".to_string()];
-            AppError(crate::error::Refusal::InvalidServerRequest(snapshot))
-        })?;
-    let typed = name.as_deref();
-    crate::ssr::confirm_destructive(&state, &user, &snapshot_name, typed, password, code).await?;
-    let deleted = state
-        .provisioning
-        .delete_snapshot(
-            &user.id,
-            &id,
-            &snapshots,
-            snapshot_id,
-            typed.unwrap_or_default(),
-        )
-        .await;
-    let action = domain::activity::Action::SnapshotDeleted;
-    let resource = (snapshot_id.to_string(), snapshot_name.as_str());
-    crate::ssr::cloud_changes::record(&state, &user.id, &id, action, resource, &deleted).await;
-    deleted?;
-    crate::ssr::redirect_to(&crate::paths::server(id.as_str(), server_id));
     Ok(())
 }
 

@@ -226,6 +226,12 @@ impl DigitalOceanClient {
             .await
     }
 
+    /// Every droplet snapshot of the team (needs `snapshot:read`).
+    pub async fn team_snapshots(&self, token: &AccessToken) -> Result<Vec<DropletSnapshot>> {
+        self.list_all(token, "/v2/snapshots?resource_type=droplet", "snapshots")
+            .await
+    }
+
     pub async fn delete_snapshot(&self, token: &AccessToken, id: i64) -> Result<Deleted> {
         self.delete(token, &format!("/v2/snapshots/{id}")).await
     }

@@ -27,6 +27,7 @@ pub const SCOPES: &[&str] = &[
     "droplet:read",
     "droplet:update",
     "droplet:delete",
+    "snapshot:read",
     "snapshot:delete",
     "image:delete",
     "ssh_key:create",

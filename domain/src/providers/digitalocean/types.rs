@@ -199,10 +199,19 @@ impl Size {
 /// A droplet's snapshot (`GET /v2/droplets/{id}/snapshots`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct DropletSnapshot {
+    /// A number under a droplet, its digits as text in `/v2/snapshots`.
+    #[serde(deserialize_with = "number_or_digits")]
     pub id: i64,
     pub name: String,
     pub created_at: String,
     pub size_gigabytes: f64,
+    #[serde(default)]
+    pub min_disk_size: Option<f64>,
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// The droplet's id, as text (`/v2/snapshots` only).
+    #[serde(default)]
+    pub resource_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -246,4 +255,18 @@ pub struct CreatedDroplet {
 pub enum Deleted {
     Now,
     AlreadyGone,
+}
+
+/// An id DigitalOcean sends as a number in one answer and as text in another.
+fn number_or_digits<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Number(i64),
+        Digits(String),
+    }
+    match Id::deserialize(deserializer)? {
+        Id::Number(id) => Ok(id),
+        Id::Digits(text) => text.parse().map_err(serde::de::Error::custom),
+    }
 }

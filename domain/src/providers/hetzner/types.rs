@@ -232,6 +232,9 @@ pub struct Image {
     /// A snapshot's size in GB, once made.
     #[serde(default)]
     pub image_size: Option<f64>,
+    /// The disk a server made from it needs, in GB.
+    #[serde(default)]
+    pub disk_size: Option<f64>,
     #[serde(default)]
     pub created: String,
     #[serde(default)]
@@ -248,6 +251,8 @@ pub struct Image {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CreatedFrom {
     pub id: i64,
+    #[serde(default)]
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -359,6 +364,13 @@ pub struct Pricing {
     pub currency: String,
     pub vat_rate: String,
     pub server_types: Vec<ServerTypePrices>,
+    pub image: ImagePricing,
+}
+
+/// What an image (a snapshot) costs per GB a month.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ImagePricing {
+    pub price_per_gb_month: Money,
 }
 
 #[cfg(test)]

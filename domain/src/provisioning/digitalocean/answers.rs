@@ -44,6 +44,9 @@ pub(super) fn server_info(d: digitalocean::Droplet) -> Server {
     }
 }
 
+/// DigitalOcean's published snapshot price, per GB a month: its API has none.
+const SNAPSHOT_PRICE_PER_GB: f64 = 0.06;
+
 /// Available regions; sizes with the regions that sell them; distribution
 /// images with the regions that offer them. DigitalOcean has no architectures.
 pub(super) fn catalogue(
@@ -80,6 +83,7 @@ pub(super) fn catalogue(
     };
     Catalogue {
         currency: Currency::Usd,
+        snapshot_price_per_gb: Some(SNAPSHOT_PRICE_PER_GB),
         sizes: sizes.iter().filter(|s| s.available).map(size).collect(),
         images: images
             .into_iter()

@@ -238,6 +238,10 @@ impl Provisioner for DigitalOceanTeam<'_> {
         self.droplet_snapshots(server_id).await
     }
 
+    async fn all_snapshots(&self) -> Result<Vec<Snapshot>, DomainError> {
+        self.team_snapshots().await
+    }
+
     async fn take_snapshot(
         &self,
         server: &Server,

@@ -3,6 +3,8 @@
 
 use super::team::{refused, DigitalOceanTeam};
 use crate::error::DomainError;
+use crate::providers::digitalocean::DropletSnapshot;
+use crate::provisioning::Provisioner as _;
 use crate::provisioning::{Changed, Refused, Server, Snapshot};
 use model::snapshots::Origin;
 
@@ -40,6 +42,23 @@ fn read_mark(stored: &str) -> (Option<Origin>, &str) {
     }
 }
 
+fn snapshot_of(snapshot: DropletSnapshot, from_server: Option<String>) -> Snapshot {
+    let (origin, name) = read_mark(&snapshot.name);
+    Snapshot {
+        id: snapshot.id,
+        origin,
+        name: name.to_string(),
+        creating: false,
+        size_gb: Some(snapshot.size_gigabytes),
+        created_at: crate::clock::parse_rfc3339(&snapshot.created_at),
+        from_server,
+        min_disk_gb: snapshot.min_disk_size,
+        architecture: String::new(),
+        locations: Some(snapshot.regions),
+        monthly_cost: None,
+    }
+}
+
 impl DigitalOceanTeam<'_> {
     pub(super) async fn droplet_snapshots(
         &self,
@@ -49,21 +68,31 @@ impl DigitalOceanTeam<'_> {
         let listed = self
             .read(|token| async move { client.droplet_snapshots(&token, server_id.get()).await })
             .await?;
-        let snapshots = listed
+        Ok(listed.into_iter().map(|s| snapshot_of(s, None)).collect())
+    }
+
+    /// The team's droplet snapshots, each with its droplet's name where the
+    /// droplet is still there.
+    pub(super) async fn team_snapshots(&self) -> Result<Vec<Snapshot>, DomainError> {
+        let client = self.client();
+        let listed = self
+            .read(|token| async move { client.team_snapshots(&token).await })
+            .await?;
+        let droplets = self.servers().await.unwrap_or_default();
+        let name_of = |snapshot: &DropletSnapshot| {
+            let id = snapshot.resource_id.as_deref()?.parse::<i64>().ok()?;
+            droplets
+                .iter()
+                .find(|d| d.id.get() == id)
+                .map(|d| d.name.clone())
+        };
+        Ok(listed
             .into_iter()
-            .map(|snapshot| {
-                let (origin, name) = read_mark(&snapshot.name);
-                Snapshot {
-                    id: snapshot.id,
-                    origin,
-                    creating: false,
-                    size_gb: Some(snapshot.size_gigabytes),
-                    created_at: crate::clock::parse_rfc3339(&snapshot.created_at),
-                    name: name.to_string(),
-                }
+            .map(|s| {
+                let from = name_of(&s);
+                snapshot_of(s, from)
             })
-            .collect();
-        Ok(snapshots)
+            .collect())
     }
 
     pub(super) async fn snapshot_droplet(

@@ -56,6 +56,7 @@ pub(super) fn catalogue(
     locations: Vec<hetzner::Location>,
     types: Vec<hetzner::ServerType>,
     images: Vec<hetzner::Image>,
+    snapshot_price_per_gb: Option<f64>,
 ) -> Catalogue {
     let size = |t: hetzner::ServerType| Size {
         prices: t
@@ -80,6 +81,7 @@ pub(super) fn catalogue(
     };
     Catalogue {
         currency: Currency::EurWithVat,
+        snapshot_price_per_gb,
         locations: locations
             .into_iter()
             .map(|l| Place {

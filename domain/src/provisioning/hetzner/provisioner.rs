@@ -33,13 +33,18 @@ impl Provisioner for HetznerProject<'_> {
 
     async fn load_catalogue(&self) -> Result<Catalogue, DomainError> {
         let client = self.client();
-        let (locations, types, images) = futures::join!(
+        let (locations, types, images, pricing) = futures::join!(
             client.locations(&self.token),
             client.server_types(&self.token),
-            client.system_images(&self.token, None)
+            client.system_images(&self.token, None),
+            client.pricing(&self.token)
         );
+        // Without the snapshot price the catalogue is still whole.
+        let snapshot_price = pricing
+            .ok()
+            .and_then(|p| p.value.image.price_per_gb_month.gross.parse::<f64>().ok());
         match (locations, types, images) {
-            (Ok(l), Ok(t), Ok(i)) => Ok(catalogue(l.value, t.value, i.value)),
+            (Ok(l), Ok(t), Ok(i)) => Ok(catalogue(l.value, t.value, i.value, snapshot_price)),
             (l, t, i) => {
                 let err = [l.err(), t.err(), i.err()].into_iter().flatten().next();
                 Err(match err {
@@ -256,7 +261,11 @@ impl Provisioner for HetznerProject<'_> {
     }
 
     async fn snapshots(&self, server_id: model::ServerId) -> Result<Vec<Snapshot>, DomainError> {
-        self.server_snapshots(server_id).await
+        self.project_snapshots(Some(server_id)).await
+    }
+
+    async fn all_snapshots(&self) -> Result<Vec<Snapshot>, DomainError> {
+        self.project_snapshots(None).await
     }
 
     async fn take_snapshot(

@@ -5,7 +5,7 @@ use super::project::HetznerProject;
 use crate::clock::parse_rfc3339;
 use crate::connections::{is_managed_by_potions, managed_labels};
 use crate::error::DomainError;
-use crate::providers::hetzner::Labels;
+use crate::providers::hetzner::{Image, Labels};
 use crate::provisioning::{Changed, Refused, Server, Snapshot};
 use model::snapshots::Origin;
 
@@ -43,23 +43,31 @@ fn origin_of(labels: &Labels) -> Option<Origin> {
 }
 
 impl HetznerProject<'_> {
-    pub(super) async fn server_snapshots(
+    /// The project's snapshots, or only `server_id`'s (Hetzner's API has
+    /// no such filter: `created_from` is read here).
+    pub(super) async fn project_snapshots(
         &self,
-        server_id: model::ServerId,
+        only: Option<model::ServerId>,
     ) -> Result<Vec<Snapshot>, DomainError> {
         let images = match self.client().snapshot_images(&self.token).await {
             Ok(answer) => answer.value,
             Err(err) => return Err(self.fail(err).await),
         };
+        let from = |image: &Image| image.created_from.as_ref().map(|f| f.id);
         let snapshots = images
             .into_iter()
-            .filter(|image| image.created_from.as_ref().map(|f| f.id) == Some(server_id.get()))
+            .filter(|image| only.is_none_or(|id| from(image) == Some(id.get())))
             .map(|image| Snapshot {
                 id: image.id,
                 origin: origin_of(&image.labels),
                 creating: image.status == "creating",
                 size_gb: image.image_size,
                 created_at: parse_rfc3339(&image.created),
+                from_server: image.created_from.map(|f| f.name).filter(|n| !n.is_empty()),
+                min_disk_gb: image.disk_size,
+                architecture: image.architecture,
+                locations: None,
+                monthly_cost: None,
                 name: image.description,
             })
             .collect();

@@ -13,8 +13,8 @@ pub use app::connections::server_fns::{
     DisconnectConnection, ListConnections, LoadDashboard, RecheckConnection, RenameConnection,
 };
 pub use app::projects::server_fns::{
-    AddSshKey, CreateServer, DeleteServer, DeleteSshKey, ListSshKeys, LoadCreateServerChoices,
-    LoadProject, ReadProvisioningProgress,
+    AddSshKey, CreateServer, DeleteServer, DeleteSnapshot, DeleteSshKey, ListSnapshots,
+    ListSshKeys, LoadCreateServerChoices, LoadProject, ReadProvisioningProgress,
 };
 pub use app::providers::digitalocean::server_fns::{DigitaloceanSetUp, StartDigitaloceanConnect};
 pub use app::providers::hetzner::server_fns::{ConnectHetzner, ReplaceToken};
@@ -23,7 +23,7 @@ pub use app::servers::server_fns::{
     SetServerBackups, SetServerProtection,
 };
 pub use app::servers::snapshots::server_fns::{
-    DeleteSnapshot, RemoveSnapshotSchedule, SetSnapshotSchedule, TakeSnapshot,
+    RemoveSnapshotSchedule, SetSnapshotSchedule, TakeSnapshot,
 };
 pub use app::session::server_fns::CurrentUser;
 

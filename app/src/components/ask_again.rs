@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use model::AskAgain;
 
-use crate::components::{hint_id, Field};
+use super::{hint_id, Field};
 
 /// The server's name and the proof `ask` names, their ids prefixed with `form`.
 #[component]
