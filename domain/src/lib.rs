@@ -1,7 +1,8 @@
 //! The server-side core of Potions: the database, accounts and how people
 //! prove who they are, secrets at rest, connected clouds, the providers'
-//! clients and provisioning through them, snapshot schedules and the safety net before risky steps, the activity log. Nothing here is
-//! compiled for the browser.
+//! clients and provisioning through them, snapshot schedules and the safety
+//! net before risky steps, the activity log. Nothing here is compiled for
+//! the browser.
 
 pub mod accounts;
 pub mod activity;

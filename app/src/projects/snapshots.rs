@@ -33,7 +33,12 @@ pub fn SnapshotsPage() -> impl IntoView {
             </div>
             <section class="card" aria-labelledby="all-snapshots-title">
                 <h2 id="all-snapshots-title">"Every snapshot in this project"</h2>
-                <Loaded resource=list loading="Loading snapshots…" on_error=project_error let:list>
+                <Loaded
+                    resource=list
+                    loading="Loading snapshots…"
+                    on_error=project_error
+                    let:list
+                >
                     {if list.snapshots.is_empty() {
                         view! { <p class="muted">"No snapshot in this project yet."</p> }.into_any()
                     } else {

@@ -6,6 +6,7 @@ mod droplet_actions;
 mod oauth;
 mod rate_limit;
 mod resources;
+mod snapshots;
 
 pub use oauth::{
     AuthorizeRequest, ConsentView, Grant, OAuthError, TokenRequest, ACCESS_TOKEN_SECS,

@@ -230,38 +230,10 @@ impl World {
                 "Size is not available in this region.",
             ));
         }
-        let now_ms = self.clock.now_ms();
-        // A snapshot of the team's: the droplet it was taken of ran this
-        // image, in this region, on a disk this size.
-        // An id may come as a number or as its digits.
-        let wanted_id = match body.get("image") {
-            Some(Value::Number(id)) => id.as_i64(),
-            Some(Value::String(id)) => id.parse::<i64>().ok(),
-            _ => None,
-        };
-        let from_snapshot = match wanted_id {
-            Some(id) => self.team_or_404(team)?.droplets.values().find_map(|d| {
-                d.snapshots
-                    .iter()
-                    .any(|(sid, _, _, ready_ms)| id == *sid && now_ms >= *ready_ms)
-                    .then_some((d.image, d.region, d.disk_gb))
-            }),
-            None => None,
-        };
-        if let Some((_, snapshot_region, min_disk)) = from_snapshot {
-            if snapshot_region != region.slug {
-                return Err(ApiError::unprocessable(
-                    "Image is not available in this region.",
-                ));
-            }
-            if size.disk_gb < min_disk {
-                return Err(ApiError::unprocessable(
-                    "The size's disk is smaller than the image's minimum disk size.",
-                ));
-            }
-        }
+        let from_snapshot =
+            self.snapshot_source(team, body.get("image"), region.slug, size.disk_gb)?;
         let image = match (from_snapshot, body.get("image")) {
-            (Some((slug, ..)), _) => catalogue::image(slug),
+            (Some(slug), _) => catalogue::image(slug),
             (None, Some(Value::String(slug))) => catalogue::image(slug),
             (None, Some(Value::Number(id))) => catalogue::image(&id.to_string()),
             _ => None,

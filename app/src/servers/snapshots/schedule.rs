@@ -38,9 +38,13 @@ pub fn ScheduleCard(
             .zip(0u8..)
             .map(|(day, n)| (n.to_string(), format!("Every {day}"), weekday == Some(n))),
     )
-    .map(
-        |(value, words, selected)| view! { <option value=value selected=selected>{words}</option> },
-    )
+    .map(|(value, words, selected)| {
+        view! {
+            <option value=value selected=selected>
+                {words}
+            </option>
+        }
+    })
     .collect_view();
     let hours = (0u8..24)
         .map(|h| {
