@@ -60,9 +60,22 @@ lazy_page! {
     ConnectDigitalOcean shows ConnectDigitalOceanPage;
     Project shows ProjectPage;
     SshKeys shows SshKeysPage;
-    Snapshots shows SnapshotsPage;
-    Server shows ServerPage;
+    ServerOrSnapshots shows ServerOrSnapshotsPage;
     DeleteServer shows DeleteServerPage;
+}
+
+/// A server's page or its project's Snapshots page, by the URL: one chunk
+/// for both, as they share the snapshot table, its delete form and the
+/// fields a destructive step asks again for (code two chunks share would
+/// sit in the main module, which every page loads).
+#[component]
+fn ServerOrSnapshotsPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    if params.with_untracked(|p| p.get("server_id").is_some()) {
+        view! { <ServerPage /> }.into_any()
+    } else {
+        view! { <SnapshotsPage /> }.into_any()
+    }
 }
 
 /// Every page renders in full on the server (`SsrMode::Async`), so it works
@@ -82,8 +95,8 @@ pub fn AppRoutes() -> impl IntoView {
     let connect_digitalocean = Lazy::<ConnectDigitalOcean>::new();
     let project = Lazy::<Project>::new();
     let ssh_keys = Lazy::<SshKeys>::new();
-    let snapshots = Lazy::<Snapshots>::new();
-    let server = Lazy::<Server>::new();
+    let snapshots = Lazy::<ServerOrSnapshots>::new();
+    let server = Lazy::<ServerOrSnapshots>::new();
     let delete_server = Lazy::<DeleteServer>::new();
     view! {
         <Routes fallback=NotFoundPage>

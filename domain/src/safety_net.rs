@@ -134,14 +134,14 @@ impl SafetyNets {
         Ok(taken)
     }
 
-    /// What `server_id`'s page says of a step waiting on it, or of one that
-    /// did not run within the last hour.
+    /// What `server_id`'s page says of a step waiting on it (`true`), or of
+    /// one that did not run within the last hour (`false`).
     pub async fn note_for(
         &self,
         user_id: &UserId,
         id: &ConnectionId,
         server_id: ServerId,
-    ) -> Result<Option<String>, DomainError> {
+    ) -> Result<Option<(bool, String)>, DomainError> {
         let row: Option<(String, String, Option<String>)> = sqlx::query_as(
             "SELECT state, step, failure FROM safety_nets \
              WHERE user_id = $1 AND connection_id = $2 AND server_id = $3 \
@@ -157,10 +157,16 @@ impl SafetyNets {
         Ok(row.and_then(|(state, step, failure)| {
             let words = serde_json::from_str::<RiskyStep>(&step).ok()?.words();
             Some(match state.as_str() {
-                "failed" => format!("The {words} did not run: {}", failure.unwrap_or_default()),
-                _ => {
-                    format!("A snapshot is being taken first; the {words} follows once it is made.")
-                }
+                "failed" => (
+                    false,
+                    format!("The {words} did not run: {}", failure.unwrap_or_default()),
+                ),
+                _ => (
+                    true,
+                    format!(
+                        "A snapshot is being taken first; the {words} follows once it is made."
+                    ),
+                ),
             })
         }))
     }

@@ -38,9 +38,9 @@ pub struct ServerOverview {
     pub rebuild_choices: Vec<Image>,
     /// Its snapshot schedule, if it has one.
     pub schedule: Option<Schedule>,
-    /// A risky step waiting for the snapshot before it, or one that did not
-    /// run, as the page says it.
-    pub safety_net: Option<String>,
+    /// A risky step waiting for the snapshot before it (`true`: the page
+    /// looks again until it runs), or one that did not run, in words.
+    pub safety_net: Option<(bool, String)>,
     /// What a destructive step on it asks for besides the name.
     pub ask_again: model::AskAgain,
 }

@@ -117,13 +117,7 @@ pub fn ServerPage() -> impl IntoView {
             {overview
                 .safety_net
                 .clone()
-                .map(|note| {
-                    view! {
-                        <p class="notice notice-warning" role="status" data-testid="safety-net">
-                            {note}
-                        </p>
-                    }
-                })}
+                .map(|(waiting, note)| view! { <SafetyNetNote waiting note refresh /> })}
             <RootPasswordNotice
                 shown=rebuild_password
                 withheld=withheld("root_password")
@@ -278,5 +272,23 @@ fn ServerDetailsCard(overview: ServerOverview) -> impl IntoView {
                 </dd>
             </dl>
         </section>
+    }
+}
+
+/// A risky step waiting for its snapshot, or one that did not run. While it
+/// waits, the page reads the server again every few seconds (in the
+/// browser), so the step shows once it starts.
+#[component]
+fn SafetyNetNote(waiting: bool, note: String, refresh: RwSignal<u32>) -> impl IntoView {
+    Effect::new(move |_| {
+        if waiting {
+            let again = move || refresh.update(|n| *n = n.wrapping_add(1));
+            set_timeout(again, std::time::Duration::from_secs(3));
+        }
+    });
+    view! {
+        <p class="notice notice-warning" role="status" data-testid="safety-net">
+            {note}
+        </p>
     }
 }

@@ -153,8 +153,7 @@ pub(super) fn dispatch(
             // Only droplet snapshots are modelled: a volume filter finds none.
             let droplets = matches!(request.param("resource_type"), None | Some("droplet"));
             let snapshots = team
-                .droplets
-                .values()
+                .snapshot_sources()
                 .filter(|_| droplets)
                 .flat_map(|droplet| {
                     droplet
@@ -170,10 +169,11 @@ pub(super) fn dispatch(
         }
         ("DELETE", "/v2/snapshots/{snapshot_id}") => {
             let id = identifier(request);
-            let removed = world
-                .team_or_404(team_id)?
+            let team = world.team_or_404(team_id)?;
+            let removed = team
                 .droplets
                 .values_mut()
+                .chain(team.gone.values_mut())
                 .any(|droplet| {
                     let before = droplet.snapshots.len();
                     droplet

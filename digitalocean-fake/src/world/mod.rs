@@ -83,7 +83,17 @@ pub struct Team {
     pub name: String,
     pub ssh_keys: BTreeMap<i64, SshKey>,
     pub droplets: BTreeMap<i64, Droplet>,
+    /// Deleted droplets kept for their snapshots, which DigitalOcean keeps
+    /// (and bills) after the droplet is gone.
+    pub gone: BTreeMap<i64, Droplet>,
     pub tags: Vec<String>,
+}
+
+impl Team {
+    /// Every droplet whose snapshots the team still has, deleted or not.
+    pub fn snapshot_sources(&self) -> impl Iterator<Item = &Droplet> {
+        self.droplets.values().chain(self.gone.values())
+    }
 }
 
 /// An OAuth app registered in the control panel.

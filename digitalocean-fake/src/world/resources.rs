@@ -337,11 +337,12 @@ impl World {
 
     pub fn delete_droplet(&mut self, team: &str, id: &str) -> Result<(), ApiError> {
         let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
-        self.team_or_404(team)?
-            .droplets
-            .remove(&id)
-            .map(|_| ())
-            .ok_or_else(ApiError::not_found)
+        let team = self.team_or_404(team)?;
+        let droplet = team.droplets.remove(&id).ok_or_else(ApiError::not_found)?;
+        if !droplet.snapshots.is_empty() {
+            team.gone.insert(id, droplet);
+        }
+        Ok(())
     }
 
     /// `POST /v2/tags`: creates the tag, or answers the existing one.

@@ -28,7 +28,7 @@ impl World {
             return Ok(None);
         };
         let now_ms = self.clock.now_ms();
-        let source = self.team_or_404(team)?.droplets.values().find_map(|d| {
+        let source = self.team_or_404(team)?.snapshot_sources().find_map(|d| {
             d.snapshots
                 .iter()
                 .any(|(id, _, _, ready_ms)| *id == wanted && now_ms >= *ready_ms)

@@ -1,9 +1,13 @@
 //! The safety net (issue 33): a resize, rebuild or delete with "Take a
 //! snapshot first" waits for that snapshot, then runs; a snapshot that
-//! cannot be taken stops the step; the activity log links the two.
+//! cannot be taken stops the step; the activity log links the two; a
+//! droplet deleted behind one leaves its snapshot, as DigitalOcean does.
 
-use crate::server_page::{follow, hetzner_server, load};
-use crate::support::{location, path_of, DeleteServer, PowerServer, ResizeServer, TestApp};
+use crate::server_page::{droplet_web_1, follow, hetzner_server, load};
+use crate::support::{
+    location, path_of, Backend, DeleteServer, ListSnapshots, LoadProject, PowerServer,
+    ResizeServer, TestApp, WithDigitalOcean,
+};
 use app::error::{AppError, Refusal};
 use hetzner_fake::Fault;
 use model::snapshots::Origin;
@@ -12,6 +16,7 @@ on_both_databases!(
     a_resize_waits_for_the_snapshot_before_it,
     a_delete_that_cannot_have_its_snapshot_does_not_run,
 );
+on_both_backends!(a_droplet_deleted_behind_its_safety_net_leaves_its_snapshot);
 
 /// Waits until `done` holds, reading the server's page between looks.
 async fn until(what: &str, mut done: impl FnMut() -> bool) {
@@ -131,4 +136,54 @@ async fn a_delete_that_cannot_have_its_snapshot_does_not_run(app: TestApp) {
     let failed = "SELECT COUNT(*) FROM activity WHERE action = 'cloud.snapshot.safety_net' \
                   AND outcome = 'failed'";
     assert_eq!(app.count(failed).await, 1);
+}
+
+async fn a_droplet_deleted_behind_its_safety_net_leaves_its_snapshot(backend: Backend) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let (cookie, id, server_id) = droplet_web_1(&w).await;
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    let delete = DeleteServer {
+        id: id.clone(),
+        server_id,
+        confirm_name: "web-1".into(),
+        snapshot_first: true,
+    };
+    w.app.invoke(delete, &cookie).await.ok();
+    let project = || LoadProject { id: id.clone() };
+    let servers = w.app.invoke(project(), &cookie).await.ok().servers;
+    assert_eq!(servers.len(), 1, "the droplet waits for its snapshot");
+    // The snapshot's action completes on the fake's clock; the instance that
+    // took it looks every two seconds.
+    w.fake.advance_clock(std::time::Duration::from_secs(1));
+    let mut gone = false;
+    for _ in 0..100 {
+        if w.app
+            .invoke(project(), &cookie)
+            .await
+            .ok()
+            .servers
+            .is_empty()
+        {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(gone, "the delete ran once the snapshot was made");
+    let list = w
+        .app
+        .invoke(ListSnapshots { id: id.clone() }, &cookie)
+        .await
+        .ok();
+    assert_eq!(
+        list.snapshots.len(),
+        1,
+        "DigitalOcean keeps a deleted droplet's snapshots"
+    );
+    assert_eq!(list.snapshots[0].origin, Some(Origin::SafetyNet));
+    assert!(list.snapshots[0]
+        .name
+        .starts_with("web-1 before its deletion"));
 }
