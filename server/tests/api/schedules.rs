@@ -168,7 +168,20 @@ async fn a_failed_run_is_shown_and_the_next_slot_still_runs(app: TestApp) {
                   AND outcome = 'unknown'";
     assert_eq!(app.count(failed).await, 1);
 
+    // The project's quota reached: said, and the next slot still runs.
+    app.fake
+        .inject(Fault::error(403, "resource_limit_exceeded").on("POST", &path));
     assert_eq!(app.schedules.run_due(first + DAY).await.unwrap(), 1);
+    let schedule = app
+        .invoke(load(&id, server_id), &cookie)
+        .await
+        .ok()
+        .schedule
+        .unwrap();
+    let quota = schedule.last_failure.expect("recorded");
+    assert!(quota.contains("limit at Hetzner"), "{quota}");
+
+    assert_eq!(app.schedules.run_due(first + 2 * DAY).await.unwrap(), 1);
     let schedule = app
         .invoke(load(&id, server_id), &cookie)
         .await
