@@ -171,6 +171,18 @@ impl SafetyNets {
         }))
     }
 
+    /// Forgets steps settled over a day ago (the page mentions one that did
+    /// not run for an hour); answers how many.
+    pub async fn purge_settled(&self) -> Result<u64, DomainError> {
+        let done = sqlx::query(
+            "DELETE FROM safety_nets WHERE state IN ('done', 'failed') AND updated_at < $1",
+        )
+        .bind(now_unix() - 24 * 3600)
+        .execute(self.db.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Runs every waiting step whose snapshot is made, from any instance:
     /// the ones whose instance stopped before it could.
     pub async fn run_ready(&self) -> Result<usize, DomainError> {

@@ -1,13 +1,14 @@
 //! What every instance does besides serving: housekeeping (expired
-//! sessions, old activity, DigitalOcean tokens in their last day) and the
-//! snapshot schedules that are due.
+//! sessions, old activity, settled safety nets, DigitalOcean tokens in
+//! their last day), the snapshot schedules that are due, and risky steps
+//! whose safety net is made.
 
 use app::ssr::AppState;
 use std::time::Duration;
 
-/// Deletes expired sessions now and then, so the table stays small; and
-/// refreshes DigitalOcean tokens in their last day, so connections nobody
-/// uses for a month still work.
+/// Deletes expired sessions, old activity and settled safety nets now and
+/// then, so the tables stay small; and refreshes DigitalOcean tokens in
+/// their last day, so connections nobody uses for a month still work.
 pub(crate) fn spawn_housekeeping(state: &AppState, activity_retention_days: u32) {
     let sessions = state.sessions.clone();
     let connections = state.connections.clone();
@@ -24,7 +25,7 @@ pub(crate) fn spawn_housekeeping(state: &AppState, activity_retention_days: u32)
             }
         }
     });
-    let activity = state.activity.clone();
+    let (activity, safety_nets) = (state.activity.clone(), state.safety_nets.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -33,6 +34,11 @@ pub(crate) fn spawn_housekeeping(state: &AppState, activity_retention_days: u32)
                 Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions deleted"),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "session purge failed"),
+            }
+            match safety_nets.purge_settled().await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "settled safety nets deleted"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "safety net purge failed"),
             }
             match activity.purge(activity_retention_days).await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "old activity deleted"),
@@ -55,7 +61,7 @@ pub(crate) fn spawn_schedules(state: &AppState, every: Duration) {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            if let Err(err) = schedules.run_due(domain::clock::now_unix()).await {
+            if let Err(err) = schedules.run_due_now().await {
                 tracing::warn!(error = %err, "looking for due snapshot schedules failed");
             }
             if let Err(err) = safety_nets.run_ready().await {

@@ -242,6 +242,7 @@ pub struct Server {
     lease: InstanceLease,
     keyring: Arc<Keyring>,
     schedules: domain::schedules::Schedules,
+    safety_nets: domain::safety_net::SafetyNets,
 }
 
 impl Server {
@@ -274,6 +275,7 @@ impl Server {
         Ok(Self {
             listener,
             schedules: state.schedules.clone(),
+            safety_nets: state.safety_nets.clone(),
             router: router(
                 state,
                 origins,
@@ -288,6 +290,11 @@ impl Server {
     /// Its snapshot schedules, for a test to run them at a time it picks.
     pub fn schedules(&self) -> domain::schedules::Schedules {
         self.schedules.clone()
+    }
+
+    /// Its safety nets, for a test to run their upkeep when it picks.
+    pub fn safety_nets(&self) -> domain::safety_net::SafetyNets {
+        self.safety_nets.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -6,6 +6,8 @@
 //! beyond the number kept; a failure is recorded and the next slot runs
 //! as usual (a provider that is down is not asked again before then).
 
+use futures::StreamExt as _;
+
 use super::{next_slot, Schedules};
 use crate::activity::{Action, RequestInfo};
 use crate::error::{DomainError, Refusal};
@@ -15,6 +17,8 @@ use model::{ConnectionId, ServerId, UserId};
 
 /// Schedules claimed at most per look; the rest wait for the next one.
 const RUNS_PER_LOOK: i64 = 50;
+/// Runs at once on one instance.
+const RUNS_AT_ONCE: usize = 8;
 
 /// One due schedule, as read before it is claimed.
 #[derive(sqlx::FromRow)]
@@ -43,15 +47,32 @@ impl Schedules {
         .bind(RUNS_PER_LOOK)
         .fetch_all(self.db.pool())
         .await?;
-        let mut ran = 0;
-        for schedule in due {
-            if self.claim(&schedule, now).await? {
-                ran += 1;
+        // A few at once: one slow provider does not hold the others up.
+        let runs = futures::stream::iter(due)
+            .map(|schedule| async move {
+                if !self.claim(&schedule, now).await? {
+                    return Ok(false);
+                }
                 let outcome = self.run(&schedule).await;
                 self.note(&schedule, outcome).await;
-            }
+                Ok::<bool, DomainError>(true)
+            })
+            .buffer_unordered(RUNS_AT_ONCE)
+            .collect::<Vec<_>>()
+            .await;
+        let mut ran = 0;
+        for claimed in runs {
+            ran += usize::from(claimed?);
         }
         Ok(ran)
+    }
+
+    /// Runs the schedules due now by the database's clock, which every
+    /// instance shares.
+    pub async fn run_due_now(&self) -> Result<usize, DomainError> {
+        let sql = format!("SELECT {}", self.db.backend().unix_now_sql());
+        let (now,): (i64,) = sqlx::query_as(&sql).fetch_one(self.db.pool()).await?;
+        self.run_due(now).await
     }
 
     /// Moves the schedule on to its next slot after `now`, if no other

@@ -97,6 +97,18 @@ async fn a_resize_waits_for_the_snapshot_before_it(app: TestApp) {
     }
     assert_eq!(app.count(both).await, 2);
     assert_eq!(app.count(linked).await, 1, "one request id links the two");
+
+    // Settled rows are forgotten after a day, not before.
+    let settled = "SELECT COUNT(*) FROM safety_nets WHERE state = 'done'";
+    assert_eq!(app.count(settled).await, 1);
+    assert_eq!(app.safety_nets.purge_settled().await.unwrap(), 0);
+    let day_ago = domain::clock::now_unix() - 24 * 3600 - 1;
+    sqlx::query(&format!("UPDATE safety_nets SET updated_at = {day_ago}"))
+        .execute(&mut app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(app.safety_nets.purge_settled().await.unwrap(), 1);
+    assert_eq!(app.count(settled).await, 0);
 }
 
 async fn a_delete_that_cannot_have_its_snapshot_does_not_run(app: TestApp) {

@@ -270,7 +270,20 @@ async fn a_connection_that_needs_attention_stops_runs_until_fixed(app: TestApp) 
 
 async fn a_server_gone_takes_its_schedule_with_it(app: TestApp) {
     let (cookie, project, id, server_id) = hetzner_server(&app, "db-1").await;
-    let first = schedule(&app, &cookie, &id, server_id, "3").await;
+    schedule(&app, &cookie, &id, server_id, "3").await;
+    assert_eq!(
+        app.schedules.run_due_now().await.unwrap(),
+        0,
+        "not due by the database's clock"
+    );
+    // Due an hour ago by the database's clock, which every instance reads.
+    let hour_ago = domain::clock::now_unix() - 3600;
+    sqlx::query(&format!(
+        "UPDATE snapshot_schedules SET next_run_at = {hour_ago}"
+    ))
+    .execute(&mut app.db().await)
+    .await
+    .unwrap();
     let token = project.read_write_token.clone();
     let deleted = reqwest::Client::new()
         .delete(format!("{}/servers/{server_id}", app.fake.base_url()))
@@ -279,7 +292,7 @@ async fn a_server_gone_takes_its_schedule_with_it(app: TestApp) {
         .await
         .unwrap();
     assert!(deleted.status().is_success());
-    assert_eq!(app.schedules.run_due(first).await.unwrap(), 1);
+    assert_eq!(app.schedules.run_due_now().await.unwrap(), 1);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM snapshot_schedules").await,
         0

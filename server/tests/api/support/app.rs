@@ -123,6 +123,7 @@ pub struct TestApp {
     /// Its snapshot schedules, run by a test at the times it picks (test
     /// instances never look on their own).
     pub schedules: domain::schedules::Schedules,
+    pub safety_nets: domain::safety_net::SafetyNets,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     serving: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -170,7 +171,7 @@ impl TestApp {
         configure(&mut settings);
         let database_url = settings.database_url();
         let server = Server::bind(&settings).await?;
-        let schedules = server.schedules();
+        let (schedules, safety_nets) = (server.schedules(), server.safety_nets());
         let base_url = format!("http://{}", server.local_addr());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         // Serves until `stop`, not when the app is dropped part by part.
@@ -190,6 +191,7 @@ impl TestApp {
             fake,
             data_dir,
             schedules,
+            safety_nets,
             stop: Some(stop),
             serving: Some(serving),
         }))
