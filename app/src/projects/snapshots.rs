@@ -109,7 +109,7 @@ pub fn SnapshotTable(
                 <thead>
                     <tr>
                         <th scope="col">"Name"</th>
-                        {with_server.then(|| view! { <th scope="col">"Of"</th> })}
+                        {with_server.then(|| view! { <th scope="col">"Server"</th> })}
                         <th scope="col">"Size"</th>
                         <th scope="col">"A month"</th>
                         <th scope="col">"Taken"</th>

@@ -12,7 +12,10 @@ use app::error::{AppError, Refusal};
 use model::provisioning::Snapshot;
 
 on_both_databases!(the_project_lists_its_snapshots_and_makes_servers_from_them);
-on_both_backends!(a_droplet_is_made_from_a_team_snapshot_in_its_region);
+on_both_backends!(
+    a_droplet_is_made_from_a_team_snapshot_in_its_region,
+    a_team_connected_before_snapshot_read_is_asked_to_reconnect_for_the_list,
+);
 
 async fn finished(app: &TestApp, cookie: &str, id: &str) -> Vec<Snapshot> {
     for _ in 0..200 {
@@ -170,4 +173,36 @@ async fn a_droplet_is_made_from_a_team_snapshot_in_its_region(backend: Backend) 
         ..create(&id, "web-2", "s-1vcpu-1gb", golden.id)
     };
     w.app.invoke(here, &cookie).await.ok();
+}
+
+/// A grant without `snapshot:read`: the project's list asks to Reconnect;
+/// the create form still offers the system images; after a Reconnect the
+/// list reads.
+async fn a_team_connected_before_snapshot_read_is_asked_to_reconnect_for_the_list(
+    backend: Backend,
+) {
+    let Some(w) = WithDigitalOcean::spawn(backend).await else {
+        return;
+    };
+    let (cookie, id, _) = droplet_web_1(&w).await;
+    assert_eq!(w.fake.withdraw_scope("snapshot:read"), 1);
+    let list = || ListSnapshots { id: id.clone() };
+    let refused = w.app.invoke(list(), &cookie).await.refused();
+    assert_eq!(refused, AppError(Refusal::DigitalOceanNeedsMoreAccess));
+    let choices = LoadCreateServerChoices { id: id.clone() };
+    let images = w.app.invoke(choices, &cookie).await.ok().catalogue.images;
+    assert!(
+        !images.is_empty()
+            && images
+                .iter()
+                .all(|i| !i.description.starts_with("Snapshot"))
+    );
+    w.connect_team_with(&cookie, "Acme", &id).await;
+    assert!(w
+        .app
+        .invoke(list(), &cookie)
+        .await
+        .ok()
+        .snapshots
+        .is_empty());
 }
