@@ -284,6 +284,7 @@ fn unit_and_integration_tests() -> Result {
     run_step(
         cargo()
             .env("RUSTFLAGS", SERVER_RUSTFLAGS)
+            .env("POTIONS_SDK_PYTHON", tools::sdk_python())
             .arg("test")
             .args(SERVER_SIDE),
     )

@@ -168,6 +168,41 @@ fn ensure_end2end_packages() -> Result {
         .map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))
 }
 
+/// The Python with Hetzner's own client, which a fake's test drives it
+/// with (`hetzner-fake/tests/sdk/`).
+pub fn sdk_python() -> PathBuf {
+    tools_dir().join("python/bin/python")
+}
+
+/// A virtual environment in `.tools/python` with the pinned requirements,
+/// installed again only when they change.
+fn ensure_sdk_python() -> Result {
+    let requirements = workspace_root().join("hetzner-fake/tests/sdk/requirements.txt");
+    let wanted =
+        std::fs::read(&requirements).map_err(|e| format!("{}: {e}", requirements.display()))?;
+    let venv = tools_dir().join("python");
+    let stamp_path = venv.join(".installed-requirements");
+    if sdk_python().exists() && std::fs::read(&stamp_path).is_ok_and(|stamp| stamp == wanted) {
+        return Ok(());
+    }
+    say("Installing Hetzner's Python client into .tools/python (a fake's test drives it)");
+    run_step(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run_step(
+        Command::new(sdk_python())
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements),
+    )?;
+    std::fs::write(&stamp_path, wanted)
+        .map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))
+}
+
 /// Proof that the build tools are installed, with the PATH that finds them.
 pub struct Toolchain {
     path: String,
@@ -196,6 +231,7 @@ impl Toolchain {
             "nginx, the reverse proxy a test runs behind",
         )?;
         ensure_end2end_packages()?;
+        ensure_sdk_python()?;
         Ok(tools)
     }
 
