@@ -2,7 +2,7 @@
 //! Hetzner's own Python client drives every server action Potions uses
 //! against the fake (`tests/sdk/drive.py`); the fake checks each answer
 //! against the OpenAPI description when it is dropped. `cargo xtask test`
-//! installs the client (`tests/sdk/requirements.txt`) and names its Python
+//! installs the client (`fake-kit/sdk/requirements.txt`) and names its Python
 //! in `POTIONS_SDK_PYTHON`; without it this test fails, it never skips.
 
 use hetzner_fake::{FakeConfig, FakeHetzner};
@@ -13,7 +13,7 @@ async fn hcloud_python_drives_every_action() {
     let python = std::env::var("POTIONS_SDK_PYTHON").unwrap_or_else(|_| {
         panic!(
             "POTIONS_SDK_PYTHON is not set: run `cargo xtask test`, which installs \
-             hetzner-fake/tests/sdk/requirements.txt and sets it"
+             fake-kit/sdk/requirements.txt and sets it"
         )
     });
     let fake = FakeHetzner::start(FakeConfig {

@@ -168,8 +168,8 @@ fn ensure_end2end_packages() -> Result {
         .map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))
 }
 
-/// The Python with Hetzner's own client, which a fake's test drives it
-/// with (`hetzner-fake/tests/sdk/`).
+/// The Python with the providers' own clients (hcloud, pydo), which the
+/// fakes' tests drive them with.
 pub fn sdk_python() -> PathBuf {
     tools_dir().join("python/bin/python")
 }
@@ -177,7 +177,7 @@ pub fn sdk_python() -> PathBuf {
 /// A virtual environment in `.tools/python` with the pinned requirements,
 /// installed again only when they change.
 fn ensure_sdk_python() -> Result {
-    let requirements = workspace_root().join("hetzner-fake/tests/sdk/requirements.txt");
+    let requirements = workspace_root().join("fake-kit/sdk/requirements.txt");
     let wanted =
         std::fs::read(&requirements).map_err(|e| format!("{}: {e}", requirements.display()))?;
     let venv = tools_dir().join("python");
@@ -185,7 +185,9 @@ fn ensure_sdk_python() -> Result {
     if sdk_python().exists() && std::fs::read(&stamp_path).is_ok_and(|stamp| stamp == wanted) {
         return Ok(());
     }
-    say("Installing Hetzner's Python client into .tools/python (a fake's test drives it)");
+    say(
+        "Installing the providers' Python clients into .tools/python (the fakes' tests drive them)",
+    );
     run_step(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
     run_step(
         Command::new(sdk_python())

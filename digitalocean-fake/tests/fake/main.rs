@@ -6,4 +6,5 @@
 mod api;
 mod description;
 mod oauth;
+mod sdk;
 mod support;

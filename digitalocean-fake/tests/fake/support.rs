@@ -11,6 +11,7 @@ pub const POTIONS_SCOPES: &[&str] = &[
     "droplet:read",
     "droplet:update",
     "droplet:delete",
+    "snapshot:read",
     "snapshot:delete",
     "image:delete",
     "ssh_key:create",
