@@ -73,6 +73,11 @@ pub fn ScheduleCard(
                 {format!("Next run: {}", format_time(schedule.next_run_at))}
             </p>
             {failure}
+        }
+    });
+    // After the form that changes it: the card reads top to bottom.
+    let off = schedule.is_some().then(|| {
+        view! {
             <ActionForm action=remove>
                 <ErrorNotice error=form_error(remove) />
                 <input type="hidden" name="id" value=remove_id />
@@ -132,6 +137,7 @@ pub fn ScheduleCard(
                     variant="secondary"
                 />
             </ActionForm>
+            {off}
         </section>
     }
 }
