@@ -113,6 +113,10 @@ test("create, watch and delete a server, manage SSH keys, then lose the token", 
   await expect(snapshot).toContainText("Potions");
   await expect(snapshot).toContainText(/\d+\.\d{2} GB/);
   await expectAccessible(page);
+  // Drawn afresh: after the list is drawn again in the browser, Chromium has
+  // been seen to lose this form's password input (see the issue note).
+  await page.goto(page.url().split("?")[0]);
+  await hydrated(page);
   await snapshots.getByText("Delete a snapshot").click();
   await snapshots.getByLabel("Snapshot to delete").selectOption({ label: "e2e-before-upgrade" });
   await snapshots.getByLabel("Type the snapshot's name to confirm").fill("e2e-before-upgrade");
