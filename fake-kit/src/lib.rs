@@ -1,12 +1,16 @@
 //! What the provider fakes (`hetzner-fake`, `digitalocean-fake`) share:
 //! faults injected on demand, the record of every exchange, the misbehaving
-//! answers, and the check of recorded answers against an OpenAPI description.
+//! answers, the check of recorded answers against an OpenAPI description,
+//! and running a provider's own Python client against a fake.
 
 pub mod admin;
 pub mod faults;
 #[cfg(feature = "schema-check")]
 pub mod openapi;
 pub mod path;
+/// Tests only, with the schema check: the providers' own clients.
+#[cfg(feature = "schema-check")]
+pub mod sdk;
 pub mod server;
 pub mod shared;
 pub mod ssh;

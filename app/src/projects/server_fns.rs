@@ -135,12 +135,7 @@ pub async fn delete_server(
     let server_id = model::ServerId::new(server_id);
     if snapshot_first {
         let (user, state, server) = crate::ssr::user_state_and_server(&id, server_id).await?;
-        if confirm_name.trim() != server.name {
-            return Err(AppError(crate::error::Refusal::ConfirmationMismatch));
-        }
-        if server.delete_protected {
-            return Err(AppError(crate::error::Refusal::ServerProtected));
-        }
+        domain::provisioning::Provisioning::check_delete(&server, &confirm_name)?;
         let step = domain::safety_net::RiskyStep::Delete;
         return crate::ssr::cloud_changes::after_a_snapshot(&state, &user.id, &id, &server, step)
             .await;

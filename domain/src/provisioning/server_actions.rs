@@ -148,6 +148,16 @@ impl Provisioning {
             .clone())
     }
 
+    /// Whether `server` can be deleted once named `typed_name`: checked
+    /// here before a safety net is taken; the provider checks again.
+    pub fn check_delete(server: &Server, typed_name: &str) -> Result<(), Refused> {
+        named_again(typed_name, &server.name)?;
+        if server.delete_protected {
+            return Err(DomainError::Refused(Refusal::ServerProtected).into());
+        }
+        Ok(())
+    }
+
     /// Whether `details`' server can be rebuilt from `image` once named
     /// `typed_name`, as [`Self::rebuild`] says.
     pub async fn check_rebuild(

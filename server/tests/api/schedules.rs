@@ -4,7 +4,7 @@
 //! next slot still runs; a connection that needs attention stops its runs
 //! until it is fixed; a server gone takes its schedule with it.
 
-use crate::server_page::{droplet_web_1, hetzner_server, load};
+use crate::server_page::{droplet_web_1, hetzner_server, load, settled};
 use crate::support::{
     location, path_of, Backend, RemoveSnapshotSchedule, ReplaceToken, SetSnapshotSchedule,
     TakeSnapshot, TestApp, WithDigitalOcean,
@@ -47,23 +47,6 @@ async fn schedule(app: &TestApp, cookie: &str, id: &str, server_id: i64, keep: &
     assert_eq!(location(&res), page);
     let overview = app.invoke(load(id, server_id), cookie).await.ok();
     overview.schedule.expect("scheduled").next_run_at
-}
-
-/// The server's snapshots once none is still being made.
-async fn settled(app: &TestApp, cookie: &str, id: &str, server_id: i64) -> Vec<Snapshot> {
-    for _ in 0..200 {
-        let snapshots = app
-            .invoke(load(id, server_id), cookie)
-            .await
-            .ok()
-            .snapshots
-            .expect("snapshots read");
-        if snapshots.iter().all(|s| !s.creating) {
-            return snapshots;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("a snapshot never finished");
 }
 
 fn scheduled(snapshots: &[Snapshot]) -> Vec<&Snapshot> {

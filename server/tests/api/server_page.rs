@@ -242,6 +242,28 @@ fn power(id: &str, server_id: i64, action: PowerAction) -> PowerServer {
     }
 }
 
+/// The server's snapshots once none is still being made.
+pub(crate) async fn settled(
+    app: &TestApp,
+    cookie: &str,
+    id: &str,
+    server_id: i64,
+) -> Vec<model::provisioning::Snapshot> {
+    for _ in 0..200 {
+        let snapshots = app
+            .invoke(load(id, server_id), cookie)
+            .await
+            .ok()
+            .snapshots
+            .expect("snapshots read");
+        if snapshots.iter().all(|s| !s.creating) {
+            return snapshots;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("a snapshot never finished");
+}
+
 /// Follows the provider's actions named in a power form's redirect until done.
 pub(crate) async fn follow(app: &TestApp, cookie: &str, id: &str, to: &str) {
     let actions = to.split("actions=").nth(1).unwrap_or_default();

@@ -3,7 +3,7 @@
 //! label at Hetzner, its name mark at DigitalOcean), logged; a name that is
 //! too long is refused before anything is sent.
 
-use crate::server_page::{droplet_web_1, follow, hetzner_server, load};
+use crate::server_page::{droplet_web_1, follow, hetzner_server, load, settled};
 use crate::support::{
     location, path_of, Backend, DeleteSnapshot, RebuildServer, TakeSnapshot, TestApp,
     WithDigitalOcean, PASSWORD,
@@ -88,18 +88,7 @@ async fn a_hetzner_snapshot_is_taken_listed_and_logged(app: TestApp) {
     assert_eq!(app.count(logged).await, 2);
 
     // Restoring: the rebuild menu offers the server's snapshots first, once made.
-    for _ in 0..100 {
-        let now = app
-            .invoke(load(&id, server_id), &cookie)
-            .await
-            .ok()
-            .snapshots
-            .unwrap();
-        if now.iter().all(|s| !s.creating) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    settled(&app, &cookie, &id, server_id).await;
     let overview = app.invoke(load(&id, server_id), &cookie).await.ok();
     let restore = &overview.rebuild_choices[0];
     assert!(restore.description.starts_with("Snapshot: "), "{restore:?}");
